@@ -1,0 +1,35 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .roles import CAPABILITIES, Role
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=64, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.RESIDENT)
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def can(self, capability: str) -> bool:
+        return self.is_active and capability in CAPABILITIES.get(self.role, frozenset())
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class AreaAssignment(models.Model):
+    """The areas a user works in; they see these and everything below."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="area_assignments")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "area"], name="assignment_uniq")]
+        verbose_name = verbose_name_plural = "管辖区域"

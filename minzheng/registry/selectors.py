@@ -1,0 +1,84 @@
+"""Reads of the registry. Everything passes through core.scope."""
+
+import re
+
+from django.db.models import Count, Q
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import NotFound
+from minzheng.core.scope import scoped
+
+from .models import DuplicateReview, Household, Membership, Person
+
+_ID_LIKE = re.compile(r"^[0-9]{6,17}[0-9Xx]?$")
+_INITIALS = re.compile(r"^[A-Za-z]+$")
+
+
+def persons_for(user):
+    return scoped(Person.objects.all(), user, area_field="residence_area", capability=Cap.REGISTRY_VIEW)
+
+
+def person_get(user, pk) -> Person:
+    person = persons_for(user).select_related("residence_area", "hukou_area").filter(pk=pk).first()
+    if person is None:
+        raise NotFound("人员不存在或不在您的管辖范围内")
+    return person
+
+
+def person_search(user, query: str = "", *, area=None, category: str | None = None):
+    """Name (prefix), 身份证号 (full or leading digits) or pinyin initials (e.g. zs for 张三)."""
+    qs = persons_for(user)
+    q = (query or "").strip()
+    if q:
+        if _ID_LIKE.match(q):
+            qs = qs.filter(id_number__startswith=q.upper())
+        elif _INITIALS.match(q):
+            q = q.lower()
+            qs = qs.filter(Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q))
+        else:
+            qs = qs.filter(name__startswith=q)
+    if area is not None:
+        qs = qs.filter(residence_area__path__startswith=area.path)
+    if category:
+        qs = qs.filter(categories__category=category, categories__valid_to__isnull=True)
+    return qs.select_related("residence_area").order_by("name", "id")
+
+
+def households_for(user):
+    return scoped(Household.objects.all(), user, area_field="area", capability=Cap.REGISTRY_VIEW)
+
+
+def household_get(user, pk) -> Household:
+    household = households_for(user).select_related("area", "head").filter(pk=pk).first()
+    if household is None:
+        raise NotFound("家庭不存在或不在您的管辖范围内")
+    return household
+
+
+def household_members(household, *, current_only: bool = True):
+    qs = Membership.objects.filter(household=household).select_related("person")
+    if current_only:
+        qs = qs.filter(end_date__isnull=True)
+    return qs.order_by("end_date", "id")
+
+
+def current_household(person) -> Household | None:
+    m = Membership.objects.filter(person=person, end_date__isnull=True).select_related("household").first()
+    return m.household if m else None
+
+
+def duplicate_candidates(user, *, limit: int = 200) -> list[dict]:
+    """Pairs of different IDs that may be one person: same birth date and same name or same pinyin."""
+    base = persons_for(user)
+    reviewed = set(DuplicateReview.objects.values_list("person_a_id", "person_b_id"))
+    pairs: dict[tuple[int, int], dict] = {}
+    for key, reason in (("name", "姓名和出生日期相同"), ("name_pinyin", "姓名拼音和出生日期相同（可能为同音字）")):
+        groups = base.values(key, "birth_date").annotate(n=Count("id")).filter(n__gt=1).order_by(key)[:limit]
+        for g in groups:
+            members = list(base.filter(**{key: g[key], "birth_date": g["birth_date"]}).order_by("id"))
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if (a.id, b.id) in reviewed or (a.id, b.id) in pairs:
+                        continue
+                    pairs[(a.id, b.id)] = {"a": a, "b": b, "reason": reason}
+    return list(pairs.values())[:limit]
