@@ -1,11 +1,9 @@
 """Shared personas and places for the test stories."""
 
 import datetime as dt
-import os
 
 import pytest
 
-os.environ.setdefault("MINZHENG_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
 
 @pytest.fixture

@@ -162,3 +162,89 @@ class DuplicateReview(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_uniq")]
+
+
+class ImportJob(models.Model):
+    """One uploaded file: validated into staging rows first, applied (or not) by the user's choice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        VALIDATING = "validating", "校验中"
+        VALIDATED = "validated", "校验完成，待确认"
+        APPLYING = "applying", "写入中"
+        APPLIED = "applied", "已导入"
+        DISCARDED = "discarded", "已放弃，未写入"
+        FAILED = "failed", "文件无法读取"
+
+    class Mode(models.TextChoices):
+        VALID_ROWS = "valid_rows", "导入正确的行，错误行不导入"
+        ALL_OR_NOTHING = "all_or_nothing", "有任何错误则全部不导入"
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="上传人")
+    original_name = models.CharField("文件名", max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_format = models.CharField("格式", max_length=8)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    mode = models.CharField("导入方式", max_length=16, choices=Mode.choices, blank=True)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    processed_rows = models.PositiveIntegerField("已校验行数", default=0)
+    error_rows = models.PositiveIntegerField("错误行数", default=0)
+    applied_rows = models.PositiveIntegerField("已写入人数", default=0)
+    applied_households = models.PositiveIntegerField("新建家庭数", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "导入任务"
+
+    @property
+    def valid_rows(self) -> int:
+        return self.total_rows - self.error_rows
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportRow(models.Model):
+    """Staging copy of one file row, typed where valid; checks across rows run as SQL over these."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    id_number = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    name_pinyin = models.CharField(max_length=128, blank=True)
+    name_initials = models.CharField(max_length=32, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True)
+    hukou_area = models.ForeignKey("areas.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+")
+    residence_area = models.ForeignKey("areas.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                       related_name="+")
+    address = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    disability_category = models.CharField(max_length=16, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(null=True)
+    bank_name = models.CharField(max_length=64, blank=True)
+    bank_account = models.CharField(max_length=64, blank=True)
+    household_number = models.CharField(max_length=64, blank=True)
+    relation = models.CharField(max_length=16, blank=True)
+    household_address = models.CharField(max_length=200, blank=True)
+    has_error = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "row_number"], name="import_row_uniq")]
+        indexes = [models.Index(fields=["job", "id_number"]), models.Index(fields=["job", "household_number"])]
+
+
+class ImportRowError(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="errors")
+    row_number = models.PositiveIntegerField("行号")
+    field = models.CharField("字段", max_length=32)
+    message = models.CharField("错误说明", max_length=300)
+
+    class Meta:
+        ordering = ["row_number", "id"]
+        indexes = [models.Index(fields=["job", "row_number"])]

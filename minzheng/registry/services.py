@@ -53,22 +53,31 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _validate_details(data: dict, *, today: dt.date) -> None:
+def detail_errors(data: dict, *, today: dt.date) -> list[tuple[str, str]]:
+    """Problems with the optional details, as (field label, Chinese message); only keys present are checked."""
+    errors = []
     cat = data.get("disability_category") or ""
     grade = data.get("disability_grade")
     if cat and cat not in DisabilityCategory.values:
-        raise DomainError(f"残疾类别“{cat}”无效", field="残疾类别")
-    if grade not in (None, "") and (not cat or int(grade) not in (1, 2, 3, 4)):
-        raise DomainError("残疾等级应为1-4级，且须同时填写残疾类别", field="残疾等级")
+        errors.append(("残疾类别", f"残疾类别“{cat}”无效"))
+    if grade not in (None, "") and (not cat or str(grade) not in ("1", "2", "3", "4")):
+        errors.append(("残疾等级", "残疾等级应为1-4级，且须同时填写残疾类别"))
     phone = data.get("phone") or ""
     if phone and not (phone.replace("-", "").isdigit() and 7 <= len(phone) <= 20):
-        raise DomainError(f"联系电话“{phone}”格式不正确", field="联系电话")
+        errors.append(("联系电话", f"联系电话“{phone}”格式不正确"))
     acct = data.get("bank_account") or ""
     if acct and not (acct.isdigit() and 8 <= len(acct) <= 32):
-        raise DomainError("银行账号应为8-32位数字", field="银行账号")
+        errors.append(("银行账号", "银行账号应为8-32位数字"))
     death = data.get("death_date")
     if death and death > today:
-        raise DomainError(f"死亡日期{death.isoformat()}晚于今天", field="死亡日期")
+        errors.append(("死亡日期", f"死亡日期{death.isoformat()}晚于今天"))
+    return errors
+
+
+def _validate_details(data: dict, *, today: dt.date) -> None:
+    errors = detail_errors(data, today=today)
+    if errors:
+        raise DomainError(errors[0][1], field=errors[0][0])
 
 
 def person_create(*, actor, id_number: str, name: str, hukou_area: Area, residence_area: Area,
@@ -77,6 +86,8 @@ def person_create(*, actor, id_number: str, name: str, hukou_area: Area, residen
                   bank_account: str = "", today: dt.date | None = None) -> Person:
     today = today or dt.date.today()
     ensure_can(actor, residence_area, Cap.REGISTRY_EDIT)
+    if birth_date is not None and birth_date > today:
+        raise DomainError(f"出生日期{birth_date.isoformat()}晚于今天", code="future_date", field="出生日期")
     info = parse_id_number(id_number, today=today)
     check_consistency(info, birth_date=birth_date, sex=sex)
     data = dict(disability_category=disability_category or "", disability_grade=disability_grade or None,

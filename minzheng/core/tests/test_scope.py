@@ -1,0 +1,102 @@
+"""Who sees whom: each user sees their own areas and everything below, and nothing else."""
+
+import pytest
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import Forbidden, NotFound
+from minzheng.core.scope import can_access_area, ensure_can, scoped
+from minzheng.registry.models import Person
+from minzheng.registry.selectors import persons_for
+
+
+@pytest.fixture
+def residents(areas, make_person):
+    """One resident in each village of the small tree."""
+    return {
+        "yingnan": make_person("陈伯", area=areas["yingnan"]),
+        "xiangdong": make_person("林婆", area=areas["xiangdong"], sex="F"),
+        "waihai": make_person("周叔", area=areas["waihai_village"]),
+        "ducheng": make_person("邓姨", area=areas["ducheng_village"], sex="F"),
+    }
+
+
+def _names(user):
+    return sorted(persons_for(user).values_list("name", flat=True))
+
+
+def test_village_worker_sees_only_her_village(people, residents):
+    assert _names(people["village_worker"]) == ["陈伯"]
+
+
+def test_town_officer_sees_his_town(people, residents):
+    assert _names(people["lile_officer"]) == sorted(["陈伯", "林婆"])
+    assert _names(people["waihai_officer"]) == ["周叔"]
+
+
+def test_county_approver_sees_the_whole_county_and_no_other(people, residents):
+    assert _names(people["jianghai_approver"]) == sorted(["陈伯", "林婆", "周叔"])
+    assert _names(people["yunan_approver"]) == ["邓姨"]
+
+
+def test_another_countys_approver_sees_nothing_of_jianghai(people, residents, areas):
+    liangwj = people["yunan_approver"]
+    jianghai_people = Person.objects.filter(residence_area__path__startswith=areas["jianghai"].path)
+    assert jianghai_people.count() == 3
+    assert not persons_for(liangwj).filter(pk__in=jianghai_people).exists()
+    assert not can_access_area(liangwj, areas["yingnan"])
+
+
+def test_a_role_without_registry_rights_sees_nothing_even_in_its_area(people, residents):
+    heli = people["provider"]
+    assert can_access_area(heli, residents["yingnan"].residence_area)
+    assert _names(heli) == []
+
+
+def test_a_deactivated_user_sees_nothing(people, residents):
+    huangzq = people["jianghai_approver"]
+    huangzq.is_active = False
+    huangzq.save()
+    huangzq._mz_area_paths = None
+    assert _names(huangzq) == []
+
+
+def test_the_area_field_is_chosen_by_the_caller(people, residents, areas):
+    """A person registered (户籍) in 英南村 but living in 都城 belongs to 郁南's caseload, not 陈小玲's."""
+    deng = residents["ducheng"]
+    Person.objects.filter(pk=deng.pk).update(hukou_area=areas["yingnan"])
+    by_hukou = scoped(Person.objects.all(), people["village_worker"], area_field="hukou_area",
+                      capability=Cap.REGISTRY_VIEW)
+    assert sorted(by_hukou.values_list("name", flat=True)) == sorted(["陈伯", "邓姨"])
+    assert "邓姨" not in _names(people["village_worker"])
+
+
+def test_ensure_can_hides_other_areas_and_refuses_missing_rights(people, areas):
+    chenxl, lijh, zhaoyl = people["village_worker"], people["lile_officer"], people["waihai_officer"]
+
+    ensure_can(lijh, areas["yingnan"], Cap.HOUSEHOLD_MANAGE)  # his town, his right: passes silently
+
+    with pytest.raises(NotFound) as err:
+        ensure_can(zhaoyl, areas["yingnan"], Cap.HOUSEHOLD_MANAGE)
+    assert err.value.status == 404
+    assert err.value.message == "记录不存在或不在您的管辖范围内"
+
+    with pytest.raises(NotFound):
+        ensure_can(chenxl, areas["xiangdong"], Cap.REGISTRY_EDIT)  # the neighbouring village
+    with pytest.raises(NotFound):
+        ensure_can(chenxl, areas["lile"], Cap.REGISTRY_EDIT)  # the town above her village
+    with pytest.raises(NotFound):
+        ensure_can(chenxl, None, Cap.REGISTRY_EDIT)
+
+    with pytest.raises(Forbidden) as err:
+        ensure_can(chenxl, areas["yingnan"], Cap.HOUSEHOLD_MANAGE)
+    assert err.value.status == 403
+    assert err.value.message == "您的角色无权办理家庭成员变更"
+
+    with pytest.raises(Forbidden, match="您的角色无权查看完整身份证号、电话和银行账号"):
+        ensure_can(chenxl, areas["yingnan"], Cap.REGISTRY_VIEW_FULL)
+
+
+def test_out_of_scope_wins_over_missing_rights(people, areas):
+    """Someone outside the area must not learn that the record exists, even if they also lack the right."""
+    with pytest.raises(NotFound):
+        ensure_can(people["provider"], areas["ducheng_village"], Cap.REGISTRY_EDIT)
