@@ -38,8 +38,10 @@ def _invalid(request, exc: ValidationError):
 def _register_routers():
     from minzheng.registry.api import router as registry_router
     from minzheng.areas.api import router as areas_router
+    from minzheng.registry.import_api import router as import_router
 
     api.add_router("/areas", areas_router)
+    api.add_router("/imports", import_router)
     api.add_router("/", registry_router)
 
 

@@ -6,5 +6,6 @@ from minzheng.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("imports/", include("minzheng.registry.import_urls")),
     path("", include("minzheng.web.urls")),
 ]

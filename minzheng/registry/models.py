@@ -45,7 +45,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "人员"
         indexes = [
-            models.Index(fields=["residence_area", "name"]),
+            # Scoped prefix search: pattern opclasses let PostgreSQL use LIKE '张%' under any collation.
+            models.Index(fields=["residence_area", "name"], name="person_area_name_prefix",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["residence_area", "name_initials"], name="person_area_initials_prefix",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
             models.Index(fields=["name", "birth_date"]),
             models.Index(fields=["name_pinyin", "birth_date"]),
         ]

@@ -195,3 +195,51 @@ def test_applying_twice_is_refused(officer):
     with pytest.raises(Conflict):
         importing.import_apply(actor=officer, job=job, mode=ImportJob.Mode.VALID_ROWS)
     assert Person.objects.count() == 3
+
+
+def test_import_pages_walk_from_upload_to_applied(client, officer):
+    client.force_login(officer)
+    assert client.get("/imports/").status_code == 200
+    resp = client.post("/imports/", {"file": SimpleUploadedFile("名册.xlsx", xlsx(GOOD_FAMILY + BAD_ROWS[:2]))})
+    job = ImportJob.objects.get()
+    assert resp.status_code == 302 and resp["Location"].endswith(f"/imports/{job.pk}/")
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "校验码错误" in page and "只导入 3 行正确数据" in page
+    assert client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode().startswith("<div")
+    report = client.get(f"/imports/{job.pk}/errors.xlsx")
+    assert report["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.post(f"/imports/{job.pk}/apply/", {"mode": "valid_rows"})
+    assert Person.objects.count() == 3
+    assert "已导入3人" in client.get(f"/imports/{job.pk}/").content.decode()
+
+
+def test_import_pages_refuse_other_users_and_roles(client, people, officer):
+    job = upload(officer, xlsx(GOOD_FAMILY))
+    client.force_login(people["waihai_officer"])
+    assert client.get(f"/imports/{job.pk}/").status_code == 404
+    assert client.post(f"/imports/{job.pk}/apply/", {"mode": "valid_rows"}).status_code == 404
+    assert client.get(f"/imports/{job.pk}/errors.xlsx").status_code == 404
+    client.force_login(people["auditor"])
+    assert client.get("/imports/").status_code == 403
+    assert Person.objects.count() == 0
+
+
+def test_import_api_in_both_modes(client, officer, people):
+    client.force_login(officer)
+    resp = client.post("/api/imports", {"file": SimpleUploadedFile("a.xlsx", xlsx(GOOD_FAMILY + BAD_ROWS[:1]))})
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert (body["status"], body["error_rows"], body["valid_rows"]) == ("validated", 1, 3)
+    errors = client.get(f"/api/imports/{body['id']}/errors").json()
+    assert errors[0]["field"] == "身份证号" and "校验码错误" in errors[0]["message"]
+    refused = client.post(f"/api/imports/{body['id']}/apply", {"mode": "all_or_nothing"},
+                          content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "has_errors"
+    assert Person.objects.count() == 0
+    second = client.post("/api/imports", {"file": SimpleUploadedFile("b.csv", csv_bytes(GOOD_FAMILY))}).json()
+    done = client.post(f"/api/imports/{second['id']}/apply", {"mode": "valid_rows"}, content_type="application/json")
+    assert done.json()["applied_rows"] == 3
+    bad = client.post("/api/imports", {"file": SimpleUploadedFile("c.xlsx", b"PK\x03\x04broken")})
+    assert bad.status_code == 201 and bad.json()["status"] == "failed" and "Excel" in bad.json()["message"]
+    client.force_login(people["waihai_officer"])
+    assert client.get(f"/api/imports/{body['id']}").status_code == 404

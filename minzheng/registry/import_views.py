@@ -1,0 +1,72 @@
+"""Pages for bulk import: upload, progress, errors, and the user's choice to apply or not."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import DomainError, Forbidden
+from minzheng.registry import importing
+from minzheng.registry.import_api import _xlsx_response
+from minzheng.registry.models import ImportJob
+
+
+def _require_import(user):
+    if not user.can(Cap.REGISTRY_IMPORT):
+        raise Forbidden("您的角色无权批量导入")
+
+
+@login_required
+def import_list(request):
+    _require_import(request.user)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError("请选择要上传的文件", field="文件")
+            job = importing.import_create(actor=request.user, upload=upload)
+            return redirect("imports:detail", job_id=job.pk)
+        except DomainError as e:
+            error = e.message
+    jobs = ImportJob.objects.filter(created_by=request.user)[:50]
+    return render(request, "registry/import_list.html",
+                  {"jobs": jobs, "error": error, "columns": importing.COLUMNS, "required": importing.REQUIRED},
+                  status=400 if error else 200)
+
+
+@login_required
+def import_detail(request, job_id):
+    job = importing.import_get(request.user, job_id)
+    template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_detail.html"
+    errors = job.errors.all()[:200] if job.status != ImportJob.Status.VALIDATING else []
+    return render(request, template, {"job": job, "errors": errors, "modes": ImportJob.Mode.choices})
+
+
+@login_required
+@require_POST
+def import_apply(request, job_id):
+    job = importing.import_get(request.user, job_id)
+    try:
+        if request.POST.get("action") == "discard":
+            importing.import_discard(actor=request.user, job=job)
+            messages.info(request, "已放弃本次导入，未写入任何数据")
+        else:
+            job = importing.import_apply(actor=request.user, job=job, mode=request.POST.get("mode", ""))
+            messages.success(request, job.message)
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("imports:detail", job_id=job.pk)
+
+
+@login_required
+def import_errors_xlsx(request, job_id):
+    job = importing.import_get(request.user, job_id)
+    return _xlsx_response(importing.error_report(job), f"导入错误报告-{job.pk}.xlsx")
+
+
+@login_required
+def import_template(request):
+    _require_import(request.user)
+    return _xlsx_response(importing.template_workbook(), "人员家庭导入模板.xlsx")
