@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from minzheng.core.errors import DomainError
@@ -26,18 +26,41 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"code": "unauthenticated", "message": "请先登录"}, status=401)
 
 
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    message = "请求体不是有效的JSON或格式有误" if exc.status_code == 400 else "请求无法处理"
+    return api.create_response(request, {"code": "bad_request", "message": message}, status=exc.status_code)
+
+
+_PYDANTIC_ZH = {
+    "missing": "必填项未填写",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为是/否",
+    "bool_parsing": "应为是/否",
+    "date_type": "日期格式应为YYYY-MM-DD",
+    "date_parsing": "日期格式应为YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
+    "list_type": "应为列表",
+    "extra_forbidden": "不允许的字段",
+    "string_too_long": "内容过长",
+}
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
-    details = [{"field": ".".join(str(x) for x in e.get("loc", [])[1:]), "message": e.get("msg", "")}
-               for e in exc.errors]
-    first = details[0]["field"] if details else ""
-    return api.create_response(
-        request, {"code": "invalid", "message": f"请求参数有误：{first or '请求体'}", "details": details}, status=422)
+    # loc is ("body", "payload", "valid_from"): keep the field path the client sent.
+    details = [{"field": ".".join(str(x) for x in e.get("loc", [])[1:] if x != "payload"),
+                "message": _PYDANTIC_ZH.get(e.get("type"), e.get("msg", ""))} for e in exc.errors]
+    first = f"{details[0]['field'] or '请求体'} {details[0]['message']}" if details else "请求体"
+    return api.create_response(request, {"code": "invalid", "message": f"请求参数有误：{first}", "details": details},
+                               status=422)
 
 
 def _register_routers():
-    from minzheng.registry.api import router as registry_router
     from minzheng.areas.api import router as areas_router
+    from minzheng.registry.api import router as registry_router
     from minzheng.registry.import_api import router as import_router
 
     api.add_router("/areas", areas_router)

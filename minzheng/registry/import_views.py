@@ -1,25 +1,19 @@
 """Pages for bulk import: upload, progress, errors, and the user's choice to apply or not."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
-from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.errors import DomainError
 from minzheng.registry import importing
 from minzheng.registry.import_api import _xlsx_response
 from minzheng.registry.models import ImportJob
+from minzheng.web.pages import page
 
 
-def _require_import(user):
-    if not user.can(Cap.REGISTRY_IMPORT):
-        raise Forbidden("您的角色无权批量导入")
-
-
-@login_required
+@page(Cap.REGISTRY_IMPORT)
 def import_list(request):
-    _require_import(request.user)
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -36,7 +30,7 @@ def import_list(request):
                   status=400 if error else 200)
 
 
-@login_required
+@page(Cap.REGISTRY_IMPORT)
 def import_detail(request, job_id):
     job = importing.import_get(request.user, job_id)
     template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_detail.html"
@@ -44,7 +38,7 @@ def import_detail(request, job_id):
     return render(request, template, {"job": job, "errors": errors, "modes": ImportJob.Mode.choices})
 
 
-@login_required
+@page(Cap.REGISTRY_IMPORT)
 @require_POST
 def import_apply(request, job_id):
     job = importing.import_get(request.user, job_id)
@@ -60,13 +54,12 @@ def import_apply(request, job_id):
     return redirect("imports:detail", job_id=job.pk)
 
 
-@login_required
+@page(Cap.REGISTRY_IMPORT)
 def import_errors_xlsx(request, job_id):
     job = importing.import_get(request.user, job_id)
     return _xlsx_response(importing.error_report(job), f"导入错误报告-{job.pk}.xlsx")
 
 
-@login_required
+@page(Cap.REGISTRY_IMPORT)
 def import_template(request):
-    _require_import(request.user)
     return _xlsx_response(importing.template_workbook(), "人员家庭导入模板.xlsx")

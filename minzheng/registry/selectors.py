@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
@@ -75,10 +75,36 @@ def duplicate_candidates(user, *, limit: int = 200) -> list[dict]:
     for key, reason in (("name", "姓名和出生日期相同"), ("name_pinyin", "姓名拼音和出生日期相同（可能为同音字）")):
         groups = base.values(key, "birth_date").annotate(n=Count("id")).filter(n__gt=1).order_by(key)[:limit]
         for g in groups:
-            members = list(base.filter(**{key: g[key], "birth_date": g["birth_date"]}).order_by("id"))
+            members = list(base.filter(**{key: g[key], "birth_date": g["birth_date"]})
+                           .select_related("residence_area").order_by("id"))
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
                     if (a.id, b.id) in reviewed or (a.id, b.id) in pairs:
                         continue
                     pairs[(a.id, b.id)] = {"a": a, "b": b, "reason": reason}
     return list(pairs.values())[:limit]
+
+
+def person_categories(person):
+    """A person's categories, open ones first, then by start date (the person was already scoped)."""
+    return person.categories.order_by(F("valid_to").desc(nulls_first=True), "-valid_from", "id")
+
+
+def household_search(user, query: str = "", *, include_dissolved: bool = False):
+    """Household number (prefix), head's name (prefix), head's 身份证号 (prefix) or head's pinyin initials."""
+    qs = households_for(user)
+    if not include_dissolved:
+        qs = qs.filter(dissolved_on__isnull=True)
+    q = (query or "").strip()
+    if q:
+        if _INITIALS.match(q):
+            q = q.lower()
+            qs = qs.filter(Q(head__name_initials__startswith=q) | Q(head__name_pinyin__startswith=q))
+        else:
+            cond = Q(number__startswith=q) | Q(head__name__startswith=q)
+            if _ID_LIKE.match(q):
+                cond |= Q(head__id_number__startswith=q.upper())
+            qs = qs.filter(cond)
+    current = Q(memberships__end_date__isnull=True)
+    return (qs.select_related("area", "head").annotate(member_count=Count("memberships", filter=current))
+            .order_by("number"))

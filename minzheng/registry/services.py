@@ -166,6 +166,8 @@ def category_add(*, actor, person: Person, category: str, valid_from: dt.date, n
 def category_end(*, actor, person_category: PersonCategory, valid_to: dt.date, reason: str = "") -> PersonCategory:
     pc = person_category
     ensure_can(actor, pc.person.residence_area, Cap.REGISTRY_EDIT)
+    if pc.valid_to is not None:
+        raise Conflict(f"该“{pc.get_category_display()}”类别已于{pc.valid_to}终止", code="already_ended", field="类别")
     if valid_to < pc.valid_from:
         raise DomainError("终止日期早于起始日期", field="终止日期")
     with transaction.atomic():
@@ -287,6 +289,9 @@ def household_change_head(*, actor, household: Household, new_head: Person,
     _check_active(household)
     if old_head_relation == Relation.HEAD:
         raise DomainError("原户主的新关系不能是户主", field="原户主关系")
+    for rel in (old_head_relation, *(relation_changes or {}).values()):
+        if rel not in Relation.values or rel == Relation.HEAD:
+            raise DomainError(f"与户主关系“{rel}”无效", field="与户主关系")
     with transaction.atomic():
         before = _household_snapshot(household)
         current = {m.person_id: m for m in household_members_qs(household)}

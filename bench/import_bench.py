@@ -1,0 +1,209 @@
+"""Benchmark: import N persons from CSV into PostgreSQL, against raw COPY and a naive per-row import.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/minzheng_bench \  (a database of its own: it is wiped)
+        .venv/bin/python bench/import_bench.py --sizes 100000,300000,1000000
+
+Prints, per size: our pipeline's rows/s (validate + apply), the ratio to a raw COPY of the same CSV file,
+the child process's peak RSS (flat memory = the same peak at every size), and, after the largest size,
+p50/p95 latency of a scoped name search. Nothing here asserts a time: the figures go in bench/README.md.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings_test")
+AREA = "441900"  # 东莞市: the largest of the five
+OUT = ROOT / "bench" / "out"
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def prepare_db():
+    """Fresh schema, reference areas, demo villages, and a city-level importer."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    call_command("migrate", verbosity=0)
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area, Level
+    from minzheng.areas.services import generate_villages, load_reference_areas
+
+    load_reference_areas()
+    city = Area.objects.get(code=AREA)
+    for town in Area.objects.current().within(city).filter(level=Level.TOWN):
+        generate_villages(town=town, count=8)
+    user_create(actor=None, username="bench", password="Bench#2026bench", display_name="基准测试", role=Role.CITY,
+                areas=[city])
+
+
+def make_csv(n: int) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"persons_{n}.csv"
+    if not path.exists():
+        from django.core.management import call_command
+
+        call_command("generate_demo", area=AREA, persons=n, seed=2026, csv=str(path))
+    return path
+
+
+def raw_copy_seconds(path: Path) -> float:
+    """The database's own limit: COPY the same file into a table of the same columns."""
+    from django.db import connection
+
+    with open(path, encoding="utf-8-sig") as f:
+        header = f.readline().strip().split(",")
+    cols = ", ".join(f'"{c}" text' for c in header)
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy ({cols})")
+        t = time.perf_counter()
+        with open(path, "rb") as f, cur.cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as cp:
+            while chunk := f.read(1 << 20):
+                cp.write(chunk)
+        seconds = time.perf_counter() - t
+        cur.execute("DROP TABLE bench_copy")
+    return seconds
+
+
+def truncate_registry():
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE registry_membership, registry_household, registry_personcategory, "
+                    "registry_importrowerror, registry_importrow, registry_importjob, registry_person CASCADE")
+
+
+def child(n: int) -> dict:
+    """One size in its own process, so ru_maxrss is this size's peak."""
+    setup_django()
+    from django.core.files import File
+
+    from minzheng.accounts.models import User
+    from minzheng.registry import importing
+    from minzheng.registry.models import ImportJob
+
+    path = make_csv(n)
+    copy_s = raw_copy_seconds(path)
+    truncate_registry()
+    user = User.objects.get(username="bench")
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open(path, "rb") as f:
+        job = ImportJob.objects.create(created_by=user, original_name=path.name, file=File(f, name=path.name),
+                                       file_format="csv")
+    t = time.perf_counter()
+    importing.import_validate(job)
+    validate_s = time.perf_counter() - t
+    job.refresh_from_db()
+    t = time.perf_counter()
+    importing.import_apply(actor=user, job=job, mode=ImportJob.Mode.VALID_ROWS)
+    apply_s = time.perf_counter() - t
+    total = validate_s + apply_s
+    return {
+        "rows": n, "copy_s": round(copy_s, 2), "validate_s": round(validate_s, 2), "apply_s": round(apply_s, 2),
+        "rows_per_s": round(n / total), "ratio_to_copy": round(total / copy_s, 2), "errors": job.error_rows,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_import_mb": round(base_rss / 1024),
+    }
+
+
+def naive(sample: int = 5000) -> dict:
+    """A naive import: the per-row service call (ORM insert + audit entry per person)."""
+    setup_django()
+    import csv
+
+    from minzheng.accounts.models import User
+    from minzheng.areas.models import Area
+    from minzheng.registry.services import person_create
+
+    user = User.objects.get(username="bench")
+    areas = {a.code: a for a in Area.objects.all()}
+    path = make_csv(sample)
+    truncate_registry()
+    t = time.perf_counter()
+    with open(path, encoding="utf-8-sig") as f:
+        for r in csv.DictReader(f):
+            person_create(actor=user, id_number=r["身份证号"], name=r["姓名"], hukou_area=areas[r["户籍地区划代码"]],
+                          residence_area=areas[r["居住地区划代码"]], phone=r["联系电话"])
+    s = time.perf_counter() - t
+    return {"rows": sample, "seconds": round(s, 2), "rows_per_s": round(sample / s)}
+
+
+def search_latency(queries: int = 300) -> dict:
+    """p50/p95 of a scoped search (first page of 20) by a town officer, a county... and the city user."""
+    setup_django()
+    from minzheng.accounts.models import User
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area, Level
+    from minzheng.registry.models import Person
+    from minzheng.registry.selectors import person_search
+
+    rnd = random.Random(7)
+    town = Area.objects.current().filter(level=Level.TOWN, path__startswith=Area.objects.get(code=AREA).path).first()
+    officer = User.objects.filter(username="bench_town").first() or user_create(
+        actor=None, username="bench_town", password="Bench#2026bench", display_name="镇街", role=Role.TOWN,
+        areas=[town])
+    city = User.objects.get(username="bench")
+    sample = list(Person.objects.order_by("?").values_list("name", "name_initials")[:200])
+    result = {"persons": Person.objects.count()}
+    for label, user in (("town", officer), ("city", city)):
+        times = []
+        for _ in range(queries):
+            name, initials = rnd.choice(sample)
+            q = rnd.choice([name[:1], name[:2], initials[:2]])
+            t = time.perf_counter()
+            list(person_search(user, q)[:20])
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        result[label] = {"p50_ms": round(statistics.median(times), 1),
+                         "p95_ms": round(times[int(len(times) * 0.95) - 1], 1)}
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,300000,1000000")
+    parser.add_argument("--child", type=int)
+    parser.add_argument("--naive", action="store_true")
+    parser.add_argument("--search", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child)))
+        return
+    if args.naive:
+        print(json.dumps(naive()))
+        return
+    if args.search:
+        print(json.dumps(search_latency()))
+        return
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("请设置 DATABASE_URL=postgres://… —— 本基准针对 PostgreSQL")
+    prepare_db()
+    run = lambda *a: json.loads(subprocess.check_output([sys.executable, __file__, *a]).splitlines()[-1])  # noqa: E731
+    print("naive per-row import:", json.dumps(run("--naive")), flush=True)
+    for n in [int(x) for x in args.sizes.split(",")]:
+        print("pipeline:", json.dumps(run("--child", str(n))), flush=True)
+    print("search:", json.dumps(run("--search")), flush=True)
+
+
+if __name__ == "__main__":
+    main()
