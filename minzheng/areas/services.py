@@ -21,14 +21,14 @@ def _set_path(area: Area) -> None:
 
 
 def area_create(*, actor, code: str, name: str, level: str, parent: Area | None, code_source: str,
-                valid_from: dt.date, note: str = "", audited: bool = True) -> Area:
+                valid_from: dt.date, valid_to: dt.date | None = None, note: str = "", audited: bool = True) -> Area:
     if level not in Level.values:
         raise DomainError(f"层级“{level}”无效", field="层级")
     if parent is None and level != Level.PROVINCE:
         raise DomainError(f"区划“{name}”缺少上级区划", field="上级区划")
     with transaction.atomic():
         area = Area.objects.create(code=code, name=name, level=level, parent=parent, code_source=code_source,
-                                   valid_from=valid_from, note=note, path="/")
+                                   valid_from=valid_from, valid_to=valid_to, note=note, path="/")
         _set_path(area)
         if audited:
             audit.record(actor=actor, action="area.create", object_type="area", object_id=area.code,
@@ -42,16 +42,25 @@ def load_reference_areas(path: Path = AREAS_CSV, *, actor=None) -> int:
     created = 0
     with open(path, encoding="utf-8") as f, transaction.atomic():
         known = {a.code: a for a in Area.objects.current()}
+        # Historical rows (valid_to set) are no longer "current"; key the skip on (code, valid_from) so a rerun
+        # does not try to create them again.
+        present = set(Area.objects.values_list("code", "valid_from"))
         for line_no, row in enumerate(csv.DictReader(f), start=2):
-            if row["code"] in known:
+            valid_from = dt.date.fromisoformat(row["valid_from"] or "2020-01-01")
+            valid_to = dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None
+            if (row["code"], valid_from) in present:
                 continue
             parent = known.get(row["parent_code"]) if row["parent_code"] else None
             if row["parent_code"] and parent is None:
-                raise DomainError(f"{path.name} 第{line_no}行：上级区划代码“{row['parent_code']}”不存在", field="parent_code")
-            known[row["code"]] = area_create(
+                raise DomainError(f"{path.name} 第{line_no}行：上级区划代码“{row['parent_code']}”不存在",
+                                  field="parent_code")
+            area = area_create(
                 actor=actor, code=row["code"], name=row["name"], level=row["level"], parent=parent,
-                code_source=row["code_source"], valid_from=dt.date.fromisoformat(row["valid_from"] or "2020-01-01"),
+                code_source=row["code_source"], valid_from=valid_from, valid_to=valid_to,
                 note=row.get("note", ""), audited=False)
+            present.add((area.code, valid_from))
+            if valid_to is None:
+                known[area.code] = area
             created += 1
         if created:
             audit.record(actor=actor, action="area.load_reference", object_type="area", object_id=path.name,

@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from minzheng.registry import importing
@@ -46,7 +46,7 @@ class ApplyIn(Schema):
 def upload(request, file: UploadedFile = File(...)):
     job = importing.import_create(actor=request.user, upload=file)
     job.refresh_from_db()
-    return 201, ImportJobOut.of(job)
+    return Status(201, ImportJobOut.of(job))
 
 
 @router.get("", response=list[ImportJobOut], summary="我的导入任务")

@@ -137,7 +137,7 @@ def test_a_deleted_middle_entry_is_detected_at_the_entry_after_the_gap(people):
     assert "可能被删除" in str(err.value)
 
 
-def test_deleting_the_newest_entries_and_renumbering_is_still_caught(people):
+def test_deleting_an_entry_and_renumbering_the_rest_is_still_caught(people):
     """Deleting a middle entry and shifting later seqs down closes the gap, but not the hash link."""
     entries = _write(people["lile_officer"], 4)
     deleted = entries[1]
