@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 
 
-
 @pytest.fixture
 def areas(db):
     """A small real slice of the tree: 江门市江海区 (礼乐/外海) and 云浮市郁南县 (都城镇), with demo villages."""

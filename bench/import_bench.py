@@ -1,4 +1,4 @@
-"""Benchmark: import N persons from CSV into PostgreSQL, against raw COPY and a naive per-row import.
+r"""Benchmark: import N persons from CSV into PostgreSQL, against raw COPY and a naive per-row import.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/minzheng_bench \  (a database of its own: it is wiped)
         .venv/bin/python bench/import_bench.py --sizes 100000,300000,1000000

@@ -44,7 +44,8 @@ def login_attempt(*, request, username: str, password: str) -> User:
                              object_repr=username, after={"locked_until": user.locked_until})
         if left <= 0:
             raise DomainError(
-                f"密码连续错误{settings.LOGIN_MAX_FAILURES}次，账号已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟", code="locked")
+                f"密码连续错误{settings.LOGIN_MAX_FAILURES}次，账号已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟",
+                code="locked")
         raise DomainError(f"用户名或密码错误，还可尝试{left}次", code="bad_credentials")
     if authed.failed_logins or authed.locked_until:
         User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)

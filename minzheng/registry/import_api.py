@@ -43,7 +43,7 @@ class ApplyIn(Schema):
 
 
 @router.post("", response={201: ImportJobOut}, summary="上传人员/家庭名册（.xlsx 或 .csv），开始校验")
-def upload(request, file: UploadedFile = File(...)):
+def upload(request, file: File[UploadedFile]):
     job = importing.import_create(actor=request.user, upload=file)
     job.refresh_from_db()
     return Status(201, ImportJobOut.of(job))

@@ -193,7 +193,8 @@ class _RowChecker:
             errors.append(("姓名", "不能为空"))
         else:
             out["name"] = name[:200]
-            out["name_pinyin"], out["name_initials"] = (s[:n] for s, n in zip(name_pinyin(name), (128, 32), strict=False))
+            pinyin, initials = name_pinyin(name)
+            out["name_pinyin"], out["name_initials"] = pinyin[:128], initials[:32]
         out["hukou_area_id"] = self.area(raw.get("hukou_code", ""), "户籍地区划代码", errors)
         out["residence_area_id"] = self.area(raw.get("residence_code", ""), "居住地区划代码", errors)
         for key in ("address", "phone", "bank_name", "bank_account", "household_number", "household_address"):
@@ -285,7 +286,8 @@ def import_create(*, actor, upload: UploadedFile) -> ImportJob:
     name = upload.name or "upload"
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise DomainError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传.xlsx或.csv文件", code="bad_file", field="文件")
+        raise DomainError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传.xlsx或.csv文件", code="bad_file",
+                          field="文件")
     if upload.size == 0:
         raise DomainError("文件为空", code="empty_file", field="文件")
     with transaction.atomic():

@@ -13,7 +13,16 @@ from minzheng.core.idcard import check_consistency, mask, parse_id_number
 from minzheng.core.pinyin import name_pinyin
 from minzheng.core.scope import ensure_can
 
-from .models import Category, DisabilityCategory, DuplicateReview, Household, Membership, Person, PersonCategory, Relation
+from .models import (
+    Category,
+    DisabilityCategory,
+    DuplicateReview,
+    Household,
+    Membership,
+    Person,
+    PersonCategory,
+    Relation,
+)
 
 EDITABLE_FIELDS = ("name", "hukou_area", "residence_area", "address", "phone", "disability_category",
                    "disability_grade", "bank_name", "bank_account", "death_date")
@@ -114,7 +123,8 @@ def person_update(*, actor, person: Person, today: dt.date | None = None, **chan
     today = today or dt.date.today()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(f"不可修改的字段：{'、'.join(sorted(unknown))}（身份证号需走更正流程）", field=sorted(unknown)[0])
+        raise DomainError(f"不可修改的字段：{'、'.join(sorted(unknown))}（身份证号需走更正流程）",
+                          field=sorted(unknown)[0])
     ensure_can(actor, person.residence_area, Cap.REGISTRY_EDIT)
     if "residence_area" in changes and changes["residence_area"] != person.residence_area:
         ensure_can(actor, changes["residence_area"], Cap.REGISTRY_EDIT)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("imports/", include("minzheng.registry.import_urls")),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("", include("minzheng.registry.urls")),
 ]

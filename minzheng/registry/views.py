@@ -1,0 +1,342 @@
+"""Registry pages: thin views over selectors (reads, scoped) and services (writes, audited)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Level
+from minzheng.areas.selectors import area_get, areas_for, top_areas
+from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.idcard import normalize
+from minzheng.core.models import AuditEntry
+from minzheng.web.pages import is_htmx, page, paginate, require
+
+from . import services
+from .exports import persons_export
+from .forms import (
+    AddMemberForm,
+    CategoryAddForm,
+    CategoryEndForm,
+    ChangeHeadForm,
+    DuplicateReviewForm,
+    HouseholdCreateForm,
+    MergeForm,
+    PersonCreateForm,
+    PersonEditForm,
+    RemoveMemberForm,
+    SplitForm,
+)
+from .models import Category, Membership, PersonCategory
+from .selectors import (
+    current_household,
+    duplicate_candidates,
+    household_get,
+    household_members,
+    households_for,
+    person_get,
+    person_search,
+    persons_for,
+)
+
+# --- person list, search and export ----------------------------------------------------------
+
+
+def _list_filters(request):
+    user = request.user
+    q = request.GET.get("q", "").strip()[:64]
+    code = request.GET.get("area", "").strip()
+    area = area_get(user, code) if code else None
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    return q, area, category
+
+
+def _area_options(user):
+    """Areas offered in the filter: all levels for a town/village user, above village level for wider scopes."""
+    qs = areas_for(user)
+    if any(a.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) for a in top_areas(user)):
+        qs = qs.exclude(level=Level.VILLAGE)
+    return qs
+
+
+@page(Cap.REGISTRY_VIEW)
+def person_list(request):
+    q, area, category = _list_filters(request)
+    ctx = {"page": paginate(request, person_search(request.user, q, area=area, category=category)),
+           "q": q, "area": area, "category": category, "categories": Category.choices}
+    if is_htmx(request):
+        return render(request, "registry/_person_results.html", ctx)
+    return render(request, "registry/person_list.html", ctx | {"area_options": _area_options(request.user)})
+
+
+@page(Cap.REGISTRY_EXPORT)
+def person_export(request):
+    q, area, category = _list_filters(request)
+    out, _rows = persons_export(actor=request.user, query=q, area=area, category=category or None)
+    return FileResponse(out, as_attachment=True, filename=f"人员名单-{dt.date.today():%Y%m%d}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- person detail, full view, create and edit ------------------------------------------------
+
+
+def _person_page(request, person, *, full=None, status=200, **forms):
+    user = request.user
+    ctx = {
+        "person": person,
+        "full": full,
+        "phone_masked": services.mask_phone(person.phone),
+        "bank_masked": services.mask_account(person.bank_account),
+        "categories": PersonCategory.objects.filter(person=person).order_by("valid_to", "-valid_from"),
+        "household": current_household(person),
+        "memberships": Membership.objects.filter(person=person).select_related("household").order_by("-start_date"),
+        "category_form": forms.get("category_form") or CategoryAddForm(),
+        "category_end_form": CategoryEndForm(),
+        "household_form": forms.get("household_form") or HouseholdCreateForm(initial={"address": person.address}),
+    }
+    if user.can(Cap.AUDIT_VIEW):
+        history = AuditEntry.objects.filter(object_type="person", object_id=str(person.pk))
+        ctx["history"] = history.order_by("-seq")[:100]
+    return render(request, "registry/person_detail.html", ctx, status=status)
+
+
+@page(Cap.REGISTRY_VIEW)
+def person_detail(request, pk):
+    return _person_page(request, person_get(request.user, pk))
+
+
+@require_POST
+@page(Cap.REGISTRY_VIEW)
+def person_full(request, pk):
+    person = person_get(request.user, pk)
+    full = services.person_view_full(actor=request.user, person=person, purpose=request.POST.get("purpose", "")[:100])
+    return _person_page(request, person, full=full)
+
+
+def _save(form, write):
+    """Run a service write; its domain error lands on the named form field. Scope/permission errors propagate."""
+    try:
+        return write()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        form.attach(e)
+        return None
+
+
+@page(Cap.REGISTRY_EDIT)
+def person_create(request):
+    form = PersonCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = _save(form, lambda: services.person_create(
+            actor=request.user, **data | {"sex": data["sex"] or None, "birth_date": data["birth_date"] or None}))
+        if person:
+            messages.success(request, f"已登记{person.name}")
+            return redirect("web:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": None},
+                  status=400 if form.errors else 200)
+
+
+@page(Cap.REGISTRY_VIEW)
+def person_edit(request, pk):
+    person = person_get(request.user, pk)
+    require(request.user, Cap.REGISTRY_EDIT)
+    initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS}
+    form = PersonEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        if _save(form, lambda: services.person_update(actor=request.user, person=person, **changes)):
+            messages.success(request, "已保存修改")
+            return redirect("web:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@page(Cap.REGISTRY_VIEW)
+def category_add(request, pk):
+    person = person_get(request.user, pk)
+    require(request.user, Cap.REGISTRY_EDIT)
+    form = CategoryAddForm(request.POST)
+    if form.is_valid() and _save(form, lambda: services.category_add(actor=request.user, person=person,
+                                                                      **form.cleaned_data)):
+        messages.success(request, "已添加人员类别")
+        return redirect("web:person_detail", pk=person.pk)
+    return _person_page(request, person, category_form=form, status=400)
+
+
+@require_POST
+@page(Cap.REGISTRY_VIEW)
+def category_end(request, pk, category_pk):
+    person = person_get(request.user, pk)
+    require(request.user, Cap.REGISTRY_EDIT)
+    pc = PersonCategory.objects.filter(person=person, pk=category_pk, valid_to__isnull=True).first()
+    if pc is None:
+        raise NotFound("该类别不存在或已终止")
+    form = CategoryEndForm(request.POST)
+    if form.is_valid() and _save(form, lambda: services.category_end(
+            actor=request.user, person_category=pc, valid_to=form.cleaned_data["valid_to"],
+            reason=form.cleaned_data["reason"])):
+        messages.success(request, "已终止人员类别")
+        return redirect("web:person_detail", pk=person.pk)
+    messages.error(request, "；".join(m for errs in form.errors.values() for m in errs) or "终止失败")
+    return redirect("web:person_detail", pk=person.pk)
+
+
+@require_POST
+@page(Cap.REGISTRY_VIEW)
+def household_create(request, pk):
+    person = person_get(request.user, pk)
+    require(request.user, Cap.HOUSEHOLD_MANAGE)
+    form = HouseholdCreateForm(request.POST)
+    if form.is_valid():
+        h = _save(form, lambda: services.household_create(actor=request.user, area=person.residence_area, head=person,
+                                                          address=form.cleaned_data["address"]))
+        if h:
+            messages.success(request, f"已新建家庭{h.number}")
+            return redirect("web:household_detail", pk=h.pk)
+    return _person_page(request, person, household_form=form, status=400)
+
+
+# --- households --------------------------------------------------------------------------------
+
+
+@page(Cap.REGISTRY_VIEW)
+def household_list(request):
+    q = request.GET.get("q", "").strip()[:64]
+    qs = households_for(request.user).select_related("area", "head")
+    if not request.GET.get("dissolved"):
+        qs = qs.filter(dissolved_on__isnull=True)
+    if q:
+        qs = qs.filter(number__startswith=q) if q[:1].isdigit() else qs.filter(head__name__startswith=q)
+    ctx = {"page": paginate(request, qs.order_by("number")), "q": q, "dissolved": bool(request.GET.get("dissolved"))}
+    return render(request, "registry/household_list.html", ctx)
+
+
+def _op_forms(household, data=None, bound=None):
+    forms = {"add": AddMemberForm(), "remove": RemoveMemberForm(household=household),
+             "head": ChangeHeadForm(household=household), "split": SplitForm(household=household),
+             "merge": MergeForm()}
+    if bound:
+        forms[bound[0]] = bound[1]
+    return forms
+
+
+def _household_page(request, household, *, bound=None, status=200):
+    ctx = {"household": household, "members": household_members(household),
+           "past": household_members(household, current_only=False).filter(end_date__isnull=False),
+           "forms": _op_forms(household, bound=bound), "open_op": bound[0] if bound else ""}
+    if request.user.can(Cap.AUDIT_VIEW):
+        ctx["history"] = AuditEntry.objects.filter(object_type="household",
+                                                   object_id=str(household.pk)).order_by("-seq")[:100]
+    return render(request, "registry/household_detail.html", ctx, status=status)
+
+
+@page(Cap.REGISTRY_VIEW)
+def household_detail(request, pk):
+    return _household_page(request, household_get(request.user, pk))
+
+
+def _op_add(request, h):
+    form = AddMemberForm(request.POST)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    person = persons_for(request.user).filter(id_number=normalize(d["id_number"])).first()
+    if person is None:
+        form.add_error("id_number", f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")
+        return form, None
+    return form, _save(form, lambda: services.household_add_member(
+        actor=request.user, household=h, person=person, relation=d["relation"], start_date=d["start_date"]))
+
+
+def _op_remove(request, h):
+    form = RemoveMemberForm(request.POST, household=h)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    return form, _save(form, lambda: services.household_remove_member(
+        actor=request.user, household=h, person=d["person"], end_date=d["end_date"], reason=d["reason"]))
+
+
+def _op_head(request, h):
+    form = ChangeHeadForm(request.POST, household=h)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    return form, _save(form, lambda: services.household_change_head(
+        actor=request.user, household=h, new_head=d["new_head"], old_head_relation=d["old_head_relation"]))
+
+
+def _op_split(request, h):
+    form = SplitForm(request.POST, household=h)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    new = _save(form, lambda: services.household_split(
+        actor=request.user, household=h, members=list(d["members"]), new_head=d["new_head"], address=d["address"]))
+    return form, new
+
+
+def _op_merge(request, h):
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return form, None
+    target = households_for(request.user).filter(number=form.cleaned_data["target"].strip()).first()
+    if target is None:
+        form.add_error("target", f"未找到家庭编号“{form.cleaned_data['target']}”，或其不在您的管辖范围内")
+        return form, None
+    return form, _save(form, lambda: services.household_merge(actor=request.user, source=h, target=target))
+
+
+HOUSEHOLD_OPS = {
+    "add": (_op_add, "已添加家庭成员"),
+    "remove": (_op_remove, "已移除家庭成员"),
+    "head": (_op_head, "已变更户主"),
+    "split": (_op_split, "已分户"),
+    "merge": (_op_merge, "已并户"),
+}
+
+
+@require_POST
+@page(Cap.REGISTRY_VIEW)
+def household_op(request, pk, op):
+    household = household_get(request.user, pk)
+    if op not in HOUSEHOLD_OPS:
+        raise NotFound("不支持的家庭操作")
+    require(request.user, Cap.HOUSEHOLD_MANAGE)
+    handler, done = HOUSEHOLD_OPS[op]
+    form, result = handler(request, household)
+    if result is None:
+        return _household_page(request, household, bound=(op, form), status=400)
+    messages.success(request, done)
+    # Split and merge land on the household the members now belong to.
+    target = result if op in ("split", "merge") else household
+    return redirect("web:household_detail", pk=target.pk)
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+
+@page(Cap.REGISTRY_VIEW)
+def duplicates(request):
+    return render(request, "registry/duplicates.html", {"pairs": duplicate_candidates(request.user)})
+
+
+@require_POST
+@page(Cap.REGISTRY_VIEW)
+def duplicate_review(request):
+    form = DuplicateReviewForm(request.POST)
+    if not form.is_valid():
+        raise NotFound("审核请求不完整")
+    d = form.cleaned_data
+    a, b = person_get(request.user, d["a"]), person_get(request.user, d["b"])
+    require(request.user, Cap.DUPLICATE_REVIEW)
+    services.duplicate_review(actor=request.user, a=a, b=b, decision=d["decision"], note=d["note"])
+    messages.success(request, f"已记录审核结论：{a.name} / {b.name}")
+    return redirect("web:duplicates")

@@ -1,0 +1,44 @@
+"""Shared plumbing for the HTML pages: login, capability gate, and domain errors as 403/404 pages."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from minzheng.accounts.roles import ACTION_LABELS
+from minzheng.core.errors import Forbidden, NotFound
+
+
+def require(user, capability: str) -> None:
+    if not user.can(capability):
+        raise Forbidden(f"您的角色无权{ACTION_LABELS.get(capability, capability)}")
+
+
+def page(capability: str | None = None):
+    """Login required; optional role capability; NotFound → 404 page, Forbidden → 403 page (both in Chinese)."""
+
+    def deco(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                if capability:
+                    require(request.user, capability)
+                return view(request, *args, **kwargs)
+            except NotFound as e:
+                return render(request, "404.html", {"message": e.message}, status=404)
+            except Forbidden as e:
+                return render(request, "403.html", {"message": e.message}, status=403)
+
+        return wrapped
+
+    return deco
+
+
+def paginate(request, qs, per_page: int = 20):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"

@@ -1,0 +1,70 @@
+"""Template helpers: capability checks and the user's areas for the page header."""
+
+from django import template
+
+from minzheng.areas.selectors import top_areas
+from minzheng.core.idcard import mask
+
+register = template.Library()
+
+
+@register.filter
+def can(user, capability: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.can(capability)
+
+
+@register.simple_tag
+def user_areas(user) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return "、".join(a.name for a in top_areas(user))
+
+
+@register.filter
+def masked(id_number: str) -> str:
+    return mask(id_number)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    params = context["request"].GET.copy()
+    for k, v in changes.items():
+        params[k] = v
+    return params.urlencode()
+
+
+ACTION_NAMES = {
+    "person.create": "登记人员",
+    "person.update": "修改人员信息",
+    "person.view_full": "查看完整信息",
+    "person.export": "导出名单",
+    "person.category_add": "添加人员类别",
+    "person.category_end": "终止人员类别",
+    "person.duplicate_review": "审核疑似重复",
+    "household.create": "新建家庭",
+    "household.add_member": "添加家庭成员",
+    "household.remove_member": "移除家庭成员",
+    "household.change_head": "变更户主",
+    "household.split": "分户",
+    "household.merge_out": "并户（迁出）",
+    "household.merge_in": "并户（迁入）",
+    "user.create": "创建用户",
+    "user.lockout": "账号锁定",
+    "area.create": "新增行政区划",
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_NAMES.get(action, action)
+
+
+@register.filter
+def kv(value) -> str:
+    """A compact one-line rendering of an audit before/after dict."""
+    if not value:
+        return ""
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items())
+    return str(value)
