@@ -13,7 +13,9 @@ find_python() {
 
 ensure_venv() {  # $1: requirements file
   if [ ! -x .venv/bin/python ]; then
-    "$(find_python)" -m venv .venv
+    local py
+    py="$(find_python)" || return 1
+    "$py" -m venv .venv || { echo "创建虚拟环境失败（Debian/Ubuntu 上可能需要 apt install python3-venv）" >&2; return 1; }
   fi
   local stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$1"
   if [ ! -f "$stamp" ]; then
