@@ -62,4 +62,4 @@ def import_errors_xlsx(request, job_id):
 
 @page(Cap.REGISTRY_IMPORT)
 def import_template(request):
-    return _xlsx_response(importing.template_workbook(), "人员家庭导入模板.xlsx")
+    return _xlsx_response(importing.template_workbook(request.user), "人员家庭导入模板.xlsx")

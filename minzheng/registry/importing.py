@@ -461,16 +461,23 @@ def error_report(job: ImportJob) -> bytes:
     return buf.getvalue()
 
 
-def template_workbook() -> bytes:
+def template_workbook(user) -> bytes:
+    """A blank template with one example row placed in the user's own area (lowest level first)."""
     from openpyxl import Workbook
 
+    from minzheng.areas.models import Level
+    from minzheng.areas.selectors import areas_for
+
+    scope = areas_for(user)
+    area = scope.filter(level=Level.VILLAGE).first() or scope.first()
+    code, place = (area.code, area.name) if area else ("（区划代码）", "")
     wb = Workbook()
     ws = wb.active
     ws.title = "人员导入"
     ws.append([f"{c}*" if c in REQUIRED else c for c in COLUMNS])
     example_id = make_id_number("440704", dt.date(1950, 3, 8), 11)
-    ws.append([example_id, "张三", "440704003001", "440704003001", "男", "1950-03-08", "英南村1号",
-               "13800138000", "", "", "", "", "H001", "户主", "英南村1号"])
+    ws.append([example_id, "张三（示例，请删除本行）", code, code, "男", "1950-03-08", f"{place}1号",
+               "13800138000", "", "", "", "", "H001", "户主", f"{place}1号"])
     for col in ws.iter_cols(min_row=1, max_row=2):
         for cell in col:
             cell.number_format = "@"  # text, so Excel keeps all 18 digits

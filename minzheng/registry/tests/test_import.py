@@ -243,3 +243,10 @@ def test_import_api_in_both_modes(client, officer, people):
     assert bad.status_code == 201 and bad.json()["status"] == "failed" and "Excel" in bad.json()["message"]
     client.force_login(people["waihai_officer"])
     assert client.get(f"/api/imports/{body['id']}").status_code == 404
+
+
+def test_the_downloaded_template_imports_as_is_in_the_users_own_village(client, officer):
+    client.force_login(officer)
+    template = client.get("/imports/template.xlsx").content
+    job = upload(officer, template)
+    assert (job.status, job.total_rows, job.error_rows) == (ImportJob.Status.VALIDATED, 1, 0)
