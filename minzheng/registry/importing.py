@@ -131,8 +131,9 @@ def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict]]:
         raise DomainError(f"缺少必填列：{'、'.join(missing)}（第{header_row}行应为表头，可下载模板对照）",
                           code="bad_header", field="表头")
     index = {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
+    clean = (lambda vs: [v.strip() for v in vs]) if file_format == "csv" else (lambda vs: [_cell(v) for v in vs])
     for number, values in enumerate(rows, start=header_row + 1):
-        cells = [_cell(v) for v in values]
+        cells = clean(values)
         if not any(cells):
             continue
         yield number, {f: (cells[i] if i < len(cells) else "") for f, i in index.items()}

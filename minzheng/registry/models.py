@@ -24,9 +24,9 @@ class Person(models.Model):
     """一人一档: one row per 身份证号; every domain points here."""
 
     id_number = models.CharField("身份证号", max_length=18, unique=True)
-    name = models.CharField("姓名", max_length=64, db_index=True)
-    name_pinyin = models.CharField("姓名拼音", max_length=128, db_index=True)
-    name_initials = models.CharField("拼音首字母", max_length=32, db_index=True)
+    name = models.CharField("姓名", max_length=64)
+    name_pinyin = models.CharField("姓名拼音", max_length=128)
+    name_initials = models.CharField("拼音首字母", max_length=32)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     hukou_area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="户籍地")
@@ -49,6 +49,8 @@ class Person(models.Model):
             models.Index(fields=["residence_area", "name"], name="person_area_name_prefix",
                          opclasses=["int8_ops", "varchar_pattern_ops"]),
             models.Index(fields=["residence_area", "name_initials"], name="person_area_initials_prefix",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["residence_area", "name_pinyin"], name="person_area_pinyin_prefix",
                          opclasses=["int8_ops", "varchar_pattern_ops"]),
             models.Index(fields=["name", "birth_date"]),
             models.Index(fields=["name_pinyin", "birth_date"]),
