@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "minzheng.areas",
     "minzheng.accounts",
     "minzheng.registry",
+    "minzheng.policy",
     "minzheng.web",
 ]
 

@@ -23,6 +23,7 @@ class Cap:
     REGISTRY_EXPORT = "registry.export"
     DUPLICATE_REVIEW = "registry.duplicate_review"
     AUDIT_VIEW = "audit.view"
+    POLICY_EDIT = "policy.edit"
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -32,12 +33,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
                                         Cap.REGISTRY_IMPORT}),
     Role.COUNTY: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
                                           Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW}),
-    Role.CITY: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW}),
+    Role.CITY: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW,
+                                        Cap.POLICY_EDIT}),
     Role.AUDITOR: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.AUDIT_VIEW}),
     Role.PROVIDER: frozenset(),
     Role.RESIDENT: frozenset(),
     Role.ADMIN: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
-                                         Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW}),
+                                         Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW, Cap.POLICY_EDIT}),
 }
 
 ACTION_LABELS = {
@@ -49,4 +51,5 @@ ACTION_LABELS = {
     Cap.REGISTRY_EXPORT: "导出名单",
     Cap.DUPLICATE_REVIEW: "审核疑似重复人员",
     Cap.AUDIT_VIEW: "查看审计日志",
+    Cap.POLICY_EDIT: "维护政策参数",
 }

@@ -12,6 +12,7 @@ from minzheng.accounts.services import user_create
 from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
 from minzheng.core import audit
+from minzheng.policy.services import load_policy_data
 from minzheng.registry import demo
 
 DEMO_PASSWORD = "Minzheng#2026"
@@ -49,6 +50,9 @@ class Command(BaseCommand):
         t0 = time.monotonic()
         created = load_reference_areas()
         self.stdout.write(f"行政区划：新增 {created} 条")
+        policy = load_policy_data()
+        self.stdout.write(f"政策参数：新增标准 {policy['standards']} 条，公式 {policy['formulas']} 条，"
+                          f"校验规则 {policy['checks']} 条")
         villages = 0
         for code in JURISDICTIONS:
             try:

@@ -1,0 +1,147 @@
+"""Resolving a standard for a place and a date, and evaluating the plans' uprating checks.
+
+A value is looked up from the area itself up to the province: at each level a stated (or derived) standard
+wins, then a formula over other standards, then a clearly labelled demo assumption. Every result carries
+the rows it came from and a sentence a caseworker can read out.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from minzheng.areas.models import Area
+from minzheng.core.errors import DomainError
+
+from .models import KINDS, Check, Formula, Rounding, Scope, Standard, Status
+
+OFFICIAL = (Status.STATED, Status.DERIVED)
+MAX_DEPTH = 5  # formulas over formulas; deeper means a cycle in the data
+
+
+@dataclass(frozen=True)
+class Resolved:
+    value: Decimal
+    unit: str
+    explanation: str
+    sources: tuple[str, ...] = field(default=())  # "standard:12", "formula:3"
+    assumed: bool = False
+
+    @property
+    def version(self) -> str:
+        return "+".join(self.sources)
+
+
+def round_by(value: Decimal, rule: str) -> Decimal:
+    if rule == Rounding.YUAN_UP:
+        return value.quantize(Decimal("1"), rounding=ROUND_CEILING)
+    if rule == Rounding.YUAN_HALF_UP:
+        return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if rule == Rounding.FEN_HALF_UP:
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return value
+
+
+def _on(qs, on: dt.date):
+    return qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+
+
+def _fmt(v: Decimal) -> str:
+    return format(v.normalize(), "f")
+
+
+def resolve(area: Area, kind: str, *, scope: str = Scope.ALL, variant: str = "", on: dt.date,
+            unit: str | None = None, _depth: int = 0) -> Resolved:
+    """The standard in force for `area` on `on`; raises DomainError (Chinese) when none is known."""
+    if kind not in KINDS:
+        raise DomainError(f"未知的标准类别“{kind}”", code="unknown_kind", field="标准类别")
+    if _depth > MAX_DEPTH:
+        raise DomainError(f"标准“{KINDS[kind]}”的公式嵌套过深（可能循环引用）", code="formula_cycle")
+    scopes = [scope, Scope.ALL] if scope != Scope.ALL else [Scope.ALL, Scope.URBAN]
+    for level in reversed(list(area.ancestors())):  # nearest first
+        same = dict(jurisdiction=level, kind=kind, variant=variant, scope__in=scopes)
+        standards = _on(Standard.objects.filter(**same, value__isnull=False), on).order_by("-effective_from")
+        if unit:
+            standards = standards.filter(unit=unit)
+        if row := standards.filter(status__in=OFFICIAL).first():
+            return _from_standard(row)
+        if formula := _on(Formula.objects.filter(**same), on).order_by("-effective_from").first():
+            return _apply_formula(formula, area, scope, on, _depth)
+        if row := standards.filter(status=Status.ASSUMED).first():
+            return _from_standard(row)
+    raise DomainError(f"{area.name}在{on.isoformat()}没有可用的“{KINDS[kind]}”"
+                      f"{'（' + variant + '）' if variant else ''}，请先在政策参数中录入", code="no_standard",
+                      field="标准")
+
+
+def _from_standard(row: Standard) -> Resolved:
+    tag = {Status.ASSUMED: "（演示假设值，规划未载明）", Status.DERIVED: "（由规划数据推算）"}.get(row.status, "")
+    scope_label = Scope(row.scope).label if row.scope != Scope.ALL else ""
+    text = (f"{row.jurisdiction.name}{scope_label}{row.kind_label}{'（' + row.variant + '）' if row.variant else ''}"
+            f"为{_fmt(row.value)}{row.unit}，{row.effective_from.isoformat()}起执行{tag}，依据：{row.citation}")
+    return Resolved(value=row.value, unit=row.unit, explanation=text, sources=(f"standard:{row.pk}",),
+                    assumed=row.status == Status.ASSUMED)
+
+
+def _apply_formula(f: Formula, area: Area, scope: str, on: dt.date, depth: int) -> Resolved:
+    base = resolve(area, f.base_kind, scope=scope, variant=f.base_variant, on=on, _depth=depth + 1)
+    value = round_by(base.value * f.factor, f.rounding)
+    text = (f"{f.kind_label}{'（' + f.variant + '）' if f.variant else ''} = {_fmt(f.factor)} × "
+            f"{KINDS.get(f.base_kind, f.base_kind)}，{Rounding(f.rounding).label}，得{_fmt(value)}{base.unit}"
+            f"（规则出处：{f.citation}）；其中{base.explanation}")
+    return Resolved(value=value, unit=base.unit, explanation=text, sources=(f"formula:{f.pk}", *base.sources),
+                    assumed=base.assumed)
+
+
+# --- uprating checks ------------------------------------------------------------------------
+
+def _ref(area: Area, ref: str, on: dt.date) -> Decimal:
+    """'dibao:rural', 'tekun_care:all:partial' or 'consumption_per_capita:all@prev' (previous calendar year)."""
+    name, _, when = ref.partition("@")
+    kind, scope, variant = (name.split(":") + ["", ""])[:3]
+    if when == "prev":
+        on = dt.date(on.year - 1, 12, 31)
+    return resolve(area, kind, scope=scope or Scope.ALL, variant=variant, on=on).value
+
+
+def _growth(area: Area, ref: str, on: dt.date) -> Decimal:
+    """Growth over one year: of the value in force on `on`, or for '@prev' of the previous calendar year."""
+    name, _, when = ref.partition("@")
+    if when == "prev":
+        on = dt.date(on.year - 1, 12, 31)
+    before = on - dt.timedelta(days=365)
+    now_v, then_v = _ref(area, name, on), _ref(area, name, before)
+    return (now_v - then_v) / then_v
+
+
+def _check_one(area: Area, c: Check, on: dt.date) -> str | None:
+    rule = f"（规则：{c.note or c.name}；出处：{c.citation}）"
+    if c.rule == Check.Rule.VALUE_GE:
+        left = _ref(area, c.left, on)
+        return None if left >= c.factor else f"{c.left}={_fmt(left)}低于目标{_fmt(c.factor)}{rule}"
+    if c.rule in (Check.Rule.GROWTH_GE, Check.Rule.REAL_GROWTH_GE):
+        left, right = _growth(area, c.left, on), _growth(area, c.right, on)
+        if c.rule == Check.Rule.REAL_GROWTH_GE:
+            prices = _growth(area, "cpi_index:all@prev", on)
+            right = (1 + right) / (1 + prices) - 1
+        return None if left >= c.factor * right else f"{c.left}年度增速{left:.2%}低于{c.right}增速{right:.2%}{rule}"
+    left, right = _ref(area, c.left, on), _ref(area, c.right, on)
+    if left >= c.factor * right:
+        return None
+    return f"{c.left}={_fmt(left)}低于{_fmt(c.factor)}×{c.right}={_fmt(c.factor * right)}{rule}"
+
+
+def evaluate_checks(area: Area, kind: str, on: dt.date) -> list[str]:
+    """Chinese warnings for every uprating rule the standards in force on `on` break (empty = all hold)."""
+    warnings = []
+    levels = list(area.ancestors())
+    checks = Check.objects.filter(jurisdiction__in=levels, kind=kind, effective_from__lte=on)
+    for c in checks:
+        try:
+            problem = _check_one(area, c, on)
+        except DomainError as e:
+            problem = f"无法校验“{c.name}”：{e.message}"
+        if problem and problem not in warnings:
+            warnings.append(problem)
+    return warnings
