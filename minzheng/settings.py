@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "minzheng.accounts",
     "minzheng.registry",
     "minzheng.policy",
+    "minzheng.assistance",
     "minzheng.web",
 ]
 

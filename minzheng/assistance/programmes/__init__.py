@@ -1,0 +1,14 @@
+"""Every programme module registers itself on import; add new ones to MODULES."""
+
+import importlib
+
+MODULES: tuple[str, ...] = ()
+
+
+def _load() -> bool:
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+    return True
+
+
+load_all = _load()
