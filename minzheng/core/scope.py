@@ -20,10 +20,13 @@ def area_q(user, area_field: str) -> Q:
     paths = user_area_paths(user)
     if not paths:
         return Q(pk__in=[])
-    q = Q()
+    from django.apps import apps
+
+    within = Q()
     for p in paths:
-        q |= Q(**{f"{area_field}__path__startswith": p})
-    return q
+        within |= Q(path__startswith=p)
+    # An id subquery rather than a join, so the planner can drive person lookups by area id.
+    return Q(**{f"{area_field}__in": apps.get_model("areas", "Area").objects.filter(within).values("id")})
 
 
 def scoped(qs: QuerySet, user, *, area_field: str, capability: str) -> QuerySet:
