@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "minzheng.registry",
     "minzheng.policy",
     "minzheng.assistance",
+    "minzheng.verification",
+    "minzheng.payroll",
     "minzheng.web",
 ]
 

@@ -6,3 +6,12 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (no idle connections left to block test-DB teardown)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared-cache memory: tests of two transactions racing (e.g. two approvers at once) need
+    # SQLite's real locking (IMMEDIATE + busy timeout); shared-cache memory fails at once with "table is locked".
+    # One file per test process, so suites run side by side do not share it.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"minzheng-test-{os.getpid()}.sqlite3")}

@@ -24,23 +24,62 @@ class Cap:
     DUPLICATE_REVIEW = "registry.duplicate_review"
     AUDIT_VIEW = "audit.view"
     POLICY_EDIT = "policy.edit"
+    # 大救助 workflow, one capability per role level (assistance/services.py)
+    ASSIST_VIEW = "assistance.view"
+    ASSIST_APPLY = "assistance.apply"              # staff entry of an application (村居/镇街)
+    ASSIST_APPLY_ONLINE = "assistance.apply_online"  # resident's own application (一证一书)
+    ASSIST_OBJECTION = "assistance.objection"      # record an objection raised during 公示
+    ASSIST_ACCEPT = "assistance.accept"            # 镇街: 受理, 核对, 入户调查, 初审, 先救助后说明
+    ASSIST_REVIEW = "assistance.review"            # 县区: 审核, 抽查复核, 公示
+    ASSIST_APPROVE = "assistance.approve"          # 县区: 审批 / 不予批准
+    ASSIST_RELATIVE_FILING = "assistance.relative_filing"  # 近亲属备案
+    PAYROLL_VIEW = "payroll.view"        # rosters, lines and totals
+    PAYROLL_RUN = "payroll.run"          # generate, check, release, bank files
+    ANOMALY_VIEW = "anomaly.view"        # 资金监管 anomaly list
+    ANOMALY_HANDLE = "anomaly.handle"    # assign, dispose, close anomalies
+    VERIFY_VIEW = "verification.view"      # 核对 reports and department records
+    VERIFY_RUN = "verification.run"        # run 核对 for a household, record 刚性支出
+    VERIFY_INTAKE = "verification.intake"  # take in department data (county level)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
+_PAYROLL = {Cap.PAYROLL_VIEW, Cap.PAYROLL_RUN, Cap.ANOMALY_VIEW, Cap.ANOMALY_HANDLE}
+_PAYROLL_READ = {Cap.PAYROLL_VIEW, Cap.ANOMALY_VIEW}
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VILLAGE: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT}),
     Role.TOWN: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
                                         Cap.REGISTRY_IMPORT}),
     Role.COUNTY: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
-                                          Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW}),
+                                          Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW} | _PAYROLL),
     Role.CITY: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW,
-                                        Cap.POLICY_EDIT}),
-    Role.AUDITOR: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.AUDIT_VIEW}),
+                                        Cap.POLICY_EDIT} | _PAYROLL_READ),
+    Role.AUDITOR: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.AUDIT_VIEW} | _PAYROLL_READ),
     Role.PROVIDER: frozenset(),
     Role.RESIDENT: frozenset(),
     Role.ADMIN: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
-                                         Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW, Cap.POLICY_EDIT}),
+                                         Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW, Cap.POLICY_EDIT}
+                          | _PAYROLL),
 }
+
+_ASSIST_READ = {Cap.ASSIST_VIEW}
+_ASSIST_VILLAGE = _ASSIST_READ | {Cap.ASSIST_APPLY, Cap.ASSIST_OBJECTION}
+_ASSIST_TOWN = _ASSIST_VILLAGE | {Cap.ASSIST_ACCEPT, Cap.ASSIST_RELATIVE_FILING}
+_ASSIST_COUNTY = _ASSIST_TOWN | {Cap.ASSIST_REVIEW, Cap.ASSIST_APPROVE}
+CAPABILITIES[Role.VILLAGE] |= _ASSIST_VILLAGE
+CAPABILITIES[Role.TOWN] |= _ASSIST_TOWN
+CAPABILITIES[Role.COUNTY] |= _ASSIST_COUNTY
+CAPABILITIES[Role.CITY] |= _ASSIST_READ
+CAPABILITIES[Role.AUDITOR] |= _ASSIST_READ
+CAPABILITIES[Role.ADMIN] |= _ASSIST_COUNTY
+CAPABILITIES[Role.RESIDENT] |= {Cap.ASSIST_APPLY_ONLINE}
+
+# 核对: towns run it for the applications they accept, counties also take in department data.
+_VERIFY_READ = {Cap.VERIFY_VIEW}
+CAPABILITIES[Role.TOWN] |= _VERIFY_READ | {Cap.VERIFY_RUN}
+CAPABILITIES[Role.COUNTY] |= _VERIFY_READ | {Cap.VERIFY_RUN, Cap.VERIFY_INTAKE}
+CAPABILITIES[Role.CITY] |= _VERIFY_READ
+CAPABILITIES[Role.AUDITOR] |= _VERIFY_READ
+CAPABILITIES[Role.ADMIN] |= _VERIFY_READ | {Cap.VERIFY_RUN, Cap.VERIFY_INTAKE}
 
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
@@ -52,4 +91,19 @@ ACTION_LABELS = {
     Cap.DUPLICATE_REVIEW: "审核疑似重复人员",
     Cap.AUDIT_VIEW: "查看审计日志",
     Cap.POLICY_EDIT: "维护政策参数",
+    Cap.PAYROLL_VIEW: "查看发放名单",
+    Cap.PAYROLL_RUN: "生成、发布发放名单和办理银行代发",
+    Cap.ANOMALY_VIEW: "查看资金监管疑点",
+    Cap.ANOMALY_HANDLE: "处置资金监管疑点",
+    Cap.VERIFY_VIEW: "查看核对报告和部门数据",
+    Cap.VERIFY_RUN: "开展家庭经济状况核对",
+    Cap.VERIFY_INTAKE: "导入部门核对数据",
+    Cap.ASSIST_VIEW: "查看救助申请",
+    Cap.ASSIST_APPLY: "代为提交救助申请",
+    Cap.ASSIST_APPLY_ONLINE: "在线提交救助申请",
+    Cap.ASSIST_OBJECTION: "登记公示异议",
+    Cap.ASSIST_ACCEPT: "办理受理、核对、入户调查和初审",
+    Cap.ASSIST_REVIEW: "审核救助申请",
+    Cap.ASSIST_APPROVE: "审批救助申请",
+    Cap.ASSIST_RELATIVE_FILING: "办理近亲属备案",
 }

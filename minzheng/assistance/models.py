@@ -113,3 +113,199 @@ class Entitlement(models.Model):
             models.CheckConstraint(condition=Q(to_month__isnull=True) | Q(to_month__gt=models.F("from_month")),
                                    name="entitlement_period_order"),
         ]
+
+
+# --- workflow records (assistance/services.py writes them; nothing else) ---------------------------
+
+class ApplicationStep(models.Model):
+    """One row per status change: who moved the application, when, from what to what, and the new time limit."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    from_status = models.CharField("原状态", max_length=16, blank=True)
+    to_status = models.CharField("新状态", max_length=16)
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("经办人", max_length=64)
+    at = models.DateTimeField("时间")
+    due = models.DateField("办理时限", null=True, blank=True)
+    note = models.TextField("意见/说明", blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "办理环节记录"
+
+
+class Investigation(models.Model):
+    """入户调查: a home visit with who went, what they found, and photos."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "入户调查"
+        OBJECTION = "objection", "公示异议复查"
+        REVISIT = "revisit", "县级入户抽查/复查"
+
+    class Conclusion(models.TextChoices):
+        ELIGIBLE = "eligible", "情况属实，建议纳入"
+        INELIGIBLE = "ineligible", "不符合条件"
+        UNCLEAR = "unclear", "情况待核实"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="investigations")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    visit_date = models.DateField("入户日期")
+    visitors = models.CharField("调查人员", max_length=200)
+    findings = models.TextField("调查情况")
+    conclusion = models.CharField("调查结论", max_length=16, choices=Conclusion.choices)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = verbose_name_plural = "入户调查记录"
+
+
+class Attachment(models.Model):
+    """A file kept with an application: the signed 授权书 of 一证一书, ID scans, visit photos."""
+
+    class Kind(models.TextChoices):
+        AUTHORISATION = "authorisation", "家庭经济状况核对授权书"
+        ID_CARD = "id_card", "身份证"
+        PHOTO = "photo", "入户调查照片"
+        OTHER = "other", "其他材料"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    investigation = models.ForeignKey(Investigation, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="photos")
+    kind = models.CharField("材料类别", max_length=16, choices=Kind.choices)
+    file = models.FileField(upload_to="assistance/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=64)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = verbose_name_plural = "申请材料"
+
+
+class VerificationRecord(models.Model):
+    """The 核对 result for one application (the 核对 engine produces it; this keeps its summary)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "核对中"
+        PASS = "pass", "经济状况符合条件"
+        FAIL = "fail", "经济状况不符合条件"
+        REVIEW = "review", "存在疑点，需入户核实"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="verifications")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("发起时间")
+    outcome = models.CharField("核对结论", max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    per_capita_income = models.DecimalField("家庭月人均收入", max_digits=12, decimal_places=2, null=True,
+                                            blank=True)
+    assets = models.DecimalField("家庭财产（金融资产）", max_digits=14, decimal_places=2, null=True, blank=True)
+    summary = models.TextField("核对结果摘要", blank=True)
+    report_ref = models.CharField("核对报告编号", max_length=64, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("结果录入时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = verbose_name_plural = "经济状况核对记录"
+
+
+class Review(models.Model):
+    """County 审核 of one round: whether this household was drawn for re-visit, or must be fully reviewed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    started_at = models.DateTimeField("送审时间")
+    town_opinion = models.TextField("镇街初审意见")
+    sampled = models.BooleanField("抽中入户抽查", default=False)
+    full_review_required = models.BooleanField("须全面审核（近亲属备案）", default=False)
+    sample_ratio = models.DecimalField("抽查比例", max_digits=5, decimal_places=4)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    opinion = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = verbose_name_plural = "县级审核记录"
+
+    @property
+    def revisit_required(self) -> bool:
+        return self.sampled or self.full_review_required
+
+
+class Publicity(models.Model):
+    """公示: what the public notice shows is fixed when it starts — masked name and ID only."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "公示中"
+        COMPLETED = "completed", "公示期满无异议"
+        INTERRUPTED = "interrupted", "有异议，退回调查"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="publicities")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="公示村居")
+    programme_label = models.CharField("救助项目", max_length=64)
+    masked_name = models.CharField("姓名（脱敏）", max_length=64)
+    masked_id = models.CharField("身份证号（脱敏）", max_length=18)
+    household_size = models.PositiveSmallIntegerField("家庭人口")
+    start_date = models.DateField("公示开始")
+    end_date = models.DateField("公示结束")  # inclusive
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        verbose_name = verbose_name_plural = "公示"
+        indexes = [models.Index(fields=["status", "area"])]
+
+
+class Objection(models.Model):
+    publicity = models.ForeignKey(Publicity, on_delete=models.PROTECT, related_name="objections")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
+    objector_name = models.CharField("异议人", max_length=64, blank=True)  # may be anonymous
+    contact = models.CharField("联系方式", max_length=64, blank=True)
+    reason = models.TextField("异议内容")
+    filed_at = models.DateTimeField("提出时间")
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["filed_at", "id"]
+        verbose_name = verbose_name_plural = "公示异议"
+
+
+class RelativeFiling(models.Model):
+    """近亲属备案: a staff member's (or village cadre's) close relative; their applications get a full review."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="近亲属")
+    staff_name = models.CharField("工作人员姓名", max_length=64)
+    staff_position = models.CharField("工作单位及职务", max_length=100)
+    relation = models.CharField("关系", max_length=32)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="备案地区")
+    filed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("备案时间")
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "近亲属备案"
+        indexes = [models.Index(fields=["person", "ended_on"])]
+
+
+class PayFirst(models.Model):
+    """先救助后说明: an 急难型 payment made before the file is complete."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="pay_first")
+    amount = models.DecimalField("先行救助金额", max_digits=12, decimal_places=2)
+    reason = models.TextField("急难情形")
+    paid_on = models.DateField("发放日期")
+    paid_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    complete_by = models.DateField("补齐材料期限")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "先行救助"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pay_first_positive")]

@@ -23,6 +23,20 @@ KINDS = {
     "low_income_lower": "低收入家庭认定下限",
     "low_income_upper": "低收入家庭认定上限",
     "temp_assistance_floor": "临时救助每人次最低标准",
+    # Parameters the programme modules (assistance.programmes) read instead of literals in code.
+    "asset_limit_months": "家庭人均金融资产上限（低保标准的月数）",
+    "dibao_topup": "低保分类施保加发比例",
+    "recheck_months": "复核周期",
+    "age_threshold": "年龄界限",
+    "severe_disability_grade": "重度残疾等级界限",
+    "payment_rounding": "救助金额取整单位",
+    # 核对 (minzheng.verification): asset limits, disregarded incomes and 刚性支出 deductions.
+    "asset_property_limit": "低保家庭住房套数上限",
+    "asset_vehicle_limit": "低保家庭机动车辆价值上限",
+    "asset_business_limit": "低保家庭企业出资额上限",
+    "income_disregard": "不计入家庭收入的收入（比例）",
+    "rigid_expense_threshold": "支出型困难家庭刚性支出占家庭收入比例",
+    "rigid_expense_deduction": "刚性支出从家庭收入中扣减的比例",
 }
 
 

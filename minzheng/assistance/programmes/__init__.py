@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("dibao", "tekun", "low_income", "temporary", "children", "disability")
 
 
 def _load() -> bool:

@@ -1,0 +1,231 @@
+r"""Benchmark: monthly payroll for N beneficiaries, supervision rules included, against one hand-written
+INSERT … SELECT computing the same amounts.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/minzheng_bench_payroll \  (a database of its own: it is wiped)
+        .venv/bin/python bench/payroll_bench.py --sizes 100000,300000,1000000
+
+Per size, in a fresh child process (so ru_maxrss is that size's peak): N persons in 清远市's generated villages,
+two per household, each household one 低保 case with one entitlement per member; an April roster already exists
+(for the jump rule) and a sprinkling of cases each rule should catch (deaths, 特困 basic at the same time, shared
+accounts, raised amounts). Timed: roster_generate_within (one roster per county, each its own transaction) plus
+roster_check on each roster — all eight supervision rules. Baseline: one INSERT … SELECT of the same amounts into a
+plain table. Prints the ratio and peak RSS; nothing here asserts a time.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings_test")
+CITY = "441800"  # 清远市: eight counties
+APRIL, MAY = "2024-04-01", "2024-05-01"
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def prepare_db():
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    call_command("migrate", verbosity=0)
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area, Level
+    from minzheng.areas.services import generate_villages, load_reference_areas
+
+    load_reference_areas()
+    city = Area.objects.get(code=CITY)
+    for town in Area.objects.current().within(city).filter(level=Level.TOWN):
+        generate_villages(town=town, count=8)
+    user_create(actor=None, username="bench", password="Bench#2026bench", display_name="基准测试", role=Role.ADMIN,
+                areas=[city])
+
+
+def make_data(n: int) -> None:
+    """N persons / N÷2 households and 低保 cases / N entitlements, set-based in SQL (not timed)."""
+    from django.db import connection
+
+    from minzheng.areas.models import Area, Level
+
+    city = Area.objects.get(code=CITY)
+    villages = list(Area.objects.current().within(city).filter(level=Level.VILLAGE).order_by("id")
+                    .values_list("id", flat=True))
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE payroll_anomaly, payroll_rosterline, payroll_roster, payroll_staffrelative, "
+                    "assistance_entitlement, assistance_case, registry_membership, registry_household, "
+                    "registry_person RESTART IDENTITY CASCADE")
+        cur.execute("DROP TABLE IF EXISTS bench_villages; CREATE TABLE bench_villages (k int PRIMARY KEY, id bigint)")
+        cur.executemany("INSERT INTO bench_villages VALUES (%s, %s)", list(enumerate(villages)))
+        nv = len(villages)
+        # Persons 2h-1 (head) and 2h (member) share household h; a deceased head every 1000 households,
+        # and every 1000th member (offset) uses a stranger's account.
+        cur.execute(f"""
+            INSERT INTO registry_person (id_number, name, name_pinyin, name_initials, sex, birth_date, hukou_area_id,
+                residence_area_id, address, phone, disability_category, disability_grade, bank_name, bank_account,
+                death_date, created_at, updated_at)
+            SELECT 'B' || lpad(i::text, 17, '0'), '对象' || i, 'duixiang' || i, 'dx', CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
+                   DATE '1950-01-01' + (i % 20000), v.id, v.id, '', '', '', NULL, '清远农商银行',
+                   CASE WHEN i % 2000 = 500 THEN '62' || lpad((i + 2)::text, 14, '0') ELSE '62' || lpad(i::text, 14, '0') END,
+                   CASE WHEN i % 2000 = 1 THEN DATE '2024-03-01' END, now(), now()
+            FROM generate_series(1, {n}) i JOIN bench_villages v ON v.k = ((i + 1) / 2) % {nv}
+        """)
+        cur.execute("""
+            INSERT INTO registry_household (number, area_id, address, head_id, created_at)
+            SELECT 'H' || p.id, p.residence_area_id, '', p.id, now() FROM registry_person p WHERE p.id % 2 = 1
+        """)
+        cur.execute("""
+            INSERT INTO registry_membership (household_id, person_id, relation, start_date, end_reason)
+            SELECT h.id, p.id, CASE WHEN p.id = h.head_id THEN 'head' ELSE 'spouse' END, DATE '2020-01-01', ''
+            FROM registry_person p JOIN registry_household h ON h.head_id = p.id - ((p.id + 1) % 2)
+        """)
+        cur.execute("""
+            INSERT INTO assistance_case (programme, household_id, head_id, area_id, status, start_month,
+                                         urban_rural, created_at)
+            SELECT 'dibao', h.id, h.head_id, h.area_id, 'active', DATE '2024-04-01', 'rural', now()
+            FROM registry_household h
+        """)
+        # Every 500th household's amount doubles and more in May (增发): the jump rule's cases.
+        cur.execute("""
+            INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
+                                                rule_version, explanation, created_at)
+            SELECT c.id, m.person_id, 'basic', 300 + (m.person_id % 7) * 50, DATE '2024-04-01',
+                   CASE WHEN c.id % 500 = 7 THEN DATE '2024-05-01' END, 'bench', '基准数据', now()
+            FROM assistance_case c JOIN registry_membership m ON m.household_id = c.household_id
+        """)
+        cur.execute("""
+            INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
+                                                rule_version, explanation, created_at)
+            SELECT e.case_id, e.person_id, 'basic', e.monthly_amount * 3, DATE '2024-05-01', NULL, 'bench', '增发', now()
+            FROM assistance_entitlement e JOIN assistance_case c ON c.id = e.case_id
+            WHERE c.id % 500 = 7 AND e.to_month IS NOT NULL
+        """)
+        # Every 1000th head also in 特困 (basic living): the exclusion rule's cases.
+        cur.execute("""
+            INSERT INTO assistance_case (programme, household_id, head_id, area_id, status, start_month,
+                                         urban_rural, created_at)
+            SELECT 'tekun', NULL, c.head_id, c.area_id, 'active', DATE '2024-04-01', 'rural', now()
+            FROM assistance_case c WHERE c.programme = 'dibao' AND c.id % 1000 = 3
+        """)
+        cur.execute("""
+            INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month,
+                                                rule_version, explanation, created_at)
+            SELECT c.id, c.head_id, 'basic', 1440, DATE '2024-04-01', 'bench', '基准数据', now()
+            FROM assistance_case c WHERE c.programme = 'tekun'
+        """)
+        cur.execute("DROP TABLE bench_villages")
+        cur.execute("ANALYZE")
+
+
+def baseline_seconds() -> tuple[float, int, str]:
+    """The database's own limit: the same amounts in one INSERT … SELECT into a plain table."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_baseline; CREATE TABLE bench_baseline "
+                    "(case_id bigint, person_id bigint, area_id bigint, amount numeric(12,2), bank_account text)")
+        t = time.perf_counter()
+        cur.execute("""
+            INSERT INTO bench_baseline
+            SELECT c.id, e.person_id, c.area_id, SUM(e.monthly_amount),
+                   CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END
+            FROM assistance_case c
+            JOIN areas_area a ON a.id = c.area_id
+            JOIN assistance_entitlement e ON e.case_id = c.id
+            JOIN registry_person p ON p.id = e.person_id
+            JOIN registry_person h ON h.id = c.head_id
+            WHERE c.programme = 'dibao' AND c.status = 'active' AND c.start_month <= %(m)s
+              AND (c.end_month IS NULL OR c.end_month >= %(m)s)
+              AND e.from_month <= %(m)s AND (e.to_month IS NULL OR e.to_month > %(m)s)
+            GROUP BY c.id, e.person_id, c.area_id, p.bank_account, h.bank_account
+        """, {"m": MAY})
+        seconds = time.perf_counter() - t
+        cur.execute("SELECT count(*), COALESCE(sum(amount), 0)::text FROM bench_baseline")
+        count, total = cur.fetchone()
+        cur.execute("DROP TABLE bench_baseline")
+    return seconds, count, total
+
+
+def child(n: int) -> dict:
+    setup_django()
+    import datetime as dt
+
+    from django.db import connection
+
+    from minzheng.accounts.models import User
+    from minzheng.areas.models import Area
+    from minzheng.payroll import services
+    from minzheng.payroll.models import Anomaly, RosterLine
+
+    make_data(n)
+    user = User.objects.get(username="bench")
+    city = Area.objects.get(code=CITY)
+    services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 4, 1))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE payroll_rosterline")
+    base_s, base_count, base_total = baseline_seconds()
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    t = time.perf_counter()
+    rosters = services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 5, 1))
+    generate_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for r in rosters:
+        services.roster_check(actor=user, roster=r)
+    check_s = time.perf_counter() - t
+    t = time.perf_counter()
+    services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 5, 1))
+    rerun_s = time.perf_counter() - t
+
+    may = RosterLine.objects.filter(roster__month=dt.date(2024, 5, 1))
+    count = may.count()
+    total = str(sum(r.total_amount for r in rosters))
+    assert count == base_count and total == base_total, (count, total, base_count, base_total)
+    hits = dict(Anomaly.objects.filter(roster__month=dt.date(2024, 5, 1)).values_list("rule")
+                .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id")).values_list("rule", "n"))
+    ours = generate_s + check_s
+    return {
+        "beneficiaries": n, "rosters": len(rosters), "lines": count, "total": total,
+        "baseline_insert_select_s": round(base_s, 2), "generate_s": round(generate_s, 2), "check_s": round(check_s, 2),
+        "ratio_generate_to_baseline": round(generate_s / base_s, 2),
+        "ratio_generate_plus_checks_to_baseline": round(ours / base_s, 2),
+        "rerun_s": round(rerun_s, 2), "anomalies": hits,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_payroll_mb": round(base_rss / 1024),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,300000,1000000")
+    parser.add_argument("--child", type=int)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child), ensure_ascii=False))
+        return
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("请设置 DATABASE_URL=postgres://… —— 本基准针对 PostgreSQL")
+    prepare_db()
+    connection.close()
+    for n in [int(x) for x in args.sizes.split(",")]:
+        out = subprocess.check_output([sys.executable, __file__, "--child", str(n)])
+        print("payroll:", out.decode().strip().splitlines()[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()

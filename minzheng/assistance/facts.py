@@ -1,0 +1,115 @@
+"""Building HouseholdFacts from the registry: who lived in the household on a date, with what categories,
+disabilities and deaths, plus the figures an application or 核对 supplies (per-person monthly incomes,
+household assets, monthly rigid expenses, self-care levels).
+
+Every supplied figure is checked here, so a bad one gets a Chinese error naming the person and the field
+before any programme sees it. Nothing is written.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Q
+
+from minzheng.core.errors import DomainError, NotFound
+from minzheng.registry.models import Household, Membership, PersonCategory
+from minzheng.registry.selectors import households_for
+
+from .programmes.base import HouseholdFacts, Member
+from .programmes.common import SCOPES, SELF_CARE
+
+_SCOPE_BY_LABEL = {label: code for code, label in SCOPES.items()}
+_SELF_CARE_BY_LABEL = {label: code for code, label in SELF_CARE.items()}
+
+
+def parse_money(value, *, label: str, field: str) -> Decimal:
+    """A non-negative amount in 元 from Decimal, int or text ('1,200.50'); floats are refused (not exact)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Decimal("0")
+    if isinstance(value, (bool, float)):
+        raise DomainError(f"{label}“{value}”请以数字文本或定点小数填写", code="invalid_amount", field=field)
+    try:
+        d = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise DomainError(f"{label}“{value}”不是有效数字", code="invalid_amount", field=field) from None
+    if not d.is_finite():
+        raise DomainError(f"{label}“{value}”不是有效数字", code="invalid_amount", field=field)
+    if d < 0:
+        raise DomainError(f"{label}不能为负数（填写为{value}）", code="negative_amount", field=field)
+    if d != d.quantize(Decimal("0.01")):
+        raise DomainError(f"{label}“{value}”最多保留两位小数（精确到分）", code="invalid_amount", field=field)
+    return d
+
+
+def _key(k) -> int:
+    return int(getattr(k, "pk", k))
+
+
+def build_facts(*, user, household: Household | int, on: dt.date, urban_rural: str,
+                incomes: Mapping | None = None, assets=None, rigid_expenses=None,
+                self_care: Mapping | None = None, variant: str = "", extra: dict | None = None) -> HouseholdFacts:
+    """The facts of `household` on `on`.
+
+    user: the staff member asking; the household must lie in their areas (None only for system jobs such as
+    scheduled re-checks, which have no user). incomes and self_care are keyed by Person or person id;
+    a member without an income figure has 0. urban_rural is 'urban'/'rural' (or 城镇/农村).
+    """
+    qs = Household.objects.select_related("area") if user is None else households_for(user).select_related("area")
+    hh = qs.filter(pk=_key(household)).first()
+    if hh is None:
+        raise NotFound("家庭不存在或不在您的管辖范围内")
+    if hh.dissolved_on is not None and hh.dissolved_on <= on:
+        raise DomainError(f"家庭{hh.number}已于{hh.dissolved_on.isoformat()}注销，无法评估", code="dissolved",
+                          field="家庭")
+    scope = _SCOPE_BY_LABEL.get(urban_rural, urban_rural)
+    if scope not in SCOPES:
+        raise DomainError(f"城乡类别“{urban_rural}”无效，应为城镇或农村", code="invalid_scope", field="城乡")
+
+    memberships = list(Membership.objects.filter(household=hh, start_date__lte=on)
+                       .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+                       .select_related("person").order_by("id"))
+    if not memberships:
+        raise DomainError(f"家庭{hh.number}在{on.isoformat()}没有成员", code="no_members", field="家庭成员")
+    people = {m.person_id: m.person for m in memberships}
+
+    def by_person(mapping: Mapping | None, what: str) -> dict[int, object]:
+        out = {}
+        for k, v in (mapping or {}).items():
+            try:
+                pid = _key(k)
+            except (TypeError, ValueError):
+                raise DomainError(f"{what}：人员“{k}”无效", field=what) from None
+            if pid not in people:
+                raise DomainError(f"{what}：人员（编号{pid}）在{on.isoformat()}不是家庭{hh.number}的成员",
+                                  code="not_a_member", field=what)
+            out[pid] = v
+        return out
+
+    income_of = {pid: parse_money(v, label=f"{people[pid].name}的月收入", field="月收入")
+                 for pid, v in by_person(incomes, "月收入").items()}
+    care_of = {}
+    for pid, v in by_person(self_care, "自理能力").items():
+        code = _SELF_CARE_BY_LABEL.get(v, v)
+        if code not in SELF_CARE:
+            raise DomainError(f"{people[pid].name}的自理能力“{v}”无效，应为全自理、半自理或全护理",
+                              code="invalid_self_care", field="自理能力")
+        care_of[pid] = code
+
+    categories: dict[int, set[str]] = {pid: set() for pid in people}
+    in_force = (PersonCategory.objects.filter(person_id__in=people, valid_from__lte=on)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).values_list("person_id", "category"))
+    for pid, category in in_force:
+        categories[pid].add(category)
+
+    members = tuple(
+        Member(person_id=pid, name=p.name, birth_date=p.birth_date, relation=ms.relation,
+               monthly_income=income_of.get(pid, Decimal("0")), self_care=care_of.get(pid, ""),
+               disability_category=p.disability_category, disability_grade=p.disability_grade,
+               categories=frozenset(categories[pid]), deceased=p.death_date is not None and p.death_date <= on)
+        for ms in memberships for pid, p in [(ms.person_id, ms.person)])
+    return HouseholdFacts(
+        area=hh.area, urban_rural=scope, on=on, members=members,
+        assets=parse_money(assets, label="家庭金融资产", field="家庭金融资产"),
+        rigid_expenses=parse_money(rigid_expenses, label="家庭月刚性支出", field="刚性支出"),
+        variant=variant, extra=dict(extra or {}))

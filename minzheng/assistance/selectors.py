@@ -1,0 +1,96 @@
+"""Reads of the 大救助 workflow. Staff reads pass through core.scope; the public 公示 notice shows only the
+masked fields fixed when the notice started; a resident sees only the applications they filed themselves."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import NotFound
+from minzheng.core.scope import scoped
+
+from .models import OPEN_STATUSES, Application, Attachment, Publicity
+
+
+def applications_for(user) -> QuerySet:
+    return scoped(Application.objects.all(), user, area_field="area", capability=Cap.ASSIST_VIEW)
+
+
+def application_get(user, pk) -> Application:
+    app = (applications_for(user).select_related("area", "applicant", "household", "household__head")
+           .filter(pk=pk).first())
+    if app is None:
+        raise NotFound("救助申请不存在或不在您的管辖范围内")
+    return app
+
+
+def application_list(user, *, status: str | None = None, programme: str | None = None, area=None) -> QuerySet:
+    qs = applications_for(user).select_related("area", "applicant")
+    if status:
+        qs = qs.filter(status=status)
+    if programme:
+        qs = qs.filter(programme=programme)
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    return qs.order_by("-created_at", "-id")
+
+
+def overdue(user, *, today: dt.date | None = None) -> QuerySet:
+    """Open applications whose current step is past its time limit (step_due counted in working days)."""
+    today = today or timezone.localdate()
+    return (applications_for(user).filter(status__in=OPEN_STATUSES, step_due__lt=today)
+            .select_related("area", "applicant").order_by("step_due", "id"))
+
+
+def paid_first_pending(user) -> QuerySet:
+    """先救助后说明 not yet completed: flagged until application_complete_file."""
+    return (applications_for(user).filter(paid_first=True, file_completed_at__isnull=True)
+            .select_related("area", "applicant", "pay_first").order_by("pay_first__complete_by", "id"))
+
+
+def application_steps(app: Application):
+    return app.steps.order_by("at", "id")
+
+
+def application_attachments(app: Application):
+    return app.attachments.order_by("uploaded_at", "id")
+
+
+def attachment_get(user, application_pk, attachment_pk) -> Attachment:
+    app = application_get(user, application_pk)
+    att = Attachment.objects.filter(application=app, pk=attachment_pk).first()
+    if att is None:
+        raise NotFound("材料不存在")
+    return att
+
+
+def my_applications(user) -> QuerySet:
+    """A resident's own online applications (status only)."""
+    if not user.can(Cap.ASSIST_APPLY_ONLINE):
+        return Application.objects.none()
+    return Application.objects.filter(created_by=user, channel=Application.Channel.ONLINE).order_by("-created_at")
+
+
+# --- public 公示 -----------------------------------------------------------------------------------
+
+PUBLIC_FIELDS = ("id", "programme_label", "masked_name", "masked_id", "household_size", "start_date", "end_date",
+                 "area__name", "area__code")
+
+
+def public_notices(*, area=None, today: dt.date | None = None) -> list[dict]:
+    """The notices on show today: no login, and only the masked name (张*明), masked 身份证号 and the village."""
+    today = today or timezone.localdate()
+    qs = Publicity.objects.filter(status=Publicity.Status.OPEN, start_date__lte=today, end_date__gte=today)
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    return list(qs.order_by("area__code", "start_date", "id").values(*PUBLIC_FIELDS))
+
+
+def public_notice_get(pk, *, today: dt.date | None = None) -> Publicity:
+    today = today or timezone.localdate()
+    pub = (Publicity.objects.filter(pk=pk, status=Publicity.Status.OPEN, start_date__lte=today, end_date__gte=today)
+           .select_related("application", "application__area").first())
+    if pub is None:
+        raise NotFound("公示不存在或已结束")
+    return pub

@@ -1,0 +1,272 @@
+"""Payroll and fund-supervision REST API. Thin: reads through payroll.selectors (scoped by the roster's area),
+writes through payroll.services / bankfiles (checked and audited). Out of scope answers 404; in scope without the
+right answers 403."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import StreamingHttpResponse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.responses import codes_4xx
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import ACTION_LABELS, Cap
+from minzheng.areas.services import area_by_code
+from minzheng.core.errors import DomainError, Forbidden
+from minzheng.registry.services import mask_account
+
+from . import bankfiles, selectors, services
+from .models import Anomaly, LineStatus
+
+router = Router(tags=["救助金发放与资金监管"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+def _require(user, cap: str) -> None:
+    if not user.can(cap):
+        raise Forbidden(f"您的角色无权{ACTION_LABELS[cap]}")
+
+
+def _month(value: dt.date | None) -> dt.date | None:
+    if value is not None and value.day != 1:
+        raise DomainError("发放月份应为某月1日，例如2024-05-01", field="发放月份")
+    return value
+
+
+class RosterOut(Schema):
+    id: int
+    programme: str
+    area_code: str
+    area_name: str
+    month: dt.date
+    status: str
+    status_label: str
+    line_count: int
+    total_amount: Decimal
+    released_at: dt.datetime | None
+
+    @staticmethod
+    def of(r):
+        return RosterOut(id=r.pk, programme=r.programme, area_code=r.area.code, area_name=r.area.name, month=r.month,
+                         status=r.status, status_label=r.get_status_display(), line_count=r.line_count,
+                         total_amount=r.total_amount, released_at=r.released_at)
+
+
+class RosterIn(Schema):
+    programme: str = Field(description="救助项目代码，如 dibao")
+    area_code: str = Field(description="发放区域（一般为县区）区划代码")
+    month: dt.date = Field(description="发放月份（某月1日）")
+
+
+class RosterFilter(Schema):
+    month: dt.date | None = None
+    programme: str | None = None
+
+
+class LineOut(Schema):
+    id: int
+    seq: int | None
+    name: str
+    id_number_masked: str
+    area_name: str
+    for_month: dt.date
+    amount: Decimal
+    bank_name: str
+    bank_account_masked: str
+    fund: str
+    status: str
+    status_label: str
+    reissue_of: int | None
+    fail_reason: str
+
+    @staticmethod
+    def of(line):
+        return LineOut(id=line.pk, seq=line.seq, name=line.person.name, id_number_masked=line.person.masked_id,
+                       area_name=line.area.name, for_month=line.for_month, amount=line.amount,
+                       bank_name=line.bank_name, bank_account_masked=mask_account(line.bank_account), fund=line.fund,
+                       status=line.status, status_label=line.get_status_display(), reissue_of=line.reissue_of_id,
+                       fail_reason=line.fail_reason)
+
+
+class LinePage(Schema):
+    count: int
+    items: list[LineOut]
+
+
+class LineFilter(Schema):
+    status: str | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class AdjustIn(Schema):
+    amount: str = Field(description="调整后金额（元）")
+    reason: str = Field(description="调整说明")
+
+
+class AnomalyOut(Schema):
+    id: int
+    roster_id: int
+    line_id: int
+    rule: str
+    blocking: bool
+    detail: str
+    status: str
+    status_label: str
+    assignee: str | None
+    disposition: str
+    withheld: bool
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def of(a):
+        return AnomalyOut(id=a.pk, roster_id=a.roster_id, line_id=a.line_id, rule=a.rule, blocking=a.blocking,
+                          detail=a.detail, status=a.status, status_label=a.get_status_display(),
+                          assignee=str(a.assignee) if a.assignee_id else None, disposition=a.disposition,
+                          withheld=a.withheld, closed_at=a.closed_at)
+
+
+class AnomalyFilter(Schema):
+    roster: int | None = None
+    status: str | None = None
+    rule: str | None = None
+
+
+class AssignIn(Schema):
+    assignee: str = Field(description="承办人用户名")
+
+
+class DisposeIn(Schema):
+    disposition: str = Field(description="处置意见")
+    withhold_line: bool = Field(False, description="暂停该笔发放（仅限未发布的名单）")
+
+
+# --- rosters ---------------------------------------------------------------------------------------------------
+
+@router.get("/rosters", response={200: list[RosterOut], codes_4xx: ErrorOut}, summary="发放名单列表")
+def list_rosters(request, filters: Query[RosterFilter]):
+    _require(request.user, Cap.PAYROLL_VIEW)
+    return [RosterOut.of(r) for r in selectors.rosters_for(request.user, month=_month(filters.month),
+                                                            programme=filters.programme)]
+
+
+@router.post("/rosters", response={201: RosterOut, codes_4xx: ErrorOut}, summary="生成（或补全）发放名单",
+             description="按当月有效的救助金额生成名单；重复调用不会产生重复明细，上月起失败的明细补发一次。")
+def generate_roster(request, payload: RosterIn):
+    area = area_by_code(payload.area_code, field="发放区域")
+    roster = services.roster_generate(actor=request.user, programme=payload.programme, area=area,
+                                      month=payload.month)
+    return Status(201, RosterOut.of(roster))
+
+
+@router.get("/rosters/{roster_id}", response={200: RosterOut, codes_4xx: ErrorOut}, summary="发放名单详情")
+def get_roster(request, roster_id: int):
+    return RosterOut.of(selectors.roster_get(request.user, roster_id))
+
+
+@router.get("/rosters/{roster_id}/lines", response={200: LinePage, codes_4xx: ErrorOut}, summary="发放明细（脱敏）")
+def list_lines(request, roster_id: int, filters: Query[LineFilter]):
+    selectors.roster_get(request.user, roster_id)
+    if filters.status and filters.status not in LineStatus.values:
+        raise DomainError(f"明细状态“{filters.status}”无效", field="状态")
+    qs = selectors.roster_lines(request.user, roster_id, status=filters.status)
+    start = (filters.page - 1) * filters.page_size
+    return LinePage(count=qs.count(), items=[LineOut.of(x) for x in qs[start:start + filters.page_size]])
+
+
+@router.post("/rosters/{roster_id}/check", response={200: dict, codes_4xx: ErrorOut}, summary="资金监管校验")
+def check_roster(request, roster_id: int):
+    roster = selectors.roster_get(request.user, roster_id)
+    found = services.roster_check(actor=request.user, roster=roster)
+    return {"new_anomalies": found, "roster": RosterOut.of(selectors.roster_get(request.user, roster_id)).dict()}
+
+
+@router.post("/rosters/{roster_id}/release", response={200: RosterOut, codes_4xx: ErrorOut}, summary="发布名单")
+def release_roster(request, roster_id: int):
+    roster = selectors.roster_get(request.user, roster_id)
+    return RosterOut.of(services.roster_release(actor=request.user, roster=roster))
+
+
+@router.get("/rosters/{roster_id}/bank-file", response={codes_4xx: ErrorOut}, summary="下载银行代发文件",
+            description="含完整身份证号和银行账号；每次下载记入审计日志。")
+def bank_file(request, roster_id: int):
+    roster = selectors.roster_get(request.user, roster_id)
+    name, rows = bankfiles.bank_file_export(actor=request.user, roster=roster)
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/rosters/{roster_id}/bank-result", response={200: dict, codes_4xx: ErrorOut}, summary="导入银行回盘",
+             description="有任何错误行则整份不导入，并逐行说明原因。")
+def bank_result(request, roster_id: int, file: File[UploadedFile]):
+    roster = selectors.roster_get(request.user, roster_id)
+    summary = bankfiles.bank_result_import(actor=request.user, roster=roster, data=file.read(), filename=file.name)
+    return _jsonable(summary)
+
+
+@router.get("/rosters/{roster_id}/reconciliation", response={200: dict, codes_4xx: ErrorOut}, summary="对账")
+def reconciliation(request, roster_id: int):
+    return _jsonable(bankfiles.reconcile(selectors.roster_get(request.user, roster_id)))
+
+
+@router.post("/lines/{line_id}/adjust", response={200: LineOut, codes_4xx: ErrorOut}, summary="调整明细金额")
+def adjust_line(request, line_id: int, payload: AdjustIn):
+    line = selectors.line_get(request.user, line_id)
+    line = services.roster_line_adjust(actor=request.user, line=line, amount=payload.amount, reason=payload.reason)
+    return LineOut.of(selectors.line_get(request.user, line.pk))
+
+
+@router.get("/totals", response={200: list[dict], codes_4xx: ErrorOut}, summary="按区域、项目、资金来源汇总")
+def totals(request, month: dt.date):
+    _require(request.user, Cap.PAYROLL_VIEW)
+    return [_jsonable(r) for r in selectors.totals(request.user, month=_month(month))]
+
+
+# --- anomalies -------------------------------------------------------------------------------------------------
+
+@router.get("/anomalies", response={200: list[AnomalyOut], codes_4xx: ErrorOut}, summary="资金监管疑点")
+def list_anomalies(request, filters: Query[AnomalyFilter]):
+    _require(request.user, Cap.ANOMALY_VIEW)
+    if filters.status and filters.status not in Anomaly.Status.values:
+        raise DomainError(f"疑点状态“{filters.status}”无效", field="状态")
+    return [AnomalyOut.of(a) for a in selectors.anomalies_for(request.user, roster_pk=filters.roster,
+                                                               status=filters.status, rule=filters.rule)]
+
+
+@router.get("/anomalies/{anomaly_id}", response={200: AnomalyOut, codes_4xx: ErrorOut}, summary="疑点详情")
+def get_anomaly(request, anomaly_id: int):
+    return AnomalyOut.of(selectors.anomaly_get(request.user, anomaly_id))
+
+
+@router.post("/anomalies/{anomaly_id}/assign", response={200: AnomalyOut, codes_4xx: ErrorOut}, summary="分派疑点")
+def assign_anomaly(request, anomaly_id: int, payload: AssignIn):
+    anomaly = selectors.anomaly_get(request.user, anomaly_id)
+    assignee = User.objects.filter(username=payload.assignee.strip(), is_active=True).first()
+    if assignee is None:
+        raise DomainError(f"承办人“{payload.assignee}”不存在", field="承办人")
+    return AnomalyOut.of(services.anomaly_assign(actor=request.user, anomaly=anomaly, assignee=assignee))
+
+
+@router.post("/anomalies/{anomaly_id}/dispose", response={200: AnomalyOut, codes_4xx: ErrorOut}, summary="处置疑点")
+def dispose_anomaly(request, anomaly_id: int, payload: DisposeIn):
+    anomaly = selectors.anomaly_get(request.user, anomaly_id)
+    return AnomalyOut.of(services.anomaly_dispose(actor=request.user, anomaly=anomaly,
+                                                  disposition=payload.disposition,
+                                                  withhold_line=payload.withhold_line))
+
+
+@router.post("/anomalies/{anomaly_id}/close", response={200: AnomalyOut, codes_4xx: ErrorOut}, summary="办结疑点")
+def close_anomaly(request, anomaly_id: int):
+    anomaly = selectors.anomaly_get(request.user, anomaly_id)
+    return AnomalyOut.of(services.anomaly_close(actor=request.user, anomaly=anomaly))
+
+
+def _jsonable(d: dict) -> dict:
+    return {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in d.items()}

@@ -1,0 +1,159 @@
+"""Monthly payroll (发放名单), bank results and fund supervision (资金监管).
+
+A Roster is one programme × area (usually a county) × month. Its lines are generated set-based from the
+assistance entitlements in force that month; once released the roster's content is frozen and only the bank's
+payment outcome is recorded on its lines. Status fields change only through services.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Roster(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        CHECKED = "checked", "已完成监管校验"
+        RELEASED = "released", "已发布"
+
+    programme = models.CharField("救助项目", max_length=32)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="发放区域")
+    month = models.DateField("发放月份")  # always the 1st of a month
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    line_count = models.PositiveIntegerField("发放笔数", default=0)
+    total_amount = models.DecimalField("发放总额", max_digits=16, decimal_places=2, default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    checked_at = models.DateTimeField("校验时间", null=True, blank=True)
+    released_at = models.DateTimeField("发布时间", null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="发布人")
+
+    class Meta:
+        ordering = ["-month", "programme", "area__path"]
+        verbose_name = verbose_name_plural = "发放名单"
+        constraints = [
+            # One roster per programme, area and month: a rerun finds the same roster and fills in what is missing.
+            models.UniqueConstraint(fields=["programme", "area", "month"], name="roster_programme_area_month_uniq"),
+        ]
+
+    def __str__(self):
+        return f"{self.area}{self.month:%Y年%m月}{self.programme}发放名单"
+
+    @property
+    def is_released(self) -> bool:
+        return self.status == self.Status.RELEASED
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", "待发放"
+    PAID = "paid", "已发放"
+    FAILED = "failed", "发放失败"
+    REISSUED = "reissued", "已安排补发"
+    WITHHELD = "withheld", "核查暂停发放"
+
+
+class RosterLine(models.Model):
+    """One payee's money in one roster: the sum of their entitlement components that month, or a re-issue of an
+    earlier failed line (reissue_of set, for_month = the month the money was originally for)."""
+
+    # Few indexes on purpose: every one costs on a million-line insert. roster_id is served by (roster, seq),
+    # person_id by (person, for_month); case and area are never looked up on their own.
+    roster = models.ForeignKey(Roster, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    case = models.ForeignKey("assistance.Case", on_delete=models.PROTECT, related_name="+", db_index=False)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="收款人",
+                               db_index=False)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在村居",
+                             db_index=False)
+    for_month = models.DateField("所属月份")
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+    bank_name = models.CharField("开户银行", max_length=64, blank=True)
+    bank_account = models.CharField("银行账号", max_length=32, blank=True)
+    fund = models.CharField("资金来源", max_length=16)
+    status = models.CharField("状态", max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
+    reissue_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="reissued_by", verbose_name="补发原明细")
+    seq = models.PositiveIntegerField("序号", null=True, blank=True)  # numbered at release, used in bank files
+    fail_reason = models.CharField("失败原因", max_length=200, blank=True)
+    result_at = models.DateTimeField("回盘时间", null=True, blank=True)
+    adjusted_reason = models.CharField("调整说明", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["roster", "seq", "id"]
+        verbose_name = verbose_name_plural = "发放明细"
+        indexes = [
+            models.Index(fields=["person", "for_month"]),
+            models.Index(fields=["bank_account", "for_month"]),
+        ]
+        constraints = [
+            # A rerun inserts nothing twice: one regular line per case and payee per roster ...
+            models.UniqueConstraint(fields=["roster", "case", "person"], condition=Q(reissue_of__isnull=True),
+                                    name="roster_line_regular_uniq"),
+            # ... and reissue_of is one-to-one, so a failed line is re-issued exactly once.
+            models.UniqueConstraint(fields=["roster", "seq"], name="roster_line_seq_uniq"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="roster_line_amount_non_negative"),
+        ]
+
+
+class SupervisionRule(models.Model):
+    """One 资金监管 rule's configuration: whether an open hit blocks release, and its parameter (e.g. the jump
+    factor). Seeded from data/payroll/supervision_rules.csv; edits in the admin are kept."""
+
+    code = models.CharField("规则代码", max_length=32, primary_key=True)
+    label = models.CharField("规则", max_length=64)
+    blocking = models.BooleanField("未处置时阻止发布", default=True)
+    parameter = models.DecimalField("参数", max_digits=10, decimal_places=4, null=True, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "资金监管规则"
+
+    def __str__(self):
+        return self.label
+
+
+class StaffRelative(models.Model):
+    """近亲属备案: a person who is a close relative of a staff member handling assistance."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="工作人员")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="近亲属")
+    relation = models.CharField("关系", max_length=32)
+    registered_at = models.DateTimeField("备案时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "近亲属备案"
+        constraints = [models.UniqueConstraint(fields=["staff", "person"], name="staff_relative_uniq")]
+
+
+class Anomaly(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        ASSIGNED = "assigned", "已分派"
+        DISPOSED = "disposed", "已处置"
+        CLOSED = "closed", "已办结"
+
+    roster = models.ForeignKey(Roster, on_delete=models.PROTECT, related_name="anomalies")
+    line = models.ForeignKey(RosterLine, on_delete=models.PROTECT, related_name="anomalies")
+    rule = models.CharField("规则", max_length=32)
+    blocking = models.BooleanField("阻止发布", default=True)
+    detail = models.TextField("疑点说明")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="承办人")
+    disposition = models.TextField("处置意见", blank=True)
+    withheld = models.BooleanField("已暂停该笔发放", default=False)
+    created_at = models.DateTimeField("发现时间")
+    disposed_at = models.DateTimeField("处置时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["roster", "line", "rule"]
+        verbose_name = verbose_name_plural = "资金监管疑点"
+        indexes = [models.Index(fields=["roster", "status"])]
+        constraints = [
+            # Re-running the checks finds the same hit again and inserts nothing.
+            models.UniqueConstraint(fields=["line", "rule"], name="anomaly_line_rule_uniq"),
+        ]

@@ -1,0 +1,92 @@
+"""Reads of the payroll, every one scoped by the roster's area through core.scope."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, F, Sum
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import NotFound
+from minzheng.core.scope import scoped
+
+from .models import Anomaly, LineStatus, Roster, RosterLine
+
+
+def rosters_for(user, *, month: dt.date | None = None, programme: str | None = None):
+    qs = scoped(Roster.objects.select_related("area"), user, area_field="area", capability=Cap.PAYROLL_VIEW)
+    if month:
+        qs = qs.filter(month=month)
+    if programme:
+        qs = qs.filter(programme=programme)
+    return qs
+
+
+def roster_get(user, pk) -> Roster:
+    roster = rosters_for(user).filter(pk=pk).first()
+    if roster is None:
+        raise NotFound("发放名单不存在或不在您的管辖范围内")
+    return roster
+
+
+def roster_lines(user, roster_pk, *, status: str | None = None):
+    """Lines of one roster the user may see (empty when the roster is out of scope)."""
+    qs = scoped(RosterLine.objects.select_related("person", "area"), user, area_field="roster__area",
+                capability=Cap.PAYROLL_VIEW).filter(roster_id=roster_pk)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("seq", "id")
+
+
+def line_get(user, pk) -> RosterLine:
+    line = scoped(RosterLine.objects.select_related("roster__area", "person"), user, area_field="roster__area",
+                  capability=Cap.PAYROLL_VIEW).filter(pk=pk).first()
+    if line is None:
+        raise NotFound("发放明细不存在或不在您的管辖范围内")
+    return line
+
+
+def totals(user, *, month: dt.date, by: tuple[str, ...] = ("area", "programme", "fund")) -> list[dict]:
+    """Money by area (the roster's), programme and fund for one month, counting every line that is or was meant
+    to be paid (withheld lines excluded), with how much of it the bank has confirmed."""
+    fields = {"area": ("roster__area__code", "roster__area__name"), "programme": ("roster__programme",),
+              "fund": ("fund",)}
+    keys = [f for b in by for f in fields[b]]
+    base = (scoped(RosterLine.objects.all(), user, area_field="roster__area", capability=Cap.PAYROLL_VIEW)
+            .filter(roster__month=month).exclude(status=LineStatus.WITHHELD))
+    qs = base.values(*keys).annotate(lines=Count("id"), amount=Sum("amount")).order_by(*keys)
+    paid = {tuple(r[k] for k in keys): r["paid"] for r in
+            base.filter(status=LineStatus.PAID).values(*keys).annotate(paid=Sum("amount")).order_by(*keys)}
+    rename = {"roster__area__code": "area_code", "roster__area__name": "area_name", "roster__programme": "programme"}
+    return [{**{rename.get(k, k): r[k] for k in keys}, "lines": r["lines"], "amount": _yuan(r["amount"]),
+             "paid_amount": _yuan(paid.get(tuple(r[k] for k in keys)))} for r in qs]
+
+
+def _yuan(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def anomalies_for(user, *, roster_pk=None, status: str | None = None, rule: str | None = None):
+    qs = scoped(Anomaly.objects.select_related("roster__area", "line__person", "assignee"), user,
+                area_field="roster__area", capability=Cap.ANOMALY_VIEW)
+    if roster_pk:
+        qs = qs.filter(roster_id=roster_pk)
+    if status:
+        qs = qs.filter(status=status)
+    if rule:
+        qs = qs.filter(rule=rule)
+    return qs.order_by("roster_id", "line_id", "rule")
+
+
+def anomaly_get(user, pk) -> Anomaly:
+    anomaly = anomalies_for(user).filter(pk=pk).first()
+    if anomaly is None:
+        raise NotFound("疑点不存在或不在您的管辖范围内")
+    return anomaly
+
+
+def anomaly_summary(user, *, month: dt.date | None = None) -> list[dict]:
+    qs = anomalies_for(user)
+    if month:
+        qs = qs.filter(roster__month=month)
+    return list(qs.values("rule", "status").annotate(n=Count("id"), amount=Sum(F("line__amount")))
+                .order_by("rule", "status"))

@@ -1,0 +1,318 @@
+"""Writes to the payroll: one function per state change, each scoped, checked, atomic and audited.
+
+Generation and the supervision rules run as SQL over sets (INSERT … SELECT); a rerun inserts nothing twice and an
+interrupted run (its transaction rolled back) is simply run again. A released roster's content is frozen: only
+the bank's payment outcome is recorded on its lines afterwards.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
+from minzheng.core import audit
+from minzheng.core.errors import Conflict, DomainError, Forbidden
+from minzheng.core.scope import can_access_area, ensure_can
+
+from . import supervision
+from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
+from .reference import programme_info
+
+
+def _check_month(month: dt.date) -> dt.date:
+    if not isinstance(month, dt.date) or month.day != 1:
+        raise DomainError("发放月份应为某月1日，例如2024-05-01", field="发放月份")
+    return month
+
+
+def _snapshot(r: Roster) -> dict:
+    return {"status": r.status, "line_count": r.line_count, "total_amount": r.total_amount}
+
+
+def _audit(actor, action: str, roster: Roster, before: dict | None, after: dict | None, *, obj=None) -> None:
+    audit.record(actor=actor, action=action, object_type=type(obj).__name__ if obj is not None else "Roster",
+                 object_id=(obj or roster).pk, object_repr=str(obj if obj is not None else roster),
+                 area_code=roster.area.code, before=before, after=after)
+
+
+def _ensure_mutable(roster: Roster) -> None:
+    if roster.status == Roster.Status.RELEASED:
+        raise Conflict(f"{roster}已发布，名单内容不可更改", code="roster_released")
+
+
+def _locked(roster: Roster) -> Roster:
+    return Roster.objects.select_for_update().select_related("area").get(pk=roster.pk)
+
+
+def _refresh_totals(roster: Roster) -> None:
+    agg = roster.lines.exclude(status=LineStatus.WITHHELD).aggregate(n=Count("id"), s=Sum("amount"))
+    roster.line_count = agg["n"] or 0
+    roster.total_amount = (agg["s"] or Decimal("0")).quantize(Decimal("0.01"))
+    roster.save(update_fields=["line_count", "total_amount"])
+
+
+_REGULAR_SQL = """
+INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
+                                fund, status, fail_reason, adjusted_reason)
+SELECT %(roster)s, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2),
+       CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
+       CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
+       %(fund)s, 'pending', '', ''
+FROM assistance_case c
+JOIN areas_area a ON a.id = c.area_id
+JOIN assistance_entitlement e ON e.case_id = c.id
+JOIN registry_person p ON p.id = e.person_id
+JOIN registry_person h ON h.id = c.head_id
+WHERE c.programme = %(programme)s AND a.path LIKE %(path)s AND {case_in_force} AND {in_force}
+GROUP BY c.id, e.person_id, c.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
+ON CONFLICT DO NOTHING
+"""
+
+# Failed lines of this programme and area from earlier months, not yet re-issued: paid again once, to the account
+# the registry holds now (staff usually correct it after a failure).
+_REISSUE_SQL = """
+INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
+                                fund, status, reissue_of_id, fail_reason, adjusted_reason)
+SELECT %(roster)s, f.case_id, f.person_id, f.area_id, f.for_month, f.amount,
+       CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
+       CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
+       f.fund, 'pending', f.id, '', ''
+FROM payroll_rosterline f
+JOIN payroll_roster r ON r.id = f.roster_id
+JOIN assistance_case c ON c.id = f.case_id
+JOIN registry_person p ON p.id = f.person_id
+JOIN registry_person h ON h.id = c.head_id
+WHERE r.programme = %(programme)s AND r.area_id = %(area)s AND r.month < %(month)s AND f.status = 'failed'
+  AND NOT EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.reissue_of_id = f.id)
+ON CONFLICT DO NOTHING
+"""
+
+_MARK_REISSUED_SQL = """
+UPDATE payroll_rosterline SET status = 'reissued'
+WHERE status = 'failed' AND id IN (SELECT reissue_of_id FROM payroll_rosterline WHERE roster_id = %(roster)s
+                                   AND reissue_of_id IS NOT NULL)
+"""
+
+
+@transaction.atomic
+def roster_generate(*, actor, programme: str, area: Area, month: dt.date) -> Roster:
+    """Create (or complete) the roster of `programme` for `area` and `month` from the entitlements in force.
+
+    Safe to rerun: lines already there are kept, missing ones are added, failed lines of earlier months are
+    re-issued once. A released roster is refused."""
+    ensure_can(actor, area, Cap.PAYROLL_RUN)
+    _check_month(month)
+    info = programme_info(programme)
+    roster, created = Roster.objects.get_or_create(programme=programme, area=area, month=month,
+                                                   defaults={"created_by": actor if actor.pk else None})
+    roster = _locked(roster)
+    _ensure_mutable(roster)
+    before = None if created else _snapshot(roster)
+    params = {"roster": roster.pk, "month": month, "programme": programme, "area": area.pk,
+              "path": area.path + "%", "fund": info.fund}
+    with connection.cursor() as cur:
+        cur.execute(_REGULAR_SQL.format(case_in_force=supervision.case_in_force("c"),
+                                        in_force=supervision.in_force("e")), params)
+        added = max(cur.rowcount, 0)
+        cur.execute(_REISSUE_SQL, params)
+        reissued = max(cur.rowcount, 0)
+        cur.execute(_MARK_REISSUED_SQL, params)
+    if added or reissued or created:
+        roster.status = Roster.Status.DRAFT  # new lines have not been through supervision yet
+    roster.generated_at = timezone.now()
+    roster.save(update_fields=["status", "generated_at"])
+    _refresh_totals(roster)
+    _audit(actor, "payroll.roster_generate", roster, before,
+           {**_snapshot(roster), "added_lines": added, "reissued_lines": reissued})
+    return roster
+
+
+@transaction.atomic
+def roster_generate_within(*, actor, programme: str, area: Area, month: dt.date, level: str = "county"):
+    """One roster per `level` area under `area` (e.g. every county of a city), each in its own transaction, so a
+    crash loses at most the county in progress and a rerun picks up where it stopped."""
+    ensure_can(actor, area, Cap.PAYROLL_RUN)
+    targets = list(Area.objects.current(month).within(area).filter(level=level).order_by("path"))
+    return [roster_generate(actor=actor, programme=programme, area=a, month=month) for a in targets or [area]]
+
+
+@transaction.atomic
+def roster_check(*, actor, roster: Roster) -> dict[str, int]:
+    """Run the 资金监管 rules over the roster; it becomes `checked` (ready for release once blocking hits are
+    handled). Returns the number of new hits per rule."""
+    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+    roster = _locked(roster)
+    _ensure_mutable(roster)
+    before = _snapshot(roster)
+    found = supervision.run_rules(roster)
+    roster.status = Roster.Status.CHECKED
+    roster.checked_at = timezone.now()
+    roster.save(update_fields=["status", "checked_at"])
+    _audit(actor, "payroll.roster_check", roster, before, {**_snapshot(roster), "new_anomalies": found})
+    return found
+
+
+_NUMBER_SQL = """
+UPDATE payroll_rosterline SET seq = s.rn
+FROM (SELECT l.id, ROW_NUMBER() OVER (ORDER BY a.path, l.for_month, l.person_id, l.id) AS rn
+      FROM payroll_rosterline l JOIN areas_area a ON a.id = l.area_id
+      WHERE l.roster_id = %(roster)s AND l.status = 'pending') AS s
+WHERE payroll_rosterline.id = s.id
+"""
+
+
+@transaction.atomic
+def roster_release(*, actor, roster: Roster) -> Roster:
+    """Freeze the roster and number its lines for the bank file. Refused before the checks have run, or while a
+    blocking anomaly is still open."""
+    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+    roster = _locked(roster)
+    _ensure_mutable(roster)
+    if roster.status != Roster.Status.CHECKED:
+        raise Conflict("名单生成或调整后尚未完成资金监管校验，请先校验再发布", code="not_checked")
+    blocking = supervision.open_blocking(roster)
+    n = blocking.count()
+    if n:
+        first = blocking.select_related("line__person").order_by("id").first()
+        raise Conflict(f"还有{n}条阻止发布的资金监管疑点未处置（如：{first.detail}），处置后才能发布",
+                       code="blocking_anomalies")
+    before = _snapshot(roster)
+    with connection.cursor() as cur:
+        cur.execute(_NUMBER_SQL, {"roster": roster.pk})
+    roster.status = Roster.Status.RELEASED
+    roster.released_at = timezone.now()
+    roster.released_by = actor
+    roster.save(update_fields=["status", "released_at", "released_by"])
+    _refresh_totals(roster)
+    _audit(actor, "payroll.roster_release", roster, before, _snapshot(roster))
+    return roster
+
+
+def _parse_amount(value, *, field: str = "金额") -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{field}“{value}”不是有效金额", field=field) from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(f"{field}“{value}”应为不小于0、最多两位小数的金额", field=field)
+    return amount
+
+
+@transaction.atomic
+def roster_line_adjust(*, actor, line: RosterLine, amount, reason: str) -> RosterLine:
+    """Change one line's amount before release (e.g. a one-off 补发 agreed by the county); the roster must be checked
+    again, and an amount above the entitlement is flagged by supervision."""
+    roster = _locked(line.roster)
+    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+    _ensure_mutable(roster)
+    amount = _parse_amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("调整金额须填写调整说明", field="调整说明")
+    line = RosterLine.objects.select_for_update().get(pk=line.pk)
+    before = {"amount": line.amount}
+    line.amount, line.adjusted_reason = amount, reason[:200]
+    line.save(update_fields=["amount", "adjusted_reason"])
+    roster.status = Roster.Status.DRAFT
+    roster.save(update_fields=["status"])
+    _refresh_totals(roster)
+    _audit(actor, "payroll.line_adjust", roster, before, {"amount": amount, "reason": reason}, obj=line)
+    return line
+
+
+# --- anomalies -----------------------------------------------------------------------------------------------
+
+def _anomaly_locked(anomaly: Anomaly) -> Anomaly:
+    return Anomaly.objects.select_for_update().select_related("roster__area", "line").get(pk=anomaly.pk)
+
+
+def _anomaly_snapshot(a: Anomaly) -> dict:
+    return {"status": a.status, "assignee": a.assignee_id, "disposition": a.disposition, "withheld": a.withheld}
+
+
+def _anomaly_audit(actor, action, a: Anomaly, before) -> None:
+    audit.record(actor=actor, action=action, object_type="Anomaly", object_id=a.pk,
+                 object_repr=f"{a.rule}：{a.detail}",
+                 area_code=a.roster.area.code, before=before, after=_anomaly_snapshot(a))
+
+
+@transaction.atomic
+def anomaly_assign(*, actor, anomaly: Anomaly, assignee) -> Anomaly:
+    a = _anomaly_locked(anomaly)
+    ensure_can(actor, a.roster.area, Cap.ANOMALY_HANDLE)
+    if a.status not in (Anomaly.Status.OPEN, Anomaly.Status.ASSIGNED):
+        raise Conflict(f"疑点当前状态为“{a.get_status_display()}”，不能再分派", code="bad_status")
+    if not (assignee and assignee.is_active and assignee.can(Cap.ANOMALY_HANDLE)
+            and can_access_area(assignee, a.roster.area)):
+        raise DomainError("承办人须为有权处置本区域资金监管疑点的在岗人员", field="承办人")
+    before = _anomaly_snapshot(a)
+    a.status, a.assignee = Anomaly.Status.ASSIGNED, assignee
+    a.save(update_fields=["status", "assignee"])
+    _anomaly_audit(actor, "payroll.anomaly_assign", a, before)
+    return a
+
+
+@transaction.atomic
+def anomaly_dispose(*, actor, anomaly: Anomaly, disposition: str, withhold_line: bool = False) -> Anomaly:
+    """The assignee records what was found and done. `withhold_line` takes the line out of an unreleased roster
+    (停发: e.g. the payee has died)."""
+    a = _anomaly_locked(anomaly)
+    ensure_can(actor, a.roster.area, Cap.ANOMALY_HANDLE)
+    if a.status != Anomaly.Status.ASSIGNED:
+        raise Conflict(f"疑点当前状态为“{a.get_status_display()}”，须先分派承办人再处置", code="bad_status")
+    if a.assignee_id != actor.pk:
+        raise Forbidden("只有承办人可以填写处置意见")
+    disposition = (disposition or "").strip()
+    if not disposition:
+        raise DomainError("处置意见不能为空", field="处置意见")
+    before = _anomaly_snapshot(a)
+    if withhold_line:
+        roster = _locked(a.roster)
+        _ensure_mutable(roster)
+        # Taking a line out adds no risk, so a checked roster stays checked; its totals shrink.
+        RosterLine.objects.filter(pk=a.line_id, status=LineStatus.PENDING).update(status=LineStatus.WITHHELD)
+        _refresh_totals(roster)
+        a.withheld = True
+    a.status, a.disposition, a.disposed_at = Anomaly.Status.DISPOSED, disposition[:2000], timezone.now()
+    a.save(update_fields=["status", "disposition", "disposed_at", "withheld"])
+    _anomaly_audit(actor, "payroll.anomaly_dispose", a, before)
+    return a
+
+
+@transaction.atomic
+def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
+    a = _anomaly_locked(anomaly)
+    ensure_can(actor, a.roster.area, Cap.ANOMALY_HANDLE)
+    if a.status != Anomaly.Status.DISPOSED:
+        raise Conflict(f"疑点当前状态为“{a.get_status_display()}”，须先处置才能办结", code="bad_status")
+    before = _anomaly_snapshot(a)
+    a.status, a.closed_at = Anomaly.Status.CLOSED, timezone.now()
+    a.save(update_fields=["status", "closed_at"])
+    _anomaly_audit(actor, "payroll.anomaly_close", a, before)
+    return a
+
+
+@transaction.atomic
+def staff_relative_register(*, actor, staff, person, relation: str) -> StaffRelative:
+    """近亲属备案: record that `person` is a close relative of `staff`; their payments get a review flag."""
+    ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE)
+    relation = (relation or "").strip()
+    if not relation:
+        raise DomainError("请填写与工作人员的关系", field="关系")
+    rel, created = StaffRelative.objects.get_or_create(staff=staff, person=person, defaults={"relation": relation})
+    if not created:
+        raise Conflict(f"{person.name}已登记为{staff}的近亲属", code="duplicate")
+    audit.record(actor=actor, action="payroll.staff_relative_register", object_type="StaffRelative",
+                 object_id=rel.pk, object_repr=f"{staff}—{person.name}（{relation}）",
+                 area_code=person.residence_area.code, after={"staff": staff.pk, "relation": relation})
+    return rel
+
+
+def anomaly_counts(roster: Roster) -> dict:
+    return dict(roster.anomalies.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
