@@ -66,7 +66,7 @@ class _Dated(models.Model):
     scope = models.CharField("城乡", max_length=8, choices=Scope.choices, default=Scope.ALL)
     variant = models.CharField("细分", max_length=40, blank=True)
     effective_from = models.DateField("生效日期")
-    effective_to = models.DateField("失效日期", null=True, blank=True)
+    effective_to = models.DateField("最后执行日", null=True, blank=True)  # inclusive
     citation = models.CharField("出处", max_length=500)
     note = models.TextField("说明", blank=True)
 

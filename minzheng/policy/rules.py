@@ -44,7 +44,8 @@ def round_by(value: Decimal, rule: str) -> Decimal:
 
 
 def _on(qs, on: dt.date):
-    return qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+    # Both ends inclusive, as data/policy/README.md states (effective_to = last day in force).
+    return qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
 
 
 def _fmt(v: Decimal) -> str:

@@ -45,9 +45,9 @@ def _decimal(value, field: str, *, allow_empty: bool = False) -> Decimal | None:
 
 def _overlapping(model, *, jurisdiction, kind, scope, variant, effective_from, effective_to, extra=None):
     qs = model.objects.filter(jurisdiction=jurisdiction, kind=kind, scope=scope, variant=variant, **(extra or {}))
-    qs = qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gt=effective_from))
+    qs = qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))  # inclusive periods
     if effective_to:
-        qs = qs.filter(effective_from__lt=effective_to)
+        qs = qs.filter(effective_from__lte=effective_to)
     return qs
 
 
@@ -67,8 +67,8 @@ def standard_create(*, actor, jurisdiction: Area, kind: str, value, unit: str, e
     value = _decimal(value, "数值", allow_empty=status == Status.UNSTATED)
     if value is None and status != Status.UNSTATED:
         raise DomainError("数值不能为空（规划未载明的请标记为“未载明”）", field="数值")
-    if effective_to and effective_to <= effective_from:
-        raise DomainError("失效日期必须晚于生效日期", field="失效日期")
+    if effective_to and effective_to < effective_from:
+        raise DomainError("失效日期（最后执行日）不能早于生效日期", field="失效日期")
     if not citation.strip() and status == Status.ASSUMED and note.strip():
         citation = "演示假设值，依据见说明"
     if not citation.strip():
@@ -96,8 +96,8 @@ def standard_create(*, actor, jurisdiction: Area, kind: str, value, unit: str, e
 def standard_close(*, actor, standard: Standard, effective_to: dt.date) -> Standard:
     if actor is not None and not actor.can(Cap.POLICY_EDIT):
         raise Forbidden("您的角色无权维护政策参数")
-    if effective_to <= standard.effective_from:
-        raise DomainError("失效日期必须晚于生效日期", field="失效日期")
+    if effective_to < standard.effective_from:
+        raise DomainError("失效日期（最后执行日）不能早于生效日期", field="失效日期")
     with transaction.atomic():
         before = standard.effective_to
         standard.effective_to = effective_to

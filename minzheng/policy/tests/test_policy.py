@@ -107,7 +107,7 @@ def test_the_rural_standard_at_80_percent_holds_in_yunan_but_not_in_unified_jian
                         areas=[area("440000")])
     current = Standard.objects.get(jurisdiction=area("445322"), kind="dibao", scope="rural", effective_to=None,
                                    status=Status.STATED)
-    standard_close(actor=admin, standard=current, effective_to=dt.date(2026, 1, 1))
+    standard_close(actor=admin, standard=current, effective_to=dt.date(2025, 12, 31))
     _, yunan = standard_create(actor=admin, jurisdiction=area("445322"), kind="dibao", scope="rural", value="628",
                                unit="元/人·月", effective_from=dt.date(2026, 1, 1), citation="测试")
     assert not any("dibao:rural=" in w for w in yunan)
@@ -120,7 +120,7 @@ def test_overlapping_standards_and_bad_values_are_refused(officer):
     jianghai = area("440704")
     count = Standard.objects.count()
     standard_create(actor=officer, jurisdiction=jianghai, kind="dibao", scope="urban", value="1000",
-                    unit="元/人·月", effective_from=dt.date(2026, 1, 1), effective_to=dt.date(2027, 1, 1),
+                    unit="元/人·月", effective_from=dt.date(2026, 1, 1), effective_to=dt.date(2026, 12, 31),
                     citation="测试")
     with pytest.raises(Conflict, match="有效期与已有标准重叠"):
         standard_create(actor=officer, jurisdiction=jianghai, kind="dibao", scope="urban", value="1100",
