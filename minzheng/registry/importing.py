@@ -6,11 +6,8 @@ Two phases, so the user sees every problem before anything is written:
 2. apply: in one transaction, insert the good rows with INSERT ... SELECT from staging — or nothing at all.
 """
 
-import codecs
-import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import check_consistency, make_id_number, parse_id_number
 from minzheng.core.pinyin import name_pinyin
 from minzheng.core.scope import user_area_paths
+from minzheng.core.tabular import read_table
 
 from .models import DisabilityCategory, Household, ImportJob, ImportRow, ImportRowError, Membership, Person, Relation
 from .services import detail_errors
@@ -66,77 +64,10 @@ MAX_LEN = {"address": 200, "household_address": 200, "bank_name": 64, "household
 
 # --- reading files ----------------------------------------------------------------------------
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # numbers typed into Excel cells; long IDs lose digits, the checksum catches it
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _open_csv(path: Path) -> Iterator[list]:
-    with open(path, "rb") as raw:
-        head = raw.read(65536)
-    # Excel in Chinese Windows saves CSV as GB18030/GBK; UTF-8 (with or without BOM) otherwise.
-    encoding = "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    with open(path, encoding=encoding, newline="") as f:
-        try:
-            yield from csv.reader(f)
-        except (UnicodeDecodeError, csv.Error) as e:
-            raise DomainError(f"CSV文件无法解析：{e}", code="bad_file", field="文件") from None
-
-
-def _open_xlsx(path: Path) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    if not zipfile.is_zipfile(path):
-        raise DomainError("文件不是有效的Excel(.xlsx)文件，或文件已损坏/不完整，请重新保存后上传", code="bad_file",
-                          field="文件")
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (KeyError, BadZipFile, InvalidFileException...)
-        raise DomainError("Excel文件已损坏或不是.xlsx格式（不支持.xls，请另存为.xlsx）", code="bad_file",
-                          field="文件") from None
-    try:
-        yield from wb.worksheets[0].iter_rows(values_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
-        raise DomainError("Excel文件内容不完整（可能上传中断），请重新上传", code="bad_file", field="文件") from None
-    finally:
-        wb.close()
-
-
 def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict]]:
     """Yield (row number as the user sees it, {field: text}); file-level problems raise DomainError."""
-    if Path(path).stat().st_size == 0:
-        raise DomainError("文件为空", code="empty_file", field="文件")
-    rows = _open_xlsx(path) if file_format == "xlsx" else _open_csv(path)
-    header, header_row = None, 0
-    for header_row, values in enumerate(rows, start=1):  # noqa: B007 (used after the loop)
-        cells = [_cell(v).replace("*", "").replace("＊", "") for v in values]
-        if any(cells):
-            header = cells
-            break
-    if header is None:
-        raise DomainError("文件为空，没有表头和数据", code="empty_file", field="文件")
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise DomainError(f"缺少必填列：{'、'.join(missing)}（第{header_row}行应为表头，可下载模板对照）",
-                          code="bad_header", field="表头")
-    index = {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
-    clean = (lambda vs: [v.strip() for v in vs]) if file_format == "csv" else (lambda vs: [_cell(v) for v in vs])
-    for number, values in enumerate(rows, start=header_row + 1):
-        cells = clean(values)
-        if not any(cells):
-            continue
-        yield number, {f: (cells[i] if i < len(cells) else "") for f, i in index.items()}
+    for number, row in read_table(path, file_format, columns=COLUMNS, required=REQUIRED):
+        yield number, {COLUMNS[h]: v for h, v in row.items()}
 
 
 # --- per-row checks ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import parse_id_number
-from minzheng.registry.importing import _cell, _open_csv, _open_xlsx
+from minzheng.core.tabular import cell_text, read_table
 
 from .models import Nature
 
@@ -113,27 +113,8 @@ def get_source(code: str) -> SourceLayout:
 
 def read_file(path: Path, file_format: str, layout: SourceLayout) -> Iterator[tuple[int, dict]]:
     """Yield (row number as the user sees it, {column: text}) for the layout's columns."""
-    if Path(path).stat().st_size == 0:
-        raise DomainError("文件为空", code="empty_file", field="文件")
-    rows = _open_xlsx(path) if file_format == "xlsx" else _open_csv(path)
-    header, header_row = None, 0
-    for header_row, values in enumerate(rows, start=1):  # noqa: B007 (used after the loop)
-        cells = [_cell(v).replace("*", "").replace("＊", "") for v in values]
-        if any(cells):
-            header = cells
-            break
-    if header is None:
-        raise DomainError("文件为空，没有表头和数据", code="empty_file", field="文件")
-    missing = [c for c in layout.required_columns if c not in header]
-    if missing:
-        raise DomainError(f"{layout.name}文件缺少必填列：{'、'.join(missing)}（第{header_row}行应为表头，"
-                          f"应包含：{'、'.join(layout.columns)}）", code="bad_header", field="表头")
-    index = {h: i for i, h in enumerate(header) if h in layout.columns}
-    for number, values in enumerate(rows, start=header_row + 1):
-        cells = [_cell(v) for v in values]
-        if not any(cells):
-            continue
-        yield number, {c: (cells[i] if i < len(cells) else "") for c, i in index.items()}
+    yield from read_table(path, file_format, columns=layout.columns, required=layout.required_columns,
+                          what=f"{layout.name}文件", hint=f"应包含：{'、'.join(layout.columns)}")
 
 
 def read_push(records: list, layout: SourceLayout) -> Iterator[tuple[int, dict]]:
@@ -143,7 +124,7 @@ def read_push(records: list, layout: SourceLayout) -> Iterator[tuple[int, dict]]
     for number, obj in enumerate(records, start=1):
         if not isinstance(obj, dict):
             raise DomainError(f"第{number}条应为JSON对象", code="bad_push", field="records")
-        yield number, {c: _cell(obj.get(c)) for c in layout.columns}
+        yield number, {c: cell_text(obj.get(c)) for c in layout.columns}
 
 
 # --- one row ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import mask
@@ -67,8 +68,7 @@ def urban_rural(area) -> str:
     return Scope.RURAL if area.name.endswith("村") else Scope.URBAN
 
 
-@dataclass(frozen=True)
-class MemberIn:
+class MemberIn(NamedTuple):
     person_id: int
     name: str
     id_number: str
@@ -76,8 +76,7 @@ class MemberIn:
     death_date: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: the batch 核对 builds hundreds of thousands of these
     person_id: int
     source: str
     type_code: str

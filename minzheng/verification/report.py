@@ -1,39 +1,15 @@
-"""The 核对报告 as PDF, with a real Chinese font embedded (Debian's Noto Sans CJK SC, subset by fpdf2).
+"""The 核对报告 as PDF, with a real Chinese font embedded (core/pdf.py)."""
 
-reportlab cannot embed Noto CJK (its TrueType reader refuses CFF/PostScript outlines, which the .ttc uses);
-fpdf2 embeds OpenType CFF collections, so the PDF renders the same everywhere and its text can be extracted.
-"""
-
-from django.conf import settings
 from django.utils import timezone
 
-from minzheng.core.errors import DomainError
+from minzheng.core.pdf import cjk_pdf
 
 from .models import VerificationReport
 
-DEFAULT_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-DEFAULT_FONT_INDEX = 2  # Noto Sans CJK SC (简体) in Debian's collection
-
-
-def _pdf():
-    from pathlib import Path
-
-    from fpdf import FPDF
-
-    path = getattr(settings, "VERIFICATION_PDF_FONT", DEFAULT_FONT)
-    index = getattr(settings, "VERIFICATION_PDF_FONT_INDEX", DEFAULT_FONT_INDEX)
-    if not Path(path).exists():
-        raise DomainError(f"服务器未安装中文字体（{path}），无法生成PDF，请安装 fonts-noto-cjk", code="no_font")
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.add_font("cjk", "", path, collection_font_number=index)
-    pdf.set_font("cjk", size=9)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title("家庭经济状况核对报告")
-    return pdf
-
 
 def report_pdf(report: VerificationReport) -> bytes:
-    pdf = _pdf()
+    pdf = cjk_pdf("家庭经济状况核对报告")
+    pdf.set_font("cjk", size=9)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
     pdf.cell(0, 10, "家庭经济状况核对报告", align="C", new_x="LMARGIN", new_y="NEXT")

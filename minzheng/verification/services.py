@@ -322,7 +322,7 @@ def household_income_summary(household: Household, on: dt.date) -> IncomeSummary
                          standard=a.standard, rule_version=a.rule_version)
 
 
-def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 2000, detail: bool = False):
+def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000, detail: bool = False):
     """Batch 核对 (re-checks, what-ifs, benchmarks): yields (household id, Assessment) set by set, with the
     department records summed per person, source and type in SQL. Nothing is written."""
     cache = PolicyCache(on)
@@ -336,9 +336,8 @@ def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 2000, det
         lines: dict[int, list[Line]] = {}
         for pid, source, type_code, amount, monthly, event_date, count, name_min, name_max in \
                 selectors.lines_for_persons(persons, on):
-            lines.setdefault(pid, []).append(Line(
-                person_id=pid, source=source, type_code=type_code, amount=_dec(amount), monthly_amount=_dec(monthly),
-                event_date=event_date, count=count, name_in_source=name_min if name_min == name_max else ""))
+            lines.setdefault(pid, []).append(Line(pid, source, type_code, _dec(amount), _dec(monthly), "", "",
+                                                  name_min if name_min == name_max else "", event_date, count))
         rigid: dict[int, list] = {}
         for r in selectors.rigid_expenses_on(ids, on):
             rigid.setdefault(r.household_id, []).append(r)

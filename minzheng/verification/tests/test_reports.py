@@ -1,13 +1,13 @@
 """李建华 of 礼乐街道 runs 核对 for 陈伯 and 林婶 (英南村, 江海区 低保 900 元/人·月) and reads the 核对报告."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
+from minzheng.core.pdf import pdf_text
 from minzheng.verification.models import Conclusion, VerificationReport
 from minzheng.verification.report import report_pdf
 from minzheng.verification.services import (
@@ -203,15 +203,11 @@ def test_the_batch_run_agrees_with_the_single_report(w):
 
 
 def test_the_pdf_report_carries_the_chinese_text(w):
-    from pypdf import PdfReader
-
     pension(w, w.chenbo, "1900")
     report = verification_run(actor=w.li, household=w.couple, on=ON)
     data = report_pdf(report)
     assert data.startswith(b"%PDF")
-    # fpdf2 writes the CFF font's encoding as an embedded 2-byte CMap; pypdf reads it 1 byte at a time and puts a
-    # NUL before each character (the codes and the ToUnicode map themselves are right), so NULs are dropped here.
-    text = "".join("".join(p.extract_text().replace("\x00", "").split()) for p in PdfReader(io.BytesIO(data)).pages)
+    text = pdf_text(data)
     for expected in ("家庭经济状况核对报告", "陈伯", "林婶", "人社·养老金发放", "950.00", "900.00",
                      "家庭人均收入不低于低保标准", report.number):
         assert expected in text, expected
