@@ -76,9 +76,10 @@ def make_data(n: int) -> None:
             INSERT INTO registry_person (id_number, name, name_pinyin, name_initials, sex, birth_date, hukou_area_id,
                 residence_area_id, address, phone, disability_category, disability_grade, bank_name, bank_account,
                 death_date, created_at, updated_at)
-            SELECT 'B' || lpad(i::text, 17, '0'), '对象' || i, 'duixiang' || i, 'dx', CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
+            SELECT 'B' || lpad(i::text, 17, '0'), '对象' || i, 'duixiang' || i, 'dx',
+                   CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
                    DATE '1950-01-01' + (i % 20000), v.id, v.id, '', '', '', NULL, '清远农商银行',
-                   CASE WHEN i % 2000 = 500 THEN '62' || lpad((i + 2)::text, 14, '0') ELSE '62' || lpad(i::text, 14, '0') END,
+                   '62' || lpad((CASE WHEN i % 2000 = 500 THEN i + 2 ELSE i END)::text, 14, '0'),
                    CASE WHEN i % 2000 = 1 THEN DATE '2024-03-01' END, now(), now()
             FROM generate_series(1, {n}) i JOIN bench_villages v ON v.k = ((i + 1) / 2) % {nv}
         """)
@@ -108,7 +109,8 @@ def make_data(n: int) -> None:
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
                                                 rule_version, explanation, created_at)
-            SELECT e.case_id, e.person_id, 'basic', e.monthly_amount * 3, DATE '2024-05-01', NULL, 'bench', '增发', now()
+            SELECT e.case_id, e.person_id, 'basic', e.monthly_amount * 3, DATE '2024-05-01', NULL, 'bench', '增发',
+                   now()
             FROM assistance_entitlement e JOIN assistance_case c ON c.id = e.case_id
             WHERE c.id % 500 = 7 AND e.to_month IS NOT NULL
         """)
@@ -163,6 +165,7 @@ def child(n: int) -> dict:
     import datetime as dt
 
     from django.db import connection
+    from django.db.models import Count
 
     from minzheng.accounts.models import User
     from minzheng.areas.models import Area
@@ -194,7 +197,7 @@ def child(n: int) -> dict:
     total = str(sum(r.total_amount for r in rosters))
     assert count == base_count and total == base_total, (count, total, base_count, base_total)
     hits = dict(Anomaly.objects.filter(roster__month=dt.date(2024, 5, 1)).values_list("rule")
-                .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id")).values_list("rule", "n"))
+                .annotate(n=Count("id")).values_list("rule", "n"))
     ours = generate_s + check_s
     return {
         "beneficiaries": n, "rosters": len(rosters), "lines": count, "total": total,
