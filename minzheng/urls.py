@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from minzheng.api import api
+from minzheng.assistance.urls import public_urlpatterns as gongshi_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("imports/", include("minzheng.registry.import_urls")),
     path("verification/", include("minzheng.verification.urls")),
+    path("assistance/", include("minzheng.assistance.urls")),
+    path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("", include("minzheng.web.urls")),
 ]

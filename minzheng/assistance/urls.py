@@ -1,0 +1,28 @@
+"""大救助 pages (namespace "assistance"); the public 公示 pages are mounted separately at /gongshi/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "assistance"
+
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("overdue/", views.overdue_list, name="overdue"),
+    path("paid-first/", views.paid_first_list, name="paid_first"),
+    path("new/", views.application_new, name="new"),
+    path("apply/", views.apply_online, name="apply"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/approve/", views.application_approve, name="approve"),
+    path("<int:pk>/refusal-letter.pdf", views.refusal_letter, name="letter"),
+    path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/<slug:action>/", views.application_action, name="action"),
+]
+
+public_urlpatterns = (
+    [
+        path("", views.public_notices, name="list"),
+        path("<int:pk>/", views.public_notice, name="notice"),
+    ],
+    "gongshi",
+)
