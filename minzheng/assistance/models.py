@@ -309,3 +309,47 @@ class PayFirst(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "先行救助"
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pay_first_positive")]
+
+
+class RecheckTask(models.Model):
+    """A due 复核 of an enrolled case; created in sets by the scheduler, closed by the county's decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待复核"
+        DONE = "done", "已复核"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="rechecks")
+    due_date = models.DateField("应复核日期")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField("复核结果", max_length=16, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "复核任务"
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status="open"),
+                                               name="one_open_recheck_per_case")]
+
+
+class CaseChange(models.Model):
+    """增发 / 减发 / 停发 / 不变 of a case from a month, with the amounts before and after."""
+
+    class Kind(models.TextChoices):
+        INCREASE = "increase", "增发"
+        DECREASE = "decrease", "减发"
+        STOP = "stop", "停发（退出）"
+        UNCHANGED = "unchanged", "金额不变"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField("变更类型", max_length=16, choices=Kind.choices)
+    from_month = models.DateField("起始月份")
+    old_total = models.DecimalField("原月金额", max_digits=12, decimal_places=2)
+    new_total = models.DecimalField("新月金额", max_digits=12, decimal_places=2)
+    reason = models.TextField("原因")
+    recheck = models.ForeignKey(RecheckTask, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "救助金额变更"

@@ -1,0 +1,132 @@
+"""复核 and 退出: scheduled re-checks of enrolled cases, and the 增发 / 减发 / 停发 they lead to.
+
+An amount change never edits an Entitlement in place: the ones in force end at the change month (to_month is
+exclusive) and new ones start there, so every month's payroll sees exactly one version and history is kept.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from minzheng.accounts.roles import Cap
+from minzheng.core import audit
+from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.scope import ensure_can
+
+from .models import Case, CaseChange, Entitlement, RecheckTask
+from .programmes.base import HouseholdFacts, get_programme
+from .services import _add_months, _fen, _first_of_next_month
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def in_force(case: Case, month: dt.date):
+    """Entitlements paid for `month` (the same rule payroll uses)."""
+    month = _month(month)
+    return case.entitlements.filter(from_month__lte=month).filter(Q(to_month__isnull=True) | Q(to_month__gt=month))
+
+
+def monthly_total(case: Case, month: dt.date) -> Decimal:
+    return in_force(case, month).aggregate(t=Sum("monthly_amount"))["t"] or Decimal("0.00")
+
+
+def recheck_schedule(*, on: dt.date, actor=None, batch: int = 5000) -> int:
+    """Open a task for every active case due by `on` that has none open. Idempotent: a rerun adds nothing."""
+    due = (Case.objects.filter(status=Case.Status.ACTIVE, next_recheck__lte=on)
+           .exclude(Exists(RecheckTask.objects.filter(case=OuterRef("pk"), status=RecheckTask.Status.OPEN)))
+           .values_list("pk", "next_recheck"))
+    created = 0
+    with transaction.atomic():
+        chunk = []
+        for case_id, due_date in due.iterator(chunk_size=batch):
+            chunk.append(RecheckTask(case_id=case_id, due_date=due_date))
+            if len(chunk) >= batch:
+                created += len(RecheckTask.objects.bulk_create(chunk))
+                chunk = []
+        created += len(RecheckTask.objects.bulk_create(chunk))
+        if created:
+            audit.record(actor=actor, action="assistance.recheck_schedule", object_type="recheck_task",
+                         object_id=on.isoformat(), after={"created": created, "due_by": on})
+    return created
+
+
+def _apply(*, actor, case: Case, amounts, from_month: dt.date, reason: str, recheck: RecheckTask | None,
+           stop: bool) -> CaseChange:
+    old = monthly_total(case, from_month)
+    current = list(in_force(case, from_month))
+    if case.entitlements.filter(from_month__gte=from_month).exists():
+        raise Conflict(f"该对象自{from_month:%Y年%m月}起已有金额版本，请从其后的月份调整", field="起始月份")
+    Entitlement.objects.filter(pk__in=[e.pk for e in current]).update(to_month=from_month)
+    new = [] if stop else [
+        Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=_fen(a.monthly_amount),
+                    from_month=from_month, rule_version=a.rule_version[:200], explanation=a.explanation)
+        for a in amounts]
+    Entitlement.objects.bulk_create(new)
+    new_total = sum((e.monthly_amount for e in new), Decimal("0.00"))
+    kind = (CaseChange.Kind.STOP if stop else CaseChange.Kind.INCREASE if new_total > old
+            else CaseChange.Kind.DECREASE if new_total < old else CaseChange.Kind.UNCHANGED)
+    change = CaseChange.objects.create(case=case, kind=kind, from_month=from_month, old_total=old,
+                                       new_total=new_total, reason=reason, recheck=recheck, created_by=actor)
+    audit.record(actor=actor, action=f"assistance.case_{kind}", object_type="case", object_id=case.pk,
+                 object_repr=f"{case.programme}:{case.head.name}", area_code=case.area.code,
+                 before={"monthly_total": old}, after={"monthly_total": new_total, "from_month": from_month,
+                                                       "reason": reason})
+    return change
+
+
+def _check(actor, case: Case, from_month: dt.date) -> dt.date:
+    ensure_can(actor, case.area, Cap.ASSIST_APPROVE)
+    if case.status == Case.Status.EXITED:
+        raise Conflict(f"该对象已于{case.end_month:%Y年%m月}后退出，不能再调整", field="状态")
+    if from_month.day != 1:
+        raise DomainError("调整起始月份须为某月1日", field="起始月份")
+    if from_month < case.start_month:
+        raise DomainError("调整起始月份早于开始享受的月份", field="起始月份")
+    return from_month
+
+
+def case_exit(*, actor, case: Case, from_month: dt.date, reason: str, recheck: RecheckTask | None = None
+              ) -> CaseChange:
+    """停发 from `from_month` (the last month paid is the one before); history stays."""
+    if not reason.strip():
+        raise DomainError("请填写退出原因", field="原因")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _check(actor, case, from_month)
+        change = _apply(actor=actor, case=case, amounts=(), from_month=from_month, reason=reason, recheck=recheck,
+                        stop=True)
+        case.status, case.end_month, case.next_recheck = Case.Status.EXITED, _add_months(from_month, -1), None
+        case.save(update_fields=["status", "end_month", "next_recheck"])
+    return change
+
+
+def recheck_complete(*, actor, task: RecheckTask, facts: HouseholdFacts, note: str = "") -> CaseChange:
+    """Decide a due 复核 on fresh facts: amounts change (增发/减发) or the case exits (停发) from the month after
+    facts.on; the next 复核 date follows the programme's policy."""
+    programme = get_programme(task.case.programme)
+    decision = programme.assess(facts)
+    from_month = _first_of_next_month(facts.on)
+    with transaction.atomic():
+        task = RecheckTask.objects.select_for_update().select_related("case").get(pk=task.pk)
+        if task.status != RecheckTask.Status.OPEN:
+            raise Conflict("该复核任务已办结", field="状态")
+        case = Case.objects.select_for_update().get(pk=task.case_id)
+        _check(actor, case, from_month)
+        reasons = "；".join(decision.reasons)
+        if decision.eligible:
+            change = _apply(actor=actor, case=case, amounts=decision.amounts, from_month=from_month,
+                            reason=f"复核：{reasons}", recheck=task, stop=False)
+            case.next_recheck = _add_months(from_month, programme.recheck_months(facts))
+            case.save(update_fields=["next_recheck"])
+        else:
+            change = case_exit(actor=actor, case=case, from_month=from_month, reason=f"复核不再符合条件：{reasons}",
+                               recheck=task)
+        task.status, task.outcome, task.note = RecheckTask.Status.DONE, change.kind, note
+        task.completed_at = timezone.now()
+        task.save(update_fields=["status", "outcome", "note", "completed_at"])
+    return change
