@@ -1,0 +1,112 @@
+"""Benchmark: “如果低保标准调到X元” over N households' latest 核对 results (PostgreSQL).
+
+    createdb minzheng_bench_whatif
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/minzheng_bench_whatif \
+        .venv/bin/python bench/whatif_bench.py --households 1000000
+
+Loads N households in 东莞市's demo villages, each with one or two stored 核对 results (the older one must be
+ignored), then times assistance.whatif.dibao_what_if for the whole city. Goal (issue 3): under 2 s.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings_test")
+CITY = "441900"
+ON = dt.date(2026, 6, 1)
+
+
+def prepare(n: int):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area, Level
+    from minzheng.areas.services import generate_villages, load_reference_areas
+    from minzheng.policy.services import load_policy_data
+
+    with connection.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    call_command("migrate", verbosity=0)
+    load_reference_areas()
+    load_policy_data()
+    city = Area.objects.get(code=CITY)
+    for town in Area.objects.current().within(city).filter(level=Level.TOWN):
+        generate_villages(town=town, count=8)
+    user = user_create(actor=None, username="bench", password="Bench#2026bench", display_name="基准测试",
+                       role=Role.COUNTY, areas=[city])
+    villages = list(Area.objects.filter(level=Level.VILLAGE, path__startswith=city.path).values_list("id",
+                                                                                                     flat=True))
+    rnd = random.Random(2026)
+    now = dt.datetime.now(dt.UTC)
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        with cur.cursor.copy("COPY registry_household (number, area_id, address, created_at) FROM STDIN") as cp:
+            for i in range(n):
+                cp.write_row((f"B{i:08d}", villages[i % len(villages)], "", now))
+        cur.execute("SELECT min(id) FROM registry_household")
+        first = cur.fetchone()[0]
+        cols = ("number, household_id, area_id, \"on\", urban_rural, member_count, household_income, "
+                "rigid_deduction, per_capita_income, standard, standard_explanation, money_assets, conclusion, "
+                "conclusion_text, rule_version, members, lines, assets, batches, warnings, created_by_id, "
+                "created_at")
+        with cur.cursor.copy(f"COPY verification_verificationreport ({cols}) FROM STDIN") as cp:
+            k = 0
+            for i in range(n):
+                members = rnd.choice((1, 1, 2, 2, 3, 3, 4, 5))
+                for on in ((ON - dt.timedelta(days=200), ON) if i % 3 == 0 else (ON,)):
+                    pci = rnd.choice((rnd.uniform(0, 1100), rnd.uniform(1000, 6000)))
+                    assets = rnd.choice((0, 5000, 20000, 800000))
+                    k += 1
+                    cp.write_row((f"HD-B-{k}", first + i, villages[i % len(villages)], on, "urban", members,
+                                  round(pci * members, 2), 0, round(pci, 2), 1060, "", assets, "below", "", "b",
+                                  "[]", "[]", "{}", "[]", "[]", user.pk, now))
+        cur.execute("ANALYZE registry_household; ANALYZE verification_verificationreport")
+    print(f"loaded {n} households / {k} 核对 results in {time.perf_counter() - t:.1f} s", flush=True)
+
+
+def run(repeat: int):
+    from minzheng.accounts.models import User
+    from minzheng.areas.models import Area
+    from minzheng.assistance.whatif import dibao_what_if
+
+    user, city = User.objects.get(username="bench"), Area.objects.get(code=CITY)
+    times, result = [], None
+    for x in range(repeat):
+        t = time.perf_counter()
+        result = dibao_what_if(user=user, area=city, urban_rural="urban", new_standard=1100 + 20 * x, on=ON)
+        times.append(time.perf_counter() - t)
+    print(f"what-if over {result.households} households: median {statistics.median(times):.2f} s, "
+          f"max {max(times):.2f} s; last answer: {result.newly_eligible} newly eligible, "
+          f"+{result.extra_monthly_cost} 元/月", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="skip loading; time the existing database")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("请设置 DATABASE_URL=postgres://… —— 本基准针对 PostgreSQL")
+    if not args.reuse:
+        prepare(args.households)
+    run(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
