@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.responses import codes_4xx
 
@@ -61,6 +61,7 @@ from .schemas import (
     VerificationOut,
     VerificationResultIn,
 )
+from .whatif import dibao_what_if
 
 router = Router(tags=["社会救助"])
 ERR = {codes_4xx: ErrorOut}
@@ -425,3 +426,28 @@ def public_objection(request, notice_id: int, payload: ObjectionIn):
     pub = selectors.public_notice_get(notice_id)
     services.objection_file(actor=None, publicity=pub, **payload.model_dump())
     return Status(201, ObjectionReceipt(message="异议已受理，所在镇（街道）将重新入户调查核实"))
+
+
+class WhatIfOut(Schema):
+    households: int = Field(description="有核对结果的家庭数")
+    eligible_now: int = Field(description="按现行标准符合条件的家庭数")
+    eligible_then: int = Field(description="按拟调标准符合条件的家庭数")
+    newly_eligible: int = Field(description="新增符合条件的家庭数")
+    monthly_cost_now: Decimal = Field(description="现行标准下每月补差总额（元）")
+    monthly_cost_then: Decimal = Field(description="拟调标准下每月补差总额（元）")
+    extra_monthly_cost: Decimal = Field(description="每月增加的资金（元）")
+    explanation: str = Field(description="测算口径说明")
+
+
+@router.get("/what-if/dibao", response={200: WhatIfOut, **ERR}, summary="低保调标测算",
+            description="若低保标准调整为 new_standard 元，按各户最近一次核对结果测算新增对象数和每月资金；"
+                        "不写入任何数据。")
+def dibao_what_if_api(request, area: str, new_standard: str, urban_rural: str = "urban", on: dt.date | None = None):
+    from minzheng.areas.selectors import area_get
+
+    require(request.user, Cap.ASSIST_VIEW)
+    if urban_rural not in ("urban", "rural"):
+        raise DomainError("城乡应为 urban 或 rural", field="urban_rural")
+    got = dibao_what_if(user=request.user, area=area_get(request.user, area), urban_rural=urban_rural,
+                        new_standard=new_standard, on=on or timezone.localdate())
+    return WhatIfOut(**dataclasses.asdict(got), extra_monthly_cost=got.extra_monthly_cost)

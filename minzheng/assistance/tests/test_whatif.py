@@ -1,6 +1,7 @@
 """江海区's bureau asks: if 低保 rose from 900 to 1000 元, who newly qualifies and what would it cost?"""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -14,11 +15,13 @@ from .stories import make_family, world_fixture  # noqa: F401
 ON = dt.date(2026, 6, 1)
 
 
-def report(w, household, *, pci, members, assets="0", on=ON, n=[0]):
+_numbers = itertools.count(1)
+
+
+def report(w, household, *, pci, members, assets="0", on=ON):
     """A stored 核对 result (test setup: what verification_run would have written)."""
-    n[0] += 1
     return VerificationReport.objects.create(
-        number=f"HD-T-{n[0]}", household=household, area=household.area, on=on, urban_rural="urban",
+        number=f"HD-T-{next(_numbers)}", household=household, area=household.area, on=on, urban_rural="urban",
         member_count=members, household_income=Decimal(pci) * members, rigid_deduction=0, per_capita_income=pci,
         standard=900, standard_explanation="", money_assets=assets, conclusion="below", conclusion_text="",
         rule_version="t", members=[], lines=[], assets={}, batches=[], created_by=w.huang)
@@ -60,3 +63,15 @@ def test_the_question_is_scoped_and_checked(households):
     for bad in ("-5", "九百", "0"):
         with pytest.raises(DomainError, match="新标准|低保标准"):
             dibao_what_if(user=w.huang, area=w.jianghai, urban_rural="urban", new_standard=bad, on=ON)
+
+
+def test_the_what_if_api(households, client):
+    w = households
+    client.force_login(w.huang)
+    got = client.get("/api/assistance/what-if/dibao", {"area": "440704", "new_standard": "1000", "on": "2026-06-01"})
+    assert got.status_code == 200, got.content
+    assert (got.json()["newly_eligible"], got.json()["extra_monthly_cost"]) == (1, "400.00")
+    client.force_login(w.liang)
+    assert client.get("/api/assistance/what-if/dibao", {"area": "440704", "new_standard": "1000"}).status_code == 404
+    client.force_login(w.he)
+    assert client.get("/api/assistance/what-if/dibao", {"area": "440704", "new_standard": "1000"}).status_code == 403
