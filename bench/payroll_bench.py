@@ -7,9 +7,23 @@ INSERT … SELECT computing the same amounts.
 Per size, in a fresh child process (so ru_maxrss is that size's peak): N persons in 清远市's generated villages,
 two per household, each household one 低保 case with one entitlement per member; an April roster already exists
 (for the jump rule) and a sprinkling of cases each rule should catch (deaths, 特困 basic at the same time, shared
-accounts, raised amounts). Timed: roster_generate_within (one roster per county, each its own transaction) plus
-roster_check on each roster — all eight supervision rules. Baseline: one INSERT … SELECT of the same amounts into a
-plain table. Prints the ratio and peak RSS; nothing here asserts a time.
+accounts, raised amounts). Timed: roster_generate_within (one INSERT … SELECT for all eight counties' rosters, one
+transaction, commit and its deferred foreign-key checks included) plus roster_check_many over those rosters — all
+eight supervision rules, each one statement over the whole run. Baselines (see baselines()): one hand-written
+INSERT … SELECT of the same rows into a table of the same shape — same columns, indexes, checks and deferred
+foreign keys — which is the fair one the goal (within 2×) is read against; the same without foreign keys; and a
+bare five-column table (what earlier runs compared against). Prints ratios and peak RSS; nothing asserts a time.
+
+Figures (2-core machine, PostgreSQL 15; other engineers' benchmarks ran on the same cores, so absolute seconds
+vary run to run by 2× — compare ratios within a run):
+
+    before (8 per-county statements, 8 × 8 rule statements, vs bare table):
+      100,000: generate 2.32 s + checks 2.27 s; bare baseline 0.19 s (24×)    300,000: 16×
+    after:            same-shape  idx-only  bare   generate  checks   ratio vs same-shape (idx-only / bare)
+      100,000         3.17 s      2.24 s    0.77   3.12 s    1.28 s   1.39  (1.96 / 5.7)
+      300,000        10.41 s      4.94 s    1.96   8.18 s    2.67 s   1.04  (2.19 / 5.5)
+      1,000,000      18.35 s      8.64 s    5.50  43.56 s   13.20 s  3.09  (6.56 / 10.3)  — goal not met yet
+    peak RSS 81 MB at every size (nothing per line passes through Python).
 """
 
 import argparse
@@ -131,33 +145,78 @@ def make_data(n: int) -> None:
         cur.execute("ANALYZE")
 
 
-def baseline_seconds() -> tuple[float, int, str]:
-    """The database's own limit: the same amounts in one INSERT … SELECT into a plain table."""
-    from django.db import connection
+_BASELINE_SELECT = """
+    SELECT am.roster_id, c.id, e.person_id, c.area_id, DATE '2024-05-01', ROUND(SUM(e.monthly_amount), 2),
+           CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
+           CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END, '中央', 'pending', '', ''
+    FROM assistance_case c
+    JOIN bench_area_roster am ON am.area_id = c.area_id
+    JOIN assistance_entitlement e ON e.case_id = c.id
+    JOIN registry_person p ON p.id = e.person_id
+    JOIN registry_person h ON h.id = c.head_id
+    WHERE c.programme = 'dibao' AND c.status = 'active' AND c.start_month <= %(m)s
+      AND (c.end_month IS NULL OR c.end_month >= %(m)s)
+      AND e.from_month <= %(m)s AND (e.to_month IS NULL OR e.to_month > %(m)s)
+    GROUP BY am.roster_id, c.id, e.person_id, c.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
+"""
+_COLUMNS = ("roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account, fund, status, "
+            "fail_reason, adjusted_reason")
+_FKS = """
+    ALTER TABLE bench_baseline
+      ADD FOREIGN KEY (roster_id) REFERENCES payroll_roster (id) DEFERRABLE INITIALLY DEFERRED,
+      ADD FOREIGN KEY (case_id) REFERENCES assistance_case (id) DEFERRABLE INITIALLY DEFERRED,
+      ADD FOREIGN KEY (person_id) REFERENCES registry_person (id) DEFERRABLE INITIALLY DEFERRED,
+      ADD FOREIGN KEY (area_id) REFERENCES areas_area (id) DEFERRABLE INITIALLY DEFERRED,
+      ADD FOREIGN KEY (reissue_of_id) REFERENCES bench_baseline (id) DEFERRABLE INITIALLY DEFERRED
+"""
 
+
+def baselines(april_rosters) -> dict[str, float]:
+    """One hand-written INSERT … SELECT of the same rows (same columns and amounts, each line under its county's
+    roster through an area→roster table written beforehand, not timed), into three tables, each its own
+    committed transaction:
+
+    - same_shape: `LIKE payroll_rosterline INCLUDING ALL` (columns, defaults, checks and every index, partial
+      and unique ones included) plus the same five deferred foreign keys, checked at commit. The fair one: our
+      lines must be written into a table like that, so this is the ratio the goal is read against;
+    - indexes_only: the same without the foreign keys;
+    - bare: a table of five columns, no index, no key (the figure earlier runs compared against).
+    """
+    from django.db import connection, transaction
+
+    from minzheng.payroll.supervision import WORK_MEM_SQL
+
+    out = {}
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bench_baseline; CREATE TABLE bench_baseline "
-                    "(case_id bigint, person_id bigint, area_id bigint, amount numeric(12,2), bank_account text)")
-        t = time.perf_counter()
-        cur.execute("""
-            INSERT INTO bench_baseline
-            SELECT c.id, e.person_id, c.area_id, SUM(e.monthly_amount),
-                   CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END
-            FROM assistance_case c
-            JOIN areas_area a ON a.id = c.area_id
-            JOIN assistance_entitlement e ON e.case_id = c.id
-            JOIN registry_person p ON p.id = e.person_id
-            JOIN registry_person h ON h.id = c.head_id
-            WHERE c.programme = 'dibao' AND c.status = 'active' AND c.start_month <= %(m)s
-              AND (c.end_month IS NULL OR c.end_month >= %(m)s)
-              AND e.from_month <= %(m)s AND (e.to_month IS NULL OR e.to_month > %(m)s)
-            GROUP BY c.id, e.person_id, c.area_id, p.bank_account, h.bank_account
-        """, {"m": MAY})
-        seconds = time.perf_counter() - t
-        cur.execute("SELECT count(*), COALESCE(sum(amount), 0)::text FROM bench_baseline")
-        count, total = cur.fetchone()
-        cur.execute("DROP TABLE bench_baseline")
-    return seconds, count, total
+        cur.execute("DROP TABLE IF EXISTS bench_area_roster")
+        cur.execute("CREATE TABLE bench_area_roster (area_id bigint PRIMARY KEY, roster_id bigint)")
+        for r in april_rosters:  # the May rosters do not exist yet; April's stand in (same counties)
+            cur.execute("INSERT INTO bench_area_roster SELECT id, %s FROM areas_area WHERE path LIKE %s",
+                        [r.pk, r.area.path + "%"])
+        cur.execute("ANALYZE bench_area_roster")
+        for kind in ("bare", "indexes_only", "same_shape"):
+            cur.execute("DROP TABLE IF EXISTS bench_baseline")
+            if kind == "bare":
+                cur.execute("CREATE TABLE bench_baseline (case_id bigint, person_id bigint, area_id bigint, "
+                            "amount numeric(12,2), bank_account text)")
+                sql = ("INSERT INTO bench_baseline SELECT c_id, person_id, area_id, amount, bank_account FROM ("
+                       + _BASELINE_SELECT.replace("SELECT am.roster_id, c.id,", "SELECT am.roster_id, c.id AS c_id,")
+                       .replace("ROUND(SUM(e.monthly_amount), 2)", "ROUND(SUM(e.monthly_amount), 2) AS amount")
+                       .replace("END, '中央'", "END AS bank_account, '中央'") + ") s")
+            else:
+                cur.execute("CREATE TABLE bench_baseline (LIKE payroll_rosterline INCLUDING ALL)")
+                if kind == "same_shape":
+                    cur.execute(_FKS)
+                sql = f"INSERT INTO bench_baseline ({_COLUMNS})" + _BASELINE_SELECT
+            t = time.perf_counter()
+            with transaction.atomic():
+                cur.execute(WORK_MEM_SQL)  # the same setting our generation runs with
+                cur.execute(sql, {"m": MAY})
+            out[kind] = time.perf_counter() - t
+            cur.execute("SELECT count(*), COALESCE(sum(amount), 0)::text FROM bench_baseline")
+            out[kind + "_rows"] = cur.fetchone()
+        cur.execute("DROP TABLE bench_baseline; DROP TABLE bench_area_roster")
+    return out
 
 
 def child(n: int) -> dict:
@@ -175,18 +234,19 @@ def child(n: int) -> dict:
     make_data(n)
     user = User.objects.get(username="bench")
     city = Area.objects.get(code=CITY)
-    services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 4, 1))
+    april = services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 4, 1))
     with connection.cursor() as cur:
         cur.execute("ANALYZE payroll_rosterline")
-    base_s, base_count, base_total = baseline_seconds()
+    base = baselines(april)
+    base_s = base["same_shape"]
+    base_count, base_total = base["same_shape_rows"]
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     t = time.perf_counter()
     rosters = services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 5, 1))
     generate_s = time.perf_counter() - t
     t = time.perf_counter()
-    for r in rosters:
-        services.roster_check(actor=user, roster=r)
+    services.roster_check_many(actor=user, rosters=rosters)
     check_s = time.perf_counter() - t
     t = time.perf_counter()
     services.roster_generate_within(actor=user, programme="dibao", area=city, month=dt.date(2024, 5, 1))
@@ -201,9 +261,13 @@ def child(n: int) -> dict:
     ours = generate_s + check_s
     return {
         "beneficiaries": n, "rosters": len(rosters), "lines": count, "total": total,
-        "baseline_insert_select_s": round(base_s, 2), "generate_s": round(generate_s, 2), "check_s": round(check_s, 2),
+        "baseline_same_shape_s": round(base_s, 2), "baseline_indexes_only_s": round(base["indexes_only"], 2),
+        "baseline_bare_s": round(base["bare"], 2),
+        "generate_s": round(generate_s, 2), "check_s": round(check_s, 2),
         "ratio_generate_to_baseline": round(generate_s / base_s, 2),
         "ratio_generate_plus_checks_to_baseline": round(ours / base_s, 2),
+        "ratio_to_indexes_only": round(ours / base["indexes_only"], 2),
+        "ratio_to_bare": round(ours / base["bare"], 2),
         "rerun_s": round(rerun_s, 2), "anomalies": hits,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "rss_before_payroll_mb": round(base_rss / 1024),

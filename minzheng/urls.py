@@ -11,5 +11,6 @@ urlpatterns = [
     path("verification/", include("minzheng.verification.urls")),
     path("assistance/", include("minzheng.assistance.urls")),
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
+    path("payroll/", include("minzheng.payroll.urls")),
     path("", include("minzheng.web.urls")),
 ]

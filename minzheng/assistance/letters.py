@@ -18,8 +18,9 @@ def refusal_letter_text(app: Application) -> dict:
         raise DomainError(f"申请{app.number}未作出不予批准决定，不能生成不予批准通知书", code="not_refused")
     step = app.steps.filter(to_status=ApplicationStatus.REFUSED).order_by("-at").first()
     decided = timezone.localtime(step.at).date() if step else timezone.localdate()
-    county = next((a for a in app.area.ancestors() if a.level == "county"), None)
-    authority = f"{county.name if county else app.area.name}民政局"
+    # The county-level bureau decides; 中山 and 东莞 have no county level, so their city bureau does.
+    levels = {a.level: a for a in app.area.ancestors()}
+    authority = f"{(levels.get('county') or levels.get('city') or app.area).name}民政局"
     label = get_programme(app.programme).label
     applicant = app.applicant
     submitted = timezone.localtime(app.created_at).date()

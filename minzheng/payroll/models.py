@@ -72,8 +72,10 @@ class RosterLine(models.Model):
     bank_account = models.CharField("银行账号", max_length=32, blank=True)
     fund = models.CharField("资金来源", max_length=16)
     status = models.CharField("状态", max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
-    reissue_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="reissued_by", verbose_name="补发原明细")
+    # One-to-one in effect (the partial unique constraint below); a plain FK so the million regular lines, whose
+    # reissue_of is empty, add no entries to its index.
+    reissue_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, db_index=False,
+                                   related_name="reissued_by", verbose_name="补发原明细")
     seq = models.PositiveIntegerField("序号", null=True, blank=True)  # numbered at release, used in bank files
     fail_reason = models.CharField("失败原因", max_length=200, blank=True)
     result_at = models.DateTimeField("回盘时间", null=True, blank=True)
@@ -85,12 +87,16 @@ class RosterLine(models.Model):
         indexes = [
             models.Index(fields=["person", "for_month"]),
             models.Index(fields=["bank_account", "for_month"]),
+            # Failed lines waiting for re-issue: few, found without reading a month of paid lines.
+            models.Index(fields=["roster"], condition=Q(status="failed"), name="roster_line_failed_idx"),
         ]
         constraints = [
             # A rerun inserts nothing twice: one regular line per case and payee per roster ...
             models.UniqueConstraint(fields=["roster", "case", "person"], condition=Q(reissue_of__isnull=True),
                                     name="roster_line_regular_uniq"),
-            # ... and reissue_of is one-to-one, so a failed line is re-issued exactly once.
+            # ... and a failed line is re-issued exactly once.
+            models.UniqueConstraint(fields=["reissue_of"], condition=Q(reissue_of__isnull=False),
+                                    name="roster_line_reissue_once"),
             models.UniqueConstraint(fields=["roster", "seq"], name="roster_line_seq_uniq"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="roster_line_amount_non_negative"),
         ]

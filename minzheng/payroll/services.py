@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
@@ -55,47 +55,122 @@ def _refresh_totals(roster: Roster) -> None:
     roster.save(update_fields=["line_count", "total_amount"])
 
 
+def _roster_map_sql(rosters: list[Roster]) -> str:
+    """A derived table (area_id, roster_id): every area (village, town, …) under each roster's area, so one
+    statement serves every roster of a run. The prefixes are constants (ids and paths come from the database,
+    not from input), so the planner estimates them from the path statistics and joins the cases by hash."""
+    likes = [(int(r.pk), f"a.path LIKE '{r.area.path}%%'") for r in rosters]
+    which = " ".join(f"WHEN {like} THEN {pk}" for pk, like in likes)
+    return (f"(SELECT a.id AS area_id, CASE {which} END AS roster_id FROM areas_area a "
+            f"WHERE {' OR '.join(like for _, like in likes)})")
+
+
+# One INSERT … SELECT for all rosters of the run: cases, entitlements and persons are each read once, whatever
+# the number of counties.
 _REGULAR_SQL = """
 INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
                                 fund, status, fail_reason, adjusted_reason)
-SELECT %(roster)s, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2),
+SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2),
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
        %(fund)s, 'pending', '', ''
 FROM assistance_case c
-JOIN areas_area a ON a.id = c.area_id
+JOIN {roster_map} am ON am.area_id = c.area_id
 JOIN assistance_entitlement e ON e.case_id = c.id
 JOIN registry_person p ON p.id = e.person_id
 JOIN registry_person h ON h.id = c.head_id
-WHERE c.programme = %(programme)s AND a.path LIKE %(path)s AND {case_in_force} AND {in_force}
-GROUP BY c.id, e.person_id, c.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
-ON CONFLICT DO NOTHING
+WHERE {not_there}c.programme = %(programme)s AND {case_in_force} AND {in_force}
+GROUP BY am.roster_id, c.id, e.person_id, c.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
+{on_conflict}
 """
+# On a rerun, lines already there are left out by an anti-join (ON CONFLICT alone would probe every unique index
+# for each of a million rows); the unique constraint stays the guard. A new roster has nothing to leave out.
+_NOT_THERE = """NOT EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.roster_id = am.roster_id AND x.case_id = c.id
+                                AND x.person_id = e.person_id AND x.reissue_of_id IS NULL) AND """
 
-# Failed lines of this programme and area from earlier months, not yet re-issued: paid again once, to the account
-# the registry holds now (staff usually correct it after a failure).
+# Failed lines of this programme and the same areas from earlier months, not yet re-issued: paid again once, to
+# the account the registry holds now (staff usually correct it after a failure). Failed lines are found through
+# a small partial index (status = 'failed').
 _REISSUE_SQL = """
 INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
                                 fund, status, reissue_of_id, fail_reason, adjusted_reason)
-SELECT %(roster)s, f.case_id, f.person_id, f.area_id, f.for_month, f.amount,
+SELECT n.id, f.case_id, f.person_id, f.area_id, f.for_month, f.amount,
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
        f.fund, 'pending', f.id, '', ''
 FROM payroll_rosterline f
 JOIN payroll_roster r ON r.id = f.roster_id
+JOIN payroll_roster n ON n.programme = r.programme AND n.area_id = r.area_id AND n.month = %(month)s
 JOIN assistance_case c ON c.id = f.case_id
 JOIN registry_person p ON p.id = f.person_id
 JOIN registry_person h ON h.id = c.head_id
-WHERE r.programme = %(programme)s AND r.area_id = %(area)s AND r.month < %(month)s AND f.status = 'failed'
+WHERE n.id IN ({ids}) AND r.month < %(month)s AND f.status = 'failed'
   AND NOT EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.reissue_of_id = f.id)
 ON CONFLICT DO NOTHING
 """
 
 _MARK_REISSUED_SQL = """
 UPDATE payroll_rosterline SET status = 'reissued'
-WHERE status = 'failed' AND id IN (SELECT reissue_of_id FROM payroll_rosterline WHERE roster_id = %(roster)s
-                                   AND reissue_of_id IS NOT NULL)
+WHERE status = 'failed' AND EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.reissue_of_id = payroll_rosterline.id)
 """
+
+
+def _generate(actor, *, programme: str, areas: list[Area], month: dt.date) -> list[Roster]:
+    """Create (or complete) one roster per area, all in one transaction and one statement per kind of line."""
+    _check_month(month)
+    info = programme_info(programme)
+    created = set()
+    for area in areas:
+        roster, new = Roster.objects.get_or_create(programme=programme, area=area, month=month,
+                                                   defaults={"created_by": actor if actor.pk else None})
+        if new:
+            created.add(roster.pk)
+    rosters = list(Roster.objects.select_for_update().select_related("area")
+                   .filter(programme=programme, month=month, area__in=areas).order_by("pk"))
+    for roster in rosters:
+        _ensure_mutable(roster)
+    before = {r.pk: None if r.pk in created else _snapshot(r) for r in rosters}
+    ids = ",".join(str(int(r.pk)) for r in rosters)
+    params = {"month": month, "programme": programme, "fund": info.fund}
+    counts_before = _count_lines([r for r in rosters if r.pk not in created])
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(supervision.WORK_MEM_SQL)
+        rerun = any(r.pk not in created for r in rosters)
+        cur.execute(_REGULAR_SQL.format(roster_map=_roster_map_sql(rosters),
+                                        not_there=_NOT_THERE if rerun else "",
+                                        on_conflict="ON CONFLICT DO NOTHING" if rerun else "",
+                                        case_in_force=supervision.case_in_force("c"),
+                                        in_force=supervision.in_force("e")), params)
+        cur.execute(_REISSUE_SQL.format(ids=ids), params)
+        cur.execute(_MARK_REISSUED_SQL)
+    counts = _count_lines(rosters)
+    now = timezone.now()
+    for roster in rosters:
+        regular, reissue, line_count, total = counts.get(roster.pk, (0, 0, 0, Decimal("0")))
+        was_regular, was_reissue = counts_before.get(roster.pk, (0, 0, 0, 0))[:2]
+        added, reissued = regular - was_regular, reissue - was_reissue
+        if added or reissued or roster.pk in created:
+            roster.status = Roster.Status.DRAFT  # new lines have not been through supervision yet
+        roster.generated_at = now
+        roster.line_count, roster.total_amount = line_count, total
+        roster.save(update_fields=["status", "generated_at", "line_count", "total_amount"])
+        _audit(actor, "payroll.roster_generate", roster, before[roster.pk],
+               {**_snapshot(roster), "added_lines": added, "reissued_lines": reissued})
+    return rosters
+
+
+def _count_lines(rosters: list[Roster]) -> dict[int, tuple[int, int, int, Decimal]]:
+    """Per roster in one pass: (regular lines, re-issue lines, lines to pay, amount to pay)."""
+    if not rosters:
+        return {}
+    paying = ~Q(status=LineStatus.WITHHELD)
+    rows = (RosterLine.objects.filter(roster__in=rosters).values("roster").order_by("roster")
+            .annotate(regular=Count("id", filter=Q(reissue_of__isnull=True)),
+                      reissue=Count("id", filter=Q(reissue_of__isnull=False)),
+                      n=Count("id", filter=paying), s=Sum("amount", filter=paying)))
+    return {r["roster"]: (r["regular"], r["reissue"], r["n"],
+                          (r["s"] or Decimal("0")).quantize(Decimal("0.01"))) for r in rows}
 
 
 @transaction.atomic
@@ -105,39 +180,36 @@ def roster_generate(*, actor, programme: str, area: Area, month: dt.date) -> Ros
     Safe to rerun: lines already there are kept, missing ones are added, failed lines of earlier months are
     re-issued once. A released roster is refused."""
     ensure_can(actor, area, Cap.PAYROLL_RUN)
-    _check_month(month)
-    info = programme_info(programme)
-    roster, created = Roster.objects.get_or_create(programme=programme, area=area, month=month,
-                                                   defaults={"created_by": actor if actor.pk else None})
-    roster = _locked(roster)
-    _ensure_mutable(roster)
-    before = None if created else _snapshot(roster)
-    params = {"roster": roster.pk, "month": month, "programme": programme, "area": area.pk,
-              "path": area.path + "%", "fund": info.fund}
-    with connection.cursor() as cur:
-        cur.execute(_REGULAR_SQL.format(case_in_force=supervision.case_in_force("c"),
-                                        in_force=supervision.in_force("e")), params)
-        added = max(cur.rowcount, 0)
-        cur.execute(_REISSUE_SQL, params)
-        reissued = max(cur.rowcount, 0)
-        cur.execute(_MARK_REISSUED_SQL, params)
-    if added or reissued or created:
-        roster.status = Roster.Status.DRAFT  # new lines have not been through supervision yet
-    roster.generated_at = timezone.now()
-    roster.save(update_fields=["status", "generated_at"])
-    _refresh_totals(roster)
-    _audit(actor, "payroll.roster_generate", roster, before,
-           {**_snapshot(roster), "added_lines": added, "reissued_lines": reissued})
-    return roster
+    return _generate(actor, programme=programme, areas=[area], month=month)[0]
 
 
 @transaction.atomic
 def roster_generate_within(*, actor, programme: str, area: Area, month: dt.date, level: str = "county"):
-    """One roster per `level` area under `area` (e.g. every county of a city), each in its own transaction, so a
-    crash loses at most the county in progress and a rerun picks up where it stopped."""
+    """One roster per `level` area under `area` (e.g. every county of a city), all generated by one set-based
+    statement in one transaction: an interrupted run leaves nothing behind and is simply run again. Refused whole
+    if any of those rosters is already released."""
     ensure_can(actor, area, Cap.PAYROLL_RUN)
     targets = list(Area.objects.current(month).within(area).filter(level=level).order_by("path"))
-    return [roster_generate(actor=actor, programme=programme, area=a, month=month) for a in targets or [area]]
+    rosters = _generate(actor, programme=programme, areas=targets or [area], month=month)
+    return sorted(rosters, key=lambda r: r.area.path)
+
+
+def _checked(actor, rosters: list[Roster]) -> dict[int, dict[str, int]]:
+    rosters = list(Roster.objects.select_for_update().select_related("area")
+                   .filter(pk__in=[r.pk for r in rosters]).order_by("pk"))
+    for roster in rosters:
+        ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+        _ensure_mutable(roster)
+    before = {r.pk: _snapshot(r) for r in rosters}
+    found = supervision.run_rules(rosters)
+    now = timezone.now()
+    for roster in rosters:
+        roster.status = Roster.Status.CHECKED
+        roster.checked_at = now
+        roster.save(update_fields=["status", "checked_at"])
+        _audit(actor, "payroll.roster_check", roster, before[roster.pk],
+               {**_snapshot(roster), "new_anomalies": found[roster.pk]})
+    return found
 
 
 @transaction.atomic
@@ -145,15 +217,14 @@ def roster_check(*, actor, roster: Roster) -> dict[str, int]:
     """Run the 资金监管 rules over the roster; it becomes `checked` (ready for release once blocking hits are
     handled). Returns the number of new hits per rule."""
     ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
-    roster = _locked(roster)
-    _ensure_mutable(roster)
-    before = _snapshot(roster)
-    found = supervision.run_rules(roster)
-    roster.status = Roster.Status.CHECKED
-    roster.checked_at = timezone.now()
-    roster.save(update_fields=["status", "checked_at"])
-    _audit(actor, "payroll.roster_check", roster, before, {**_snapshot(roster), "new_anomalies": found})
-    return found
+    return _checked(actor, [roster])[roster.pk]
+
+
+@transaction.atomic
+def roster_check_many(*, actor, rosters: list[Roster]) -> dict[int, dict[str, int]]:
+    """roster_check for every roster of a run at once: each rule is one statement over all their lines. Returns
+    the new hits per rule for each roster id."""
+    return _checked(actor, rosters)
 
 
 _NUMBER_SQL = """

@@ -1,7 +1,9 @@
 """The arithmetic of 核对, free of database writes: members + department figures + policy → result.
 
-Both the single-household report (each record a line) and the batch 核对 (lines summed per person, source and
-type) run through `assess`, so the two can never disagree.
+The single-household report runs `assess` over every record as a line (steps 1-2 below), then `settle` (steps
+3-5). The batch 核对 does steps 1-2 set-based in SQL (selectors.household_totals: one row of totals per household,
+the same rules, disregards rounded per record) and then the same `settle` through `assess_totals`; the tests run
+both over the same households and require the same figures and conclusion.
 
 Steps, each leaving its trace on the lines:
 1. members reported dead (registry or 公安死亡注销) on the date are not counted, nor are their figures;
@@ -110,6 +112,17 @@ class Policy:
     warnings: list[str]
 
     @functools.cached_property
+    def money_limit(self) -> Decimal | None:
+        """Money assets per capita may not exceed asset_limit_months × the 低保 standard."""
+        rule = self.limits.get("money")
+        return (rule.value * self.standard.value).quantize(CENT) if rule else None
+
+    @functools.cached_property
+    def disregard_shares(self) -> dict[str, Decimal]:
+        """Income type → % of it not counted."""
+        return {t: r.value for t, r in self.disregard.items()}
+
+    @functools.cached_property
     def version(self) -> str:
         parts = [self.standard.version]
         parts += [r.version for r in (*self.limits.values(), *self.disregard.values(), self.rigid_threshold,
@@ -117,36 +130,41 @@ class Policy:
         return "+".join(dict.fromkeys(p for p in "+".join(parts).split("+") if p))[:300]
 
 
-def _optional(area, kind, on, scope, warnings, label, variant=""):
+def _optional(area, kind, on, scope, warnings, label, variant="", name=""):
     try:
         return resolve(area, kind, scope=scope, variant=variant, on=on)
     except DomainError:
-        warnings.append(f"{area.name}未配置{label}，该项未作判断")
+        warnings.append(f"{name or area.name}未配置{label}，该项未作判断")
         return None
 
 
-def load_policy(area, scope: str, on: dt.date) -> Policy:
-    """Everything the assessment needs from policy data; the 低保 standard is required, the rest optional."""
+def load_policy(area, scope: str, on: dt.date, *, resolve_at=None) -> Policy:
+    """Everything the assessment needs from policy data; the 低保 standard is required, the rest optional.
+    `resolve_at`: an ancestor of `area` with no policy-holding level between them (PolicyCache passes the nearest
+    one holding policy rows) — the same standards are found with fewer levels to look through."""
     warnings: list[str] = []
-    standard = resolve(area, "dibao", scope=scope, on=on, unit="元/人·月")
-    limits = {cls: _optional(area, kind, on, scope, warnings, f"{label}限额")
+    at, name = resolve_at or area, area.name
+    standard = resolve(at, "dibao", scope=scope, on=on, unit="元/人·月")
+    limits = {cls: _optional(at, kind, on, scope, warnings, f"{label}限额", name=name)
               for cls, (label, kind) in ASSET_CLASSES.items()}
     disregard = {}
     variants = set(Standard.objects.filter(kind="income_disregard").values_list("variant", flat=True))
     for v in sorted(variants):
         try:
-            disregard[v] = resolve(area, "income_disregard", scope=scope, variant=v, on=on)
+            disregard[v] = resolve(at, "income_disregard", scope=scope, variant=v, on=on)
         except DomainError:
             pass
     return Policy(standard=standard, limits=limits, disregard=disregard,
-                  rigid_threshold=_optional(area, "rigid_expense_threshold", on, scope, warnings,
-                                            "支出型困难家庭认定比例"),
-                  rigid_deduction=_optional(area, "rigid_expense_deduction", on, scope, warnings, "刚性支出扣减比例"),
+                  rigid_threshold=_optional(at, "rigid_expense_threshold", on, scope, warnings,
+                                            "支出型困难家庭认定比例", name=name),
+                  rigid_deduction=_optional(at, "rigid_expense_deduction", on, scope, warnings, "刚性支出扣减比例",
+                                            name=name),
                   warnings=warnings)
 
 
 class PolicyCache:
-    """Policy per (the ancestors that hold policy rows, scope, date): villages of one county share one load."""
+    """Policy per (the ancestors that hold policy rows, scope, date): villages of one county share one load, which
+    resolves at the nearest of those ancestors (nothing lies between it and the village)."""
 
     def __init__(self, on: dt.date):
         from minzheng.policy.models import Formula
@@ -157,9 +175,13 @@ class PolicyCache:
         self.cache: dict[tuple, Policy] = {}
 
     def get(self, area, scope: str) -> Policy:
-        key = (tuple(int(x) for x in area.path.strip("/").split("/") if int(x) in self.holders), scope)
+        held = tuple(int(x) for x in area.path.strip("/").split("/") if int(x) in self.holders)
+        key = (held, scope)
         if key not in self.cache:
-            self.cache[key] = load_policy(area, scope, self.on)
+            from minzheng.areas.models import Area
+
+            nearest = Area.objects.get(pk=held[-1]) if held and held[-1] != area.pk else None
+            self.cache[key] = load_policy(area, scope, self.on, resolve_at=nearest)
         return self.cache[key]
 
 
@@ -306,17 +328,12 @@ def assess(*, members: list[MemberIn], lines: list[Line], rigid: list[RigidIn], 
                                    f"{fmt(totals[src])}元），按较高者计入，本项不重复计入")
 
     household_income = sum(person_income.values(), ZERO)
-
-    # 刚性支出
-    rigid_monthly = sum((r.monthly for r in rigid), ZERO)
-    deduction = ZERO
+    s = settle(n=n, household_income=household_income, asset_totals=asset_totals, asset_counts=asset_counts,
+               rigid=rigid, policy=policy, detail=detail)
+    rigid_monthly, deduction, per_capita, standard = s.rigid_monthly, s.rigid_deduction, s.per_capita, s.standard
+    income_ok, assets, assets_ok = s.income_ok, s.assets, s.assets_ok
     if rigid:
-        threshold = policy.rigid_threshold
-        share = (rigid_monthly * HUNDRED / household_income) if household_income > 0 else None
-        qualifies = threshold is not None and (share is None or share >= threshold.value)
-        if qualifies:
-            deduction = min((rigid_monthly * _pct(policy.rigid_deduction) / HUNDRED).quantize(
-                CENT, rounding=ROUND_HALF_UP), household_income)
+        threshold, share, qualifies = policy.rigid_threshold, s.rigid_share, s.rigid_qualifies
         for r in rigid:
             why = (f"刚性支出月{fmt(rigid_monthly)}元" + (f"占家庭月收入{share:.1f}%" if share is not None else "")
                    + (f"，达到支出型困难家庭认定比例{fmt(threshold.value).rstrip('0').rstrip('.')}%"
@@ -329,46 +346,14 @@ def assess(*, members: list[MemberIn], lines: list[Line], rigid: list[RigidIn], 
                         "amount": r.monthly, "monthly": r.monthly, "counted_monthly": None,
                         "effect": "deducted" if qualifies else "not_deducted", "reason": why,
                         "record_id": None, "batch_id": None})
-
-    per_capita = ((household_income - deduction) / n).quantize(CENT, rounding=ROUND_HALF_UP)
-    standard = policy.standard.value
-    income_ok = per_capita < standard
-
-    assets: dict[str, dict] = {}
-    assets_ok = True
-    for cls, (label, _kind) in ASSET_CLASSES.items():
-        total, count = asset_totals.get(cls, ZERO), asset_counts.get(cls, 0)
-        limit_rule = policy.limits.get(cls)
-        if cls == "money":
-            measured = (total / n).quantize(CENT, rounding=ROUND_HALF_UP)
-            limit = (limit_rule.value * standard).quantize(CENT) if limit_rule else None
-        elif cls == "property":
-            measured, limit = Decimal(count), (limit_rule.value if limit_rule else None)
-        else:
-            measured, limit = total, (limit_rule.value if limit_rule else None)
-        exceeds = limit is not None and count > 0 and measured > limit
-        text = ""
-        if detail or exceeds:
-            if cls == "money":
-                text = (f"家庭货币财产{fmt(total)}元，人均{fmt(measured)}元"
-                        + (f"，限额为{fmt(limit_rule.value).rstrip('0').rstrip('.')}个月低保标准即人均{fmt(limit)}元"
-                           if limit_rule else ""))
-            elif cls == "property":
-                text = f"家庭住房{count}套" + (f"，限额{limit.normalize():f}套" if limit is not None else "")
-            else:
-                text = f"{label}{fmt(total)}元" + (f"，限额{fmt(limit)}元" if limit is not None else "")
-        if exceeds:
-            assets_ok = False
+    for cls, a in assets.items():
+        if a["exceeds"]:
             for e in asset_lines[cls]:
                 e["effect"] = "exceeds"
                 if detail:
-                    e["reason"] = f"{text}，超过限额（{limit_rule.explanation}）"
-        assets[cls] = {"label": label, "total": total, "count": count, "measured": measured, "limit": limit,
-                       "exceeds": exceeds, "text": text,
-                       "rule": limit_rule.explanation if limit_rule else "未配置限额"}
+                    e["reason"] = f"{a['text']}，超过限额（{a['rule']}）"
 
-    conclusion = {(True, True): Conclusion.MEETS, (False, True): Conclusion.INCOME_ABOVE,
-                  (True, False): Conclusion.ASSETS_ABOVE, (False, False): Conclusion.BOTH_ABOVE}[(income_ok, assets_ok)]
+    conclusion = s.conclusion
     text, member_rows = "", []
     if detail:
         excluded = f"（另有{len(members) - n}名成员已死亡，不计入）" if len(members) > n else ""
@@ -392,3 +377,91 @@ def assess(*, members: list[MemberIn], lines: list[Line], rigid: list[RigidIn], 
                       assets=assets, income_ok=income_ok, assets_ok=assets_ok, conclusion=conclusion,
                       conclusion_text=text, rule_version=policy.version, warnings=list(dict.fromkeys(warnings)),
                       deceased=frozenset(deaths))
+
+
+# --- the figures → the conclusion (shared by the single report and the batch totals) ------------
+
+@dataclass
+class Settled:
+    rigid_monthly: Decimal
+    rigid_share: Decimal | None          # 刚性支出 as % of the household income (None when there is no income)
+    rigid_qualifies: bool                # 支出型困难家庭: the deduction applies
+    rigid_deduction: Decimal
+    per_capita: Decimal
+    standard: Decimal
+    income_ok: bool
+    assets: dict[str, dict]
+    assets_ok: bool
+    conclusion: str
+
+
+def settle(*, n: int, household_income: Decimal, asset_totals, asset_counts, rigid: list[RigidIn], policy: Policy,
+           detail: bool = True) -> Settled:
+    """Steps 3-5 of the module docstring on a household's totals: the 刚性支出 deduction, the per-capita income
+    against the 低保 standard, each asset class against its limit, and the conclusion. `assess` calls it on the
+    sums of its lines and the batch 核对 on the sums SQL made, so both reach the same result the same way."""
+    rigid_monthly = sum((r.monthly for r in rigid), ZERO)
+    deduction, share, qualifies = ZERO, None, False
+    if rigid:
+        threshold = policy.rigid_threshold
+        share = (rigid_monthly * HUNDRED / household_income) if household_income > 0 else None
+        qualifies = threshold is not None and (share is None or share >= threshold.value)
+        if qualifies:
+            deduction = min((rigid_monthly * _pct(policy.rigid_deduction) / HUNDRED).quantize(
+                CENT, rounding=ROUND_HALF_UP), household_income)
+    per_capita = ((household_income - deduction) / n).quantize(CENT, rounding=ROUND_HALF_UP)
+    standard = policy.standard.value
+    income_ok = per_capita < standard
+
+    assets: dict[str, dict] = {}
+    assets_ok = True
+    for cls, (label, _kind) in ASSET_CLASSES.items():
+        total, count = asset_totals.get(cls, ZERO), asset_counts.get(cls, 0)
+        limit_rule = policy.limits.get(cls)
+        if cls == "money":
+            measured = (total / n).quantize(CENT, rounding=ROUND_HALF_UP)
+            limit = policy.money_limit
+        elif cls == "property":
+            measured, limit = Decimal(count), (limit_rule.value if limit_rule else None)
+        else:
+            measured, limit = total, (limit_rule.value if limit_rule else None)
+        exceeds = limit is not None and count > 0 and measured > limit
+        text = ""
+        if detail or exceeds:
+            if cls == "money":
+                text = (f"家庭货币财产{fmt(total)}元，人均{fmt(measured)}元"
+                        + (f"，限额为{fmt(limit_rule.value).rstrip('0').rstrip('.')}个月低保标准即人均{fmt(limit)}元"
+                           if limit_rule else ""))
+            elif cls == "property":
+                text = f"家庭住房{count}套" + (f"，限额{limit.normalize():f}套" if limit is not None else "")
+            else:
+                text = f"{label}{fmt(total)}元" + (f"，限额{fmt(limit)}元" if limit is not None else "")
+        if exceeds:
+            assets_ok = False
+        assets[cls] = {"label": label, "total": total, "count": count, "measured": measured, "limit": limit,
+                       "exceeds": exceeds, "text": text,
+                       "rule": limit_rule.explanation if limit_rule else "未配置限额"}
+    conclusion = {(True, True): Conclusion.MEETS, (False, True): Conclusion.INCOME_ABOVE,
+                  (True, False): Conclusion.ASSETS_ABOVE, (False, False): Conclusion.BOTH_ABOVE}[(income_ok, assets_ok)]
+    return Settled(rigid_monthly=rigid_monthly, rigid_share=share, rigid_qualifies=qualifies,
+                   rigid_deduction=deduction, per_capita=per_capita, standard=standard, income_ok=income_ok,
+                   assets=assets, assets_ok=assets_ok, conclusion=conclusion)
+
+
+def assess_totals(*, on: dt.date, living: list[tuple[int, Decimal]], deceased, asset_totals: dict[str, Decimal],
+                  asset_counts: dict[str, int], rigid: list[RigidIn], policy: Policy) -> Assessment:
+    """The batch 核对 of one household from its totals (selectors.household_totals): the same figures and
+    conclusion as `assess` over the single report's lines, without the lines and their wording."""
+    if not living:
+        raise DomainError("家庭在核对基准日没有在世成员，无法核对", code="no_members", field="家庭")
+    person_income = dict(living)
+    household_income = sum(person_income.values(), ZERO)
+    s = settle(n=len(person_income), household_income=household_income, asset_totals=asset_totals,
+               asset_counts=asset_counts, rigid=rigid, policy=policy, detail=False)
+    return Assessment(on=on, members=[], lines=[], person_income=person_income, member_count=len(person_income),
+                      household_income=household_income, rigid_monthly=s.rigid_monthly,
+                      rigid_deduction=s.rigid_deduction, per_capita_income=s.per_capita, standard=s.standard,
+                      standard_explanation=policy.standard.explanation, money_assets=asset_totals.get("money", ZERO),
+                      assets=s.assets, income_ok=s.income_ok, assets_ok=s.assets_ok, conclusion=s.conclusion,
+                      conclusion_text="", rule_version=policy.version, warnings=list(policy.warnings),
+                      deceased=frozenset(deceased))

@@ -1,8 +1,10 @@
 """Reads for 核对. Personal data (records, reports) passes through core.scope; the set reads used by the programme
-modules and the batch 核对 (members_on, lines_for_households) are internal and unscoped."""
+modules and the batch 核对 (members_on, household_totals) are internal and unscoped."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import F, Q, Window
@@ -14,7 +16,11 @@ from minzheng.core.scope import scoped
 from minzheng.registry.models import Household, Membership, Person
 
 from .adapters import sources
-from .models import DepartmentBatch, DepartmentRecord, RigidExpense, VerificationReport
+from .assess import ASSET_CLASSES
+from .models import DepartmentBatch, DepartmentRecord, Nature, RigidExpense, VerificationReport
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
 
 # --- scoped reads -----------------------------------------------------------------------------
 
@@ -81,31 +87,178 @@ def rigid_expenses_on(household_ids: Iterable[int], on: dt.date):
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("person").order_by("id"))
 
 
-_AGGREGATED_LINES = """
-WITH ranked AS (
-    SELECT r.person_id, r.source, r.type_code, r.amount, r.monthly_amount, r.event_date, r.name_in_source,
+# --- the batch 核对: totals per household in one statement ---------------------------------------
+
+class HouseholdTotals(NamedTuple):
+    household_id: int
+    area_id: int
+    members: int                          # members on the date, dead or alive
+    living: list[tuple[int, Decimal]]     # (person id, counted monthly income) of the living members
+    deceased: list[int]                   # members dead on the date (registry or a death record in force)
+    asset_totals: dict[str, Decimal]      # per asset class (ASSET_CLASSES): the living members' total
+    asset_counts: dict[str, int]          # per asset class: how many records
+    has_rigid: bool                       # 刚性支出 in force on the date (read them with rigid_expenses_on)
+
+
+_TOTALS = """
+WITH m AS (
+    SELECT ms.household_id, ms.person_id, h.area_id,
+           CASE WHEN p.death_date IS NOT NULL AND p.death_date <= %(on)s THEN 1 ELSE 0 END AS dead
+    FROM {membership} ms
+    JOIN {household} h ON h.id = ms.household_id
+    JOIN {person} p ON p.id = ms.person_id
+    WHERE {current}
+), ranked AS (
+    SELECT r.person_id, r.source, r.type_code, r.amount, r.monthly_amount, r.event_date,
            RANK() OVER (PARTITION BY r.person_id, r.source, r.provider ORDER BY r.as_of DESC, r.batch_id DESC) AS rk
     FROM {record} r
-    WHERE r.person_id IN ({persons}) AND r.as_of <= %s AND ({validity})
+    WHERE r.person_id IN (SELECT ms.person_id FROM {membership} ms WHERE {current})
+      AND r.as_of <= %(on)s AND ({validity})
+), ps AS (
+    SELECT r.person_id, MAX(CASE WHEN {death} THEN 1 ELSE 0 END) AS dead{income}{assets}
+    FROM ranked r WHERE r.rk = 1
+    GROUP BY r.person_id
+), pp AS (
+    SELECT m.household_id, m.area_id, m.person_id,
+           CASE WHEN m.dead = 1 OR ps.dead = 1 THEN 1 ELSE 0 END AS dead,
+           {pick_income} AS income{person_assets}
+    FROM m LEFT JOIN ps ON ps.person_id = m.person_id
 )
-SELECT person_id, source, type_code, SUM(amount), SUM(monthly_amount), MAX(event_date), COUNT(*),
-       MIN(name_in_source), MAX(name_in_source)
-FROM ranked WHERE rk = 1
-GROUP BY person_id, source, type_code
+SELECT household_id, MIN(area_id), COUNT(*),
+       {list_ids} FILTER (WHERE dead = 0), {list_income} FILTER (WHERE dead = 0),
+       {list_ids} FILTER (WHERE dead = 1),
+       EXISTS (SELECT 1 FROM {rigid} e WHERE e.household_id = pp.household_id AND e.valid_from <= %(on)s
+               AND (e.valid_to IS NULL OR e.valid_to >= %(on)s)){asset_sums}
+FROM pp GROUP BY household_id ORDER BY household_id
 """
 
 
-def lines_for_persons(person_ids: list[int], on: dt.date) -> list[tuple]:
-    """In-force records summed per (person, source, type) — the batch 核对 works on these sums."""
-    if not person_ids:
-        return []
-    validity, params = [], []
-    for code, layout in sources().items():
-        validity.append("(r.source = %s AND r.as_of > %s)")
-        params += [code, on - dt.timedelta(days=layout.validity_days)]
-    sql = _AGGREGATED_LINES.format(record=connection.ops.quote_name(DepartmentRecord._meta.db_table),
-                                   persons=",".join(str(int(p)) for p in person_ids),
-                                   validity=" OR ".join(validity))
+def areas_of(household_ids: list[int]) -> set[int]:
+    """The areas the households belong to (one statement, whatever the number of households)."""
+    if not household_ids:
+        return set()
+    table = connection.ops.quote_name(Household._meta.db_table)
     with connection.cursor() as cur:
-        cur.execute(sql, [on, *params])
-        return cur.fetchall()
+        if connection.vendor == "postgresql":
+            cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id = ANY(%s)", [[int(h) for h in household_ids]])
+        else:
+            listed = ",".join(str(int(h)) for h in household_ids)
+            cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id IN ({listed})")
+        return {a for (a,) in cur.fetchall()}
+
+
+def _greatest(exprs: list[str]) -> str:
+    if len(exprs) == 1:
+        return exprs[0]
+    return ("GREATEST" if connection.vendor == "postgresql" else "MAX") + f"({', '.join(exprs)})"
+
+
+def _counted(shares: dict[str, Decimal], params: dict, g: int) -> str:
+    """The SQL for one record's counted monthly income under one set of disregards (income type → %): the share
+    taken off and the rest rounded half-up to the fen, per record, as assess() does."""
+    branches = []
+    for t, (type_code, share) in enumerate(sorted(shares.items())):
+        params[f"dt{g}_{t}"], params[f"dk{g}_{t}"] = type_code, HUNDRED - min(share, HUNDRED)
+        branches.append(f"WHEN r.type_code = %(dt{g}_{t})s THEN ROUND(r.monthly_amount * %(dk{g}_{t})s / 100, 2)")
+    return f"CASE {' '.join(branches)} ELSE r.monthly_amount END" if branches else "r.monthly_amount"
+
+
+def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area: dict[int, dict[str, Decimal]],
+                     fetch: int = 5000) -> Iterator[list[HouseholdTotals]]:
+    """Per household, what the department records in force on `on` come to — the same counting as assess() over
+    the single report's lines (latest batch per person, source and provider; disregards per record; the higher
+    source of an overlap group; dead members and their figures left out), done in SQL so that one row comes back
+    per household. `disregard_by_area`: for each area of these households, income type → % disregarded (each
+    distinct set of disregards is one income column per person; the household's area picks its column).
+
+    Yields lists of at most `fetch` households in household id order. It is one statement for all the
+    households, read through a server-side cursor on PostgreSQL: the database scans the records once, and
+    Python's memory stays flat however many households there are."""
+    if not household_ids:
+        return
+    layouts = sources()
+    q = connection.ops.quote_name
+    pg = connection.vendor == "postgresql"
+    params: dict = {"on": on}
+    if pg:
+        params["households"] = [int(h) for h in household_ids]
+        households = "ms.household_id = ANY(%(households)s)"
+    else:
+        households = f"ms.household_id IN ({','.join(str(int(h)) for h in household_ids)})"
+    current = f"{households} AND ms.start_date <= %(on)s AND (ms.end_date IS NULL OR ms.end_date > %(on)s)"
+    relevant = {c: s for c, s in layouts.items() if s.nature in (Nature.INCOME, Nature.ASSET) or s.type == "death"}
+    validity = []
+    for i, (code, layout) in enumerate(relevant.items()):
+        params[f"s{i}"], params[f"v{i}"] = code, on - dt.timedelta(days=layout.validity_days)
+        validity.append(f"(r.source = %(s{i})s AND r.as_of > %(v{i})s)")
+    names = {code: f"%(s{i})s" for i, code in enumerate(relevant)}
+
+    def among(codes):
+        return f"r.source IN ({', '.join(names[c] for c in codes)})" if codes else "1 = 0"
+
+    deaths = [c for c, s in relevant.items() if s.type == "death"]
+    plain = [c for c, s in relevant.items() if s.nature == Nature.INCOME and not s.overlap_group]
+    groups: dict[str, list[str]] = {}
+    for c, s in relevant.items():
+        if s.nature == Nature.INCOME and s.overlap_group:
+            groups.setdefault(s.overlap_group, []).append(c)
+
+    profiles: dict[tuple, list[int]] = {}   # distinct disregards → the areas that have them
+    for area_id, shares in disregard_by_area.items():
+        profiles.setdefault(tuple(sorted((t, v) for t, v in shares.items() if v > 0)), []).append(int(area_id))
+    profiles = profiles or {(): []}
+    income_cols = []
+    for g, shares in enumerate(profiles):
+        counted = _counted(dict(shares), params, g)
+        parts = [f"COALESCE(SUM({counted}) FILTER (WHERE {among(plain)}), 0)"]
+        parts += [_greatest([f"COALESCE(SUM({counted}) FILTER (WHERE r.source = {names[c]}), 0)" for c in codes])
+                  for codes in groups.values()]
+        income_cols.append(f",\n           {' + '.join(parts)} AS income{g}")
+    pick = [f"WHEN m.area_id IN ({','.join(map(str, areas))}) THEN ps.income{g}"
+            for g, areas in enumerate(profiles.values())][:-1]
+    last = f"ps.income{len(profiles) - 1}"
+    pick_income = f"COALESCE(CASE {' '.join(pick)} ELSE {last} END, 0)" if pick else f"COALESCE({last}, 0)"
+
+    assets_src = [c for c, s in relevant.items() if s.nature == Nature.ASSET]
+    asset_cols, person_assets, asset_sums = [], [], []
+    for i, cls in enumerate(ASSET_CLASSES):
+        params[f"a{i}"] = cls
+        where = f"{among(assets_src)} AND r.type_code = %(a{i})s"
+        asset_cols.append(f",\n           SUM(r.amount) FILTER (WHERE {where}) AS at{i}, "
+                          f"COUNT(*) FILTER (WHERE {where}) AS an{i}")
+        person_assets.append(f", ps.at{i}, ps.an{i}")
+        asset_sums.append(f",\n       COALESCE(SUM(at{i}) FILTER (WHERE dead = 0), 0), "
+                          f"COALESCE(SUM(an{i}) FILTER (WHERE dead = 0), 0)")
+    sql = _TOTALS.format(
+        membership=q(Membership._meta.db_table), household=q(Household._meta.db_table),
+        person=q(Person._meta.db_table), record=q(DepartmentRecord._meta.db_table),
+        rigid=q(RigidExpense._meta.db_table), current=current, validity=" OR ".join(validity),
+        death=f"{among(deaths)} AND r.event_date <= %(on)s", income="".join(income_cols),
+        assets="".join(asset_cols), pick_income=pick_income, person_assets="".join(person_assets),
+        list_ids="ARRAY_AGG(person_id)" if pg else "GROUP_CONCAT(person_id)",
+        list_income="ARRAY_AGG(income)" if pg else "GROUP_CONCAT(income)", asset_sums="".join(asset_sums))
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql, params)
+        while rows := cur.fetchmany(fetch):
+            block = []
+            for hid, area_id, members, ids, incomes, dead, has_rigid, *assets in rows:
+                if not pg:
+                    ids, incomes, dead = _split(ids, int), _split(incomes, _money), _split(dead, int)
+                block.append(HouseholdTotals(
+                    household_id=hid, area_id=area_id, members=members,
+                    living=list(zip(ids or (), incomes or (), strict=True)), deceased=dead or [],
+                    asset_totals={cls: _money(assets[2 * i]) for i, cls in enumerate(ASSET_CLASSES)},
+                    asset_counts={cls: int(assets[2 * i + 1]) for i, cls in enumerate(ASSET_CLASSES)},
+                    has_rigid=bool(has_rigid)))
+            yield block
+
+
+def _money(v) -> Decimal:
+    """SQLite hands back floats (or their text): Decimal to the fen; PostgreSQL's numeric is exact already."""
+    if isinstance(v, Decimal):
+        return v
+    return Decimal(str(v)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _split(text, conv) -> list:
+    return [conv(x) for x in text.split(",")] if text else []

@@ -25,13 +25,23 @@ from minzheng.registry.models import Household, Person
 
 from . import selectors
 from .adapters import SourceLayout, get_source, parse_row, read_file, read_push
-from .assess import Assessment, Line, MemberIn, PolicyCache, RigidIn, assess, load_policy, urban_rural
+from .assess import (
+    Assessment,
+    Line,
+    MemberIn,
+    PolicyCache,
+    RigidIn,
+    assess,
+    assess_totals,
+    load_policy,
+    urban_rural,
+)
 from .models import DepartmentBatch, DepartmentRecord, RigidExpense, StagingRow, VerificationReport
 
 CHUNK = 5000
 MAX_REPORTED = 100          # row errors listed in one answer
 MAX_UNMATCHED_KEPT = 1000   # unmatched rows listed on the batch
-STAGED = ("batch_id", "row_number", "id_number", "name", "key", "sig", "type_code", "item", "amount",
+STAGED = ("batch_id", "row_number", "id_number", "person_id", "name", "key", "sig", "type_code", "item", "amount",
           "monthly_amount", "event_date", "detail")
 
 
@@ -73,42 +83,55 @@ def _tables() -> dict[str, str]:
             "person": q(Person._meta.db_table), "area": q(Area._meta.db_table)}
 
 
-def _match(batch: DepartmentBatch, actor) -> None:
-    """Fill staging.person_id for IDs registered in the uploader's areas (others stay unmatched)."""
-    t = _tables()
-    paths = user_area_paths(actor)
-    scope = " OR ".join(["a.path LIKE %s"] * len(paths))
-    sql = (f"UPDATE {t['staging']} SET person_id = m.pid FROM ("
-           f"SELECT p.id AS pid, p.id_number AS idn FROM {t['person']} p JOIN {t['area']} a "
-           f"ON a.id = p.residence_area_id WHERE {scope}) m "
-           f"WHERE {t['staging']}.batch_id = %s AND {t['staging']}.id_number = m.idn")
-    with connection.cursor() as cur:
-        cur.execute(sql, [f"{p}%" for p in paths] + [batch.pk])
+def _person_ids(actor, id_numbers) -> dict[str, int]:
+    """身份证号 → person id for the IDs registered in the uploader's areas (one indexed look-up per chunk)."""
+    paths, wanted = user_area_paths(actor), list(set(id_numbers))
+    if not paths or not wanted:
+        return {}
+    if connection.vendor == "postgresql":  # one array parameter: no per-ID placeholders to build and split
+        t = _tables()
+        scope = " OR ".join(["a.path LIKE %s"] * len(paths))
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT p.id_number, p.id FROM {t['person']} p JOIN {t['area']} a "
+                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND ({scope})",
+                        [wanted, *(f"{p}%" for p in paths)])
+            return dict(cur.fetchall())
+    from django.db.models import Q
+
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(residence_area__path__startswith=path)
+    return dict(Person.objects.filter(scope, id_number__in=wanted).values_list("id_number", "pk"))
 
 
+# Cross-row checks, each one pass over the batch's staged rows (grouped by key), whatever the statistics say.
+# Rows with one key must agree on everything else; the pairs named are the first 20 by row number (each
+# conflicting key has a pair starting at its first row, so the 20 keys with the lowest first rows hold them).
 _CONFLICTS = """
+WITH bad AS (
+    SELECT key FROM {staging} WHERE batch_id = %s
+    GROUP BY key HAVING COUNT(DISTINCT sig) > 1 ORDER BY MIN(row_number) LIMIT 20
+)
 SELECT s1.row_number, s2.row_number, s1.id_number, s1.sig, s2.sig
-FROM {staging} s1 JOIN {staging} s2
-  ON s2.batch_id = s1.batch_id AND s2.key = s1.key AND s2.row_number > s1.row_number AND s2.sig <> s1.sig
+FROM {staging} s1 JOIN bad ON bad.key = s1.key
+JOIN {staging} s2 ON s2.batch_id = s1.batch_id AND s2.key = s1.key AND s2.row_number > s1.row_number
+                 AND s2.sig <> s1.sig
 WHERE s1.batch_id = %s
 ORDER BY s1.row_number, s2.row_number
 LIMIT 20
 """
+# Identical repeats are kept once: the first row of each key.
 _INSERT_RECORDS = """
 INSERT INTO {record} (batch_id, source, as_of, provider, person_id, row_number, name_in_source, nature, type_code, item,
                       amount, monthly_amount, event_date, detail)
 SELECT s.batch_id, %s, %s, %s, s.person_id, s.row_number, s.name, %s, s.type_code, s.item, s.amount, s.monthly_amount,
        s.event_date, s.detail
-FROM {staging} s
-WHERE s.batch_id = %s AND s.person_id IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM {staging} d WHERE d.batch_id = s.batch_id AND d.key = s.key
-                  AND d.row_number < s.row_number)
+FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.key ORDER BY t.row_number) AS nth
+      FROM {staging} t WHERE t.batch_id = %s) s
+WHERE s.nth = 1 AND s.person_id IS NOT NULL
 """
-_DUPLICATES = """
-SELECT COUNT(*) FROM {staging} s WHERE s.batch_id = %s
-  AND EXISTS (SELECT 1 FROM {staging} d WHERE d.batch_id = s.batch_id AND d.key = s.key
-              AND d.row_number < s.row_number)
-"""
+# Rows repeating an earlier row's key: all rows less one per key.
+_DUPLICATES = "SELECT COUNT(*) - COUNT(DISTINCT key) FROM {staging} WHERE batch_id = %s"
 
 
 def _describe(layout: SourceLayout, sig: str) -> str:
@@ -143,7 +166,7 @@ def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, c
             created_by=actor)
         errors, error_count, total = [], 0, 0
         for chunk in _chunks(rows, CHUNK):
-            staged = []
+            parsed_rows = []
             for number, raw in chunk:
                 parsed, problems = parse_row(layout, raw, today=today)
                 if problems:
@@ -152,22 +175,20 @@ def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, c
                         if len(errors) < MAX_REPORTED:
                             errors.append({"row": number, "field": f, "message": f"第{number}{word}：{m}"})
                     continue
-                staged.append((batch.pk, number, parsed.id_number, parsed.name, parsed.key, parsed.sig,
-                               parsed.type_code, parsed.item, parsed.amount, parsed.monthly_amount,
-                               parsed.event_date, parsed.detail))
+                parsed_rows.append((number, parsed))
             total += len(chunk)
             if not error_count:
+                pids = _person_ids(actor, (p.id_number for _n, p in parsed_rows))
+                staged = ((batch.pk, number, p.id_number, pids.get(p.id_number), p.name, p.key, p.sig, p.type_code,
+                           p.item, p.amount, p.monthly_amount, p.event_date, p.detail) for number, p in parsed_rows)
                 copy_insert(StagingRow, STAGED, staged)
         if error_count:
             raise DomainError(f"{errors[0]['message']}（共{error_count}处错误，未写入任何数据）",
                               code="invalid_rows", field=errors[0]["field"], details=errors)
         if total == 0:
             raise DomainError("没有数据行（只有表头或列表为空），未写入任何数据", code="empty_file", field="文件")
-        if connection.vendor == "postgresql" and total > CHUNK:
-            with connection.cursor() as cur:
-                cur.execute(f"ANALYZE {t['staging']}")
         with connection.cursor() as cur:
-            cur.execute(_CONFLICTS.format(**t), [batch.pk])
+            cur.execute(_CONFLICTS.format(**t), [batch.pk, batch.pk])
             conflicts = cur.fetchall()
         if conflicts:
             details = [{"row": b, "field": layout.id_column,
@@ -177,7 +198,6 @@ def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, c
                        for a, b, idn, sa, sb in conflicts]
             raise DomainError(f"{details[0]['message']}，请与提供部门核实后重新导入（未写入任何数据）",
                               code="conflicting_rows", field=layout.id_column, details=details)
-        _match(batch, actor)
         staging = StagingRow.objects.filter(batch_id=batch.pk)
         unmatched_qs = staging.filter(person_id__isnull=True)
         unmatched_count = unmatched_qs.count()
@@ -322,42 +342,34 @@ def household_income_summary(household: Household, on: dt.date) -> IncomeSummary
                          standard=a.standard, rule_version=a.rule_version)
 
 
-def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000, detail: bool = False):
-    """Batch 核对 (re-checks, what-ifs, benchmarks): yields (household id, Assessment) set by set, with the
-    department records summed per person, source and type in SQL. Nothing is written."""
+def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000):
+    """Batch 核对 (re-checks, what-ifs, benchmarks): yields (household id, Assessment) in household id order, for
+    the households with a living member on the date. Set-based: one SQL statement reads the memberships and the
+    department records in force and returns one row of totals per household (income after disregards and
+    overlaps, asset sums and counts per class, living and dead members), streamed `chunk` households at a time;
+    Python only applies the 刚性支出 deduction, the 低保 standard and the asset limits (assess.settle, as the single
+    report does). The results carry the figures and the conclusion, not the report's lines and wording.
+    Nothing is written; memory stays bounded by `chunk` however many households are checked."""
+    if not household_ids:
+        return
     cache = PolicyCache(on)
-    areas = {}
-    for ids in _chunks(household_ids, chunk):
-        households = dict(Household.objects.filter(pk__in=ids).values_list("pk", "area_id"))
-        missing = {a for a in households.values() if a not in areas}
-        areas.update({a.pk: a for a in Area.objects.filter(pk__in=missing)})
-        members = _members(ids, on)
-        persons = [m.person_id for ms in members.values() for m in ms]
-        lines: dict[int, list[Line]] = {}
-        for pid, source, type_code, amount, monthly, event_date, count, name_min, name_max in \
-                selectors.lines_for_persons(persons, on):
-            lines.setdefault(pid, []).append(Line(pid, source, type_code, _dec(amount), _dec(monthly), "", "",
-                                                  name_min if name_min == name_max else "", event_date, count))
+    policies: dict[int, object] = {}
+    for area in Area.objects.filter(pk__in=selectors.areas_of(household_ids)):
+        policies[area.pk] = cache.get(area, urban_rural(area))
+    blocks = selectors.household_totals(household_ids, on, fetch=chunk,
+                                        disregard_by_area={a: p.disregard_shares for a, p in policies.items()})
+    for block in blocks:
         rigid: dict[int, list] = {}
-        for r in selectors.rigid_expenses_on(ids, on):
+        flagged = [t.household_id for t in block if t.has_rigid]
+        for r in selectors.rigid_expenses_on(flagged, on) if flagged else ():
             rigid.setdefault(r.household_id, []).append(r)
-        for hid in ids:
-            ms = members.get(hid)
-            if not ms or hid not in households:
-                continue
-            area = areas[households[hid]]
-            try:
-                yield hid, assess(members=ms, lines=[ln for m in ms for ln in lines.get(m.person_id, [])],
-                                  rigid=_rigid_in(rigid.get(hid, [])), policy=cache.get(area, urban_rural(area)),
-                                  on=on, area_name=area.name, detail=detail)
-            except DomainError:
+        for t in block:
+            if not t.living:
                 continue  # no living member: nothing to verify
-
-
-def _dec(v):
-    if v is None or isinstance(v, Decimal):
-        return v
-    return Decimal(str(v)).quantize(Decimal("0.01"))
+            yield t.household_id, assess_totals(
+                on=on, living=t.living, deceased=t.deceased, asset_totals=t.asset_totals,
+                asset_counts=t.asset_counts, rigid=_rigid_in(rigid.get(t.household_id, ())),
+                policy=policies[t.area_id])
 
 
 def _report_number(on: dt.date) -> str:

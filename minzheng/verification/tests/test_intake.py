@@ -133,6 +133,33 @@ def test_the_same_id_twice_with_different_amounts_names_both_rows_and_writes_not
     assert nothing_written()
 
 
+def test_every_conflicting_key_is_named_in_row_order_beside_harmless_repeats(w, tmp_path):
+    """林婶's row repeats harmlessly; 陈伯's first and last rows disagree, and so do 何叔's two rows (何叔 lives
+    in 郁南县, but a conflict is a conflict wherever the person lives)."""
+    layout = sources()["hrss_pension"]
+    rows = [row_for(layout, w.chenbo), row_for(layout, w.linshen), row_for(layout, w.linshen),
+            row_for(layout, w.heshu), row_for(layout, w.heshu, **{"月发放金额(元)": "900"}),
+            row_for(layout, w.chenbo), row_for(layout, w.chenbo, **{"月发放金额(元)": "1500"})]
+    with pytest.raises(DomainError) as e:
+        department_batch_import(actor=w.huang, source="hrss_pension", as_of=AS_OF,
+                                path=csv_file(tmp_path, "hrss_pension", rows))
+    assert e.value.code == "conflicting_rows"
+    named = [d["message"].split("的")[0] for d in e.value.details]
+    assert named == ["第2行与第8行", "第5行与第6行", "第7行与第8行"]
+    assert nothing_written()
+
+
+def test_repeats_of_several_keys_are_kept_once_each_and_counted(w, tmp_path):
+    layout = sources()["hrss_pension"]
+    rows = [row_for(layout, w.chenbo), row_for(layout, w.linshen), row_for(layout, w.chenbo),
+            row_for(layout, w.linshen), row_for(layout, w.chenbo, 养老金项目="城乡居民基本养老保险基础养老金"),
+            row_for(layout, w.chenbo)]
+    batch = department_batch_import(actor=w.huang, source="hrss_pension", as_of=AS_OF,
+                                    path=csv_file(tmp_path, "hrss_pension", rows))
+    assert (batch.total_rows, batch.matched_rows, batch.duplicate_rows) == (6, 3, 3)
+    assert sorted(DepartmentRecord.objects.values_list("row_number", flat=True)) == [2, 3, 6]
+
+
 def test_an_identical_repeated_row_is_kept_once_and_counted(w, tmp_path):
     layout = sources()["hrss_pension"]
     rows = [row_for(layout, w.chenbo), row_for(layout, w.chenbo)]

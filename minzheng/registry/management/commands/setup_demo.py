@@ -1,4 +1,6 @@
-"""manage.py setup_demo: reference areas, demo villages, demo accounts and a small population. Idempotent."""
+"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population and demo 大救助 work.
+
+Idempotent."""
 
 import time
 import unicodedata
@@ -11,6 +13,7 @@ from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
 from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
+from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
 from minzheng.core import audit
 from minzheng.policy.services import load_policy_data
 from minzheng.registry import demo
@@ -32,6 +35,17 @@ ACCOUNTS = [
     ("zs_xiaolan", "冯嘉欣", Role.TOWN, ["442000118"]),
     ("dg_city", "叶永康", Role.CITY, ["441900"]),
     ("dg_humen", "郑丽娟", Role.TOWN, ["441900121"]),
+    # 大救助 demo staff (assistance/demo.py): a worker at each level in every jurisdiction. 中山 and 东莞 have no
+    # county level, so the city bureau's 审核审批 officer holds the county role on the city.
+    # Village accounts sit in each town's first demo village ("…001"), which exists whatever --villages-per-town.
+    ("qy_qingtang", "罗丽萍", Role.TOWN, ["441881106"]),
+    ("qy_village", "邓秀英", Role.VILLAGE, ["441881106001"]),
+    ("yn_baozhu", "黄国强", Role.TOWN, ["445322106"]),
+    ("yn_village", "李秀珍", Role.VILLAGE, ["445322106001"]),
+    ("zs_approver", "刘志明", Role.COUNTY, ["442000"]),
+    ("zs_village", "吴少芳", Role.VILLAGE, ["442000118001"]),
+    ("dg_approver", "钟伟雄", Role.COUNTY, ["441900"]),
+    ("dg_village", "陈淑仪", Role.VILLAGE, ["441900121001"]),
     ("auditor", "吴敏", Role.AUDITOR, JURISDICTIONS),
     ("provider", "何丽", Role.PROVIDER, ["440704"]),
     ("admin", "系统管理员", Role.ADMIN, ["440000"]),
@@ -67,6 +81,11 @@ class Command(BaseCommand):
         self.stdout.write(f"演示村居：新增 {villages} 个")
         made = ensure_accounts()
         self.stdout.write(f"演示账号：新增 {made} 个")
+        try:
+            for r in seed_assistance_demo():
+                self.stdout.write(f"大救助演示 {r.summary()}")
+        except AssistanceDemoError as e:
+            raise CommandError(str(e))
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪，用时 {time.monotonic() - t0:.1f} 秒"))
         if not quiet_table:
             self.stdout.write(account_table())
