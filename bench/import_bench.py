@@ -10,7 +10,6 @@ p50/p95 latency of a scoped name search. Nothing here asserts a time: the figure
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
@@ -19,38 +18,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings_test")
+from common import ROOT, fresh_database, setup_django
+
 AREA = "441900"  # 东莞市: the largest of the five
 OUT = ROOT / "bench" / "out"
 
 
-def setup_django():
-    import django
-
-    django.setup()
-
-
 def prepare_db():
-    """Fresh schema, reference areas, demo villages, and a city-level importer."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
-    from minzheng.accounts.roles import Role
-    from minzheng.accounts.services import user_create
-    from minzheng.areas.models import Area, Level
-    from minzheng.areas.services import generate_villages, load_reference_areas
-
-    load_reference_areas()
-    city = Area.objects.get(code=AREA)
-    for town in Area.objects.current().within(city).filter(level=Level.TOWN):
-        generate_villages(town=town, count=8)
-    user_create(actor=None, username="bench", password="Bench#2026bench", display_name="基准测试", role=Role.ADMIN,
-                areas=[city])
+    fresh_database(AREA)
 
 
 def make_csv(n: int) -> Path:

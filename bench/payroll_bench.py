@@ -28,44 +28,19 @@ vary run to run by 2× — compare ratios within a run):
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings_test")
+from common import fresh_database, setup_django
+
 CITY = "441800"  # 清远市: eight counties
 APRIL, MAY = "2024-04-01", "2024-05-01"
 
 
-def setup_django():
-    import django
-
-    django.setup()
-
-
 def prepare_db():
-    from django.core.management import call_command
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
-    from minzheng.accounts.roles import Role
-    from minzheng.accounts.services import user_create
-    from minzheng.areas.models import Area, Level
-    from minzheng.areas.services import generate_villages, load_reference_areas
-
-    load_reference_areas()
-    city = Area.objects.get(code=CITY)
-    for town in Area.objects.current().within(city).filter(level=Level.TOWN):
-        generate_villages(town=town, count=8)
-    user_create(actor=None, username="bench", password="Bench#2026bench", display_name="基准测试", role=Role.ADMIN,
-                areas=[city])
+    fresh_database(CITY)
 
 
 def make_data(n: int) -> None:

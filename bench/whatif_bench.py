@@ -10,40 +10,24 @@ ignored), then times assistance.whatif.dibao_what_if for the whole city. Goal (i
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings_test")
+from common import fresh_database
+
 CITY = "441900"
 ON = dt.date(2026, 6, 1)
 
 
 def prepare(n: int):
-    from django.core.management import call_command
     from django.db import connection
 
     from minzheng.accounts.roles import Role
-    from minzheng.accounts.services import user_create
     from minzheng.areas.models import Area, Level
-    from minzheng.areas.services import generate_villages, load_reference_areas
-    from minzheng.policy.services import load_policy_data
 
-    with connection.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
-    load_reference_areas()
-    load_policy_data()
-    city = Area.objects.get(code=CITY)
-    for town in Area.objects.current().within(city).filter(level=Level.TOWN):
-        generate_villages(town=town, count=8)
-    user = user_create(actor=None, username="bench", password="Bench#2026bench", display_name="基准测试",
-                       role=Role.COUNTY, areas=[city])
+    city, user = fresh_database(CITY, role=Role.COUNTY)
     villages = list(Area.objects.filter(level=Level.VILLAGE, path__startswith=city.path).values_list("id",
                                                                                                      flat=True))
     rnd = random.Random(2026)
