@@ -33,6 +33,7 @@ class Cap:
     ASSIST_REVIEW = "assistance.review"            # 县区: 审核, 抽查复核, 公示
     ASSIST_APPROVE = "assistance.approve"          # 县区: 审批 / 不予批准
     ASSIST_RELATIVE_FILING = "assistance.relative_filing"  # 近亲属备案
+    ASSIST_PLAN = "assistance.plan"                # 县区/市: 低保调标测算 (what-if)
     PAYROLL_VIEW = "payroll.view"        # rosters, lines and totals
     PAYROLL_RUN = "payroll.run"          # generate, check, release, bank files
     ANOMALY_VIEW = "anomaly.view"        # 资金监管 anomaly list
@@ -68,7 +69,9 @@ _ASSIST_COUNTY = _ASSIST_TOWN | {Cap.ASSIST_REVIEW, Cap.ASSIST_APPROVE}
 CAPABILITIES[Role.VILLAGE] |= _ASSIST_VILLAGE
 CAPABILITIES[Role.TOWN] |= _ASSIST_TOWN
 CAPABILITIES[Role.COUNTY] |= _ASSIST_COUNTY
-CAPABILITIES[Role.CITY] |= _ASSIST_READ
+CAPABILITIES[Role.CITY] |= _ASSIST_READ | {Cap.ASSIST_PLAN}
+CAPABILITIES[Role.COUNTY] |= {Cap.ASSIST_PLAN}
+CAPABILITIES[Role.ADMIN] |= {Cap.ASSIST_PLAN}
 CAPABILITIES[Role.AUDITOR] |= _ASSIST_READ
 CAPABILITIES[Role.ADMIN] |= _ASSIST_COUNTY
 CAPABILITIES[Role.RESIDENT] |= {Cap.ASSIST_APPLY_ONLINE}
@@ -106,4 +109,5 @@ ACTION_LABELS = {
     Cap.ASSIST_REVIEW: "审核救助申请",
     Cap.ASSIST_APPROVE: "审批救助申请",
     Cap.ASSIST_RELATIVE_FILING: "办理近亲属备案",
+    Cap.ASSIST_PLAN: "开展低保调标测算",
 }

@@ -23,7 +23,7 @@ from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
 from minzheng.web.pages import require
 
-from . import selectors, services
+from . import rechecks, selectors, services
 from .facts import build_facts
 from .letters import refusal_letter_pdf
 from .models import OPEN_STATUSES, Application, ApplicationStatus, Entitlement, Publicity
@@ -37,8 +37,13 @@ from .schemas import (
     ApproveIn,
     AreaRef,
     AttachmentOut,
+    CaseChangeOut,
+    CaseDetail,
+    CaseExitIn,
+    CaseMonthOut,
     CaseOut,
     DecisionOut,
+    EntitlementOut,
     ErrorOut,
     FactsIn,
     InvestigationIn,
@@ -53,6 +58,11 @@ from .schemas import (
     PayFirstOut,
     PublicityOut,
     PublicNotice,
+    RecheckFilter,
+    RecheckIn,
+    RecheckItem,
+    RecheckPage,
+    RecheckPreviewOut,
     RefuseIn,
     ReviewIn,
     ReviewOut,
@@ -445,9 +455,134 @@ class WhatIfOut(Schema):
 def dibao_what_if_api(request, area: str, new_standard: str, urban_rural: str = "urban", on: dt.date | None = None):
     from minzheng.areas.selectors import area_get
 
-    require(request.user, Cap.ASSIST_VIEW)
+    require(request.user, Cap.ASSIST_PLAN)
     if urban_rural not in ("urban", "rural"):
         raise DomainError("城乡应为 urban 或 rural", field="urban_rural")
     got = dibao_what_if(user=request.user, area=area_get(request.user, area), urban_rural=urban_rural,
                         new_standard=new_standard, on=on or timezone.localdate())
     return WhatIfOut(**dataclasses.asdict(got), extra_monthly_cost=got.extra_monthly_cost)
+
+
+# --- 复核 and enrolled cases ---------------------------------------------------------------------
+
+def _recheck_item(t) -> RecheckItem:
+    c = t.case
+    return RecheckItem(id=t.pk, case_id=c.pk, programme=c.programme, programme_label=get_programme(c.programme).label,
+                       head_name=c.head.name, head_id_masked=c.head.masked_id, area=AreaRef.of(c.area),
+                       due_date=t.due_date, status=t.status, outcome=t.outcome, completed_at=t.completed_at)
+
+
+def _change(c) -> CaseChangeOut:
+    return CaseChangeOut(id=c.pk, kind=c.kind, kind_label=c.get_kind_display(), from_month=c.from_month,
+                         old_total=_money(c.old_total), new_total=_money(c.new_total), reason=c.reason,
+                         recheck_id=c.recheck_id, created_at=c.created_at)
+
+
+def _case(user, pk: int) -> CaseDetail:
+    from .views import case_history
+
+    case = selectors.case_get(user, pk)
+    today = timezone.localdate()
+    open_task = case.rechecks.filter(status="open").first()
+    return CaseDetail(
+        id=case.pk, programme=case.programme, programme_label=get_programme(case.programme).label,
+        status=case.status, status_label=case.get_status_display(), head_name=case.head.name,
+        head_id_masked=case.head.masked_id, household_number=case.household.number if case.household_id else None,
+        area=AreaRef.of(case.area), application_id=case.application_id, start_month=case.start_month,
+        end_month=case.end_month, next_recheck=case.next_recheck,
+        current_total=_money(rechecks.monthly_total(case, today)),
+        months=[CaseMonthOut(month=r["month"], total=_money(r["total"]),
+                             change_id=r["change"].pk if r["change"] else None)
+                for r in case_history(case, today=today)],
+        changes=[_change(c) for c in case.changes.order_by("-from_month", "-id")],
+        entitlements=[EntitlementOut(person_id=e.person_id, person_name=e.person.name, component=e.component,
+                                     monthly_amount=_money(e.monthly_amount), rule_version=e.rule_version,
+                                     explanation=e.explanation, from_month=e.from_month, to_month=e.to_month)
+                      for e in case.entitlements.select_related("person").order_by("-from_month", "id")],
+        open_recheck_id=open_task.pk if open_task else None)
+
+
+@router.get("/rechecks", response={200: RecheckPage, **ERR}, summary="复核任务列表",
+            description="管辖范围内的复核任务，按应复核日期先后排列；身份证号已脱敏。")
+def list_rechecks(request, filters: Query[RecheckFilter]):
+    require(request.user, Cap.ASSIST_VIEW)
+    if filters.status not in ("open", "done", "all"):
+        raise DomainError("状态应为 open、done 或 all", field="status")
+    qs = selectors.recheck_tasks(request.user, status=None if filters.status == "all" else filters.status)
+    start = (filters.page - 1) * filters.page_size
+    return RecheckPage(count=qs.count(), page=filters.page, page_size=filters.page_size,
+                       items=[_recheck_item(t) for t in qs[start:start + filters.page_size]])
+
+
+@router.get("/rechecks/{task_id}", response={200: RecheckItem, **ERR}, summary="复核任务")
+def get_recheck(request, task_id: int):
+    require(request.user, Cap.ASSIST_VIEW)
+    return _recheck_item(selectors.recheck_task_get(request.user, task_id))
+
+
+def _recheck_task(request, task_id: int):
+    require(request.user, Cap.ASSIST_VIEW)
+    task = selectors.recheck_task_get(request.user, task_id)
+    require(request.user, Cap.ASSIST_APPROVE)
+    return task
+
+
+def _recheck_facts(request, case, payload: RecheckIn):
+    from .views import recheck_facts
+
+    extra = {"no_working_capacity": payload.no_working_capacity,
+             "no_capable_supporter": payload.no_capable_supporter}
+    if payload.household_status:
+        extra["household_status"] = payload.household_status
+    return recheck_facts(request.user, case, timezone.localdate(), urban_rural=payload.urban_rural,
+                         incomes=payload.incomes, assets=payload.assets, rigid_expenses=payload.rigid_expenses,
+                         self_care=payload.self_care, extra=extra)
+
+
+@router.post("/rechecks/{task_id}/preview", response={200: RecheckPreviewOut, **ERR}, summary="复核测算（不写入）",
+             description="按复核核实的数据测算新金额，以及作出决定后自下月起是增发、减发、停发还是不变。")
+def recheck_preview(request, task_id: int, payload: RecheckIn):
+    from .views import recheck_outcome
+
+    task = _recheck_task(request, task_id)
+    case = task.case
+    facts = _recheck_facts(request, case, payload)
+    decision = get_programme(case.programme).assess(facts)
+    got = recheck_outcome(case, decision, facts.on)
+    names = dict(Membership.objects.filter(household=case.household).values_list("person_id", "person__name"))
+    return RecheckPreviewOut(
+        eligible=decision.eligible, reasons=list(decision.reasons), from_month=got["from_month"],
+        monthly_total=_money(got["new_total"]), change=got["kind"], change_label=got["kind_label"],
+        old_total=_money(got["old_total"]), new_total=_money(got["new_total"]),
+        amounts=[AmountOut(person_id=a.person_id, person_name=names.get(a.person_id, ""), component=a.component,
+                           monthly_amount=_money(a.monthly_amount), rule_version=a.rule_version,
+                           explanation=a.explanation) for a in (decision.amounts if decision.eligible else ())])
+
+
+@router.post("/rechecks/{task_id}/complete", response={200: CaseChangeOut, **ERR}, summary="作出复核决定",
+             description="金额自下月起调整（增发/减发），不再符合条件的自下月起停发；此前各月金额不变。")
+def recheck_complete(request, task_id: int, payload: RecheckIn):
+    task = _recheck_task(request, task_id)
+    facts = _recheck_facts(request, task.case, payload)
+    return _change(rechecks.recheck_complete(actor=request.user, task=task, facts=facts, note=payload.note))
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetail, **ERR}, summary="救助对象：逐月金额、变更与复核",
+            description="逐月合计、增发/减发/停发记录和各版本金额（含规则版本与计算说明）。")
+def get_case(request, case_id: int):
+    require(request.user, Cap.ASSIST_VIEW)
+    return _case(request.user, case_id)
+
+
+@router.post("/cases/{case_id}/exit", response={200: CaseDetail, **ERR}, summary="退出（停发）",
+             description="自 from_month（YYYY-MM）起停发，历史金额保留。")
+def exit_case(request, case_id: int, payload: CaseExitIn):
+    require(request.user, Cap.ASSIST_VIEW)
+    case = selectors.case_get(request.user, case_id)
+    require(request.user, Cap.ASSIST_APPROVE)
+    try:
+        month = dt.date.fromisoformat(f"{payload.from_month.strip()[:7]}-01")
+    except ValueError:
+        raise DomainError(f"起始月份“{payload.from_month}”格式应为YYYY-MM", field="起始月份") from None
+    rechecks.case_exit(actor=request.user, case=case, from_month=month, reason=payload.reason)
+    return _case(request.user, case.pk)

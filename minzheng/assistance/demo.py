@@ -496,12 +496,18 @@ class _Seeder:
                                            reason=plan["extra"]["event"] + "，基本生活陷入困境，先行发放救助金",
                                            today=self.today)
             return
-        services.application_start_verification(actor=town, application=app, today=day(1))
-        report = self.verify(app, town, day(2), plan["rigid"])
-        services.application_record_verification(
-            actor=town, application=app, outcome="pass" if report.conclusion == "meets" else "fail",
-            summary=report.conclusion_text, per_capita_income=max(report.per_capita_income, Decimal("0"))
-            .quantize(Decimal("0.01")), assets=report.money_assets, report_ref=report.number, today=day(2))
+        self.declare_rigid(app, town, day(1), plan["rigid"])
+        record = services.application_start_verification(actor=town, application=app, today=day(1))
+        if record.report_ref:  # the household had department data: 核对 ran when it was started
+            from minzheng.verification.models import VerificationReport
+
+            report = VerificationReport.objects.get(number=record.report_ref)
+        else:  # no department records: the town runs 核对 itself and enters the result
+            report = self.verify(app, town, day(2))
+            services.application_record_verification(
+                actor=town, application=app, outcome="pass" if report.conclusion == "meets" else "fail",
+                summary=report.conclusion_text, per_capita_income=max(report.per_capita_income, Decimal("0"))
+                .quantize(Decimal("0.01")), assets=report.money_assets, report_ref=report.number, today=day(2))
         if stage == "investigating":
             return
         officer_names = f"{town.display_name}、{self.submitter(area).display_name}"
@@ -569,15 +575,21 @@ class _Seeder:
         return Person.objects.get(pk=c.members[0].pk)
 
     @staticmethod
-    def verify(app: Application, town: User, on: dt.date, rigid: Decimal):
-        """核对 by the town: the declared 刚性支出 first (支出型), then the report over the departments' data."""
-        from minzheng.verification.services import rigid_expense_record, verification_run
+    def declare_rigid(app: Application, town: User, on: dt.date, rigid: Decimal) -> None:
+        """The declared 刚性支出 (支出型), recorded before 核对 starts so the report counts them."""
+        from minzheng.verification.services import rigid_expense_record
 
         if rigid:
             rigid_expense_record(actor=town, household=app.household, category="medical", amount=rigid,
                                  period="monthly", valid_from=on - dt.timedelta(days=30),
                                  valid_to=on + dt.timedelta(days=150),
                                  evidence="住院医疗费用票据（医保结算后自付部分）")
+
+    @staticmethod
+    def verify(app: Application, town: User, on: dt.date):
+        """核对 by the town over the departments' data (none found for this household)."""
+        from minzheng.verification.services import verification_run
+
         return verification_run(actor=town, household=app.household, on=on, application=app)
 
     def count(self, stage: str, n: int = 1) -> None:

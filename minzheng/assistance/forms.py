@@ -210,3 +210,41 @@ class ApprovalForm(DomainErrorForm):
             self.add_error(None, error.message)
             return
         super().attach(error)
+
+
+class RecheckForm(ApprovalForm):
+    """复核: the same per-member figures as 审批, found afresh; the note is kept on the task."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opinion"].label = "复核说明"
+        self.fields["opinion"].help_text = "如：入户复核，陈大明已稳定就业"
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (or a date); cleaned to its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"})
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": "月份格式应为YYYY-MM，如2026-07"}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class CaseExitForm(DomainErrorForm):
+    from_month = MonthField(label="起始月份", help_text="自该月起停发（上月为最后发放月）")
+    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="如：家庭成员稳定就业，人均收入超过低保标准；或本人申请退出")
+
+
+class WhatIfForm(DomainErrorForm):
+    area = forms.ChoiceField(label="地区", choices=())
+    urban_rural = forms.ChoiceField(label="城乡", choices=[("urban", "城镇"), ("rural", "农村")])
+    new_standard = forms.CharField(label="新标准", max_length=20, help_text="拟调整的低保标准（元/人·月）")
+    on = forms.DateField(label="测算日期", required=False, widget=DATE, help_text="留空为今天")
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.code, f"{a.name}（{a.code}）") for a in areas]

@@ -285,3 +285,92 @@ class PublicNotice(Schema):
 class ObjectionReceipt(Schema):
     received: bool = True
     message: str
+
+
+# --- 复核 and enrolled cases ---------------------------------------------------------------------
+
+class RecheckFilter(Schema):
+    status: str = Field("open", description="open 待复核、done 已复核、all 全部")
+    page: int = Field(1, ge=1, description="页码，从1开始")
+    page_size: int = Field(20, ge=1, le=100, description="每页条数（最多100）")
+
+
+class RecheckItem(Schema):
+    id: int
+    case_id: int
+    programme: str = Field(description="救助项目代码")
+    programme_label: str = Field(description="救助项目")
+    head_name: str = Field(description="户主/对象姓名")
+    head_id_masked: str = Field(description="身份证号（已脱敏）")
+    area: AreaRef = Field(description="所在村居")
+    due_date: dt.date = Field(description="应复核日期")
+    status: str = Field(description="open 待复核 / done 已复核")
+    outcome: str = Field(description="复核结果：increase 增发、decrease 减发、stop 停发、unchanged 不变")
+    completed_at: dt.datetime | None = None
+
+
+class RecheckPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[RecheckItem]
+
+
+class RecheckIn(FactsIn):
+    note: str = Field("", max_length=1000, description="复核说明")
+
+
+class RecheckPreviewOut(DecisionOut):
+    change: str = Field(description="作出决定后的变更：increase 增发、decrease 减发、stop 停发、unchanged 不变")
+    change_label: str
+    old_total: str = Field(description="调整月份按现有金额的月合计（元）")
+    new_total: str = Field(description="调整后的月合计（元）")
+
+
+class CaseChangeOut(Schema):
+    id: int
+    kind: str = Field(description="increase 增发、decrease 减发、stop 停发、unchanged 不变")
+    kind_label: str
+    from_month: dt.date = Field(description="起始月份")
+    old_total: str
+    new_total: str
+    reason: str
+    recheck_id: int | None = None
+    created_at: dt.datetime
+
+
+class CaseMonthOut(Schema):
+    month: dt.date
+    total: str = Field(description="该月合计（元）")
+    change_id: int | None = Field(None, description="自该月起生效的变更")
+
+
+class EntitlementOut(AmountOut):
+    from_month: dt.date
+    to_month: dt.date | None = Field(None, description="终止月份（不含）")
+
+
+class CaseDetail(Schema):
+    id: int
+    programme: str
+    programme_label: str
+    status: str
+    status_label: str
+    head_name: str
+    head_id_masked: str
+    household_number: str | None = None
+    area: AreaRef
+    application_id: int | None = None
+    start_month: dt.date
+    end_month: dt.date | None = Field(None, description="最后发放月")
+    next_recheck: dt.date | None = None
+    current_total: str = Field(description="本月合计（元）")
+    months: list[CaseMonthOut] = Field(description="逐月金额（最近在前，最多60个月）")
+    changes: list[CaseChangeOut]
+    entitlements: list[EntitlementOut] = Field(description="各版本金额")
+    open_recheck_id: int | None = None
+
+
+class CaseExitIn(Schema):
+    from_month: str = Field(description="自该月起停发，YYYY-MM")
+    reason: str = Field(description="退出原因")

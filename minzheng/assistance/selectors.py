@@ -94,3 +94,35 @@ def public_notice_get(pk, *, today: dt.date | None = None) -> Publicity:
     if pub is None:
         raise NotFound("公示不存在或已结束")
     return pub
+
+
+# --- 复核 and enrolled cases -------------------------------------------------------------------------
+
+def cases_for(user) -> QuerySet:
+    from .models import Case
+
+    return scoped(Case.objects.all(), user, area_field="area", capability=Cap.ASSIST_VIEW)
+
+
+def case_get(user, pk):
+    case = cases_for(user).select_related("area", "head", "household", "application").filter(pk=pk).first()
+    if case is None:
+        raise NotFound("救助对象不存在或不在您的管辖范围内")
+    return case
+
+
+def recheck_tasks(user, *, status: str | None = "open") -> QuerySet:
+    """复核 tasks of the cases in the user's areas, the earliest due first."""
+    from .models import RecheckTask
+
+    qs = scoped(RecheckTask.objects.all(), user, area_field="case__area", capability=Cap.ASSIST_VIEW)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("case", "case__head", "case__area", "case__household").order_by("due_date", "id")
+
+
+def recheck_task_get(user, pk):
+    task = recheck_tasks(user, status=None).filter(pk=pk).first()
+    if task is None:
+        raise NotFound("复核任务不存在或不在您的管辖范围内")
+    return task

@@ -327,9 +327,56 @@ def application_accept(*, actor, application: Application, note: str = "", today
         return _move(actor, app, S.ACCEPTED, action="application.accept", today=_today(today), note=note)
 
 
+NO_DEPARTMENT_RECORDS = "核对未找到该户成员的部门数据记录（公安、人社、不动产、银行等），请依据人工核对情况录入核对结果"
+
+
+def _department_data_exists(household: Household, on: dt.date) -> bool:
+    """Whether any member of the household has a department record in force on the date."""
+    from minzheng.verification import selectors as verification_selectors
+
+    members = [m["person_id"] for m in verification_selectors.members_on([household.pk], on)]
+    return bool(members) and bool(list(verification_selectors.records_in_force(members, on=on)[:1]))
+
+
+def _run_verification(actor, app: Application, record: VerificationRecord, today: dt.date) -> VerificationRecord:
+    """核对 by the engine, inside the transaction that starts it: when the household's members have department
+    data, verification_run stores the 核对报告 and its figures and conclusion become this application's result
+    (the file goes on to 入户调查); otherwise the record stays pending, saying why, for the manual entry."""
+    from minzheng.verification.models import Conclusion
+    from minzheng.verification.services import verification_run
+
+    reason = ""
+    if app.household_id is None:
+        reason = "申请人未登记共同生活家庭，不能自动核对；请依据人工核对情况录入核对结果"
+    elif not _department_data_exists(app.household, today):
+        reason = NO_DEPARTMENT_RECORDS
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: a failed run leaves the started 核对 in place
+                report = verification_run(actor=actor, household=app.household, on=today, application=app)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as e:
+            reason = f"自动核对未能完成：{e.message}；请依据人工核对情况录入核对结果"
+        else:
+            outcome = (VerificationRecord.Outcome.PASS if report.conclusion == Conclusion.MEETS
+                       else VerificationRecord.Outcome.FAIL)
+            return _record(actor, app, record, outcome=outcome,
+                           summary=f"核对报告{report.number}：{report.conclusion_text}",
+                           income=report.per_capita_income, assets=report.money_assets, report_ref=report.number,
+                           today=today, action="application.verification_report")
+    record.summary = reason
+    record.save(update_fields=["summary"])
+    return record
+
+
 def application_start_verification(*, actor, application: Application, today: dt.date | None = None
                                    ) -> VerificationRecord:
-    """发起家庭经济状况核对; needs the signed 授权书. Hands the request to the 核对 engine after commit."""
+    """发起家庭经济状况核对; needs the signed 授权书. Runs 核对 at once when the household has department data
+    (the result is recorded and the file goes on to 入户调查); otherwise the record waits for the result to be
+    entered from a manual 核对 (application_record_verification). Handlers registered in
+    VERIFICATION_REQUEST_HANDLERS still get the request after commit."""
+    today = _today(today)
     ensure_can(actor, application.area, Cap.ASSIST_ACCEPT)
     with transaction.atomic():
         app = _lock(application)
@@ -338,10 +385,22 @@ def application_start_verification(*, actor, application: Application, today: dt
             raise Conflict("尚未上传申请家庭签字的家庭经济状况核对授权书，不能发起核对", code="missing_authorisation",
                            field="授权书")
         record = VerificationRecord.objects.create(application=app, requested_by=actor, requested_at=timezone.now())
-        _move(actor, app, S.VERIFYING, action="application.start_verification", today=_today(today),
+        _move(actor, app, S.VERIFYING, action="application.start_verification", today=today,
               extra={"verification": record.pk})
+        record = _run_verification(actor, app, record, today)
         for handler in VERIFICATION_REQUEST_HANDLERS:
             transaction.on_commit(lambda h=handler: h(app, record))
+    return record
+
+
+def _record(actor, app: Application, record: VerificationRecord, *, outcome: str, summary: str, income, assets,
+            report_ref: str, today: dt.date, action: str = "application.record_verification") -> VerificationRecord:
+    record.outcome, record.summary, record.per_capita_income, record.assets = outcome, summary, income, assets
+    record.report_ref, record.recorded_by, record.recorded_at = report_ref.strip(), actor, timezone.now()
+    record.save()
+    _move(actor, app, S.INVESTIGATING, action=action, today=today, step="investigating", note=summary,
+          extra={"verification": record.pk, "outcome": outcome, "per_capita_income": income, "assets": assets,
+                 **({"report": record.report_ref} if record.report_ref else {})})
     return record
 
 
@@ -363,14 +422,8 @@ def application_record_verification(*, actor, application: Application, outcome:
         record = app.verifications.filter(outcome=VerificationRecord.Outcome.PENDING).order_by("-id").first()
         if record is None:
             record = VerificationRecord(application=app, requested_by=actor, requested_at=timezone.now())
-        record.outcome, record.summary, record.per_capita_income, record.assets = outcome, summary, income, assets_v
-        record.report_ref, record.recorded_by, record.recorded_at = report_ref.strip(), actor, timezone.now()
-        record.save()
-        _move(actor, app, S.INVESTIGATING, action="application.record_verification", today=_today(today),
-              step="investigating", note=summary,
-              extra={"verification": record.pk, "outcome": outcome, "per_capita_income": income,
-                     "assets": assets_v})
-    return record
+        return _record(actor, app, record, outcome=outcome, summary=summary, income=income, assets=assets_v,
+                       report_ref=report_ref, today=_today(today))
 
 
 # --- 入户调查 and 审核 -----------------------------------------------------------------------------

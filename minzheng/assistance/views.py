@@ -1,6 +1,7 @@
 """大救助 pages: intake, the resident's online application (一证一书), lists per role (overdue, 先救助后说明),
 the application file with the actions the user's role may take at the current step, approval with the computed
-amounts, refusal with its notice letter, and the public 公示 page (no login, masked data only).
+amounts, refusal with its notice letter, the public 公示 page (no login, masked data only), 复核 tasks and the
+enrolled case with its month-by-month history and exit, and the 低保调标测算 (what-if).
 
 Thin: reads through assistance.selectors (scoped), writes through assistance.services (checked, atomic, audited).
 A user of another area gets 404, a role without the capability 403 (both from web.pages.page); a service's
@@ -9,6 +10,7 @@ DomainError is shown next to the field it names, a Conflict (wrong step) above t
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
@@ -24,11 +26,12 @@ from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
 from minzheng.web.pages import page, paginate, require
 
-from . import selectors, services
+from . import rechecks, selectors, services
 from .facts import build_facts
 from .forms import (
     ApprovalForm,
     AttachForm,
+    CaseExitForm,
     IntakeForm,
     InvestigationForm,
     NoteForm,
@@ -36,14 +39,16 @@ from .forms import (
     OnlineApplicationForm,
     OpinionForm,
     PayFirstForm,
+    RecheckForm,
     RefuseForm,
     ReviewForm,
     VerificationResultForm,
+    WhatIfForm,
     programme_choices,
     variant_label,
 )
 from .letters import refusal_letter_pdf, refusal_letter_text
-from .models import OPEN_STATUSES, Application, ApplicationStatus, Entitlement, Publicity
+from .models import OPEN_STATUSES, Application, ApplicationStatus, Case, CaseChange, Entitlement, Publicity
 from .programmes.base import get_programme
 
 S = ApplicationStatus
@@ -216,6 +221,19 @@ FORMS = {
 }
 
 
+def _verifications(app: Application) -> list:
+    """The 核对 records, each with the id of its stored 核对报告 (for the link) when it names one."""
+    from minzheng.verification.models import VerificationReport
+
+    rows = list(app.verifications.order_by("id"))
+    refs = {r.report_ref for r in rows if r.report_ref}
+    ids = dict(VerificationReport.objects.filter(number__in=refs, application=app).values_list("number", "pk")) \
+        if refs else {}
+    for r in rows:
+        r.report_pk = ids.get(r.report_ref)
+    return rows
+
+
 def _detail(request, app: Application, *, bound: tuple[str, object] | None = None, conflict=None, status=200):
     user = request.user
     forms = {name: make() for name, make in FORMS.items()}
@@ -233,7 +251,7 @@ def _detail(request, app: Application, *, bound: tuple[str, object] | None = Non
     ctx = {
         "app": app, "programme": get_programme(app.programme), "variant": variant_label(app.programme, app.variant),
         "steps": steps, "attachments": selectors.application_attachments(app),
-        "verifications": app.verifications.order_by("id"),
+        "verifications": _verifications(app),
         "investigations": app.investigations.order_by("recorded_at", "id").prefetch_related("photos"),
         "reviews": app.reviews.order_by("id"), "publicities": publicities,
         "pay_first": getattr(app, "pay_first", None) if app.paid_first else None,
@@ -283,7 +301,9 @@ ACTIONS = {
     "accept": (Cap.ASSIST_ACCEPT, lambda r, a, d: services.application_accept(
         actor=r.user, application=a, note=d["note"]), "已受理"),
     "start_verification": (Cap.ASSIST_ACCEPT, lambda r, a, d: services.application_start_verification(
-        actor=r.user, application=a), "已发起家庭经济状况核对"),
+        actor=r.user, application=a), lambda rec: (
+        f"核对完成：{rec.get_outcome_display()}（核对报告{rec.report_ref}），已转入户调查" if rec.report_ref
+        else f"已发起家庭经济状况核对。{rec.summary}")),
     "record_verification": (Cap.ASSIST_ACCEPT, _do_record_verification, "已录入核对结果，转入户调查"),
     "investigate": (None, _do_investigate, "已录入入户调查记录"),
     "submit_review": (Cap.ASSIST_ACCEPT, lambda r, a, d: services.application_submit_review(
@@ -318,7 +338,7 @@ def application_action(request, pk, action):
     if result is None:
         app.refresh_from_db()
         return _detail(request, app, bound=(action, form), conflict=conflict, status=409 if conflict else 400)
-    messages.success(request, done)
+    messages.success(request, done(result) if callable(done) else done)
     return redirect("assistance:detail", pk=app.pk)
 
 
@@ -332,8 +352,25 @@ def _members(app):
             .select_related("person").order_by("id")]
 
 
+def _report_initial(report, members) -> dict:
+    """The figures of a stored 核对报告 as form defaults: each member's counted monthly income (after the
+    disregards), the household's money assets and 刚性支出 deduction, and its 城乡."""
+    incomes = {int(m["person_id"]): m.get("monthly_income") for m in report.members}
+    initial = {"urban_rural": report.urban_rural, "assets": report.money_assets}
+    if report.rigid_deduction:
+        initial["rigid_expenses"] = report.rigid_deduction
+    initial |= {f"income_{p.pk}": incomes[p.pk] for p in members if incomes.get(p.pk) not in (None, "")}
+    return initial
+
+
 def _approval_initial(app, members) -> dict:
+    from minzheng.verification.models import VerificationReport
+
     v = app.verifications.exclude(outcome="pending").order_by("-id").first()
+    report = (VerificationReport.objects.filter(number=v.report_ref, household_id=app.household_id).first()
+              if v and v.report_ref and app.household_id else None)
+    if report is not None:  # the 核对报告 holds each member's income: use it rather than the per-capita figure
+        return _report_initial(report, members)
     # a default only (街道/社区 → 城镇, else 农村); the approver confirms it
     urban = app.area.name.endswith("社区") or any(a.name.endswith("街道") for a in app.area.ancestors())
     initial = {"urban_rural": "urban" if urban else "rural",
@@ -398,6 +435,207 @@ def refusal_letter(request, pk):
 def attachment_download(request, pk, attachment_pk):
     att = selectors.attachment_get(request.user, pk, attachment_pk)
     return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name)
+
+
+# --- 复核 and the enrolled case -----------------------------------------------------------------------
+
+
+def case_members(case: Case):
+    if case.household_id is None:
+        return [case.head]
+    return [m.person for m in Membership.objects.filter(household=case.household, end_date__isnull=True)
+            .select_related("person").order_by("id")]
+
+
+def recheck_facts(user, case: Case, on: dt.date, **kwargs):
+    """The household's facts for a 复核 decided on `on` (the figures found afresh)."""
+    if case.household_id is None:
+        raise DomainError("该救助对象未登记共同生活家庭，无法按家庭复核测算", code="no_household", field="家庭")
+    return dataclasses.replace(build_facts(user=user, household=case.household, on=on, **kwargs), on=on)
+
+
+def recheck_outcome(case: Case, decision, on: dt.date) -> dict:
+    """What deciding now would do (nothing written): from which month, the total before and after, and whether
+    it is 增发, 减发, 停发 or unchanged — the same rule recheck_complete applies."""
+    from_month = _first_of_next_month(on)
+    old = rechecks.monthly_total(case, from_month)
+    new = decision.total.quantize(Decimal("0.01")) if decision.eligible else Decimal("0.00")
+    kind = (CaseChange.Kind.STOP if not decision.eligible else CaseChange.Kind.INCREASE if new > old
+            else CaseChange.Kind.DECREASE if new < old else CaseChange.Kind.UNCHANGED)
+    return {"from_month": from_month, "old_total": old, "new_total": new, "kind": kind,
+            "kind_label": CaseChange.Kind(kind).label}
+
+
+def _add_months(first: dt.date, months: int) -> dt.date:
+    y, m = divmod(first.month - 1 + months, 12)
+    return dt.date(first.year + y, m + 1, 1)
+
+
+MAX_HISTORY_MONTHS = 60
+
+
+def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
+    """The monthly total paid for each month of the case, latest first, with the change that starts in it.
+    Runs from the first month to the last month paid (or the later of next month and the last change)."""
+    today = today or timezone.localdate()
+    ents = list(case.entitlements.all())
+    changes = {c.from_month: c for c in case.changes.order_by("id")}
+    if case.end_month:
+        last = case.end_month
+    else:
+        last = max([_first_of_next_month(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
+    rows, month = [], case.start_month
+    while month <= last:
+        total = sum((e.monthly_amount for e in ents if e.from_month <= month and (e.to_month is None
+                                                                                   or e.to_month > month)),
+                    Decimal("0.00"))
+        rows.append({"month": month, "total": total, "change": changes.get(month)})
+        month = _add_months(month, 1)
+    if case.end_month and (stop := changes.get(_add_months(case.end_month, 1))):
+        rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
+    return rows[::-1][:MAX_HISTORY_MONTHS]
+
+
+def _component_rows(ents):
+    for e in ents:
+        e.component_label = COMPONENTS.get(e.component, e.component)
+    return ents
+
+
+@page(Cap.ASSIST_VIEW)
+def recheck_list(request):
+    status = request.GET.get("status", "open")
+    status = status if status in ("open", "done", "all") else "open"
+    rows = paginate(request, selectors.recheck_tasks(request.user, status=None if status == "all" else status))
+    rows.object_list = list(rows.object_list)
+    for t in rows.object_list:
+        t.outcome_label = CaseChange.Kind(t.outcome).label if t.outcome in CaseChange.Kind.values else t.outcome
+    return render(request, "assistance/recheck_list.html",
+                  {"page": rows, "status": status, "today": timezone.localdate(), "labels": dict(programme_choices())})
+
+
+def _latest_report(user, case: Case):
+    from minzheng.verification.selectors import reports_for
+
+    if case.household_id is None or not user.can(Cap.VERIFY_VIEW):
+        return None
+    return reports_for(user).filter(household_id=case.household_id).order_by("-on", "-id").first()
+
+
+@page(Cap.ASSIST_VIEW)
+def recheck_task(request, pk):
+    """复核: enter the figures found afresh, 测算 previews the new amounts (nothing written), 作出复核决定 applies
+    them from next month (增发/减发), or ends the case (停发) when it no longer qualifies."""
+    task = selectors.recheck_task_get(request.user, pk)
+    case = task.case
+    members = case_members(case)
+    report = _latest_report(request.user, case)
+    initial = _report_initial(report, members) if report else {"urban_rural": case.urban_rural}
+    form = RecheckForm(request.POST or None, members=members, initial=initial)
+    decision = outcome = conflict = None
+    today = timezone.localdate()
+    if request.method == "POST":
+        require(request.user, Cap.ASSIST_APPROVE)
+        if form.is_valid():
+            def facts():
+                return recheck_facts(request.user, case, today, **form.facts_kwargs())
+
+            if request.POST.get("do") == "decide":
+                change, conflict = _save(form, lambda: rechecks.recheck_complete(
+                    actor=request.user, task=task, facts=facts(), note=form.cleaned_data["opinion"]))
+                if change:
+                    messages.success(request, f"复核完成：{change.get_kind_display()}，自{change.from_month:%Y年%m月}起"
+                                              f"月合计{change.new_total}元")
+                    return redirect("assistance:case", pk=case.pk)
+                task.refresh_from_db()
+            else:
+                def preview():
+                    f = facts()
+                    d = get_programme(case.programme).assess(f)
+                    return d, recheck_outcome(case, d, f.on)
+
+                got, conflict = _save(form, preview)
+                if got:
+                    decision, outcome = got
+    names = {p.pk: p.name for p in members}
+    amounts = [{"name": names.get(a.person_id, ""), "component": COMPONENTS.get(a.component, a.component),
+                "amount": f"{a.monthly_amount:.2f}", "explanation": a.explanation, "rule_version": a.rule_version}
+               for a in (decision.amounts if decision and decision.eligible else ())]
+    status = 409 if conflict else (400 if form.errors else 200)
+    if request.method == "GET" and task.status != "open":
+        conflict = Conflict("该复核任务已办结")
+    return render(request, "assistance/recheck_task.html", {
+        "task": task, "case": case, "form": form, "rows": form.member_rows(), "decision": decision,
+        "outcome": outcome, "amounts": amounts, "conflict": conflict, "report": report,
+        "outcome_label": CaseChange.Kind(task.outcome).label if task.outcome in CaseChange.Kind.values else "",
+        "programme": get_programme(case.programme), "current": rechecks.monthly_total(case, today),
+        "start": _first_of_next_month(today), "can_decide": request.user.can(Cap.ASSIST_APPROVE)}, status=status)
+
+
+def _case_page(request, case: Case, *, form=None, conflict=None, status=200):
+    today = timezone.localdate()
+    ents = _component_rows(list(case.entitlements.select_related("person").order_by("-from_month", "id")))
+    return render(request, "assistance/case_detail.html", {
+        "case": case, "programme": get_programme(case.programme), "history": case_history(case, today=today),
+        "changes": case.changes.select_related("created_by").order_by("-from_month", "-id"),
+        "entitlements": ents, "tasks": case.rechecks.order_by("-due_date", "-id"),
+        "current": rechecks.monthly_total(case, today), "today": today,
+        "exit_form": form or CaseExitForm(initial={"from_month": _first_of_next_month(today)}),
+        "can_exit": case.status != Case.Status.EXITED and request.user.can(Cap.ASSIST_APPROVE),
+        "conflict": conflict}, status=status)
+
+
+@page(Cap.ASSIST_VIEW)
+def case_detail(request, pk):
+    return _case_page(request, selectors.case_get(request.user, pk))
+
+
+@require_POST
+@page(Cap.ASSIST_VIEW)
+def case_exit(request, pk):
+    case = selectors.case_get(request.user, pk)
+    require(request.user, Cap.ASSIST_APPROVE)
+    form = CaseExitForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, form=form, status=400)
+    d = form.cleaned_data
+    change, conflict = _save(form, lambda: rechecks.case_exit(actor=request.user, case=case,
+                                                                from_month=d["from_month"], reason=d["reason"]))
+    if change is None:
+        case.refresh_from_db()
+        return _case_page(request, case, form=form, conflict=conflict, status=409 if conflict else 400)
+    messages.success(request, f"已办理退出，自{change.from_month:%Y年%m月}起停发")
+    return redirect("assistance:case", pk=case.pk)
+
+
+# --- 低保调标测算 -------------------------------------------------------------------------------------
+
+
+def what_if_areas(user):
+    from minzheng.areas.models import Level
+    from minzheng.areas.selectors import areas_for
+
+    return areas_for(user).exclude(level=Level.VILLAGE)
+
+
+@page(Cap.ASSIST_PLAN)
+def what_if(request):
+    """If 低保 rose to X: households, eligible now and then, newly eligible, monthly cost (nothing written)."""
+    from minzheng.areas.selectors import area_get
+
+    from .whatif import dibao_what_if
+
+    areas = list(what_if_areas(request.user))
+    form = WhatIfForm(request.GET or None, areas=areas, initial={"area": areas[0].code if areas else ""})
+    result = conflict = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        result, conflict = _save(form, lambda: dibao_what_if(
+            user=request.user, area=area_get(request.user, d["area"]), urban_rural=d["urban_rural"],
+            new_standard=d["new_standard"], on=d["on"] or timezone.localdate()))
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(request, "assistance/what_if.html", {"form": form, "result": result, "conflict": conflict},
+                  status=status)
 
 
 # --- public 公示 (no login) --------------------------------------------------------------------------
