@@ -66,7 +66,11 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
 
 
 # One INSERT … SELECT for all rosters of the run: cases, entitlements and persons are each read once, whatever
-# the number of counties.
+# the number of counties. ORDER BY (roster, case, person) makes the lines arrive in the order of the unique index
+# and of the case and person keys: each index insert and each deferred foreign-key check at commit then touches
+# the page its predecessor did. Without it the planner (underestimating the rows through the roster map) picks a
+# hash aggregate whose output is in hash order, and at a million lines every insert and key check lands on a
+# random page — 30 s instead of 19 s for the run, two thirds of it at commit.
 _REGULAR_SQL = """
 INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
                                 fund, status, fail_reason, adjusted_reason)
@@ -81,6 +85,7 @@ JOIN registry_person p ON p.id = e.person_id
 JOIN registry_person h ON h.id = c.head_id
 WHERE {not_there}c.programme = %(programme)s AND {case_in_force} AND {in_force}
 GROUP BY am.roster_id, c.id, e.person_id, c.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
+ORDER BY am.roster_id, c.id, e.person_id
 {on_conflict}
 """
 # On a rerun, lines already there are left out by an anti-join (ON CONFLICT alone would probe every unique index
