@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
@@ -17,6 +17,7 @@ from minzheng.core.errors import DomainError
 from .models import KINDS, Check, Formula, Rounding, Scope, Standard, Status
 
 OFFICIAL = (Status.STATED, Status.DERIVED)
+MONTHLY_UNITS = ("元/人·月", "元/月")
 MAX_DEPTH = 5  # formulas over formulas; deeper means a cycle in the data
 
 
@@ -62,7 +63,11 @@ def resolve(area: Area, kind: str, *, scope: str = Scope.ALL, variant: str = "",
     scopes = [scope, Scope.ALL] if scope != Scope.ALL else [Scope.ALL, Scope.URBAN]
     for level in reversed(list(area.ancestors())):  # nearest first
         same = dict(jurisdiction=level, kind=kind, variant=variant, scope__in=scopes)
-        standards = _on(Standard.objects.filter(**same, value__isnull=False), on).order_by("-effective_from")
+        # Payments are monthly: where a plan states both a yearly and a monthly figure, the monthly one wins
+        # (unless a unit is asked for); ties broken the same way on every database.
+        monthly_first = Case(When(unit__in=MONTHLY_UNITS, then=0), default=1)
+        standards = (_on(Standard.objects.filter(**same, value__isnull=False), on)
+                     .order_by(monthly_first, "-effective_from", "status", "id"))
         if unit:
             standards = standards.filter(unit=unit)
         if row := standards.filter(status__in=OFFICIAL).first():
