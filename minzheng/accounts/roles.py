@@ -41,6 +41,10 @@ class Cap:
     VERIFY_VIEW = "verification.view"      # 核对 reports and department records
     VERIFY_RUN = "verification.run"        # run 核对 for a household, record 刚性支出
     VERIFY_INTAKE = "verification.intake"  # take in department data (county level)
+    MONITOR_VIEW = "monitoring.view"        # 规划监测: indicators, progress, dashboards, reports
+    MONITOR_REPORT = "monitoring.report"    # enter a reported indicator value for one's area
+    MONITOR_APPROVE = "monitoring.approve"  # approve (and so lock) values reported from areas below one's own
+    MONITOR_RUN = "monitoring.run"          # rebuild the roll-up, reload the catalogue
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -84,6 +88,14 @@ CAPABILITIES[Role.CITY] |= _VERIFY_READ
 CAPABILITIES[Role.AUDITOR] |= _VERIFY_READ
 CAPABILITIES[Role.ADMIN] |= _VERIFY_READ | {Cap.VERIFY_RUN, Cap.VERIFY_INTAKE}
 
+# 规划监测: towns report figures, counties and the city approve those from below them and rebuild the roll-up.
+_MONITOR_READ = {Cap.MONITOR_VIEW}
+CAPABILITIES[Role.TOWN] |= _MONITOR_READ | {Cap.MONITOR_REPORT}
+CAPABILITIES[Role.COUNTY] |= _MONITOR_READ | {Cap.MONITOR_REPORT, Cap.MONITOR_APPROVE, Cap.MONITOR_RUN}
+CAPABILITIES[Role.CITY] |= _MONITOR_READ | {Cap.MONITOR_REPORT, Cap.MONITOR_APPROVE, Cap.MONITOR_RUN}
+CAPABILITIES[Role.AUDITOR] |= _MONITOR_READ
+CAPABILITIES[Role.ADMIN] |= _MONITOR_READ | {Cap.MONITOR_RUN}
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -110,4 +122,8 @@ ACTION_LABELS = {
     Cap.ASSIST_APPROVE: "审批救助申请",
     Cap.ASSIST_RELATIVE_FILING: "办理近亲属备案",
     Cap.ASSIST_PLAN: "开展低保调标测算",
+    Cap.MONITOR_VIEW: "查看规划监测指标",
+    Cap.MONITOR_REPORT: "填报规划监测指标",
+    Cap.MONITOR_APPROVE: "审定规划监测指标填报值",
+    Cap.MONITOR_RUN: "重算规划监测指标",
 }
