@@ -89,18 +89,34 @@ def formula_for(ind: Indicator, formulas: dict[str, Formula]) -> Formula | None:
     return formulas.get(ind.template_row) or formulas.get(ind.key)
 
 
+def _growth(area: Area, ref: str, on: dt.date) -> Decimal:
+    """Growth over one year; a ':real' variant is deflated by the consumer price index (实际增速)."""
+    from minzheng.policy.rules import growth
+
+    name, _, when = ref.partition("@")
+    if not name.endswith(":real"):
+        return growth(area, ref, on)
+    nominal = growth(area, name[: -len(":real")] + (f"@{when}" if when else ""), on)
+    prices = growth(area, "cpi_index:all" + (f"@{when}" if when else ""), on)
+    return (1 + nominal) / (1 + prices) - 1
+
+
 def _rule_holds(rule: TargetRule, area: Area, on: dt.date) -> tuple[bool | None, str]:
-    from minzheng.policy.rules import growth, ref_value
+    from minzheng.policy.rules import ref_value
 
     try:
         if rule.kind in (TargetRule.Kind.GROWTH_GE, TargetRule.Kind.GROWTH_FOLLOWS):
-            left, right = growth(area, rule.left, on), growth(area, rule.right, on)
+            left, right = _growth(area, rule.left, on), _growth(area, rule.right, on)
             ok = left >= rule.factor * right
             verdict = "成立" if ok else "不成立"
             return ok, f"{rule.phrase}：{rule.left}增长{left:.2%}，{rule.right}增长{right:.2%}（{verdict}）"
         left, right = ref_value(area, rule.left, on), ref_value(area, rule.right, on)
         want = rule.factor * right
-        ok = left == want if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ) else left >= want
+        if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ):
+            # standards are set in whole yuan, rounded up from the multiple (policy/formulas.csv: yuan_up)
+            ok = want <= left < want + 1
+        else:
+            ok = left >= want
         return ok, (f"{rule.phrase}：{rule.left}={left.normalize():f}，{rule.factor.normalize():f}×{rule.right}="
                     f"{want.normalize():f}（{'成立' if ok else '不成立'}）")
     except DomainError as e:
