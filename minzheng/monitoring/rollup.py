@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from minzheng.areas.models import LEVEL_RANK, Area, Level
+from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
 
@@ -27,7 +27,6 @@ from .models import ElementValue, Formula, Indicator, IndicatorValue, ReportedVa
 # Audit actions that may carry no area code and change nothing an indicator counts.
 _NO_DATA_ACTIONS = ("user.", "person.view_full", "person.export", "import.upload", "import.discard",
                     "monitoring.", "payroll.bank_file_export")
-POLICY_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 FIRST_YEAR, LAST_YEAR = 2020, 2030
 
 
@@ -89,38 +88,71 @@ def formula_for(ind: Indicator, formulas: dict[str, Formula]) -> Formula | None:
     return formulas.get(ind.template_row) or formulas.get(ind.key)
 
 
-def _growth(area: Area, ref: str, on: dt.date) -> Decimal:
-    """Growth over one year; a ':real' variant is deflated by the consumer price index (实际增速)."""
-    from minzheng.policy.rules import growth
+class _Policy:
+    """Standards and their growth for one as-of date, each looked up once per area (rules share operands)."""
 
-    name, _, when = ref.partition("@")
-    if not name.endswith(":real"):
-        return growth(area, ref, on)
-    nominal = growth(area, name[: -len(":real")] + (f"@{when}" if when else ""), on)
-    prices = growth(area, "cpi_index:all" + (f"@{when}" if when else ""), on)
-    return (1 + nominal) / (1 + prices) - 1
+    def __init__(self, on: dt.date):
+        from minzheng.policy.models import Formula as PolicyFormula
+        from minzheng.policy.models import Standard
 
+        self.on, self.cache = on, {}
+        # areas that set any standard: a place below them resolves exactly as they do
+        self.setters = set(Standard.objects.values_list("jurisdiction_id", flat=True).distinct()) | set(
+            PolicyFormula.objects.values_list("jurisdiction_id", flat=True).distinct())
 
-def _rule_holds(rule: TargetRule, area: Area, on: dt.date) -> tuple[bool | None, str]:
-    from minzheng.policy.rules import ref_value
+    def _anchor(self, area: Area) -> Area:
+        ids = [int(x) for x in area.path.strip("/").split("/")]
+        nearest = next((i for i in reversed(ids) if i in self.setters), None)
+        if nearest is None or nearest == area.pk:
+            return area
+        return Area.objects.get(pk=nearest)
 
-    try:
-        if rule.kind in (TargetRule.Kind.GROWTH_GE, TargetRule.Kind.GROWTH_FOLLOWS):
-            left, right = _growth(area, rule.left, on), _growth(area, rule.right, on)
-            ok = left >= rule.factor * right
-            verdict = "成立" if ok else "不成立"
-            return ok, f"{rule.phrase}：{rule.left}增长{left:.2%}，{rule.right}增长{right:.2%}（{verdict}）"
-        left, right = ref_value(area, rule.left, on), ref_value(area, rule.right, on)
-        want = rule.factor * right
-        if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ):
-            # standards are set in whole yuan, rounded up from the multiple (policy/formulas.csv: yuan_up)
-            ok = want <= left < want + 1
-        else:
-            ok = left >= want
-        return ok, (f"{rule.phrase}：{rule.left}={left.normalize():f}，{rule.factor.normalize():f}×{rule.right}="
-                    f"{want.normalize():f}（{'成立' if ok else '不成立'}）")
-    except DomainError as e:
-        return None, f"{rule.phrase}：无法校验，{e.message}"
+    def _get(self, fn, area: Area, ref: str):
+        area = self._anchor(area)
+        key = (fn.__name__, area.pk, ref)
+        if key not in self.cache:
+            try:
+                self.cache[key] = fn(area, ref, self.on)
+            except DomainError as e:
+                self.cache[key] = e
+        if isinstance(self.cache[key], DomainError):
+            raise self.cache[key]
+        return self.cache[key]
+
+    def value(self, area: Area, ref: str) -> Decimal:
+        from minzheng.policy.rules import ref_value
+
+        return self._get(ref_value, area, ref)
+
+    def growth(self, area: Area, ref: str) -> Decimal:
+        """Growth over one year; a ':real' variant is deflated by the consumer price index (实际增速)."""
+        from minzheng.policy.rules import growth
+
+        name, _, when = ref.partition("@")
+        if not name.endswith(":real"):
+            return self._get(growth, area, ref)
+        at = f"@{when}" if when else ""
+        nominal = self._get(growth, area, name[: -len(":real")] + at)
+        return (1 + nominal) / (1 + self._get(growth, area, "cpi_index:all" + at)) - 1
+
+    def holds(self, rule: TargetRule, area: Area) -> tuple[bool | None, str]:
+        try:
+            if rule.kind in (TargetRule.Kind.GROWTH_GE, TargetRule.Kind.GROWTH_FOLLOWS):
+                left, right = self.growth(area, rule.left), self.growth(area, rule.right)
+                ok = left >= rule.factor * right
+                verdict = "成立" if ok else "不成立"
+                return ok, f"{rule.phrase}：{rule.left}增长{left:.2%}，{rule.right}增长{right:.2%}（{verdict}）"
+            left, right = self.value(area, rule.left), self.value(area, rule.right)
+            want = rule.factor * right
+            if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ):
+                # standards are set in whole yuan, rounded up from the multiple (policy/formulas.csv: yuan_up)
+                ok = want <= left < want + 1
+            else:
+                ok = left >= want
+            return ok, (f"{rule.phrase}：{rule.left}={left.normalize():f}，{rule.factor.normalize():f}×{rule.right}="
+                        f"{want.normalize():f}（{'成立' if ok else '不成立'}）")
+        except DomainError as e:
+            return None, f"{rule.phrase}：无法校验，{e.message}"
 
 
 def _progress(ind: Indicator, year: int, actual, holds):
@@ -154,15 +186,18 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
             period__gt=targets.BASE_YEAR, period__lt=year, indicator__cumulative=True, value__isnull=False
     ).values_list("indicator_id", "area_id", "value"):
         earlier[(ind_id, area_id)] += v
-    policy_cache: dict = {}
+    pol = _Policy(on)
 
     def policy(name, area):
-        if (name, area.pk) not in policy_cache:
-            try:
-                policy_cache[(name, area.pk)] = elements.policy_value(name, area, on)
-            except DomainError as e:
-                policy_cache[(name, area.pk)] = (None, e.message)
-        return policy_cache[(name, area.pk)]
+        prefix, _, ref = name.partition(":")
+        try:
+            if prefix == "growth":
+                g = pol.growth(area, ref)
+                return g, f"{ref}较上年增长{g:.2%}"
+            v = pol.value(area, ref)
+            return v, f"{ref}={v.normalize():f}"
+        except DomainError as e:
+            return None, e.message
 
     def side(expr, area):
         total, notes = Decimal(0), []
@@ -172,6 +207,7 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
                 if v is None:
                     return None, note
                 total += v
+                notes.append(note)
             else:
                 total += totals.get(name, {}).get(area.pk, Decimal(0))
         return total, "；".join(notes)
@@ -182,16 +218,16 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
         rule_target = next((t for t in (targets.parse(ind.target_2025), targets.parse(ind.target_2023)) if t
                             and t.is_rule), None)
         policy_only = formula and all(elements.is_policy(t) for t in _terms(formula.numerator))
+        # standards and rules are the plan area's own; counts and reports go down the tree
         areas = [ind.area] + [a for a in tree.within(ind.area) if a.pk != ind.area.pk and (
-            (formula and not policy_only) or (LEVEL_RANK[a.level] <= LEVEL_RANK[Level.COUNTY])
-            or a.pk in reported[ind.pk])]
+            (formula and not policy_only) or a.pk in reported[ind.pk])]
         for area in areas:
             if affected is not None and area.pk not in affected:
                 continue
             num = den = value = holds = None
             detail, source = "", IndicatorValue.Source.COMPUTED
-            if rule_target and LEVEL_RANK[area.level] <= LEVEL_RANK[Level.COUNTY] and rule_target.rule in rules:
-                holds, detail = _rule_holds(rules[rule_target.rule], area, on)
+            if rule_target and area.pk == ind.area_id and rule_target.rule in rules:
+                holds, detail = pol.holds(rules[rule_target.rule], area)
                 source = IndicatorValue.Source.RULE
             if formula:
                 num, note = side(formula.numerator, area)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from minzheng.assistance.tests.stories import world_fixture  # noqa: F401
 from minzheng.monitoring import catalogue, rollup
-from minzheng.monitoring.tests.conftest import STORY_INDICATORS, enrol, make_family, plan, write_catalogue  # noqa: F401
+from minzheng.monitoring.tests.conftest import STORY_INDICATORS, enrol, make_family, plan_fixture, write_catalogue  # noqa: F401
 from minzheng.registry.models import PersonCategory
 
 
