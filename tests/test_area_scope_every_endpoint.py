@@ -77,7 +77,8 @@ def jianghai(world):
         actor=w.huang, household=w.household, on=TODAY)
     job = import_create(actor=w.huang, upload=SimpleUploadedFile("人员.csv", "姓名,身份证号\n张三,1\n".encode()))
     return {
-        "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk, "case": case.pk,
+        "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
+        "case": case.pk,
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
         "line": RosterLine.objects.filter(roster=roster).order_by("id").first().pk,
         "anomaly": Anomaly.objects.filter(roster=roster).order_by("id").first().pk, "relative": relative.pk,
@@ -195,8 +196,8 @@ def _cases():
         ("post", "/api/payroll/anomalies/{anomaly_id}/dispose", api + "/payroll/anomalies/{anomaly}/dispose",
          {"disposition": "x"}),
         ("post", "/api/payroll/anomalies/{anomaly_id}/close", api + "/payroll/anomalies/{anomaly}/close", {}),
-        ("get", "/api/verification/persons/{person_id}/records", api + "/verification/persons/{person}/records?on=2024-01-01",
-         None),
+        ("get", "/api/verification/persons/{person_id}/records",
+         api + "/verification/persons/{person}/records?on=2024-01-01", None),
         ("post", "/api/verification/households/{household_id}/run", api + "/verification/households/{household}/run",
          {"on": "2024-01-01"}),
         ("get", "/api/verification/reports/{report_id}", api + "/verification/reports/{report}", None),

@@ -58,7 +58,8 @@ def test_county_files_a_staff_relative_and_the_roster_check_flags_her(client, pe
     enrol("dibao", zheng, {zheng: "300.00"})
     roster = services.roster_generate(actor=hzq, programme="dibao", area=areas["jianghai"], month=MAY)
     services.roster_check(actor=hzq, roster=roster)
-    assert Anomaly.objects.get(rule="staff_relative").detail == "郑十为工作人员李建华的近亲属（已备案），发放前须重点核查"
+    flagged = Anomaly.objects.get(rule="staff_relative")
+    assert flagged.detail == "郑十为工作人员李建华的近亲属（已备案），发放前须重点核查"
 
     # The htmx search returns just the rows.
     r = client.get("/payroll/relatives/?q=郑", HTTP_HX_REQUEST="true")
