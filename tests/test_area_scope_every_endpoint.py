@@ -26,6 +26,7 @@ from minzheng.assistance.models import RecheckTask
 from minzheng.assistance.rechecks import recheck_schedule
 from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
+from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import Anomaly, RosterLine
@@ -75,6 +76,8 @@ def jianghai(world):
     category = registry.category_add(actor=w.huang, person=w.dad, category="elderly", valid_from=dt.date(2020, 1, 1))
     report = VerificationReport.objects.filter(household=w.household).first() or verification_run(
         actor=w.huang, household=w.household, on=TODAY)
+    lone = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1990, 1, 1), 777),
+                                  name="孤伯", hukou_area=w.yingnan, residence_area=w.yingnan)  # in no household
     job = import_create(actor=w.huang, upload=SimpleUploadedFile("人员.csv", "姓名,身份证号\n张三,1\n".encode()))
     return {
         "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
@@ -82,9 +85,10 @@ def jianghai(world):
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
         "line": RosterLine.objects.filter(roster=roster).order_by("id").first().pk,
         "anomaly": Anomaly.objects.filter(roster=roster).order_by("id").first().pk, "relative": relative.pk,
-        "person": w.dad.pk, "person2": w.mum.pk, "household": w.household.pk, "category": category.pk,
+        "person": w.dad.pk, "person2": w.mum.pk, "person3": lone.pk, "household": w.household.pk,
+        "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
-        "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", w.dad.id_number, w.mum.id_number, "陈家",
+        "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
                     w.household.number],
     }
 
@@ -211,15 +215,15 @@ def _cases():
          api + "/persons/{person}/categories/{category}/end", {"valid_to": "2030-01-01"}),
         ("get", "/api/households/{household_id}", api + "/households/{household}", None),
         ("post", "/api/households/{household_id}/members", api + "/households/{household}/members",
-         {"person_id": 1, "relation": "child"}),
+         {"person_id": "{person3}", "relation": "child"}),
         ("post", "/api/households/{household_id}/members/{person_id}/remove",
          api + "/households/{household}/members/{person2}/remove", {}),
         ("post", "/api/households/{household_id}/head", api + "/households/{household}/head",
-         {"new_head_id": 1}),
+         {"new_head_id": "{person2}"}),
         ("post", "/api/households/{household_id}/split", api + "/households/{household}/split",
-         {"member_ids": [1], "new_head_id": 1}),
+         {"member_ids": ["{person2}"], "new_head_id": "{person2}"}),
         ("post", "/api/households/{household_id}/merge", api + "/households/{household}/merge",
-         {"target_id": 1}),
+         {"target_id": "{household2}"}),
     ]
     return cases
 
@@ -263,6 +267,17 @@ def _fill(template: str, ids: dict) -> str:
     return template.format(**{k: v for k, v in ids.items() if k != "secrets"})
 
 
+def _body(body, ids: dict):
+    """Ids named in a body ("{person2}") are filled in like the URL's, so each case names live objects."""
+    if isinstance(body, dict):
+        return {k: _body(v, ids) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_body(v, ids) for v in body]
+    if isinstance(body, str) and body.startswith("{") and body[1:-1] in ids:
+        return ids[body[1:-1]]
+    return body
+
+
 def _call(client, method, url, body):
     if body == "investigation":
         return client.post(url, {"visit_date": "2024-01-01", "visitors": "甲、乙", "findings": "家中情况与申报一致无误",
@@ -302,7 +317,8 @@ def test_another_areas_county_gets_exactly_what_an_absent_id_gets_on_every_endpo
     failures = []
     for method, _route, template, body in CASES:
         url, nowhere = _fill(template, jianghai), _fill(template, absent)
-        hidden, gone = _call(outsider, method, url, body), _call(outsider, method, nowhere, body)
+        hidden = _call(outsider, method, url, _body(body, jianghai))
+        gone = _call(outsider, method, nowhere, _body(body, absent))
         # An id in the path may be echoed back ("行政区划“440704”不存在"): that tells nothing new.
         seen = _content(hidden).replace(jianghai["area"].encode(), absent["area"].encode())
         if hidden.status_code not in (403, 404):
@@ -318,7 +334,7 @@ def test_another_areas_county_gets_exactly_what_an_absent_id_gets_on_every_endpo
             before = _state()
         # 黄志强 of 江海区 asks the same (rolled back) and is not told "not found": the case names a live object.
         with transaction.atomic():
-            mine = _call(insider, method, url, body)
+            mine = _call(insider, method, url, _body(body, jianghai))
             transaction.set_rollback(True)
         if mine.status_code == 404:
             failures.append(f"{method.upper()} {url}: 本辖区用户也得到404，用例没有指向实际记录")
