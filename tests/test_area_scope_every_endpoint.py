@@ -28,6 +28,9 @@ from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_d
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
+from minzheng.monitoring import catalogue
+from minzheng.monitoring import services as monitoring
+from minzheng.monitoring.models import Indicator
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import Anomaly, RosterLine
 from minzheng.registry import services as registry
@@ -79,7 +82,11 @@ def jianghai(world):
     lone = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1990, 1, 1), 777),
                                   name="孤伯", hukou_area=w.yingnan, residence_area=w.yingnan)  # in no household
     job = import_create(actor=w.huang, upload=SimpleUploadedFile("人员.csv", "姓名,身份证号\n张三,1\n".encode()))
+    catalogue.load()
+    beds = Indicator.objects.get(code="440704.nursing_bed_share")
+    reported = monitoring.report_value(actor=w.li, indicator=beds, area=w.lile, period=2023, value="48", unit="%")
     return {
+        "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
         "case": case.pk,
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
@@ -177,6 +184,17 @@ def _cases():
         ("get", "/api/imports/{job_id}", api + "/imports/{job}", None),
         ("get", "/api/imports/{job_id}/errors", api + "/imports/{job}/errors", None),
         ("get", "/api/imports/{job_id}/errors.xlsx", api + "/imports/{job}/errors.xlsx", None),
+        ("post", "monitoring/reported/<int:pk>/approve/", "/monitoring/reported/{reported}/approve/", {}),
+        ("get", "monitoring/<str:code>/", "/monitoring/{area}/", None),
+        ("get", "monitoring/<str:code>/screen/", "/monitoring/{area}/screen/", None),
+        ("get", "monitoring/<str:code>/indicator/<int:pk>/", "/monitoring/{area}/indicator/{indicator}/", None),
+        ("get", "monitoring/<str:code>/report/<str:kind>.<str:fmt>", "/monitoring/{area}/report/annual.pdf", None),
+        ("get", "/api/monitoring/progress/{area_code}", api + "/monitoring/progress/{area}?year=2023", None),
+        ("get", "/api/monitoring/indicators/{indicator_id}/areas/{area_code}",
+         api + "/monitoring/indicators/{indicator}/areas/{area}?year=2023", None),
+        ("post", "/api/monitoring/reported/{reported_id}/approve", api + "/monitoring/reported/{reported}/approve", {}),
+        ("get", "/api/monitoring/reports/{area_code}/{kind}", api + "/monitoring/reports/{area}/annual?year=2023",
+         None),
         ("post", "/api/imports/{job_id}/apply", api + "/imports/{job}/apply", {"mode": "valid_only"}),
         ("post", "/api/imports/{job_id}/discard", api + "/imports/{job}/discard", {}),
         ("get", "/api/payroll/rosters/{roster_id}", api + "/payroll/rosters/{roster}", None),
