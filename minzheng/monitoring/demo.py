@@ -51,10 +51,11 @@ def seed_monitoring_demo(*, seed: int = 2026) -> dict:
     for code, (reporter, approver) in REPORTERS.items():
         if reporter not in users or approver not in users:
             continue
-        area = Area.objects.get(code=code, valid_to__isnull=True)
-        for ind in selectors.reportable(users[reporter], area):
-            if ind.area_id != area.pk:
-                continue
+        plan = Area.objects.get(code=code, valid_to__isnull=True)
+        # the plan's own figures, and for 东莞 each town's annex figures, reported at the indicator's area
+        for ind in selectors.entered_by_hand(Indicator.objects.filter(
+                area__path__startswith=plan.path, adopted=True).select_related("area")):
+            area = ind.area
             for year in range(2021, min(2025, this_year) + 1):
                 if ReportedValue.objects.filter(indicator=ind, area=area, period=year).exists():
                     continue
