@@ -15,6 +15,7 @@ class LowIncome(Programme):
     code = "low_income"
     label = "低收入家庭认定"
     per_household = True
+    pays_cash = False
 
     def assess(self, facts: HouseholdFacts) -> Decision:
         check_facts(facts)
