@@ -615,7 +615,8 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
                         today: dt.date | None = None) -> Case:
     """审批: enrol the household. The programme assesses `facts` (assistance.facts.build_facts: the registry plus
     the incomes and assets found by 核对 and 入户调查) on the first month of payment — the month after approval —
-    and every amount is stored with its rule version and explanation."""
+    and every amount is stored with its rule version and explanation. A programme that pays no cash (低收入家庭认定)
+    enrols the household with no amounts; the programme's reasons, citing its basis, stay on the audit entry."""
     today = _today(today)
     ensure_can(actor, application.area, Cap.ASSIST_APPROVE)
     with transaction.atomic():
@@ -630,7 +631,7 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
         if not decision.eligible:
             raise Conflict(f"经测算不符合{prog.label}条件：{'；'.join(decision.reasons)}。"
                            "如不予批准，请写明理由办理不予批准", code="not_eligible")
-        if not decision.amounts:
+        if not decision.amounts and prog.pays_cash:
             raise Conflict("测算结果没有救助金额，不能批准", code="no_amount")
         head = app.household.head if app.household_id and app.household.head_id else app.applicant
         recheck = None if prog.one_off else prog.recheck_months(facts)
@@ -647,6 +648,7 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
         app.decision_reason = opinion.strip() or "；".join(decision.reasons)
         _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
               extra={"case": case.pk, "start_month": start, "monthly_total": _fen(decision.total),
+                     "reasons": list(decision.reasons),
                      "amounts": [{"person": a.person_id, "component": a.component, "amount": _fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
