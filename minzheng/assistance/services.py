@@ -27,7 +27,7 @@ from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import mask, normalize
 from minzheng.core.scope import ensure_can
-from minzheng.registry.models import Household, Membership, Person
+from minzheng.registry.models import Category, Household, Membership, Person, PersonCategory
 
 from . import workdays
 from .models import (
@@ -645,13 +645,31 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
                         from_month=start, to_month=_add_months(start, 1) if prog.one_off else None,
                         rule_version=a.rule_version[:200], explanation=a.explanation)
             for a in decision.amounts])
+        enrolled = _mark_category(app.programme, start, app.number, prog.per_household,
+                                  [m.person_id for m in facts.living], [a.person_id for a in decision.amounts])
         app.decision_reason = opinion.strip() or "；".join(decision.reasons)
         _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
               extra={"case": case.pk, "start_month": start, "monthly_total": _fen(decision.total),
+                     "categories": enrolled,
                      "reasons": list(decision.reasons),
                      "amounts": [{"person": a.person_id, "component": a.component, "amount": _fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
+
+
+def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living, paid) -> list[int]:
+    """Enrolment shows in the registry: the household's living members (or the persons paid, for a person
+    programme) hold the programme's category from the first month, unless they already do. Programmes without a
+    registry category (临时救助, 两项补贴) change nothing."""
+    if programme not in Category.values:
+        return []
+    ids = set(living if per_household else paid)
+    holding = set(PersonCategory.objects.filter(person_id__in=ids, category=programme, valid_to__isnull=True)
+                  .values_list("person_id", flat=True))
+    PersonCategory.objects.bulk_create([
+        PersonCategory(person_id=pid, category=programme, valid_from=start, note=f"救助申请{number}审批纳入")
+        for pid in sorted(ids - holding)])
+    return sorted(ids - holding)
 
 
 def application_refuse(*, actor, application: Application, reason: str, today: dt.date | None = None
