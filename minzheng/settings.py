@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "minzheng.assistance",
     "minzheng.verification",
     "minzheng.payroll",
+    "minzheng.homecare",
+    "minzheng.timebank",
     "minzheng.web",
 ]
 

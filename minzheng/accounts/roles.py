@@ -41,6 +41,17 @@ class Cap:
     VERIFY_VIEW = "verification.view"      # 核对 reports and department records
     VERIFY_RUN = "verification.run"        # run 核对 for a household, record 刚性支出
     VERIFY_INTAKE = "verification.intake"  # take in department data (county level)
+    # 居家养老服务 (homecare/) and 时间银行 (timebank/)
+    HOMECARE_VIEW = "homecare.view"          # orders, canteens and the overview of one's areas
+    HOMECARE_ORDER = "homecare.order"        # place/cancel orders: a resident for the elders bound to them, staff in area
+    HOMECARE_DISPATCH = "homecare.dispatch"  # 镇街: dispatch, bind family contacts, complaints, generated orders
+    HOMECARE_MANAGE = "homecare.manage"      # 县区: providers, catalogue, 家庭养老床位 contracts, monthly settlement
+    HOMECARE_SERVE = "homecare.serve"        # 服务机构: work list, service records, meals, own statements
+    TIMEBANK_VIEW = "timebank.view"          # accounts, reports and ledger of one's areas
+    TIMEBANK_REPORT = "timebank.report"      # report hours / donate: a volunteer for themselves, a village worker for others
+    TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
+    TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
+    TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -84,6 +95,20 @@ CAPABILITIES[Role.CITY] |= _VERIFY_READ
 CAPABILITIES[Role.AUDITOR] |= _VERIFY_READ
 CAPABILITIES[Role.ADMIN] |= _VERIFY_READ | {Cap.VERIFY_RUN, Cap.VERIFY_INTAKE}
 
+# 居家养老 and 时间银行: villages enter and do first reviews, towns dispatch and give the second review, counties run
+# settlement; providers see only their own provider's work (homecare.selectors); residents act for bound elders.
+_HC_STAFF = {Cap.HOMECARE_VIEW, Cap.HOMECARE_ORDER, Cap.TIMEBANK_VIEW, Cap.TIMEBANK_REPORT}
+CAPABILITIES[Role.VILLAGE] |= _HC_STAFF | {Cap.TIMEBANK_REVIEW1}
+CAPABILITIES[Role.TOWN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.TIMEBANK_REVIEW2, Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.COUNTY] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MANAGE, Cap.TIMEBANK_REVIEW2,
+                                          Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.CITY] |= {Cap.HOMECARE_VIEW, Cap.TIMEBANK_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.HOMECARE_VIEW, Cap.TIMEBANK_VIEW}
+CAPABILITIES[Role.ADMIN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MANAGE, Cap.TIMEBANK_REVIEW1,
+                                         Cap.TIMEBANK_REVIEW2, Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.PROVIDER] |= {Cap.HOMECARE_SERVE}
+CAPABILITIES[Role.RESIDENT] |= {Cap.HOMECARE_ORDER, Cap.TIMEBANK_REPORT}
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -110,4 +135,14 @@ ACTION_LABELS = {
     Cap.ASSIST_APPROVE: "审批救助申请",
     Cap.ASSIST_RELATIVE_FILING: "办理近亲属备案",
     Cap.ASSIST_PLAN: "开展低保调标测算",
+    Cap.HOMECARE_VIEW: "查看居家养老服务订单",
+    Cap.HOMECARE_ORDER: "下单或取消居家养老服务",
+    Cap.HOMECARE_DISPATCH: "派单和处理居家养老服务投诉",
+    Cap.HOMECARE_MANAGE: "管理服务机构、服务目录和月度结算",
+    Cap.HOMECARE_SERVE: "办理服务机构的派工和服务记录",
+    Cap.TIMEBANK_VIEW: "查看时间银行账户",
+    Cap.TIMEBANK_REPORT: "申报或捐赠志愿服务时长",
+    Cap.TIMEBANK_REVIEW1: "初审志愿服务时长",
+    Cap.TIMEBANK_REVIEW2: "复审志愿服务时长",
+    Cap.TIMEBANK_ALLOCATE: "从公益时间池划拨时长",
 }
