@@ -43,12 +43,12 @@ class Cap:
     VERIFY_INTAKE = "verification.intake"  # take in department data (county level)
     # 居家养老服务 (homecare/) and 时间银行 (timebank/)
     HOMECARE_VIEW = "homecare.view"          # orders, canteens and the overview of one's areas
-    HOMECARE_ORDER = "homecare.order"        # place/cancel orders: a resident for the elders bound to them, staff in area
+    HOMECARE_ORDER = "homecare.order"        # place/cancel: a resident for bound elders, staff in area
     HOMECARE_DISPATCH = "homecare.dispatch"  # 镇街: dispatch, bind family contacts, complaints, generated orders
     HOMECARE_MANAGE = "homecare.manage"      # 县区: providers, catalogue, 家庭养老床位 contracts, monthly settlement
     HOMECARE_SERVE = "homecare.serve"        # 服务机构: work list, service records, meals, own statements
     TIMEBANK_VIEW = "timebank.view"          # accounts, reports and ledger of one's areas
-    TIMEBANK_REPORT = "timebank.report"      # report hours / donate: a volunteer for themselves, a village worker for others
+    TIMEBANK_REPORT = "timebank.report"      # report/donate: a volunteer for themselves, staff for others
     TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
     TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
     TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
