@@ -51,6 +51,10 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
+def _aware(at: dt.datetime | None) -> dt.datetime | None:
+    return timezone.make_aware(at) if at is not None and timezone.is_naive(at) else at
+
+
 def _local_date(at: dt.datetime) -> dt.date:
     return timezone.localdate(at)
 
@@ -341,7 +345,7 @@ def order_start(*, actor, order: Order, started_at: dt.datetime | None = None, l
     """签到: the worker arrives and the service record opens with its start time and place."""
     _ensure_provider_side(actor, order)
     now = _now(now)
-    started_at = started_at or now
+    started_at = _aware(started_at) or now
     if started_at > now:
         raise DomainError("服务开始时间不能晚于当前时间", field="开始时间")
     with transaction.atomic():
@@ -372,7 +376,7 @@ def order_complete(*, actor, order: Order, confirm_code: str, content: str = "",
     """签退 and 完成: the elder's confirmation code proves the visit; the subsidy/self-pay split is fixed here."""
     _ensure_provider_side(actor, order)
     now = _now(now)
-    ended_at = ended_at or now
+    ended_at = _aware(ended_at) or now
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, (S.IN_SERVICE,), "完成")

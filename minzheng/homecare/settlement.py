@@ -9,7 +9,6 @@ nothing twice (NOT EXISTS, backed by unique constraints on order and meal). A co
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
@@ -21,6 +20,7 @@ from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.scope import can_access_area, ensure_can
 
 from .models import Provider, Statement, StatementLine
+from .reference import money
 
 _SERVICE_SQL = """
 INSERT INTO homecare_statementline (statement_id, kind, order_id, meal_id, person_id, service_date, description,
@@ -83,9 +83,8 @@ def statement_generate(*, actor, provider: Provider, month: dt.date, today: dt.d
             for sql in (_SERVICE_SQL, _FEE_SQL, _MEAL_SQL):
                 cur.execute(sql, params)
         agg = st.lines.aggregate(n=Count("id"), a=Sum("amount"), s=Sum("subsidy"), p=Sum("self_pay"))
-        zero = Decimal("0.00")
         st.line_count = agg["n"] or 0
-        st.amount, st.subsidy, st.self_pay = agg["a"] or zero, agg["s"] or zero, agg["p"] or zero
+        st.amount, st.subsidy, st.self_pay = (money(agg[k] or 0) for k in "asp")
         st.generated_at, st.generated_by = timezone.now(), actor
         st.save(update_fields=["line_count", "amount", "subsidy", "self_pay", "generated_at", "generated_by"])
         audit.record(actor=actor, action="homecare.statement.generate", object_type="homecare.statement",
@@ -129,8 +128,8 @@ def statement_get(user, pk) -> Statement:
 def statement_breakdown(st: Statement) -> list[dict]:
     rows = (st.lines.values("kind").annotate(n=Count("id"), a=Sum("amount"), s=Sum("subsidy"), p=Sum("self_pay"))
             .order_by("kind"))
-    return [{"kind": r["kind"], "label": StatementLine.Kind(r["kind"]).label, "count": r["n"], "amount": r["a"],
-             "subsidy": r["s"], "self_pay": r["p"]} for r in rows]
+    return [{"kind": r["kind"], "label": StatementLine.Kind(r["kind"]).label, "count": r["n"],
+             "amount": money(r["a"]), "subsidy": money(r["s"]), "self_pay": money(r["p"])} for r in rows]
 
 
 def statement_xlsx(*, actor, statement: Statement) -> tuple[str, bytes]:

@@ -34,7 +34,8 @@ def tb(areas, people, make_person):
     zhang = make_person("张伯", birth=dt.date(1941, 3, 3))  # has children: not a recipient
     liufang = user_create(actor=None, username="liufang", password="Minzheng#2026", display_name="刘芳",
                           role=Role.VILLAGE, areas=[areas["yingnan"]])
-    return {"liufang": liufang, "lin": lin, "lin_user": lin_user, "he": he, "li": li, "zhang": zhang, "chenxl": people["village_worker"],
+    return {"liufang": liufang,
+            "lin": lin, "lin_user": lin_user, "he": he, "li": li, "zhang": zhang, "chenxl": people["village_worker"],
             "lijh": people["lile_officer"], "hzq": people["jianghai_approver"]}
 
 
@@ -79,7 +80,8 @@ def test_hours_are_credited_only_after_two_reviews_by_two_people(tb):
 
 
 def test_bad_reports_are_refused_in_chinese(tb):
-    for hours, message in (("0", "时长应大于0"), ("9", "不超过8小时"), ("1.25", "以0.5小时为单位"), ("两小时", "应为数字")):
+    bad = (("0", "时长应大于0"), ("9", "不超过8小时"), ("1.25", "以0.5小时为单位"), ("两小时", "应为数字"))
+    for hours, message in bad:
         with pytest.raises(DomainError, match=message):
             services.hours_report(actor=tb["lin_user"], volunteer=tb["lin"], service_date=YESTERDAY, hours=hours,
                                   activity="陪伴")
