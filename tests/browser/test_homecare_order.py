@@ -5,7 +5,6 @@ service completed, fully subsidised. Debian's Chromium through Playwright."""
 import datetime as dt
 import os
 import re
-
 from pathlib import Path
 
 import pytest
