@@ -154,6 +154,7 @@ def provider_add_member(*, actor, provider: Provider, user) -> ProviderMember:
         raise Conflict(f"账号{user.username}已属于一家服务机构", field="账号")
     with transaction.atomic():
         m = ProviderMember.objects.create(user=user, provider=provider)
+        user.__dict__.pop("_hc_provider", None)  # forget a cached "no provider"
         audit.record(actor=actor, action="homecare.provider.add_member", object_type="homecare.provider",
                      object_id=provider.pk, object_repr=provider.name, area_code=provider.area.code,
                      after={"user": user.username})
