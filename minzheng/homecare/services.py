@@ -114,8 +114,9 @@ def _audit(actor, action: str, order: Order, before: dict | None, after: dict) -
 
 
 def _locked(order: Order) -> Order:
-    return (Order.objects.select_for_update().select_related("area", "jurisdiction", "item", "person", "provider",
-                                                             "worker").get(pk=order.pk))
+    # of=self: PostgreSQL cannot lock the nullable side (provider, worker) of the outer joins.
+    return (Order.objects.select_for_update(of=("self",))
+            .select_related("area", "jurisdiction", "item", "person", "provider", "worker").get(pk=order.pk))
 
 
 def _require_status(order: Order, allowed: tuple, doing: str) -> None:
@@ -295,7 +296,7 @@ def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datet
 def _create_order(*, person, area, jurisdiction, item, qty, address, scheduled_at, note, channel, actor, day,
                   provider=None, contract=None, source_key=None) -> Order:
     order = Order.objects.create(
-        number=f"TMP-{uuid.uuid4().hex}", person=person, area=area, jurisdiction=jurisdiction, item=item,
+        number=f"TMP-{uuid.uuid4().hex[:24]}", person=person, area=area, jurisdiction=jurisdiction, item=item,
         quantity=qty, unit_price=item.price, amount=reference.money(item.price * qty), address=address[:200],
         scheduled_at=scheduled_at, note=(note or "")[:200], channel=channel,
         placed_by=actor if getattr(actor, "pk", None) else None, confirm_code=f"{secrets.randbelow(10000):04d}",

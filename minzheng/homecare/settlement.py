@@ -96,7 +96,8 @@ def statement_generate(*, actor, provider: Provider, month: dt.date, today: dt.d
 def statement_confirm(*, actor, statement: Statement) -> Statement:
     ensure_can(actor, statement.provider.area, Cap.HOMECARE_MANAGE)
     with transaction.atomic():
-        st = Statement.objects.select_for_update().select_related("provider__area").get(pk=statement.pk)
+        st = (Statement.objects.select_for_update(of=("self",)).select_related("provider__area")
+              .get(pk=statement.pk))
         if st.status == Statement.Status.CONFIRMED:
             raise Conflict(f"{st}已确认", code="statement_confirmed")
         if st.generated_at is None:

@@ -98,8 +98,8 @@ def _transfer(*, actor, kind: str, source: Account, target: Account, hours: Deci
     if source.pk == target.pk:
         raise DomainError("转出和转入不能是同一账户", field="账户")
     with transaction.atomic():
-        locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
-                  .order_by("pk").select_related("person", "area")}
+        locked = {a.pk: a for a in Account.objects.select_for_update(of=("self",))
+                  .filter(pk__in=[source.pk, target.pk]).order_by("pk").select_related("person", "area")}
         src, dst = locked[source.pk], locked[target.pk]
         if src.kind != Account.Kind.SOURCE and src.balance < hours:
             raise DomainError(f"{src}余额不足：现有{src.balance}小时，本次需转出{hours}小时", code="overdraw",
@@ -175,8 +175,8 @@ def hours_report(*, actor, volunteer: Volunteer, service_date: dt.date, hours, a
 
 
 def _locked_report(report: HourReport) -> HourReport:
-    return (HourReport.objects.select_for_update().select_related("volunteer__person", "volunteer__account", "area")
-            .get(pk=report.pk))
+    return (HourReport.objects.select_for_update(of=("self",))
+            .select_related("volunteer__person", "volunteer__account", "area").get(pk=report.pk))
 
 
 def report_review_first(*, actor, report: HourReport, approve: bool, reason: str = "",
