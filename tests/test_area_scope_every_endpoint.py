@@ -28,6 +28,9 @@ from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_d
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
+from minzheng.homecare import reference as homecare_reference
+from minzheng.homecare import services as homecare
+from minzheng.homecare import settlement
 from minzheng.monitoring import catalogue
 from minzheng.monitoring import services as monitoring
 from minzheng.monitoring.models import Indicator
@@ -36,6 +39,7 @@ from minzheng.payroll.models import Anomaly, RosterLine
 from minzheng.registry import services as registry
 from minzheng.registry.importing import import_create
 from minzheng.registry.views import HOUSEHOLD_OPS
+from minzheng.timebank import services as timebank
 from minzheng.verification.models import VerificationReport
 from minzheng.verification.services import verification_run
 
@@ -55,6 +59,54 @@ PUBLIC = {
 PAYROLL_ROSTER_ACTIONS = ("generate", "check", "release")
 PAYROLL_LINE_ACTIONS = ("adjust", "hold", "resume")
 ANOMALY_ACTIONS = ("assign", "dispose", "close")
+# The elder's phone and the provider's work list act on an order through one route each.
+MOBILE_ACTIONS = {"cancel": "order", "rate": "served", "complain": "served", "missed": "order"}
+PROVIDER_ACTIONS = ("assign", "start", "complete", "elder-no-show")
+
+
+def _homecare_and_timebank(w) -> dict:
+    """江海区's 居家养老 and 时间银行 objects, made through the apps' own services (as in homecare/tests/conftest.py
+    and timebank/tests/test_ledger.py): 王秀英 (86) of 英南村 was served last month by 周志成 of 江海颐康 — the
+    county settled it, her family complained — and has another visit dispatched for tomorrow; the volunteer 林志强
+    has reported two hours awaiting review."""
+    homecare_reference.catalogue_load()
+    tz = timezone.get_default_timezone()
+    last = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    wang = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1939, 4, 2), 612),
+                                  name="王秀英", hukou_area=w.yingnan, residence_area=w.yingnan,
+                                  address="英南村南街8号")
+    provider = homecare.provider_create(actor=w.huang, name="江海颐康居家养老服务中心", area=w.jianghai)
+    homecare.provider_add_member(actor=w.huang, provider=provider, user=w.he)
+    zhou = homecare.worker_add(actor=w.he, provider=provider, name="周志成", phone="13700001111")
+
+    def placed(when: dt.datetime):
+        order = homecare.order_place(actor=w.chen, person=wang, item_code="ZJ01", scheduled_at=when,
+                                     now=when - dt.timedelta(days=2))
+        return homecare.order_dispatch(actor=w.li, order=order, provider=provider, now=when - dt.timedelta(days=2))
+
+    visit = dt.datetime.combine(last + dt.timedelta(days=4), dt.time(10), tzinfo=tz)
+    served = placed(visit)
+    homecare.order_assign(actor=w.he, order=served, worker=zhou, now=visit - dt.timedelta(days=1))
+    homecare.order_start(actor=w.he, order=served, now=visit)
+    served.refresh_from_db()
+    served = homecare.order_complete(actor=w.he, order=served, confirm_code=served.confirm_code,
+                                     now=visit + dt.timedelta(hours=2))
+    complaint = homecare.complaint_file(actor=w.chen, order=served, text="服务人员迟到半小时")
+    statement = settlement.statement_generate(actor=w.huang, provider=provider, month=last)
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    order = homecare.order_place(actor=w.chen, person=wang, item_code="ZJ01", scheduled_at=tomorrow)
+    order = homecare.order_dispatch(actor=w.li, order=order, provider=provider)
+
+    lin = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1968, 7, 1), 613),
+                                 name="林志强", hukou_area=w.yingnan, residence_area=w.yingnan)
+    volunteer = timebank.volunteer_register(actor=w.chen, person=lin)
+    hours = timebank.hours_report(actor=w.chen, volunteer=volunteer, service_date=TODAY - dt.timedelta(days=1),
+                                  hours="2", activity="陪伴独居老人、代购生活用品")
+    return {
+        "order": order.pk, "served": served.pk, "complaint": complaint.pk, "statement": statement.pk,
+        "provider": provider.pk, "worker": zhou.pk, "account": volunteer.account_id, "hours": hours.pk,
+        "secrets": ["王秀英", wang.id_number, "英南村南街8号", "周志成", "13700001111", "林志强", lin.id_number],
+    }
 
 
 @pytest.fixture
@@ -85,7 +137,8 @@ def jianghai(world):
     catalogue.load()
     beds = Indicator.objects.get(code="440704.nursing_bed_share")
     reported = monitoring.report_value(actor=w.li, indicator=beds, area=w.lile, period=2023, value="48", unit="%")
-    return {
+    care = _homecare_and_timebank(w)
+    return {k: v for k, v in care.items() if k != "secrets"} | {
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
         "case": case.pk,
@@ -96,7 +149,7 @@ def jianghai(world):
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
         "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
-                    w.household.number],
+                    w.household.number] + care["secrets"],
     }
 
 
@@ -147,6 +200,22 @@ def _cases():
                {"disposition": "x"}) for act in ANOMALY_ACTIONS]
     cases += [(m, "households/<int:pk>/<slug:op>/", f"/households/{{household}}/{op}/", body)
               for op in HOUSEHOLD_OPS for m, body in (("post", {"relation": "child"}),)]
+    hc = "homecare/"
+    cases += [
+        ("get", hc + "m/orders/<int:pk>/", "/homecare/m/orders/{order}/", None),
+        ("get", hc + "provider/orders/<int:pk>/", "/homecare/provider/orders/{order}/", None),
+        ("post", hc + "orders/<int:pk>/dispatch/", "/homecare/orders/{order}/dispatch/", {"provider": "{provider}"}),
+        ("post", hc + "complaints/<int:pk>/resolve/", "/homecare/complaints/{complaint}/resolve/",
+         {"resolution": "已回访，机构致歉"}),
+        ("post", hc + "statements/<int:pk>/confirm/", "/homecare/statements/{statement}/confirm/", {}),
+        ("get", hc + "statements/<int:pk>/statement.xlsx", "/homecare/statements/{statement}/statement.xlsx", None),
+    ]
+    cases += [("post", hc + "m/orders/<int:pk>/<str:action>/", f"/homecare/m/orders/{{{key}}}/{act}/",
+               {"reason": "x", "score": "5", "text": "服务人员迟到"}) for act, key in MOBILE_ACTIONS.items()]
+    cases += [("post", hc + "provider/orders/<int:pk>/<str:action>/", f"/homecare/provider/orders/{{order}}/{act}/",
+               {"worker": "{worker}", "confirm_code": "0000", "note": "x"}) for act in PROVIDER_ACTIONS]
+    cases += [("post", "timebank/reports/<int:pk>/review/<int:level>/", f"/timebank/reports/{{hours}}/review/{lv}/",
+               {"decision": "approve"}) for lv in (1, 2)]
 
     api = "/api"
     app_ = "/api/assistance/applications/{application_id}"
@@ -242,6 +311,27 @@ def _cases():
          {"member_ids": ["{person2}"], "new_head_id": "{person2}"}),
         ("post", "/api/households/{household_id}/merge", api + "/households/{household}/merge",
          {"target_id": "{household2}"}),
+    ]
+    o = "/api/homecare/orders/{order_id}"
+    cases += [
+        ("get", o, api + "/homecare/orders/{order}", None),
+        ("post", o + "/dispatch", api + "/homecare/orders/{order}/dispatch", {"provider_id": "{provider}"}),
+        ("post", o + "/assign", api + "/homecare/orders/{order}/assign", {"worker_id": "{worker}"}),
+        ("post", o + "/start", api + "/homecare/orders/{order}/start", {"location": "门口"}),
+        ("post", o + "/complete", api + "/homecare/orders/{order}/complete", {"confirm_code": "0000"}),
+        ("post", o + "/cancel", api + "/homecare/orders/{order}/cancel", {"reason": "住院"}),
+        ("post", o + "/elder-no-show", api + "/homecare/orders/{order}/elder-no-show", {"reason": "不在家"}),
+        ("post", o + "/provider-no-show", api + "/homecare/orders/{order}/provider-no-show", {}),
+        ("post", o + "/rating", api + "/homecare/orders/{served}/rating", {"score": 5}),
+        ("post", o + "/complaints", api + "/homecare/orders/{served}/complaints", {"text": "服务人员迟到"}),
+        ("post", "/api/homecare/statements/{statement_id}/confirm",
+         api + "/homecare/statements/{statement}/confirm", {}),
+        ("get", "/api/homecare/statements/{statement_id}/xlsx", api + "/homecare/statements/{statement}/xlsx", None),
+        ("get", "/api/timebank/accounts/{account_id}", api + "/timebank/accounts/{account}", None),
+        ("post", "/api/timebank/accounts/{account_id}/cash-out", api + "/timebank/accounts/{account}/cash-out", {}),
+        ("post", "/api/timebank/accounts/{account_id}/withdraw", api + "/timebank/accounts/{account}/withdraw", {}),
+        ("post", "/api/timebank/reports/{report_id}/review", api + "/timebank/reports/{hours}/review",
+         {"level": 2, "approve": True}),
     ]
     return cases
 

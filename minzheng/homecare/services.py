@@ -102,8 +102,12 @@ def _ensure_elder_side(actor, order_or_person, *, area: Area) -> ElderContact | 
 
 
 def _ensure_provider_side(actor, order: Order) -> Provider:
+    """Another provider's order looks absent; staff who can read the order are told it is the provider's work
+    (403, as on the pages), not that a visible order does not exist."""
     provider = user_provider(actor)
-    if provider is None or order.provider_id != provider.pk:
+    if provider is None:
+        raise Forbidden("派工、签到、签退和登记老人爽约须由承接订单的服务机构办理")
+    if order.provider_id != provider.pk:
         raise NotFound()
     return provider
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.models import AuditEntry
 from minzheng.homecare import services, settlement
 from minzheng.homecare.models import Order, OrderStatus, ServiceRecord, Statement, StatementLine
@@ -216,6 +216,9 @@ def test_only_the_bound_family_and_the_orders_provider_can_act(hc, areas, people
     services.provider_add_member(actor=hc["hzq"], provider=other, user=other_user)
     with pytest.raises(NotFound):
         services.order_assign(actor=other_user, order=order, worker=hc["zhou"])
+    # 李建华 sees the order (礼乐街道) but assigning is the provider's work: refused, not "not found".
+    with pytest.raises(Forbidden, match="服务机构"):
+        services.order_assign(actor=hc["lijh"], order=order, worker=hc["zhou"])
     # 外海街道's officer cannot dispatch an order of 礼乐街道.
     with pytest.raises(NotFound):
         services.order_dispatch(actor=people["waihai_officer"], order=order, provider=other)
