@@ -24,12 +24,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def browser_page():
+def browser():
+    """One Chromium for the test; a story that needs its own contexts (a phone's viewport, a desk per person)
+    opens them from here."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN")
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    page = browser.new_page(locale="zh-CN")
+    page.set_default_timeout(10_000)
+    return page

@@ -4,33 +4,8 @@
 (江海区 低保 900 元/人·月: (900 − 600 ÷ 3) × 3). Drives Debian's Chromium through Playwright (no browser download)."""
 
 import datetime as dt
-import os
-from pathlib import Path
-
-import pytest
 
 from minzheng.assistance.tests.stories import PDF, walk_to, world_fixture  # noqa: F401
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium），本机未安装"),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def sign_in(browser, url, username):

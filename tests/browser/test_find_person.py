@@ -2,35 +2,7 @@
 and asks for the full information. Drives Debian's Chromium through Playwright (no browser download)."""
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
-
-import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise refuse to run here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium），本机未安装"),
-]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN")
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
 
 
 def test_li_jianhua_finds_wang_daming_and_opens_the_full_record(live_server, browser_page, people, make_person,
