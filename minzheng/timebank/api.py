@@ -160,19 +160,10 @@ def review(request, report_id: int, payload: ReviewIn):
     return ReportOut.of(r)
 
 
-def _elder(request, pk):
-    from minzheng.registry.models import Person
-
-    p = Person.objects.select_related("residence_area").filter(pk=pk).first()
-    if p is None:
-        raise DomainError("受赠老人不存在", field="受赠老人")
-    return p
-
-
 @router.post("/donations", response={201: TransferOut, codes_4xx: ErrorOut}, summary="捐赠时长")
 def donate(request, payload: DonationIn):
     v = selectors.volunteer_get(request.user, payload.volunteer_id)
-    elder = _elder(request, payload.elder_id) if payload.elder_id else None
+    elder = selectors.donation_recipient(pk=payload.elder_id) if payload.elder_id else None
     return Status(201, _t(services.hours_donate(actor=request.user, volunteer=v, hours=payload.hours, elder=elder)))
 
 

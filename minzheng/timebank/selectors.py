@@ -1,9 +1,12 @@
 """Reads of the 时间银行, scoped: staff by area (core.scope), a volunteer to their own account and reports."""
 
 from minzheng.accounts.roles import Cap, Role
-from minzheng.core.errors import NotFound
+from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.idcard import normalize
 from minzheng.core.scope import scoped
+from minzheng.registry.models import Person
 
+from . import services
 from .models import Account, Entry, HourReport, Volunteer
 
 
@@ -54,3 +57,14 @@ def account_get(user, pk) -> Account:
 def entries_of(account: Account, limit: int = 100):
     return (Entry.objects.filter(account=account).select_related("transfer")
             .order_by("-transfer__created_at", "-id")[:limit])
+
+
+def donation_recipient(*, pk=None, id_number: str | None = None) -> Person:
+    """The 孤寡/失独 elder a volunteer names by person id or 身份证号. Anyone else — of any area, alive or dead —
+    gets the same answer as no one at all, so a donation never tells a volunteer whose id or number it is."""
+    qs = Person.objects.select_related("residence_area")
+    p = qs.filter(pk=pk).first() if pk is not None else qs.filter(id_number=normalize(id_number or "")).first()
+    if p is None or p.death_date or services.donation_eligible(p) is None:
+        names = "、".join(services.donation_categories().values())
+        raise DomainError(f"受赠老人不存在，或不属于可受赠时长的老人（{names}）", code="not_eligible", field="受赠老人")
+    return p

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap, Role
 from minzheng.core.errors import DomainError, Forbidden
-from minzheng.registry.models import Person
 from minzheng.web.pages import page, paginate
 
 from . import selectors, services
@@ -83,11 +82,7 @@ def donate(request):
         v = selectors.volunteer_get(request.user, request.POST.get("volunteer") or 0)
         elder = None
         if request.POST.get("elder_id_number"):
-            from minzheng.core.idcard import normalize
-
-            elder = Person.objects.filter(id_number=normalize(request.POST["elder_id_number"])).first()
-            if elder is None:
-                raise DomainError("受赠老人的身份证号未在人员库中登记", field="受赠老人")
+            elder = selectors.donation_recipient(id_number=request.POST["elder_id_number"])
         t = services.hours_donate(actor=request.user, volunteer=v, hours=request.POST.get("hours"), elder=elder)
         messages.success(request, f"已{t.memo}{t.hours}小时")
     except DomainError as e:

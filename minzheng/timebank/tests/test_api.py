@@ -1,5 +1,7 @@
 """The 时间银行 API: 林志强 tries to cash his hours and overdraw them; both are refused in Chinese, nothing written."""
 
+import datetime as dt
+
 from minzheng.core.models import AuditEntry
 from minzheng.timebank.models import Entry, Transfer
 
@@ -36,3 +38,29 @@ def test_a_volunteer_sees_only_their_own_account(client, tb, people):  # noqa: F
     client.force_login(people["waihai_officer"])
     assert client.get(f"{BASE}/accounts").json() == []
     assert client.get(f"{BASE}/reports").json() == []
+
+
+def test_a_donation_does_not_tell_a_volunteer_who_a_person_is(client, tb, areas, make_person):  # noqa: F811
+    """林志强 names recipients by person id (API) or 身份证号 (page). Anyone who may not receive hours — 张伯 next
+    door, 梁秀兰 of 郁南县, someone dead — is answered exactly like nobody at all: no name, no hint who it is."""
+    credit(tb, tb["lin"], 2)
+    liang = make_person("梁秀兰", sex="F", birth=dt.date(1938, 1, 1), area=areas["ducheng_village"])
+    client.force_login(tb["lin_user"])
+    before = (Transfer.objects.count(), AuditEntry.objects.count())
+
+    def api(elder_id):
+        r = post(client, f"{BASE}/donations", {"volunteer_id": tb["lin"].pk, "hours": 1, "elder_id": elder_id})
+        return r.status_code, r.json()
+
+    def page(id_number):
+        r = client.post("/timebank/donate/", {"volunteer": tb["lin"].pk, "hours": "1", "elder_id_number": id_number},
+                        follow=True)
+        return [str(m) for m in r.context["messages"]]
+
+    nobody_api, nobody_page = api(987654321), page("110101193801010000")
+    assert nobody_api[0] == 400
+    for person in (tb["zhang"], liang):
+        assert api(person.pk) == nobody_api
+        assert page(person.id_number) == nobody_page
+        assert person.name not in str(nobody_page) + str(nobody_api)
+    assert (Transfer.objects.count(), AuditEntry.objects.count()) == before
