@@ -142,11 +142,17 @@ def areas_of(household_ids: list[int]) -> set[int]:
     table = connection.ops.quote_name(Household._meta.db_table)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id = ANY(%s)", [[int(h) for h in household_ids]])
+            cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id = ANY(%s::integer[])",
+                        [_int_array(household_ids)])
         else:
             listed = ",".join(str(int(h)) for h in household_ids)
             cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id IN ({listed})")
         return {a for (a,) in cur.fetchall()}
+
+
+def _int_array(ids) -> str:
+    """A PostgreSQL array literal of integers, e.g. '{1,2,3}'."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
 def _greatest(exprs: list[str]) -> str:
@@ -184,8 +190,9 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
     pg = connection.vendor == "postgresql"
     params: dict = {"on": on}
     if pg:
-        params["households"] = [int(h) for h in household_ids]
-        households = "ms.household_id = ANY(%(households)s)"
+        # one array literal, written once (psycopg would adapt a list of 100,000 IDs at each of its two uses)
+        params["households"] = _int_array(household_ids)
+        households = "ms.household_id = ANY(%(households)s::integer[])"
     else:
         households = f"ms.household_id IN ({','.join(str(int(h)) for h in household_ids)})"
     current = f"{households} AND ms.start_date <= %(on)s AND (ms.end_date IS NULL OR ms.end_date > %(on)s)"
@@ -222,6 +229,7 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
     last = f"ps.income{len(profiles) - 1}"
     pick_income = f"COALESCE(CASE {' '.join(pick)} ELSE {last} END, 0)" if pick else f"COALESCE({last}, 0)"
 
+    integer = "bigint" if pg else "integer"
     assets_src = [c for c, s in relevant.items() if s.nature == Nature.ASSET]
     asset_cols, person_assets, asset_sums = [], [], []
     for i, cls in enumerate(ASSET_CLASSES):
@@ -231,7 +239,7 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
                           f"COUNT(*) FILTER (WHERE {where}) AS an{i}")
         person_assets.append(f", ps.at{i}, ps.an{i}")
         asset_sums.append(f",\n       COALESCE(SUM(at{i}) FILTER (WHERE dead = 0), 0) AS st{i}, "
-                          f"COALESCE(SUM(an{i}) FILTER (WHERE dead = 0), 0) AS sn{i}")
+                          f"CAST(COALESCE(SUM(an{i}) FILTER (WHERE dead = 0), 0) AS {integer}) AS sn{i}")
     sql = _TOTALS.format(
         membership=q(Membership._meta.db_table), household=q(Household._meta.db_table),
         person=q(Person._meta.db_table), record=q(DepartmentRecord._meta.db_table),
@@ -270,8 +278,8 @@ def _totals(row, *, pg: bool) -> HouseholdTotals:
     return HouseholdTotals(
         household_id=hid, area_id=area_id, members=members,
         living=list(zip(ids or (), incomes or (), strict=True)), deceased=dead or [],
-        asset_totals={cls: _money(assets[2 * i]) for i, cls in enumerate(ASSET_CLASSES)},
-        asset_counts={cls: int(assets[2 * i + 1]) for i, cls in enumerate(ASSET_CLASSES)},
+        asset_totals=dict(zip(ASSET_CLASSES, assets[0::2] if pg else map(_money, assets[0::2]), strict=True)),
+        asset_counts=dict(zip(ASSET_CLASSES, assets[1::2], strict=True)),
         has_rigid=bool(has_rigid))
 
 
