@@ -142,7 +142,7 @@ def areas_of(household_ids: list[int]) -> set[int]:
     table = connection.ops.quote_name(Household._meta.db_table)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id = ANY(%s::integer[])",
+            cur.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id = ANY(%s::bigint[])",
                         [_int_array(household_ids)])
         else:
             listed = ",".join(str(int(h)) for h in household_ids)
@@ -151,7 +151,7 @@ def areas_of(household_ids: list[int]) -> set[int]:
 
 
 def _int_array(ids) -> str:
-    """A PostgreSQL array literal of integers, e.g. '{1,2,3}'."""
+    """A PostgreSQL array literal of integers, e.g. '{1,2,3}' (cast to bigint[], the type of the ids)."""
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
@@ -192,7 +192,7 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
     if pg:
         # one array literal, written once (psycopg would adapt a list of 100,000 IDs at each of its two uses)
         params["households"] = _int_array(household_ids)
-        households = "ms.household_id = ANY(%(households)s::integer[])"
+        households = "ms.household_id = ANY(%(households)s::bigint[])"
     else:
         households = f"ms.household_id IN ({','.join(str(int(h)) for h in household_ids)})"
     current = f"{households} AND ms.start_date <= %(on)s AND (ms.end_date IS NULL OR ms.end_date > %(on)s)"
