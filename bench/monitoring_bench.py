@@ -202,19 +202,20 @@ def make_data(n: int, year: int) -> None:
                     "registry_household, registry_person RESTART IDENTITY CASCADE")
         cur.execute("DROP TABLE IF EXISTS bench_villages; CREATE TABLE bench_villages (k int PRIMARY KEY, id bigint)")
         cur.executemany("INSERT INTO bench_villages VALUES (%s, %s)", list(enumerate(villages)))
-        # Person i lives in household (i-1)/3+1 (its first member heads it), households spread over the villages.
+        # Person i lives in household (i-1)/3+1 (its first member heads it); households are hashed to villages, so
+        # the programmes below (chosen by household number) reach every village.
         cur.execute(f"""
             INSERT INTO registry_person (id_number, name, name_pinyin, name_initials, sex, birth_date, hukou_area_id,
                 residence_area_id, address, phone, disability_category, disability_grade, bank_name, bank_account,
                 death_date, created_at, updated_at)
             SELECT 'M' || lpad(i::text, 17, '0'), '居民' || i, 'jumin' || i, 'jm',
                    CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
-                   DATE '1946-01-01' + ((i * 7919) % 29200)::int, v.id, v.id, '', '',
+                   DATE '1946-01-01' + ((i::bigint * 7919) % 29200)::int, v.id, v.id, '', '',
                    CASE WHEN (i * 31) % 100 < 3 THEN (ARRAY['visual','hearing','physical','intellectual','mental'])
                         [1 + i % 5] ELSE '' END,
                    CASE WHEN (i * 31) % 100 < 3 THEN 1 + (i / 100) % 4 END, '', '',
                    CASE WHEN i % 150 = 0 THEN DATE '2020-06-01' + (i % 1500) END, now(), now()
-            FROM generate_series(1::bigint, {n}) i JOIN bench_villages v ON v.k = ((i - 1) / 3) % {nv}
+            FROM generate_series(1, {n}) i JOIN bench_villages v ON v.k = abs(hashtext(((i - 1) / 3)::text)) % {nv}
             ORDER BY i
         """)
         cur.execute("""

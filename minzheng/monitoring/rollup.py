@@ -164,15 +164,17 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
     within: dict[int, list[Area]] = {}
 
     def policy(name, area):
-        if (name, area.pk) not in policy_cache:
+        if (name, area.id) not in policy_cache:
             try:
-                policy_cache[(name, area.pk)] = elements.policy_value(name, area, on)
+                policy_cache[(name, area.id)] = elements.policy_value(name, area, on)
             except DomainError as e:
-                policy_cache[(name, area.pk)] = (None, e.message)
-        return policy_cache[(name, area.pk)]
+                policy_cache[(name, area.id)] = (None, e.message)
+        return policy_cache[(name, area.id)]
+
+    zero, no_values = Decimal(0), {}
 
     def side(terms, area):
-        total = Decimal(0)
+        total = zero
         for name, is_policy in terms:
             if is_policy:
                 v, note = policy(name, area)
@@ -180,7 +182,7 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
                     return None, note
                 total += v
             else:
-                total += totals.get(name, {}).get(area.pk, Decimal(0))
+                total += totals.get(name, no_values).get(area.id, zero)
         return total, ""
 
     rows = []
@@ -194,20 +196,22 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
         rule = rules.get(rule_target.rule) if rule_target else None
         policy_only = formula and all(p for _, p in num_terms)
         rate = _is_rate(ind, formula)
-        mine = reported[ind.pk]
+        mine = reported[ind.id]
         if ind.area_id not in within:
             within[ind.area_id] = tree.within(ind.area)
-        areas = [ind.area] + [a for a in within[ind.area_id] if a.pk != ind.area_id and (
-            (formula and not policy_only) or (LEVEL_RANK[a.level] <= LEVEL_RANK[Level.COUNTY]) or a.pk in mine)]
+        areas = [ind.area] + [a for a in within[ind.area_id] if a.id != ind.area_id and (
+            (formula and not policy_only) or (LEVEL_RANK[a.level] <= LEVEL_RANK[Level.COUNTY]) or a.id in mine)]
+        county = LEVEL_RANK[Level.COUNTY]
         for area in areas:
-            if affected is not None and area.pk not in affected:
+            aid = area.id  # not .pk: a property, and this loop runs for every indicator × area
+            if affected is not None and aid not in affected:
                 continue
             num = den = value = holds = None
             detail, source = "", IndicatorValue.Source.COMPUTED
-            if rule and LEVEL_RANK[area.level] <= LEVEL_RANK[Level.COUNTY]:
-                if (rule.name, area.pk) not in holds_cache:
-                    holds_cache[(rule.name, area.pk)] = _rule_holds(rule, area, on)
-                holds, detail = holds_cache[(rule.name, area.pk)]
+            if rule and LEVEL_RANK[area.level] <= county:
+                if (rule.name, aid) not in holds_cache:
+                    holds_cache[(rule.name, aid)] = _rule_holds(rule, area, on)
+                holds, detail = holds_cache[(rule.name, aid)]
                 source = IndicatorValue.Source.RULE
             if formula:
                 num, note = side(num_terms, area)
@@ -219,7 +223,7 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
                 elif num is not None:
                     value = (num * formula.factor).quantize(_Q)
                 detail = "；".join(x for x in (detail, note) if x)
-            rv = mine.get(area.pk)
+            rv = mine.get(aid)
             if value is None and rv is not None:
                 value, source = rv.value, IndicatorValue.Source.REPORTED
                 detail = "；".join(x for x in (detail, f"{rv.get_status_display()}：{rv.note}".rstrip("：")) if x)
@@ -227,13 +231,13 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
                 source = IndicatorValue.Source.REPORTED
             running = None
             if ind.cumulative and value is not None:
-                running = earlier[(ind.pk, area.pk)] + value
+                running = earlier[(ind.id, aid)] + value
             p = None
-            if area.pk == ind.area_id or rate:
+            if aid == ind.area_id or rate:
                 p = targets.progress(year=year, actual=running if ind.cumulative else value, holds=holds,
                                      baseline=baseline, targets=ts, direction=ind.direction,
                                      attribute=ind.attribute, cumulative=ind.cumulative)
-            rows.append((ind.pk, area.pk, year, num, den, value, running, p.expected if p else None, holds,
+            rows.append((ind.id, aid, year, num, den, value, running, p.expected if p else None, holds,
                          str(source), p.status if p else "", detail[:2000], now))
     return rows
 
