@@ -544,6 +544,7 @@ def child(args) -> dict:
     t = time.perf_counter()
     rollup.rebuild(year, resume=False)
     full_s = time.perf_counter() - t
+    rebuild_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     first = snapshot(year)
     t = time.perf_counter()
     rollup.rebuild(year, resume=False)
@@ -602,7 +603,7 @@ def child(args) -> dict:
         "day_changes": changed, "day_changes_write_s": round(changes_s, 1), "refresh_s": round(refresh_s, 3),
         "refresh_note": run.note, "refresh_differs_from_rebuild": len(diff), "statuses": statuses,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "rss_before_rollup_mb": round(base_rss / 1024),
+        "rss_before_rollup_mb": round(base_rss / 1024), "rss_after_first_rebuild_mb": round(rebuild_rss / 1024),
     }
 
 
