@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.payroll",
     "minzheng.monitoring",
+    "minzheng.homecare",
+    "minzheng.timebank",
     "minzheng.web",
 ]
 

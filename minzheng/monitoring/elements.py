@@ -9,7 +9,6 @@ are resolved per area through policy.rules, not summed.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
@@ -205,16 +204,3 @@ def check_name(name: str, *, field: str = "数据元素") -> None:
     if name not in ELEMENTS:
         raise DomainError(f"{field}“{name}”不存在：可用的数据元素有{('、'.join(sorted(ELEMENTS)))}",
                           field=field, code="unknown_element")
-
-
-def policy_value(name: str, area: Area, on: dt.date) -> tuple[Decimal, str]:
-    """std:KIND[:SCOPE[:VARIANT]] → the standard in force; growth:… → its growth over one year, in %."""
-    from minzheng.policy.rules import growth, resolve
-
-    prefix, _, ref = name.partition(":")
-    kind, scope, variant = (ref.split(":") + ["", ""])[:3]
-    if prefix == "growth":
-        g = growth(area, ref, on)
-        return (g * 100).quantize(Decimal("0.0001")), f"{kind}较上年增长{g:.2%}"
-    r = resolve(area, kind, scope=scope or "all", variant=variant, on=on)
-    return r.value, r.explanation

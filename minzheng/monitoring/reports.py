@@ -130,7 +130,7 @@ def to_pdf(report: Report) -> bytes:
     pdf = cjk_pdf(report.title, author="智慧民政")
     pdf.add_page(orientation="L")
     pdf.set_font("cjk", size=15)
-    pdf.multi_cell(0, 9, report.title, align="C")
+    pdf.multi_cell(0, 9, report.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=9)
     pdf.cell(0, 6, f"数据截至：{report.data_as_of}；共{len(report.rows)}项指标；进展按规划目标逐年折算判定",
              new_x="LMARGIN", new_y="NEXT")
@@ -139,6 +139,7 @@ def to_pdf(report: Report) -> bytes:
     pdf.ln(3)
     widths = (16, 70, 16, 13, 18, 28, 28, 22, 16, 50)
     pdf.set_font("cjk", size=8)
+    pdf.set_fill_color(255, 255, 255)
     heading = FontFace(emphasis="", fill_color=(238, 242, 246))  # the CJK face has no bold variant
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.5, headings_style=heading) as t:
         t.row(COLUMNS)

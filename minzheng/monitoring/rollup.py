@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from minzheng.areas.models import LEVEL_RANK, Area, Level
+from minzheng.areas.models import Area
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
@@ -28,7 +28,6 @@ from .models import ElementValue, Formula, Indicator, IndicatorValue, ReportedVa
 # Audit actions that may carry no area code and change nothing an indicator counts.
 _NO_DATA_ACTIONS = ("user.", "person.view_full", "person.export", "import.upload", "import.discard",
                     "monitoring.", "payroll.bank_file_export")
-POLICY_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 FIRST_YEAR, LAST_YEAR = 2020, 2030
 _Q = Decimal("0.0001")
 
@@ -96,22 +95,73 @@ def formula_for(ind: Indicator, formulas: dict[str, Formula]) -> Formula | None:
     return formulas.get(ind.template_row) or formulas.get(ind.key)
 
 
-def _rule_holds(rule: TargetRule, area: Area, on: dt.date) -> tuple[bool | None, str]:
-    from minzheng.policy.rules import growth, ref_value
+class _Policy:
+    """Standards and their growth for one as-of date, each looked up once per area (rules share operands)."""
 
-    try:
-        if rule.kind in (TargetRule.Kind.GROWTH_GE, TargetRule.Kind.GROWTH_FOLLOWS):
-            left, right = growth(area, rule.left, on), growth(area, rule.right, on)
-            ok = left >= rule.factor * right
-            verdict = "成立" if ok else "不成立"
-            return ok, f"{rule.phrase}：{rule.left}增长{left:.2%}，{rule.right}增长{right:.2%}（{verdict}）"
-        left, right = ref_value(area, rule.left, on), ref_value(area, rule.right, on)
-        want = rule.factor * right
-        ok = left == want if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ) else left >= want
-        return ok, (f"{rule.phrase}：{rule.left}={left.normalize():f}，{rule.factor.normalize():f}×{rule.right}="
-                    f"{want.normalize():f}（{'成立' if ok else '不成立'}）")
-    except DomainError as e:
-        return None, f"{rule.phrase}：无法校验，{e.message}"
+    def __init__(self, on: dt.date, areas: dict[int, Area] | None = None):
+        from minzheng.policy.models import Formula as PolicyFormula
+        from minzheng.policy.models import Standard
+
+        self.on, self.cache, self.areas = on, {}, areas or {}
+        # areas that set any standard: a place below them resolves exactly as they do
+        self.setters = set(Standard.objects.values_list("jurisdiction_id", flat=True).distinct()) | set(
+            PolicyFormula.objects.values_list("jurisdiction_id", flat=True).distinct())
+
+    def _anchor(self, area: Area) -> Area:
+        ids = [int(x) for x in area.path.strip("/").split("/")]
+        nearest = next((i for i in reversed(ids) if i in self.setters), None)
+        if nearest is None or nearest == area.pk:
+            return area
+        if nearest not in self.areas:
+            self.areas[nearest] = Area.objects.get(pk=nearest)
+        return self.areas[nearest]
+
+    def _get(self, fn, area: Area, ref: str):
+        area = self._anchor(area)
+        key = (fn.__name__, area.pk, ref)
+        if key not in self.cache:
+            try:
+                self.cache[key] = fn(area, ref, self.on)
+            except DomainError as e:
+                self.cache[key] = e
+        if isinstance(self.cache[key], DomainError):
+            raise self.cache[key]
+        return self.cache[key]
+
+    def value(self, area: Area, ref: str) -> Decimal:
+        from minzheng.policy.rules import ref_value
+
+        return self._get(ref_value, area, ref)
+
+    def growth(self, area: Area, ref: str) -> Decimal:
+        """Growth over one year; a ':real' variant is deflated by the consumer price index (实际增速)."""
+        from minzheng.policy.rules import growth
+
+        name, _, when = ref.partition("@")
+        if not name.endswith(":real"):
+            return self._get(growth, area, ref)
+        at = f"@{when}" if when else ""
+        nominal = self._get(growth, area, name[: -len(":real")] + at)
+        return (1 + nominal) / (1 + self._get(growth, area, "cpi_index:all" + at)) - 1
+
+    def holds(self, rule: TargetRule, area: Area) -> tuple[bool | None, str]:
+        try:
+            if rule.kind in (TargetRule.Kind.GROWTH_GE, TargetRule.Kind.GROWTH_FOLLOWS):
+                left, right = self.growth(area, rule.left), self.growth(area, rule.right)
+                ok = left >= rule.factor * right
+                verdict = "成立" if ok else "不成立"
+                return ok, f"{rule.phrase}：{rule.left}增长{left:.2%}，{rule.right}增长{right:.2%}（{verdict}）"
+            left, right = self.value(area, rule.left), self.value(area, rule.right)
+            want = rule.factor * right
+            if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ):
+                # standards are set in whole yuan, rounded up from the multiple (policy/formulas.csv: yuan_up)
+                ok = want <= left < want + 1
+            else:
+                ok = left >= want
+            return ok, (f"{rule.phrase}：{rule.left}={left.normalize():f}，{rule.factor.normalize():f}×{rule.right}="
+                        f"{want.normalize():f}（{'成立' if ok else '不成立'}）")
+        except DomainError as e:
+            return None, f"{rule.phrase}：无法校验，{e.message}"
 
 
 def _is_rate(ind: Indicator, formula: Formula | None) -> bool:
@@ -159,33 +209,35 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
             period__gt=targets.BASE_YEAR, period__lt=year, indicator__cumulative=True, value__isnull=False
     ).values_list("indicator_id", "area_id", "value"):
         earlier[(ind_id, area_id)] += v
-    policy_cache: dict = {}
-    holds_cache: dict = {}
-    within: dict[int, list[Area]] = {}
-
-    def policy(name, area):
-        if (name, area.id) not in policy_cache:
-            try:
-                policy_cache[(name, area.id)] = elements.policy_value(name, area, on)
-            except DomainError as e:
-                policy_cache[(name, area.id)] = (None, e.message)
-        return policy_cache[(name, area.id)]
-
+    pol = _Policy(on, dict(tree.areas))
     zero, no_values = Decimal(0), {}
 
+    def policy(name, area):
+        prefix, _, ref = name.partition(":")
+        try:
+            if prefix == "growth":
+                g = pol.growth(area, ref)
+                return g, f"{ref}较上年增长{g:.2%}"
+            v = pol.value(area, ref)
+            return v, f"{ref}={v.normalize():f}"
+        except DomainError as e:
+            return None, e.message
+
     def side(terms, area):
-        total = zero
+        total, notes = zero, []
         for name, is_policy in terms:
             if is_policy:
                 v, note = policy(name, area)
                 if v is None:
                     return None, note
                 total += v
+                notes.append(note)
             else:
                 total += totals.get(name, no_values).get(area.id, zero)
-        return total, ""
+        return total, "；".join(notes)
 
     rows = []
+    within: dict[int, list[Area]] = {}
     for ind in Indicator.objects.select_related("area"):
         formula = formula_for(ind, formulas)
         num_terms = [(n, elements.is_policy(n)) for n in _terms(formula.numerator)] if formula else []
@@ -199,19 +251,17 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
         mine = reported[ind.id]
         if ind.area_id not in within:
             within[ind.area_id] = tree.within(ind.area)
+        # standards and rules are the plan area's own; counts and reports go down the tree
         areas = [ind.area] + [a for a in within[ind.area_id] if a.id != ind.area_id and (
-            (formula and not policy_only) or (LEVEL_RANK[a.level] <= LEVEL_RANK[Level.COUNTY]) or a.id in mine)]
-        county = LEVEL_RANK[Level.COUNTY]
+            (formula and not policy_only) or a.id in mine)]
         for area in areas:
-            aid = area.id  # not .pk: a property, and this loop runs for every indicator × area
+            aid = area.id  # not .pk (a property): this loop runs for every indicator × area
             if affected is not None and aid not in affected:
                 continue
             num = den = value = holds = None
             detail, source = "", IndicatorValue.Source.COMPUTED
-            if rule and LEVEL_RANK[area.level] <= county:
-                if (rule.name, aid) not in holds_cache:
-                    holds_cache[(rule.name, aid)] = _rule_holds(rule, area, on)
-                holds, detail = holds_cache[(rule.name, aid)]
+            if rule and aid == ind.area_id:
+                holds, detail = pol.holds(rule, area)
                 source = IndicatorValue.Source.RULE
             if formula:
                 num, note = side(num_terms, area)

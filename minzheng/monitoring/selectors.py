@@ -109,15 +109,20 @@ def reported(user, *, area: Area | None = None, year: int | None = None, pending
     return qs.order_by("-reported_at")
 
 
-def reportable(user, area: Area) -> list[Indicator]:
-    """Indicators of the plan over `area` that the system does not compute: they are entered by hand."""
+def entered_by_hand(indicators) -> list[Indicator]:
+    """Those the system neither computes nor judges by rule: their figures are reported by the responsible unit."""
     from .models import Formula
     from .rollup import formula_for
 
     formulas = {f.key: f for f in Formula.objects.all()}
-    inds = Indicator.objects.filter(area__in=list(area.ancestors()), adopted=True).select_related("area")
-    return [i for i in inds if formula_for(i, formulas) is None and not any(
+    return [i for i in indicators if formula_for(i, formulas) is None and not any(
         (t := targets.parse(x)) and t.is_rule for x in (i.target_2023, i.target_2025))]
+
+
+def reportable(user, area: Area) -> list[Indicator]:
+    """What a unit in `area` may report: its plan's hand-entered indicators, and its own annex rows."""
+    inds = Indicator.objects.filter(area__in=list(area.ancestors()), adopted=True).select_related("area")
+    return entered_by_hand(inds)
 
 
 def last_year_with_values() -> int | None:

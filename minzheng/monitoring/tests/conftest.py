@@ -50,8 +50,8 @@ def write_catalogue(directory, rows=STORY_INDICATORS, *, formulas=None, rules=No
     return directory
 
 
-@pytest.fixture
-def plan(world, tmp_path):
+@pytest.fixture(name="plan")
+def plan_fixture(world, tmp_path):
     """江海区's story catalogue loaded, plus the city leader and the people of the story."""
     catalogue.load(directory=write_catalogue(tmp_path))
     world.zhou = user_create(actor=None, username="zhoujg", password="Minzheng#2026", display_name="周建国",

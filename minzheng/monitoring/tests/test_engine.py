@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -295,3 +296,21 @@ def test_the_dashboard_shows_every_indicator_with_its_status(plan):
     assert sum(counts.values()) == len(rows) and counts[targets.Status.NO_DATA] >= 1
     with pytest.raises(NotFound):
         selectors.area_for(w.li, "440704004")  # 外海街道 is not 李建华's
+
+
+def test_the_real_catalogue_loads_and_judges_jianghai_by_its_own_plan(world):
+    """The five plans' catalogue as shipped: 江海区 2021 — 特困基本生活 1440 = 1.6 × 低保 900 (the plan's rule
+    holds); 中山市 2021 — 孤儿(分散) 1550 against the text's target 1.6 × 低保 1100 = 1760 does not yet."""
+    from minzheng.monitoring import catalogue
+
+    counts = catalogue.load()
+    assert counts["indicators"] == Indicator.objects.count() > 800 and counts["rules"] >= 30
+    rollup.rebuild(2021)
+    jh = IndicatorValue.objects.get(indicator__code="440704.tekun_basic_standard.urban", area__code="440704",
+                                    period=2021)
+    assert jh.holds is True and jh.status == targets.Status.ACHIEVED and "1440" in jh.detail
+    zs = IndicatorValue.objects.get(indicator__code="442000.orphan_standard_to_dibao.dispersed",
+                                    area__code="442000", period=2021)
+    assert zs.holds is False and "1550" in zs.detail and "1760" in zs.detail
+    # every indicator has a row for its own area
+    assert IndicatorValue.objects.filter(period=2021, area=F("indicator__area")).count() == Indicator.objects.count()
