@@ -17,34 +17,37 @@ built through the services. The shares are chosen to resemble the plans' scale (
 特困 and 临时救助 tables), not quoted from them.
 
 The catalogue: whatever data/monitoring holds (catalogue.load()) when it has indicators.csv and rules.csv with at
-least 50 indicators; otherwise (or with --synthetic) a synthetic one written to a temp directory: 200 indicators, 40
-per jurisdiction, spread over the formulas of data/monitoring/formulas.csv plus bench-only formulas over the data
-elements those do not use (so that every element is counted), with rule targets (1.6 × 低保, growth rules) and
-reported indicators (ReportedValue rows for the jurisdiction and its counties). --catalogue DIR loads another
-directory.
+least 50 indicators (today 896); otherwise (or with --synthetic) a synthetic one written to a temp directory:
+200 indicators, 40 per jurisdiction, spread over the formulas of data/monitoring/formulas.csv plus bench-only
+formulas over the data elements those do not use (so that every element is counted), with rule targets (1.6 ×
+低保, growth rules) and reported indicators (ReportedValue rows for the jurisdiction and its counties).
+--catalogue DIR loads another directory.
 
 Timed (the year defaults to the current one, as a daily refresh would run it):
 1. `rollup.rebuild(year, resume=False)` — a full rebuild, twice (the second must give the same rows);
 2. per data element, `count_element` on its own, next to a hand-written SQL statement computing the same grouped
    rows into a scratch table (rows compared); and `compute_values` on its own;
-3. a day's changes — 1,000 new persons and 1,000 new 低保 entitlements in 20 villages, each change in its own
+3. a day's changes — 1,000 new persons and ≈1,000 new 低保 entitlements in 20 villages, each change in its own
    transaction with an audit row carrying the village's code, as the real services write them — then
    `rollup.refresh(year)`; the refreshed rows are compared with a full rebuild of the same data.
 Prints the ratio of the full rebuild to the raw-SQL counts and peak RSS. Nothing asserts a time.
 
-Figures (2026-11-24, 2-core machine shared with other work, load 2.7–5.7, PostgreSQL 15, shared_buffers 128 MB;
-1,000,000 persons, synthetic catalogue: 200 indicators → 37,726 values, 16 elements → 22,599 rows; old and new
-engine run alternately on the same data — see bench/README.md, 规划监测, for the set-up and the profile):
+Figures (2026-11-24, 2-core machine shared with other work, load 4.4–7.0, PostgreSQL 15, shared_buffers 128 MB;
+1,000,000 persons; main's engine (merge base 01fc3d5) and ours run alternately on the same data; details, profile
+and the changes in bench/README.md, 规划监测):
 
-                   full rebuild  again    elements  compute_values  raw SQL  × raw  refresh  RSS after rebuild
-    before, run 1     7.19 s     7.64 s   1.02 s      4.04 s        0.58 s   12.5   1.41 s   123 MB
-    after,  run 1     1.34 s     1.45 s   0.72 s      0.94 s        0.54 s    2.5   0.21 s    91 MB
-    before, run 2    12.73 s    16.01 s   2.05 s     12.41 s        1.35 s    9.5   6.21 s   123 MB
-    after,  run 2     4.17 s     5.44 s   2.85 s      2.17 s        2.31 s    1.8   0.59 s    91 MB
+    catalogue            engine  full rebuild  elements  compute_values  raw SQL  × raw  refresh  RSS after rebuild
+    real, 8,392 values   main       5.44 s      2.01 s      4.61 s       1.67 s    3.3   2.01 s    80 MB
+                         ours       1.70 s      1.01 s      0.71 s       0.97 s    1.8   0.36 s    73 MB
+                         main       4.48 s      1.08 s      2.99 s       0.89 s    5.0   1.67 s    80 MB
+                         ours       1.80 s      0.90 s      0.61 s       1.06 s    1.7   0.35 s    73 MB
+    synthetic, 37,630    main       6.30 s      2.43 s      5.66 s       1.60 s    3.9   1.15 s   119 MB
+                         ours       3.56 s      1.63 s      1.15 s       1.34 s    2.7   0.41 s    92 MB
+                         main       6.56 s      2.05 s      5.59 s       1.14 s    5.7   1.28 s   119 MB
+                         ours       3.64 s      2.23 s      1.69 s       1.76 s    2.1   0.33 s    92 MB
 
 Goals (full under 10 s, refresh under 1 s) met. Element rows equal the hand-written statements' and the refreshed
-rows equal a full rebuild's in every run. Real catalogue of the catalogue branch (896 indicators, 4 elements):
-full 0.59 s, refresh 0.15 s.
+rows equal a full rebuild's in every run.
 """
 
 import argparse
