@@ -185,6 +185,8 @@ def rulesets() -> tuple[Ruleset, ...]:
         for a in adjs:
             if a.effect not in ("at_least", "worsen") or a.condition not in CONDITIONS:
                 raise RulesetError(f"{code}调整规则{a.code}的effect/condition无效")
+            if not 0 <= a.amount <= max(lv.level for lv in lvls):
+                raise RulesetError(f"{code}调整规则{a.code}的amount应为0至最差等级之间")
         if r["adjustments_stack"] not in ("cumulative", "worst_single"):
             raise RulesetError(f"{code}的adjustments_stack应为cumulative或worst_single")
         out.append(Ruleset(
@@ -267,7 +269,7 @@ def score(rs: Ruleset, answers: dict, *, coma: bool = False, diagnosis: bool = F
         base = level if rs.stack == "cumulative" else initial.level
         new = _apply(rs, adj, base)
         applied.append(adj.code)
-        effect = (f"至少评定为{rs.level(adj.amount).short}" if adj.effect == "at_least"
+        effect = (f"至少评定为{rs.level(min(rs.worst, max(0, adj.amount))).short}" if adj.effect == "at_least"
                   else f"在原等级上加重{adj.amount}级")
         steps.append(f"{adj.label}：{effect}（{rs.level(base).short}→{rs.level(new).short}）"
                      + ("，此条规则的标准原文待核实" if adj.status == "uncertain" else ""))
