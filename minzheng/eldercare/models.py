@@ -136,10 +136,12 @@ class EmergencyCall(models.Model):
         verbose_name = verbose_name_plural = "紧急呼叫"
         indexes = [models.Index(fields=["status", "area"]), models.Index(fields=["received_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(dispatched_at__isnull=True) | Q(dispatched_at__gte=models.F("received_at")),
-                                   name="call_dispatch_after_intake"),
-            models.CheckConstraint(condition=Q(arrived_at__isnull=True) | Q(arrived_at__gte=models.F("dispatched_at")),
-                                   name="call_arrival_after_dispatch"),
+            models.CheckConstraint(
+                condition=Q(dispatched_at__isnull=True) | Q(dispatched_at__gte=models.F("received_at")),
+                name="call_dispatch_after_intake"),
+            models.CheckConstraint(
+                condition=Q(arrived_at__isnull=True) | Q(arrived_at__gte=models.F("dispatched_at")),
+                name="call_arrival_after_dispatch"),
         ]
 
     def __str__(self):

@@ -15,7 +15,8 @@ from django.conf import settings
 from minzheng.core.errors import DomainError
 
 DATA = Path(settings.DATA_DIR) / "eldercare"
-SOURCES = {"registry": "登记", "enrolment": "救助对象", "assessment": "能力评估", "age": "年龄", "disability": "残疾等级"}
+SOURCES = {"registry": "登记", "enrolment": "救助对象", "assessment": "能力评估", "age": "年龄",
+           "disability": "残疾等级"}
 
 
 @dataclass(frozen=True)

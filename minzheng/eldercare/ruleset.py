@@ -204,7 +204,8 @@ CONDITIONS = {"coma": "昏迷", "diagnosis": "痴呆或精神和行为障碍诊�
 
 def ruleset_on(day: dt.date) -> Ruleset:
     """The ruleset in force on `day` (the latest effective_from on or before it)."""
-    candidates = [r for r in rulesets() if r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)]
+    candidates = [r for r in rulesets()
+                  if r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)]
     if not candidates:
         first = min(r.effective_from for r in rulesets())
         raise DomainError(f"评估日期{day.isoformat()}早于《老年人能力评估规范》的实施日期{first.isoformat()}，"

@@ -114,7 +114,8 @@ def elder_search(user, *, on: dt.date, query: str = "", area: Area | None = None
     qs = annotate_categories(elders_for(user, on=on), on)
     q = (query or "").strip()
     if q:
-        qs = qs.filter(Q(name__startswith=q) | Q(id_number__startswith=q.upper()) | Q(name_initials__startswith=q.lower()))
+        qs = qs.filter(Q(name__startswith=q) | Q(id_number__startswith=q.upper())
+                       | Q(name_initials__startswith=q.lower()))
     if area is not None:
         qs = qs.filter(residence_area__in=Area.objects.within(area).values("id"))
     if category:
@@ -163,7 +164,7 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
     assessments = list(Assessment.objects.filter(person=person, status=Assessment.Status.VALID)
                        .order_by("assessed_on", "id"))
     for rule in rules.categories():
-        def add(f, t, source, note=""):
+        def add(f, t, source, note="", rule=rule):
             out.append(CategoryPeriod(code=rule.code, label=rule.label, source=source, valid_from=f, valid_to=t,
                                       note=note, special=rule.special, status=rule.status))
 

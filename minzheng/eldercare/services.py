@@ -45,8 +45,8 @@ def _check_elder(person: Person, on: dt.date, what: str) -> int:
     limit = selectors.elderly_from(on, person.residence_area)
     age = rules.age_on(person.birth_date, on)
     if age < limit:
-        raise DomainError(f"{person.name}在{on.isoformat()}为{age}周岁，未满{limit}周岁，不属于老年人", code="not_elderly",
-                          field="老年人")
+        raise DomainError(f"{person.name}在{on.isoformat()}为{age}周岁，未满{limit}周岁，不属于老年人",
+                          code="not_elderly", field="老年人")
     return age
 
 
