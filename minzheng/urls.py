@@ -12,5 +12,6 @@ urlpatterns = [
     path("assistance/", include("minzheng.assistance.urls")),
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("payroll/", include("minzheng.payroll.urls")),
+    path("eldercare/", include("minzheng.eldercare.urls")),
     path("", include("minzheng.web.urls")),
 ]
