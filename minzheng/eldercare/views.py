@@ -19,7 +19,7 @@ from minzheng.web.pages import page, paginate, require
 
 from . import rules, selectors, services
 from .forms import AssessmentForm, CallIntakeForm, CallStepForm, CategoryForm, VisitForm, person_by_id_number
-from .models import Assessment, EmergencyCall
+from .models import Assessment
 from .ruleset import ruleset_by_key, ruleset_on, rulesets
 
 
