@@ -1,4 +1,5 @@
-"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population and demo 大救助 work.
+"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population, demo 大救助 work and
+demo 大养老 work (assessments, visits, emergency calls).
 
 Idempotent."""
 
@@ -15,6 +16,8 @@ from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
 from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
 from minzheng.core import audit
+from minzheng.eldercare.demo import DemoError as EldercareDemoError
+from minzheng.eldercare.demo import seed_eldercare_demo
 from minzheng.policy.services import load_policy_data
 from minzheng.registry import demo
 
@@ -46,6 +49,13 @@ ACCOUNTS = [
     ("zs_village", "吴少芳", Role.VILLAGE, ["442000118001"]),
     ("dg_approver", "钟伟雄", Role.COUNTY, ["441900"]),
     ("dg_village", "陈淑仪", Role.VILLAGE, ["441900121001"]),
+    # 大养老 demo (eldercare/demo.py): a capability assessor at each county's (or city's) 养老服务指导中心, the
+    # second of the two assessors GB/T 42195 asks for; the town role gives the assessment right, the area the county.
+    ("qy_assessor", "何慧琳", Role.TOWN, ["441881"]),
+    ("yn_assessor", "黎志坚", Role.TOWN, ["445322"]),
+    ("jh_assessor", "苏慧敏", Role.TOWN, ["440704"]),
+    ("zs_assessor", "梁淑贞", Role.TOWN, ["442000"]),
+    ("dg_assessor", "袁家明", Role.TOWN, ["441900"]),
     ("auditor", "吴敏", Role.AUDITOR, JURISDICTIONS),
     ("provider", "何丽", Role.PROVIDER, ["440704"]),
     ("admin", "系统管理员", Role.ADMIN, ["440000"]),
@@ -85,6 +95,11 @@ class Command(BaseCommand):
             for r in seed_assistance_demo():
                 self.stdout.write(f"大救助演示 {r.summary()}")
         except AssistanceDemoError as e:
+            raise CommandError(str(e))
+        try:
+            for r in seed_eldercare_demo():
+                self.stdout.write(f"大养老演示 {r.summary()}")
+        except EldercareDemoError as e:
             raise CommandError(str(e))
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪，用时 {time.monotonic() - t0:.1f} 秒"))
         if not quiet_table:
