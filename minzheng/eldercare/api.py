@@ -458,3 +458,12 @@ def call_stats(request, area: str, start: str, end: str | None = None):
                     median_minutes=None if r.median_seconds is None else round(r.median_seconds / 60, 1),
                     p90_minutes=None if r.p90_seconds is None else round(r.p90_seconds / 60, 1))
             for r in selectors.response_stats(request.user, root=root, start=s, end=e)]
+
+
+@router.get("/assessments-due", response={200: list[AssessmentOut], **ERR}, summary="到期应复评名单",
+            description="最新有效评估的下次评估日期已到（含当天）的老年人，按到期日先后排列。")
+def assessments_due(request, area: str = "", on: dt.date | None = None, limit: int = 200):
+    require(request.user, Cap.ELDER_VIEW)
+    root = area_get(request.user, area) if area else None
+    qs = selectors.assessments_due(request.user, on=on or _today(), area=root)
+    return [assessment_out(a) for a in qs.select_related("assessor_1", "assessor_2")[:max(1, min(limit, 1000))]]

@@ -111,3 +111,22 @@ def test_visits_and_a_call_through_the_api(elder):
                                                   "start": timezone.localtime(t0).strftime("%Y-%m")}).json()
     assert stats[0]["median_minutes"] == 11.0 and stats[0]["p90_minutes"] == 11.0
     assert as_user(w.zhao).get(f"/api/eldercare/calls/{call['id']}").status_code == 404
+
+
+def test_assessments_falling_due_are_listed(elder):
+    """张桂英 was assessed on 2025-01-10, so her 常规评估 falls due on 2026-01-10 (12 months, data); a 即时评估 in
+    May resets the clock. Voided records never count."""
+    w = elder
+    first = services.assessment_record(actor=w.li, person=w.zhang, reason="initial", assessed_on=dt.date(2025, 1, 10),
+                                       assessor_1=w.li, assessor_2=w.su, answers=answers_for_total(80),
+                                       today=dt.date(2025, 1, 10))
+    c = as_user(w.li)
+    due = lambda on: [a["number"] for a in c.get("/api/eldercare/assessments-due", {"on": on}).json()]  # noqa: E731
+    assert due("2026-01-09") == [] and due("2026-01-10") == [first.number]
+    later = services.assessment_record(actor=w.li, person=w.zhang, reason="immediate", assessed_on=dt.date(2025, 5, 1),
+                                       assessor_1=w.li, assessor_2=w.su, answers=answers_for_total(60),
+                                       today=dt.date(2025, 5, 1))
+    assert due("2026-01-10") == [] and due("2026-05-01") == [later.number]
+    services.assessment_void(actor=w.li, assessment=later, reason="录入错误，作废")
+    assert due("2026-01-10") == [first.number]
+    assert as_user(w.zhao).get("/api/eldercare/assessments-due", {"on": "2026-06-01"}).json() == []
