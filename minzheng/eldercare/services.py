@@ -172,8 +172,10 @@ def assessment_void(*, actor, assessment: Assessment, reason: str) -> Assessment
 def visit_plan_month(*, actor, area: Area, month: dt.date) -> int:
     """Put every 特殊困难老年人 living in `area` on the month's due list (as of the month's first day).
 
-    Set-based and idempotent: a rerun adds only people who became due since; existing rows are kept."""
-    ensure_can(actor, area, Cap.ELDER_VISIT)
+    Set-based and idempotent: a rerun adds only people who became due since; existing rows are kept.
+    actor None is the monthly system job (manage.py plan_visits), which has no user and no area limit."""
+    if actor is not None:
+        ensure_can(actor, area, Cap.ELDER_VISIT)
     month = selectors.month_start(month)
     qs = (selectors.annotate_categories(selectors.elders_base(month), month)
           .filter(residence_area__in=Area.objects.within(area).values("id"), is_special=True)

@@ -144,3 +144,19 @@ def test_call_desk_checks(lile_special):
     with pytest.raises(Forbidden):  # the village worker visits but does not run the desk
         services.call_intake(actor=w.chen, person=w.zhang, channel="terminal", kind="fall", description="跌倒")
     assert not EmergencyCall.objects.exists()
+
+
+def test_the_monthly_job_plans_every_city_once(lile_special):
+    """江门市 holds 江海区: its four 特殊困难老年人 (three in 礼乐, one in 外海) are planned once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("plan_visits", month="2026-10", stdout=out)
+    assert "江门市：新增4人" in out.getvalue()
+    assert VisitDue.objects.filter(month=OCT).count() == 4
+    call_command("plan_visits", month="2026-10", stdout=StringIO())
+    assert VisitDue.objects.filter(month=OCT).count() == 4
+    entry = AuditEntry.objects.filter(action="eldercare.visit_plan").order_by("seq").first()
+    assert entry.actor_name == "系统"
