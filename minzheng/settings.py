@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.payroll",
     "minzheng.eldercare",
+    "minzheng.monitoring",
+    "minzheng.homecare",
+    "minzheng.timebank",
     "minzheng.web",
 ]
 

@@ -13,5 +13,8 @@ urlpatterns = [
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("payroll/", include("minzheng.payroll.urls")),
     path("eldercare/", include("minzheng.eldercare.urls")),
+    path("monitoring/", include("minzheng.monitoring.urls")),
+    path("homecare/", include("minzheng.homecare.urls")),
+    path("timebank/", include("minzheng.timebank.urls")),
     path("", include("minzheng.web.urls")),
 ]

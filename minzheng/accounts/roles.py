@@ -47,6 +47,21 @@ class Cap:
     ELDER_ASSESS = "eldercare.assess"  # 老年人能力评估: assessor, record, void
     ELDER_VISIT = "eldercare.visit"    # record visits, generate the month's visit plan
     ELDER_CALL = "eldercare.call"      # 一键呼叫/平安通 desk: intake, dispatch, arrival, closure
+    MONITOR_VIEW = "monitoring.view"        # 规划监测: indicators, progress, dashboards, reports
+    MONITOR_REPORT = "monitoring.report"    # enter a reported indicator value for one's area
+    MONITOR_APPROVE = "monitoring.approve"  # approve (and so lock) values reported from areas below one's own
+    MONITOR_RUN = "monitoring.run"          # rebuild the roll-up, reload the catalogue
+    # 居家养老服务 (homecare/) and 时间银行 (timebank/)
+    HOMECARE_VIEW = "homecare.view"          # orders, canteens and the overview of one's areas
+    HOMECARE_ORDER = "homecare.order"        # place/cancel: a resident for bound elders, staff in area
+    HOMECARE_DISPATCH = "homecare.dispatch"  # 镇街: dispatch, bind family contacts, complaints, generated orders
+    HOMECARE_MANAGE = "homecare.manage"      # 县区: providers, catalogue, 家庭养老床位 contracts, monthly settlement
+    HOMECARE_SERVE = "homecare.serve"        # 服务机构: work list, service records, meals, own statements
+    TIMEBANK_VIEW = "timebank.view"          # accounts, reports and ledger of one's areas
+    TIMEBANK_REPORT = "timebank.report"      # report/donate: a volunteer for themselves, staff for others
+    TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
+    TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
+    TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -99,6 +114,26 @@ CAPABILITIES[Role.COUNTY] |= _ELDER_TOWN
 CAPABILITIES[Role.CITY] |= {Cap.ELDER_VIEW}
 CAPABILITIES[Role.AUDITOR] |= {Cap.ELDER_VIEW}
 CAPABILITIES[Role.ADMIN] |= _ELDER_TOWN
+# 规划监测: towns report figures, counties and the city approve those from below them and rebuild the roll-up.
+_MONITOR_READ = {Cap.MONITOR_VIEW}
+CAPABILITIES[Role.TOWN] |= _MONITOR_READ | {Cap.MONITOR_REPORT}
+CAPABILITIES[Role.COUNTY] |= _MONITOR_READ | {Cap.MONITOR_REPORT, Cap.MONITOR_APPROVE, Cap.MONITOR_RUN}
+CAPABILITIES[Role.CITY] |= _MONITOR_READ | {Cap.MONITOR_REPORT, Cap.MONITOR_APPROVE, Cap.MONITOR_RUN}
+CAPABILITIES[Role.AUDITOR] |= _MONITOR_READ
+CAPABILITIES[Role.ADMIN] |= _MONITOR_READ | {Cap.MONITOR_RUN}
+# 居家养老 and 时间银行: villages enter and do first reviews, towns dispatch and give the second review, counties run
+# settlement; providers see only their own provider's work (homecare.selectors); residents act for bound elders.
+_HC_STAFF = {Cap.HOMECARE_VIEW, Cap.HOMECARE_ORDER, Cap.TIMEBANK_VIEW, Cap.TIMEBANK_REPORT}
+CAPABILITIES[Role.VILLAGE] |= _HC_STAFF | {Cap.TIMEBANK_REVIEW1}
+CAPABILITIES[Role.TOWN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.TIMEBANK_REVIEW2, Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.COUNTY] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MANAGE, Cap.TIMEBANK_REVIEW2,
+                                          Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.CITY] |= {Cap.HOMECARE_VIEW, Cap.TIMEBANK_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.HOMECARE_VIEW, Cap.TIMEBANK_VIEW}
+CAPABILITIES[Role.ADMIN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MANAGE, Cap.TIMEBANK_REVIEW1,
+                                         Cap.TIMEBANK_REVIEW2, Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.PROVIDER] |= {Cap.HOMECARE_SERVE}
+CAPABILITIES[Role.RESIDENT] |= {Cap.HOMECARE_ORDER, Cap.TIMEBANK_REPORT}
 
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
@@ -131,4 +166,18 @@ ACTION_LABELS = {
     Cap.ELDER_ASSESS: "开展老年人能力评估",
     Cap.ELDER_VISIT: "登记探访和生成探访计划",
     Cap.ELDER_CALL: "办理紧急呼叫",
+    Cap.MONITOR_VIEW: "查看规划监测指标",
+    Cap.MONITOR_REPORT: "填报规划监测指标",
+    Cap.MONITOR_APPROVE: "审定规划监测指标填报值",
+    Cap.MONITOR_RUN: "重算规划监测指标",
+    Cap.HOMECARE_VIEW: "查看居家养老服务订单",
+    Cap.HOMECARE_ORDER: "下单或取消居家养老服务",
+    Cap.HOMECARE_DISPATCH: "派单和处理居家养老服务投诉",
+    Cap.HOMECARE_MANAGE: "管理服务机构、服务目录和月度结算",
+    Cap.HOMECARE_SERVE: "办理服务机构的派工和服务记录",
+    Cap.TIMEBANK_VIEW: "查看时间银行账户",
+    Cap.TIMEBANK_REPORT: "申报或捐赠志愿服务时长",
+    Cap.TIMEBANK_REVIEW1: "初审志愿服务时长",
+    Cap.TIMEBANK_REVIEW2: "复审志愿服务时长",
+    Cap.TIMEBANK_ALLOCATE: "从公益时间池划拨时长",
 }

@@ -14,6 +14,8 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import ACTION_LABELS, Cap
 from minzheng.areas.services import area_by_code
 from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.idcard import normalize
+from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 
 from . import bankfiles, selectors, services
@@ -108,6 +110,33 @@ class LineFilter(Schema):
 class AdjustIn(Schema):
     amount: str = Field(description="调整后金额（元）")
     reason: str = Field(description="调整说明")
+
+
+class ReasonIn(Schema):
+    reason: str = Field(description="原因")
+
+
+class RelativeOut(Schema):
+    id: int
+    staff: str
+    staff_username: str
+    name: str
+    id_number_masked: str
+    area_name: str
+    relation: str
+    registered_at: dt.datetime
+
+    @staticmethod
+    def of(r):
+        return RelativeOut(id=r.pk, staff=str(r.staff), staff_username=r.staff.username, name=r.person.name,
+                           id_number_masked=r.person.masked_id, area_name=r.person.residence_area.name,
+                           relation=r.relation, registered_at=r.registered_at)
+
+
+class RelativeIn(Schema):
+    staff: str = Field(description="工作人员用户名")
+    id_number: str = Field(description="近亲属身份证号")
+    relation: str = Field(description="与工作人员的关系，如配偶、子女")
 
 
 class AnomalyOut(Schema):
@@ -221,6 +250,49 @@ def adjust_line(request, line_id: int, payload: AdjustIn):
     line = selectors.line_get(request.user, line_id)
     line = services.roster_line_adjust(actor=request.user, line=line, amount=payload.amount, reason=payload.reason)
     return LineOut.of(selectors.line_get(request.user, line.pk))
+
+
+@router.post("/lines/{line_id}/hold", response={200: LineOut, codes_4xx: ErrorOut}, summary="暂停发放（发布前）")
+def hold_line(request, line_id: int, payload: ReasonIn):
+    line = selectors.line_get(request.user, line_id)
+    services.roster_line_hold(actor=request.user, line=line, reason=payload.reason)
+    return LineOut.of(selectors.line_get(request.user, line_id))
+
+
+@router.post("/lines/{line_id}/resume", response={200: LineOut, codes_4xx: ErrorOut}, summary="恢复发放（发布前）")
+def resume_line(request, line_id: int, payload: ReasonIn):
+    line = selectors.line_get(request.user, line_id)
+    services.roster_line_resume(actor=request.user, line=line, reason=payload.reason)
+    return LineOut.of(selectors.line_get(request.user, line_id))
+
+
+# --- 近亲属备案 -------------------------------------------------------------------------------------------------
+
+@router.get("/staff-relatives", response={200: list[RelativeOut], codes_4xx: ErrorOut}, summary="近亲属备案列表")
+def list_relatives(request, q: str = ""):
+    _require(request.user, Cap.ANOMALY_VIEW)
+    return [RelativeOut.of(r) for r in selectors.staff_relatives_for(request.user, query=q)[:500]]
+
+
+@router.post("/staff-relatives", response={201: RelativeOut, codes_4xx: ErrorOut}, summary="新增近亲属备案")
+def create_relative(request, payload: RelativeIn):
+    _require(request.user, Cap.ANOMALY_HANDLE)
+    staff = selectors.staff_candidates(request.user).filter(username=payload.staff.strip()).first()
+    if staff is None:
+        raise DomainError(f"工作人员“{payload.staff}”不存在或不在您的管辖范围内", field="工作人员")
+    person = persons_for(request.user).filter(id_number=normalize(payload.id_number)).first()
+    if person is None:
+        raise DomainError(f"未找到身份证号为“{payload.id_number}”的人员，或其不在您的管辖范围内", field="身份证号")
+    rel = services.staff_relative_register(actor=request.user, staff=staff, person=person, relation=payload.relation)
+    return Status(201, RelativeOut.of(selectors.staff_relative_get(request.user, rel.pk)))
+
+
+@router.post("/staff-relatives/{relative_id}/remove", response={204: None, codes_4xx: ErrorOut},
+             summary="撤销近亲属备案")
+def remove_relative(request, relative_id: int, payload: ReasonIn):
+    rel = selectors.staff_relative_get(request.user, relative_id)
+    services.staff_relative_remove(actor=request.user, relative=rel, reason=payload.reason)
+    return Status(204, None)
 
 
 @router.get("/totals", response={200: list[dict], codes_4xx: ErrorOut}, summary="按区域、项目、资金来源汇总")

@@ -101,6 +101,9 @@ class RosterLine(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="roster_line_amount_non_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.person.name}{self.for_month:%Y年%m月}发放明细"
+
 
 class SupervisionRule(models.Model):
     """One 资金监管 rule's configuration: whether an open hit blocks release, and its parameter (e.g. the jump

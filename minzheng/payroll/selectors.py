@@ -3,13 +3,13 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
-from .models import Anomaly, LineStatus, Roster, RosterLine
+from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
 
 
 def rosters_for(user, *, month: dt.date | None = None, programme: str | None = None):
@@ -90,3 +90,33 @@ def anomaly_summary(user, *, month: dt.date | None = None) -> list[dict]:
         qs = qs.filter(roster__month=month)
     return list(qs.values("rule", "status").annotate(n=Count("id"), amount=Sum(F("line__amount")))
                 .order_by("rule", "status"))
+
+
+# --- 近亲属备案 ----------------------------------------------------------------------------------------
+
+def staff_relatives_for(user, *, query: str = ""):
+    """Filed relatives living in the user's areas (scoped by the relative's residence)."""
+    qs = scoped(StaffRelative.objects.select_related("staff", "person__residence_area"), user,
+                area_field="person__residence_area", capability=Cap.ANOMALY_VIEW)
+    q = (query or "").strip()
+    if q:
+        qs = qs.filter(Q(person__name__startswith=q) | Q(staff__display_name__startswith=q)
+                       | Q(staff__username=q) | Q(person__id_number=q.upper()))
+    return qs.order_by("-registered_at", "-id")
+
+
+def staff_relative_get(user, pk) -> StaffRelative:
+    rel = staff_relatives_for(user).filter(pk=pk).first()
+    if rel is None:
+        raise NotFound("近亲属备案不存在或不在您的管辖范围内")
+    return rel
+
+
+def staff_candidates(user):
+    """Officials working inside the user's areas: the staff a relative may be filed against."""
+    from minzheng.accounts.models import User
+    from minzheng.accounts.roles import Role
+    from minzheng.core.scope import area_q
+
+    return (User.objects.filter(is_active=True).exclude(role__in=[Role.RESIDENT, Role.PROVIDER])
+            .filter(area_q(user, "area_assignments__area")).distinct().order_by("username"))

@@ -300,6 +300,52 @@ def roster_line_adjust(*, actor, line: RosterLine, amount, reason: str) -> Roste
     return line
 
 
+def _reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"{what}须填写原因", field="原因")
+    return reason[:200]
+
+
+@transaction.atomic
+def roster_line_hold(*, actor, line: RosterLine, reason: str) -> RosterLine:
+    """暂停发放 one pending line of an unreleased roster (e.g. the family reported a change not yet verified). Taking
+    a line out adds no risk, so a checked roster stays checked; its totals shrink."""
+    roster = _locked(line.roster)
+    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+    _ensure_mutable(roster)
+    reason = _reason(reason, "暂停发放")
+    line = RosterLine.objects.select_for_update().select_related("person").get(pk=line.pk)
+    if line.status != LineStatus.PENDING:
+        raise Conflict(f"{line.person.name}的明细当前为“{line.get_status_display()}”，不能暂停发放", code="bad_status")
+    line.status, line.adjusted_reason = LineStatus.WITHHELD, reason
+    line.save(update_fields=["status", "adjusted_reason"])
+    _refresh_totals(roster)
+    _audit(actor, "payroll.line_hold", roster, {"status": LineStatus.PENDING},
+           {"status": LineStatus.WITHHELD, "reason": reason}, obj=line)
+    return line
+
+
+@transaction.atomic
+def roster_line_resume(*, actor, line: RosterLine, reason: str) -> RosterLine:
+    """恢复发放 of a held line before release: it pays again, so the roster must be checked again."""
+    roster = _locked(line.roster)
+    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+    _ensure_mutable(roster)
+    reason = _reason(reason, "恢复发放")
+    line = RosterLine.objects.select_for_update().select_related("person").get(pk=line.pk)
+    if line.status != LineStatus.WITHHELD:
+        raise Conflict(f"{line.person.name}的明细当前为“{line.get_status_display()}”，无需恢复发放", code="bad_status")
+    line.status, line.adjusted_reason = LineStatus.PENDING, reason
+    line.save(update_fields=["status", "adjusted_reason"])
+    roster.status = Roster.Status.DRAFT
+    roster.save(update_fields=["status"])
+    _refresh_totals(roster)
+    _audit(actor, "payroll.line_resume", roster, {"status": LineStatus.WITHHELD},
+           {"status": LineStatus.PENDING, "reason": reason}, obj=line)
+    return line
+
+
 # --- anomalies -----------------------------------------------------------------------------------------------
 
 def _anomaly_locked(anomaly: Anomaly) -> Anomaly:
@@ -372,20 +418,58 @@ def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
     return a
 
 
+def _check_staff(actor, staff) -> None:
+    """The staff member must be an active official working inside the actor's areas (not a resident or provider)."""
+    from minzheng.accounts.roles import Role
+    from minzheng.core.scope import user_area_paths
+
+    mine = user_area_paths(actor)
+    theirs = list(staff.area_assignments.values_list("area__path", flat=True)) if staff is not None else []
+    if (staff is None or not staff.is_active or staff.role in (Role.RESIDENT, Role.PROVIDER)
+            or not any(t.startswith(m) for t in theirs for m in mine)):
+        raise DomainError("工作人员须为本辖区在岗的民政经办人员", field="工作人员")
+
+
 @transaction.atomic
 def staff_relative_register(*, actor, staff, person, relation: str) -> StaffRelative:
     """近亲属备案: record that `person` is a close relative of `staff`; their payments get a review flag."""
     ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE)
+    _check_staff(actor, staff)
     relation = (relation or "").strip()
     if not relation:
         raise DomainError("请填写与工作人员的关系", field="关系")
+    if len(relation) > 32:
+        raise DomainError("关系最多32个字", field="关系")
     rel, created = StaffRelative.objects.get_or_create(staff=staff, person=person, defaults={"relation": relation})
     if not created:
         raise Conflict(f"{person.name}已登记为{staff}的近亲属", code="duplicate")
     audit.record(actor=actor, action="payroll.staff_relative_register", object_type="StaffRelative",
                  object_id=rel.pk, object_repr=f"{staff}—{person.name}（{relation}）",
-                 area_code=person.residence_area.code, after={"staff": staff.pk, "relation": relation})
+                 area_code=person.residence_area.code,
+                 after={"staff": staff.pk, "person": person.masked_id, "relation": relation})
     return rel
+
+
+@transaction.atomic
+def staff_relative_remove(*, actor, relative: StaffRelative, reason: str) -> None:
+    """撤销备案 (e.g. the staff member has left, or it was filed in error). The row goes; the audit trail keeps who
+    filed and who withdrew it, and anomalies already raised on earlier rosters stay as they were."""
+    rel = (StaffRelative.objects.select_for_update().select_related("person__residence_area", "staff")
+           .filter(pk=relative.pk).first())
+    if rel is None:
+        from minzheng.core.errors import NotFound
+
+        raise NotFound("近亲属备案不存在或不在您的管辖范围内")
+    ensure_can(actor, rel.person.residence_area, Cap.ANOMALY_HANDLE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("撤销备案须填写原因", field="撤销原因")
+    before = {"staff": rel.staff_id, "person": rel.person.masked_id, "relation": rel.relation,
+              "registered_at": rel.registered_at}
+    audit.record(actor=actor, action="payroll.staff_relative_remove", object_type="StaffRelative",
+                 object_id=rel.pk, object_repr=f"{rel.staff}—{rel.person.name}（{rel.relation}）",
+                 area_code=rel.person.residence_area.code, before=before, after={"reason": reason[:200]})
+    rel.delete()
 
 
 def anomaly_counts(roster: Roster) -> dict:

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import DomainError
+from minzheng.core.idcard import normalize
+from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
-from minzheng.web.pages import page, paginate
+from minzheng.web.pages import is_htmx, page, paginate, require
 
 from . import bankfiles, selectors, services
 
@@ -53,6 +55,7 @@ def roster_detail(request, pk):
         "roster": roster, "lines": lines, "recon": bankfiles.reconcile(roster),
         "anomalies": services.anomaly_counts(roster),
         "can_run": request.user.can(Cap.PAYROLL_RUN),
+        "can_adjust": request.user.can(Cap.PAYROLL_RUN) and not roster.is_released,
     })
 
 
@@ -147,3 +150,90 @@ def anomaly_action(request, pk, action):
     except DomainError as e:
         return _refused(request, e, back)
     return back
+
+
+# --- line adjustment before release --------------------------------------------------------------------------
+
+@require_POST
+@page(Cap.PAYROLL_RUN)
+def line_action(request, pk, action):
+    """Before release: correct one line's amount (adjust), take it out (hold, 暂停发放) or put it back (resume),
+    each with a reason; a released roster refuses all three."""
+    line = selectors.line_get(request.user, pk)
+    back = redirect("payroll:roster", pk=line.roster_id)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "adjust":
+            services.roster_line_adjust(actor=request.user, line=line, amount=request.POST.get("amount", ""),
+                                        reason=reason)
+            messages.success(request, f"已调整{line.person.name}的发放金额，请重新进行资金监管校验后发布")
+        elif action == "hold":
+            services.roster_line_hold(actor=request.user, line=line, reason=reason)
+            messages.success(request, f"已暂停{line.person.name}本月的发放")
+        elif action == "resume":
+            services.roster_line_resume(actor=request.user, line=line, reason=reason)
+            messages.success(request, f"已恢复{line.person.name}的发放，请重新进行资金监管校验后发布")
+        else:
+            raise DomainError("未知操作")
+    except DomainError as e:
+        return _refused(request, e, back)
+    return back
+
+
+# --- 近亲属备案 ------------------------------------------------------------------------------------------------
+
+def _relative_form_errors(request, staff, person, d) -> dict:
+    errors = {}
+    if staff is None:
+        errors["staff"] = "请选择本辖区的工作人员"
+    if not d["id_number"]:
+        errors["id_number"] = "请填写近亲属的身份证号"
+    elif person is None:
+        errors["id_number"] = f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先在人员登记中登记"
+    return errors
+
+
+@page(Cap.ANOMALY_VIEW)
+def staff_relatives(request):
+    """近亲属备案: the filed relatives of staff living in the user's areas; county staff file and withdraw them.
+    Their payments are flagged by the 资金监管 rule staff_relative."""
+    can_handle = request.user.can(Cap.ANOMALY_HANDLE)
+    candidates = selectors.staff_candidates(request.user) if can_handle else []
+    d = {"staff": request.POST.get("staff", ""), "id_number": request.POST.get("id_number", "").strip(),
+         "relation": request.POST.get("relation", "").strip()}
+    errors, status = {}, 200
+    if request.method == "POST":
+        require(request.user, Cap.ANOMALY_HANDLE)
+        staff = candidates.filter(pk=d["staff"]).first() if d["staff"].isdigit() else None
+        person = persons_for(request.user).filter(id_number=normalize(d["id_number"])).first() \
+            if d["id_number"] else None
+        errors = _relative_form_errors(request, staff, person, d)
+        if not errors:
+            try:
+                services.staff_relative_register(actor=request.user, staff=staff, person=person,
+                                                 relation=d["relation"])
+                messages.success(request, f"已备案：{person.name}为{staff}的{d['relation']}")
+                return redirect("payroll:relatives")
+            except DomainError as e:
+                if e.status in (403, 404):
+                    raise
+                errors["form"], status = e.message, e.status
+        status = status if status != 200 else 400
+    q = request.GET.get("q", "")
+    rows = paginate(request, selectors.staff_relatives_for(request.user, query=q), 50)
+    ctx = {"rows": rows, "q": q, "can_handle": can_handle, "candidates": candidates, "d": d, "errors": errors}
+    if is_htmx(request) and request.method == "GET":
+        return render(request, "payroll/_relative_rows.html", ctx)
+    return render(request, "payroll/staff_relatives.html", ctx, status=status)
+
+
+@require_POST
+@page(Cap.ANOMALY_HANDLE)
+def staff_relative_remove(request, pk):
+    rel = selectors.staff_relative_get(request.user, pk)
+    try:
+        services.staff_relative_remove(actor=request.user, relative=rel, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已撤销{rel.person.name}的近亲属备案")
+    except DomainError as e:
+        return _refused(request, e, redirect("payroll:relatives"))
+    return redirect("payroll:relatives")

@@ -102,7 +102,7 @@ def _apply_formula(f: Formula, area: Area, scope: str, on: dt.date, depth: int) 
 
 # --- uprating checks ------------------------------------------------------------------------
 
-def _ref(area: Area, ref: str, on: dt.date) -> Decimal:
+def ref_value(area: Area, ref: str, on: dt.date) -> Decimal:
     """'dibao:rural', 'tekun_care:all:partial' or 'consumption_per_capita:all@prev' (previous calendar year)."""
     name, _, when = ref.partition("@")
     kind, scope, variant = (name.split(":") + ["", ""])[:3]
@@ -111,28 +111,28 @@ def _ref(area: Area, ref: str, on: dt.date) -> Decimal:
     return resolve(area, kind, scope=scope or Scope.ALL, variant=variant, on=on).value
 
 
-def _growth(area: Area, ref: str, on: dt.date) -> Decimal:
+def growth(area: Area, ref: str, on: dt.date) -> Decimal:
     """Growth over one year: of the value in force on `on`, or for '@prev' of the previous calendar year."""
     name, _, when = ref.partition("@")
     if when == "prev":
         on = dt.date(on.year - 1, 12, 31)
     before = on - dt.timedelta(days=365)
-    now_v, then_v = _ref(area, name, on), _ref(area, name, before)
+    now_v, then_v = ref_value(area, name, on), ref_value(area, name, before)
     return (now_v - then_v) / then_v
 
 
 def _check_one(area: Area, c: Check, on: dt.date) -> str | None:
     rule = f"（规则：{c.note or c.name}；出处：{c.citation}）"
     if c.rule == Check.Rule.VALUE_GE:
-        left = _ref(area, c.left, on)
+        left = ref_value(area, c.left, on)
         return None if left >= c.factor else f"{c.left}={_fmt(left)}低于目标{_fmt(c.factor)}{rule}"
     if c.rule in (Check.Rule.GROWTH_GE, Check.Rule.REAL_GROWTH_GE):
-        left, right = _growth(area, c.left, on), _growth(area, c.right, on)
+        left, right = growth(area, c.left, on), growth(area, c.right, on)
         if c.rule == Check.Rule.REAL_GROWTH_GE:
-            prices = _growth(area, "cpi_index:all@prev", on)
+            prices = growth(area, "cpi_index:all@prev", on)
             right = (1 + right) / (1 + prices) - 1
         return None if left >= c.factor * right else f"{c.left}年度增速{left:.2%}低于{c.right}增速{right:.2%}{rule}"
-    left, right = _ref(area, c.left, on), _ref(area, c.right, on)
+    left, right = ref_value(area, c.left, on), ref_value(area, c.right, on)
     if left >= c.factor * right:
         return None
     return f"{c.left}={_fmt(left)}低于{_fmt(c.factor)}×{c.right}={_fmt(c.factor * right)}{rule}"

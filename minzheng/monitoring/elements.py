@@ -1,0 +1,206 @@
+"""Data elements: the counts and sums indicators are built from, each one query grouped by the area where the
+record lives (a village, or a town for town-level records). Sums over the area tree happen afterwards, so an
+indicator is always a ratio of sums, never an average of ratios.
+
+Non-additive elements — policy standards ("std:dibao:urban") and their yearly growth ("growth:dibao:urban") —
+are resolved per area through policy.rules, not summed.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+
+from minzheng.areas.models import Area, Level
+from minzheng.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Element:
+    name: str
+    label: str
+    unit: str
+    # (as_of, year) → a queryset of rows {"area": id, "v": number}, and the field holding the area (to refresh
+    # only some areas)
+    query: Callable[[dt.date, int], QuerySet]
+    area_field: str
+
+
+ELEMENTS: dict[str, Element] = {}
+
+
+def element(name: str, label: str, unit: str, area_field: str):
+    def wrap(fn):
+        ELEMENTS[name] = Element(name, label, unit, fn, area_field)
+        return fn
+    return wrap
+
+
+def _month(on: dt.date) -> dt.date:
+    return on.replace(day=1)
+
+
+def _entitlements(programme: str, on: dt.date, component: str | None = None):
+    from minzheng.assistance.models import Entitlement
+
+    m = _month(on)
+    qs = Entitlement.objects.filter(case__programme=programme, from_month__lte=m).filter(
+        Q(to_month__isnull=True) | Q(to_month__gt=m))
+    return qs.filter(component=component) if component else qs
+
+
+def _by_case_area(qs, value) -> QuerySet:
+    return qs.values(area=F("case__area_id")).annotate(v=value).values("area", "v")
+
+
+@element("dibao_households", "在保低保家庭数", "户", "case__area_id")
+def _dibao_households(on, year):
+    return _by_case_area(_entitlements("dibao", on), Count("case_id", distinct=True))
+
+
+@element("dibao_persons", "在保低保人数", "人", "case__area_id")
+def _dibao_persons(on, year):
+    return _by_case_area(_entitlements("dibao", on), Count("person_id", distinct=True))
+
+
+@element("tekun_persons", "在保特困人员数", "人", "case__area_id")
+def _tekun_persons(on, year):
+    return _by_case_area(_entitlements("tekun", on, "basic"), Count("person_id", distinct=True))
+
+
+@element("orphan_persons", "领取基本生活费的孤儿数", "人", "case__area_id")
+def _orphans(on, year):
+    return _by_case_area(_entitlements("orphan", on), Count("person_id", distinct=True))
+
+
+@element("de_facto_unsupported_persons", "领取基本生活费的事实无人抚养儿童数", "人", "case__area_id")
+def _de_facto(on, year):
+    return _by_case_area(_entitlements("de_facto_unsupported", on), Count("person_id", distinct=True))
+
+
+@element("low_income_households", "认定在册的低收入家庭数", "户", "area_id")
+def _low_income(on, year):
+    from minzheng.assistance.models import Case
+
+    m = _month(on)
+    qs = Case.objects.filter(programme="low_income", start_month__lte=m).filter(
+        Q(end_month__isnull=True) | Q(end_month__gte=m))
+    return qs.values(area=F("area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+def _temporary_in_year(year):
+    from minzheng.assistance.models import Entitlement
+
+    return Entitlement.objects.filter(case__programme="temporary", from_month__year=year)
+
+
+@element("temporary_person_times", "临时救助人次（年内）", "人次", "case__area_id")
+def _temporary_times(on, year):
+    return _by_case_area(_temporary_in_year(year).filter(from_month__lte=on), Count("id"))
+
+
+@element("temporary_amount", "临时救助支出（年内）", "元", "case__area_id")
+def _temporary_amount(on, year):
+    return _by_case_area(_temporary_in_year(year).filter(from_month__lte=on), Sum("monthly_amount"))
+
+
+def _alive(on):
+    return Q(death_date__isnull=True) | Q(death_date__gt=on)
+
+
+def _poor_household_member(on):
+    """The person lives in a household one of whose living members is 低保 or 低收入 on `on` — the programme's
+    own test for 困难残疾人生活补贴 (assistance/programmes/disability.py)."""
+    from minzheng.registry.models import Membership, PersonCategory
+
+    current = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+    poor_member = Membership.objects.filter(current, household_id=OuterRef("household_id")).filter(
+        Exists(PersonCategory.objects.filter(
+            person_id=OuterRef("person_id"), category__in=("dibao", "low_income"), valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on))))
+    mine = Membership.objects.filter(current, person_id=OuterRef("pk")).filter(Exists(poor_member))
+    return Exists(mine)
+
+
+def _persons(on):
+    from minzheng.registry.models import Person
+
+    return Person.objects.filter(_alive(on), birth_date__lte=on)
+
+
+def _by_residence(qs, value=None) -> QuerySet:
+    return qs.values(area=F("residence_area_id")).annotate(v=value or Count("id")).values("area", "v")
+
+
+@element("disabled_poor", "困难残疾人数（低保、低收入家庭中的持证残疾人）", "人", "residence_area_id")
+def _disabled_poor(on, year):
+    return _by_residence(_persons(on).filter(disability_grade__isnull=False).filter(_poor_household_member(on)))
+
+
+@element("disabled_living_recipients", "享受困难残疾人生活补贴人数", "人", "case__area_id")
+def _living_recipients(on, year):
+    return _by_case_area(_entitlements("disability", on, "living"), Count("person_id", distinct=True))
+
+
+@element("disabled_severe", "重度残疾人数（持证一、二级）", "人", "residence_area_id")
+def _disabled_severe(on, year):
+    from minzheng.policy.rules import resolve
+
+    province = Area.objects.filter(level=Level.PROVINCE).first()
+    grade = int(resolve(province, "severe_disability_grade", on=on).value)
+    return _by_residence(_persons(on).filter(disability_grade__isnull=False, disability_grade__lte=grade))
+
+
+@element("disabled_care_recipients", "享受重度残疾人护理补贴人数", "人", "case__area_id")
+def _care_recipients(on, year):
+    return _by_case_area(_entitlements("disability", on, "care_subsidy"), Count("person_id", distinct=True))
+
+
+@element("residents", "登记人口数", "人", "residence_area_id")
+def _residents(on, year):
+    return _by_residence(_persons(on))
+
+
+@element("elderly_60", "60周岁及以上老年人数", "人", "residence_area_id")
+def _elderly(on, year):
+    born = on.replace(year=on.year - 60) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 60,
+                                                                                                    day=28)
+    return _by_residence(_persons(on).filter(birth_date__lte=born))
+
+
+def _areas_at(level, on):
+    return Area.objects.current(on).filter(level=level)
+
+
+@element("villages", "村（居）数", "个", "id")
+def _villages(on, year):
+    return _areas_at(Level.VILLAGE, on).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns", "乡镇（街道）数", "个", "id")
+def _towns(on, year):
+    return _areas_at(Level.TOWN, on).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+# --- non-additive: policy standards -------------------------------------------------------------
+
+POLICY_PREFIXES = ("std", "growth")
+
+
+def is_policy(name: str) -> bool:
+    return name.split(":", 1)[0] in POLICY_PREFIXES
+
+
+def check_name(name: str, *, field: str = "数据元素") -> None:
+    """A formula may only name elements that exist; a policy reference must name a known standard kind."""
+    from minzheng.policy.models import KINDS
+
+    if is_policy(name):
+        parts = name.split(":")
+        if len(parts) < 2 or parts[1] not in KINDS:
+            raise DomainError(f"{field}“{name}”引用的政策标准类别不存在", field=field, code="unknown_element")
+        return
+    if name not in ELEMENTS:
+        raise DomainError(f"{field}“{name}”不存在：可用的数据元素有{('、'.join(sorted(ELEMENTS)))}",
+                          field=field, code="unknown_element")
