@@ -175,8 +175,11 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
             by_case: dict[int, list] = {}
             for e in Entitlement.objects.filter(person=person, case__programme=rule.param).order_by("case_id"):
                 by_case.setdefault(e.case_id, []).append(e)
+            recorded = {pc.valid_from for pc in stored.get(rule.param, [])}
             for case_id, rows in by_case.items():
                 start = min(r.from_month for r in rows)
+                if start in recorded:
+                    continue  # approval already wrote the registry row for this enrolment (assistance.services)
                 end = (None if any(r.to_month is None for r in rows)
                        else max(r.to_month for r in rows) - dt.timedelta(days=1))
                 add(start, end, "救助对象", f"大救助救助对象（对象编号{case_id}）")
