@@ -26,7 +26,7 @@ def test_list_record_and_nav(elder):
     w = elder
     c = as_user(w.li)
     home = c.get("/")
-    assert "养老服务" in home.content.decode()
+    assert 'href="/eldercare/"' in home.content.decode() and ">老年人</a>" in home.content.decode()
     page = c.get("/eldercare/", {"category": "high_age"}).content.decode()
     assert "张桂英" in page and "高龄老人" in page and "李伯" not in page
     record = c.get(f"/eldercare/elders/{w.zhang.pk}/").content.decode()
