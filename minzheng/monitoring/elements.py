@@ -169,6 +169,23 @@ def _elderly(on, year):
     return _by_residence(_persons(on).filter(birth_date__lte=born))
 
 
+def _visit_dues(on, year):
+    from minzheng.eldercare.models import VisitDue
+
+    return VisitDue.objects.filter(month__year=year, month__lte=on)
+
+
+@element("elderly_visits_due", "特殊困难老年人应探访人月数（年内）", "人月", "area_id")
+def _visits_due(on, year):
+    return _visit_dues(on, year).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("elderly_visits_done", "特殊困难老年人已探访人月数（年内，计入探访率的方式）", "人月", "area_id")
+def _visits_done(on, year):
+    # eldercare links a due month to a visit only when the visit's mode counts (data/eldercare)
+    return _visit_dues(on, year).filter(visit__isnull=False).values("area").annotate(v=Count("id")).values("area", "v")
+
+
 def _areas_at(level, on):
     return Area.objects.current(on).filter(level=level)
 

@@ -1,6 +1,7 @@
 """礼乐街道's monthly visit plan and 月探访率, and the 平安通 desk taking a call from intake to closure."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -160,3 +161,25 @@ def test_the_monthly_job_plans_every_city_once(lile_special):
     assert VisitDue.objects.filter(month=OCT).count() == 4
     entry = AuditEntry.objects.filter(action="eldercare.visit_plan").order_by("seq").first()
     assert entry.actor_name == "系统"
+
+
+def test_the_plan_indicator_monthly_visit_rate_is_computed_from_the_visits(lile_special):
+    """规划监测 reads the same visits: 江海区's 特殊困难老年人月探访率 for 2026 is 1 of 4 person-months (25 %),
+    礼乐街道's 1 of 3 — the plan's target of 100 % is not met."""
+    from minzheng.monitoring import catalogue, rollup
+    from minzheng.monitoring.models import IndicatorValue
+
+    w = lile_special
+    services.visit_plan_month(actor=w.li, area=w.lile, month=OCT)
+    services.visit_plan_month(actor=w.zhao, area=w.waihai, month=OCT)
+    services.visit_record(actor=w.chen, person=w.zhang, visited_on=dt.date(2026, 10, 9), mode="home",
+                          findings="精神尚可，冰箱有菜，提醒按时服药")
+    services.visit_record(actor=w.li, person=w.libo, visited_on=dt.date(2026, 10, 12), mode="phone",
+                          findings="电话问候，称身体无恙")
+    catalogue.load()
+    rollup.rebuild(2026)
+    got = {v.area.name: v for v in IndicatorValue.objects.filter(
+        indicator__code="440704.elderly_monthly_visit_rate", period=2026)}
+    assert (got["江海区"].numerator, got["江海区"].denominator, got["江海区"].value) == (1, 4, 25)
+    assert got["礼乐街道"].value == Decimal("33.3333")  # 1 of 3, not the mean of 100 % and 0 %
+    assert got["江海区"].status == "滞后"  # the 2025 target of 100 %, still the yardstick in 2026
