@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "minzheng.assistance",
     "minzheng.verification",
     "minzheng.payroll",
+    "minzheng.eldercare",
     "minzheng.monitoring",
     "minzheng.homecare",
     "minzheng.timebank",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("assistance/", include("minzheng.assistance.urls")),
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("payroll/", include("minzheng.payroll.urls")),
+    path("eldercare/", include("minzheng.eldercare.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
     path("homecare/", include("minzheng.homecare.urls")),
     path("timebank/", include("minzheng.timebank.urls")),

@@ -28,6 +28,8 @@ from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_d
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
+from minzheng.eldercare import services as eldercare
+from minzheng.eldercare.ruleset import ruleset_on
 from minzheng.homecare import reference as homecare_reference
 from minzheng.homecare import services as homecare
 from minzheng.homecare import settlement
@@ -138,7 +140,15 @@ def jianghai(world):
     beds = Indicator.objects.get(code="440704.nursing_bed_share")
     reported = monitoring.report_value(actor=w.li, indicator=beds, area=w.lile, period=2023, value="48", unit="%")
     care = _homecare_and_timebank(w)
+    # 大养老: 梁伯 (81) of 英南村, assessed by 礼乐街道 and the county, with a call at the desk.
+    elder = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1945, 6, 1), 779),
+                                   name="梁伯", hukou_area=w.yingnan, residence_area=w.yingnan)
+    assessment = eldercare.assessment_record(
+        actor=w.li, person=elder, reason="initial", assessed_on=TODAY, assessor_1=w.li, assessor_2=w.huang,
+        answers={i.code: i.max for i in ruleset_on(TODAY).items})
+    call = eldercare.call_intake(actor=w.li, person=elder, channel="terminal", kind="fall", description="跌倒求助")
     return {k: v for k, v in care.items() if k != "secrets"} | {
+        "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
         "case": case.pk,
@@ -149,7 +159,7 @@ def jianghai(world):
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
         "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
-                    w.household.number] + care["secrets"],
+                    w.household.number, "梁伯", elder.id_number] + care["secrets"],
     }
 
 
@@ -189,6 +199,15 @@ def _cases():
          "/persons/{person}/categories/{category}/end/", {"valid_to": "2030-01-01"}),
         ("post", "persons/<int:pk>/household/", "/persons/{person}/household/", {"address": "某处"}),
         ("get", "households/<int:pk>/", "/households/{household}/", None),
+        ("get", "eldercare/elders/<int:pk>/", "/eldercare/elders/{elder}/", None),
+        ("post", "eldercare/elders/<int:pk>/", "/eldercare/elders/{elder}/",
+         {"form": "category", "cat-category": "elderly_alone", "cat-valid_from": "2024-01-01"}),
+        ("get", "eldercare/elders/<int:pk>/assess/", "/eldercare/elders/{elder}/assess/", None),
+        ("post", "eldercare/elders/<int:pk>/assess/", "/eldercare/elders/{elder}/assess/", {"reason": "routine"}),
+        ("get", "eldercare/assessments/<int:pk>/", "/eldercare/assessments/{assessment}/", None),
+        ("post", "eldercare/assessments/<int:pk>/", "/eldercare/assessments/{assessment}/", {"reason": "录入错误作废"}),
+        ("get", "eldercare/calls/<int:pk>/", "/eldercare/calls/{call}/", None),
+        ("post", "eldercare/calls/<int:pk>/", "/eldercare/calls/{call}/", {"step": "close", "close-text": "已处理"}),
     ]
     cases += [("post", a + "<slug:action>/", f"/assistance/{{app}}/{act}/", {"note": "x", "reason": "x"})
               for act in APPLICATION_ACTIONS]
@@ -221,6 +240,14 @@ def _cases():
     app_ = "/api/assistance/applications/{application_id}"
     cases += [
         ("get", "/api/areas/{code}", api + "/areas/{area}", None),
+        ("get", "/api/eldercare/elders/{pk}", api + "/eldercare/elders/{elder}", None),
+        ("post", "/api/eldercare/elders/{pk}/categories", api + "/eldercare/elders/{elder}/categories",
+         {"category": "elderly_alone", "valid_from": "2024-01-01"}),
+        ("get", "/api/eldercare/assessments/{pk}", api + "/eldercare/assessments/{assessment}", None),
+        ("post", "/api/eldercare/assessments/{pk}/void", api + "/eldercare/assessments/{assessment}/void",
+         {"reason": "录入错误作废"}),
+        ("get", "/api/eldercare/calls/{pk}", api + "/eldercare/calls/{call}", None),
+        ("post", "/api/eldercare/calls/{pk}/{step}", api + "/eldercare/calls/{call}/close", {"text": "已处理"}),
         ("get", app_, api + "/assistance/applications/{app}", None),
         ("get", app_ + "/refusal-letter.pdf", api + "/assistance/applications/{refused}/refusal-letter.pdf", None),
         ("get", app_ + "/attachments/{attachment_id}", api + "/assistance/applications/{app}/attachments/{att}",

@@ -41,6 +41,12 @@ class Cap:
     VERIFY_VIEW = "verification.view"      # 核对 reports and department records
     VERIFY_RUN = "verification.run"        # run 核对 for a household, record 刚性支出
     VERIFY_INTAKE = "verification.intake"  # take in department data (county level)
+    # 大养老 elderly registry, assessments, visits and the emergency-call desk (eldercare/services.py)
+    ELDER_VIEW = "eldercare.view"
+    ELDER_EDIT = "eldercare.edit"      # 独居/空巢/留守/计生特殊家庭 categories
+    ELDER_ASSESS = "eldercare.assess"  # 老年人能力评估: assessor, record, void
+    ELDER_VISIT = "eldercare.visit"    # record visits, generate the month's visit plan
+    ELDER_CALL = "eldercare.call"      # 一键呼叫/平安通 desk: intake, dispatch, arrival, closure
     MONITOR_VIEW = "monitoring.view"        # 规划监测: indicators, progress, dashboards, reports
     MONITOR_REPORT = "monitoring.report"    # enter a reported indicator value for one's area
     MONITOR_APPROVE = "monitoring.approve"  # approve (and so lock) values reported from areas below one's own
@@ -99,6 +105,15 @@ CAPABILITIES[Role.CITY] |= _VERIFY_READ
 CAPABILITIES[Role.AUDITOR] |= _VERIFY_READ
 CAPABILITIES[Role.ADMIN] |= _VERIFY_READ | {Cap.VERIFY_RUN, Cap.VERIFY_INTAKE}
 
+# 大养老: villages keep the categories and visit; towns and counties also assess and run the call desk.
+_ELDER_VILLAGE = {Cap.ELDER_VIEW, Cap.ELDER_EDIT, Cap.ELDER_VISIT}
+_ELDER_TOWN = _ELDER_VILLAGE | {Cap.ELDER_ASSESS, Cap.ELDER_CALL}
+CAPABILITIES[Role.VILLAGE] |= _ELDER_VILLAGE
+CAPABILITIES[Role.TOWN] |= _ELDER_TOWN
+CAPABILITIES[Role.COUNTY] |= _ELDER_TOWN
+CAPABILITIES[Role.CITY] |= {Cap.ELDER_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.ELDER_VIEW}
+CAPABILITIES[Role.ADMIN] |= _ELDER_TOWN
 # 规划监测: towns report figures, counties and the city approve those from below them and rebuild the roll-up.
 _MONITOR_READ = {Cap.MONITOR_VIEW}
 CAPABILITIES[Role.TOWN] |= _MONITOR_READ | {Cap.MONITOR_REPORT}
@@ -146,6 +161,11 @@ ACTION_LABELS = {
     Cap.ASSIST_APPROVE: "审批救助申请",
     Cap.ASSIST_RELATIVE_FILING: "办理近亲属备案",
     Cap.ASSIST_PLAN: "开展低保调标测算",
+    Cap.ELDER_VIEW: "查看老年人信息",
+    Cap.ELDER_EDIT: "登记老年人类别",
+    Cap.ELDER_ASSESS: "开展老年人能力评估",
+    Cap.ELDER_VISIT: "登记探访和生成探访计划",
+    Cap.ELDER_CALL: "办理紧急呼叫",
     Cap.MONITOR_VIEW: "查看规划监测指标",
     Cap.MONITOR_REPORT: "填报规划监测指标",
     Cap.MONITOR_APPROVE: "审定规划监测指标填报值",

@@ -1,6 +1,7 @@
 """Building HouseholdFacts from the registry: who lived in the household on a date, with what categories,
 disabilities and deaths, plus the figures an application or 核对 supplies (per-person monthly incomes,
-household assets, monthly rigid expenses, self-care levels).
+household assets, monthly rigid expenses, self-care levels — the latter from the latest valid 老年人能力评估
+(eldercare) wherever the member has one).
 
 Every supplied figure is checked here, so a bad one gets a Chinese error naming the person and the field
 before any programme sees it. Nothing is written.
@@ -13,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q
 
 from minzheng.core.errors import DomainError, NotFound
+from minzheng.eldercare.selectors import self_care_on
 from minzheng.registry.models import Household, Membership, PersonCategory
 from minzheng.registry.selectors import households_for
 
@@ -96,6 +98,19 @@ def build_facts(*, user, household: Household | int, on: dt.date, urban_rural: s
                               code="invalid_self_care", field="自理能力")
         care_of[pid] = code
 
+    # The latest valid 老年人能力评估 is the source of the care level wherever one exists; a typed value is only
+    # for members never assessed, and one that contradicts the assessment is refused rather than silently used.
+    assessed = self_care_on(list(people), on)
+    care_source = {}
+    for pid, (code, source) in assessed.items():
+        if pid in care_of and care_of[pid] != code:
+            raise DomainError(f"{people[pid].name}的自理能力以能力评估结果为准：{source}，对应{SELF_CARE[code]}；"
+                              f"填写的“{SELF_CARE[care_of[pid]]}”与之不符，请清空该项或先办理复评",
+                              code="self_care_conflict", field="自理能力")
+        care_of[pid], care_source[pid] = code, source
+    for pid in care_of:
+        care_source.setdefault(pid, "工作人员填写（未经能力评估）")
+
     categories: dict[int, set[str]] = {pid: set() for pid in people}
     in_force = (PersonCategory.objects.filter(person_id__in=people, valid_from__lte=on)
                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).values_list("person_id", "category"))
@@ -105,6 +120,7 @@ def build_facts(*, user, household: Household | int, on: dt.date, urban_rural: s
     members = tuple(
         Member(person_id=pid, name=p.name, birth_date=p.birth_date, relation=ms.relation,
                monthly_income=income_of.get(pid, Decimal("0")), self_care=care_of.get(pid, ""),
+               self_care_source=care_source.get(pid, ""),
                disability_category=p.disability_category, disability_grade=p.disability_grade,
                categories=frozenset(categories[pid]), deceased=p.death_date is not None and p.death_date <= on)
         for ms in memberships for pid, p in [(ms.person_id, ms.person)])

@@ -179,7 +179,8 @@ class ApprovalForm(DomainErrorForm):
         for p in self.members:
             self.fields[f"income_{p.pk}"] = forms.CharField(label="月收入", max_length=20, required=False)
             self.fields[f"self_care_{p.pk}"] = forms.ChoiceField(
-                label="自理能力", required=False, choices=[("", "—")] + list(SELF_CARE.items()))
+                label="自理能力", required=False, choices=[("", "—")] + list(SELF_CARE.items()),
+                help_text="已做老年人能力评估的以评估结果为准，可不填")
             self.fields[f"no_work_{p.pk}"] = forms.BooleanField(label="无劳动能力", required=False)
             self.fields[f"no_supporter_{p.pk}"] = forms.BooleanField(label="无法定义务人或义务人无履行能力",
                                                                      required=False)

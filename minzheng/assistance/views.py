@@ -53,7 +53,7 @@ from .programmes.base import get_programme
 
 S = ApplicationStatus
 COMPONENTS = {"basic": "基本生活", "care": "照料护理", "top_up": "分类施保", "living": "生活补贴",
-              "care_subsidy": "护理补贴", "one_off": "一次性救助"}
+              "care_subsidy": "护理补贴", "one_off": "一次性救助", "allowance": "高龄津贴"}
 
 
 def _save(form, write):

@@ -86,7 +86,7 @@ def _low_income(on, year):
     m = _month(on)
     qs = Case.objects.filter(programme="low_income", start_month__lte=m).filter(
         Q(end_month__isnull=True) | Q(end_month__gte=m))
-    return qs.values(area=F("area_id")).annotate(v=Count("id")).values("area", "v")
+    return qs.values("area").annotate(v=Count("id")).values("area", "v")
 
 
 def _temporary_in_year(year):
@@ -167,6 +167,23 @@ def _elderly(on, year):
     born = on.replace(year=on.year - 60) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 60,
                                                                                                     day=28)
     return _by_residence(_persons(on).filter(birth_date__lte=born))
+
+
+def _visit_dues(on, year):
+    from minzheng.eldercare.models import VisitDue
+
+    return VisitDue.objects.filter(month__year=year, month__lte=on)
+
+
+@element("elderly_visits_due", "特殊困难老年人应探访人月数（年内）", "人月", "area_id")
+def _visits_due(on, year):
+    return _visit_dues(on, year).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("elderly_visits_done", "特殊困难老年人已探访人月数（年内，计入探访率的方式）", "人月", "area_id")
+def _visits_done(on, year):
+    # eldercare links a due month to a visit only when the visit's mode counts (data/eldercare)
+    return _visit_dues(on, year).filter(visit__isnull=False).values("area").annotate(v=Count("id")).values("area", "v")
 
 
 def _areas_at(level, on):

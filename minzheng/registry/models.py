@@ -132,6 +132,7 @@ class Category(models.TextChoices):
     ELDERLY_ALONE = "elderly_alone", "独居老人"
     ELDERLY_EMPTY_NEST = "elderly_empty_nest", "空巢老人"
     ELDERLY_LEFT_BEHIND = "elderly_left_behind", "留守老人"
+    FAMILY_PLANNING_SPECIAL = "family_planning_special", "计划生育特殊家庭"
 
 
 class PersonCategory(models.Model):

@@ -2,7 +2,8 @@
 
 import importlib
 
-MODULES: tuple[str, ...] = ("dibao", "tekun", "low_income", "temporary", "children", "disability")
+MODULES: tuple[str, ...] = ("dibao", "tekun", "low_income", "temporary", "children", "disability",
+                            "elderly_allowance")
 
 
 def _load() -> bool:

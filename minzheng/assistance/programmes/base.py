@@ -21,6 +21,7 @@ class Member:
     relation: str = ""                       # registry.models.Relation value
     monthly_income: Decimal = Decimal("0")   # after the deductions policy allows
     self_care: str = ""                      # full_self_care / partial / full_dependent (能力评估 result)
+    self_care_source: str = ""               # where self_care came from (the assessment, or typed by staff)
     disability_category: str = ""
     disability_grade: int | None = None
     categories: frozenset[str] = frozenset()  # registry Category values in force

@@ -84,7 +84,8 @@ class Tekun(Programme):
             amounts.append(Amount(
                 person_id=m.person_id, component="care", monthly_amount=round_money(care.value, unit),
                 rule_version=version(self.code, care, unit),
-                explanation=f"{m.name}照料护理（{level}）{money(care.value)}元/人·月。依据：{care.explanation}"))
+                explanation=f"{m.name}照料护理（{level}）{money(care.value)}元/人·月。依据：{care.explanation}"
+                            + (f"。自理能力：{m.self_care_source}" if m.self_care_source else "")))
             reasons.append(f"{m.name}符合特困供养条件（{capacity}；本人月收入{money(m.monthly_income)}元低于低保标准"
                            f"{money(dibao.value)}元；无法定义务人或义务人无履行能力）：基本生活{money(basic.value)}元"
                            f" + 照料护理（{level}）{money(care.value)}元 = {money(basic.value + care.value)}元/月")

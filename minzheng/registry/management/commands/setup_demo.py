@@ -1,4 +1,5 @@
-"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population and demo 大救助 work.
+"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population, demo 大救助 work and
+demo 大养老 work (assessments, visits, emergency calls).
 
 Idempotent."""
 
@@ -15,6 +16,8 @@ from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
 from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
 from minzheng.core import audit
+from minzheng.eldercare.demo import DemoError as EldercareDemoError
+from minzheng.eldercare.demo import seed_eldercare_demo
 from minzheng.homecare.demo import seed_homecare_demo
 from minzheng.monitoring.demo import seed_monitoring_demo
 from minzheng.policy.services import load_policy_data
@@ -48,6 +51,13 @@ ACCOUNTS = [
     ("zs_village", "吴少芳", Role.VILLAGE, ["442000118001"]),
     ("dg_approver", "钟伟雄", Role.COUNTY, ["441900"]),
     ("dg_village", "陈淑仪", Role.VILLAGE, ["441900121001"]),
+    # 大养老 demo (eldercare/demo.py): a capability assessor at each county's (or city's) 养老服务指导中心, the
+    # second of the two assessors GB/T 42195 asks for; the town role gives the assessment right, the area the county.
+    ("qy_assessor", "何慧琳", Role.TOWN, ["441881"]),
+    ("yn_assessor", "黎志坚", Role.TOWN, ["445322"]),
+    ("jh_assessor", "苏慧敏", Role.TOWN, ["440704"]),
+    ("zs_assessor", "梁淑贞", Role.TOWN, ["442000"]),
+    ("dg_assessor", "袁家明", Role.TOWN, ["441900"]),
     # 规划监测: figures reported by a plan's own bureau are approved by the level above it (monitoring/demo.py).
     ("jm_city", "周建国", Role.CITY, ["440700"]),
     ("yf_city", "苏志明", Role.CITY, ["445300"]),
@@ -96,6 +106,11 @@ class Command(BaseCommand):
             for r in seed_assistance_demo():
                 self.stdout.write(f"大救助演示 {r.summary()}")
         except AssistanceDemoError as e:
+            raise CommandError(str(e))
+        try:
+            for r in seed_eldercare_demo():
+                self.stdout.write(f"大养老演示 {r.summary()}")
+        except EldercareDemoError as e:
             raise CommandError(str(e))
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
