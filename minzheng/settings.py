@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.payroll",
     "minzheng.monitoring",
+    "minzheng.carefacility",
     "minzheng.web",
 ]
 
