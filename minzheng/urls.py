@@ -13,5 +13,6 @@ urlpatterns = [
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("payroll/", include("minzheng.payroll.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
+    path("facilities/", include("minzheng.carefacility.urls")),
     path("", include("minzheng.web.urls")),
 ]

@@ -130,3 +130,13 @@ def retrofit_get(user, pk) -> Retrofit:
     if retrofit is None:
         raise NotFound("适老化改造申请不存在或不在您的管辖范围内")
     return retrofit
+
+
+def person_by_id_number(user, id_number: str, capability: str = Cap.FACILITY_VIEW) -> Person:
+    from minzheng.core.idcard import normalize
+
+    person = scoped(Person.objects.all(), user, area_field="residence_area", capability=capability).filter(
+        id_number=normalize(id_number or "")).select_related("residence_area").first()
+    if person is None:
+        raise NotFound("未找到该身份证号的人员，或其不在您的管辖范围内（请先在人员档案中登记）", field="id_number")
+    return person
