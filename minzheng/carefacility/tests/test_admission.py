@@ -228,7 +228,7 @@ def test_another_county_sees_nothing_and_a_village_worker_cannot_admit(care):
 
 def test_the_api_names_the_problem_in_chinese(care):
     w = care
-    facility, (a01, a02) = home(w, capacity=1, beds=(("A01", True),))
+    facility, (a01,) = home(w, capacity=1, beds=(("A01", True),))
     c = Client()
     c.force_login(w.li)
     url = f"/api/carefacility/facilities/{facility.pk}"
