@@ -246,7 +246,7 @@ def _villages_with_station(on, year):
 def _institutions(on, year):
     from minzheng.carefacility.models import INSTITUTION_KINDS
 
-    return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS).values(area=F("area_id")).annotate(
+    return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS).values("area").annotate(
         v=Count("id")).values("area", "v")
 
 
@@ -255,7 +255,7 @@ def _medical_institutions(on, year):
     from minzheng.carefacility.models import INSTITUTION_KINDS
 
     return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS, medical_integration=True).values(
-        area=F("area_id")).annotate(v=Count("id")).values("area", "v")
+        "area").annotate(v=Count("id")).values("area", "v")
 
 
 @element("retrofits_accepted", "完成适老化改造户数（2021年起累计）", "户", "area_id")
@@ -264,7 +264,7 @@ def _retrofits(on, year):
 
     # the plans count the 十四五 period's homes, so from 2021-01-01 up to the as-of date
     return Retrofit.objects.filter(status=Retrofit.Status.ACCEPTED, accepted_on__gte=dt.date(2021, 1, 1),
-                                   accepted_on__lte=on).values(area=F("area_id")).annotate(
+                                   accepted_on__lte=on).values("area").annotate(
         v=Count("person_id", distinct=True)).values("area", "v")
 
 

@@ -31,7 +31,8 @@ def test_the_draw_is_recorded_and_reproducible(care, homes):
     per = int(rules.param("inspectors_per_inspection", TODAY))
     assert draw.facility_pool == sorted(f.pk for f in homes)
     assert draw.inspector_pool == sorted([w.huang.pk, w.lin.pk])   # 江海's county staff; towns do not inspect
-    picked = [(i.facility_id, sorted(i.inspectors.values_list("id", flat=True))) for i in draw.inspections.order_by("id")]
+    picked = [(i.facility_id, sorted(i.inspectors.values_list("id", flat=True)))
+              for i in draw.inspections.order_by("id")]
     assert len(picked) == 2 and len({f for f, _ in picked}) == 2 and all(len(us) == per for _, us in picked)
     # redoing the draw from what was recorded gives the same sample
     again = services.draw_sample(seed=draw.seed, facility_pool=draw.facility_pool,

@@ -47,7 +47,8 @@ def _level(scores, **kw):
 def test_the_ruleset_is_the_data_file():
     assert sum(top for _, top in RS.parts.values()) == 1000
     assert [lv.level for lv in LEVELS] == [1, 2, 3, 4, 5]
-    assert all(a.min_total < b.min_total and a.min_part_share <= b.min_part_share for a, b in zip(LEVELS, LEVELS[1:]))
+    assert all(a.min_total < b.min_total and a.min_part_share <= b.min_part_share
+               for a, b in zip(LEVELS, LEVELS[1:], strict=False))
 
 
 @pytest.mark.parametrize("lv", LEVELS, ids=[lv.name for lv in LEVELS])
@@ -99,7 +100,7 @@ def test_bad_scores_are_named(scores, field, words):
 @given(st.lists(st.integers(0, 1000), min_size=4, max_size=4), st.integers(0, 3), st.integers(1, 100))
 def test_raising_any_part_score_never_lowers_the_level(raw, which, bump):
     parts = list(RS.parts.items())
-    scores = {c: min(Decimal(r), top) for (c, (_, top)), r in zip(parts, raw)}
+    scores = {c: min(Decimal(r), top) for (c, (_, top)), r in zip(parts, raw, strict=True)}
     before = _level(scores) or 0
     code, (_, top) = parts[which]
     scores[code] = min(top, scores[code] + bump)
