@@ -26,6 +26,8 @@ from minzheng.assistance.models import RecheckTask
 from minzheng.assistance.rechecks import recheck_schedule
 from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
+from minzheng.carefacility.tests.stories import jianghai_facility_objects
+from minzheng.carefacility.views import FACILITY_OPS
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
 from minzheng.monitoring import catalogue
@@ -85,7 +87,10 @@ def jianghai(world):
     catalogue.load()
     beds = Indicator.objects.get(code="440704.nursing_bed_share")
     reported = monitoring.report_value(actor=w.li, indicator=beds, area=w.lile, period=2023, value="48", unit="%")
+    facilities = jianghai_facility_objects(w)
+    facility_secrets = facilities.pop("facility_secrets")
     return {
+        **facilities,
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
         "case": case.pk,
@@ -96,7 +101,7 @@ def jianghai(world):
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
         "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
-                    w.household.number],
+                    w.household.number, *facility_secrets],
     }
 
 
@@ -147,6 +152,45 @@ def _cases():
                {"disposition": "x"}) for act in ANOMALY_ACTIONS]
     cases += [(m, "households/<int:pk>/<slug:op>/", f"/households/{{household}}/{op}/", body)
               for op in HOUSEHOLD_OPS for m, body in (("post", {"relation": "child"}),)]
+    facility_bodies = {"bed": {"number": "Z9", "registration_code": "ZZ-9"},
+                       "discharge": {"person_id": "{resident}", "reason": "回家"},
+                       "status": {"status": "suspended", "reason": "整顿"}}
+    cases += [("post", "facilities/<int:pk>/<slug:op>/", f"/facilities/{{facility}}/{op}/", facility_bodies.get(op, {}))
+              for op in FACILITY_OPS]
+    cases += [
+        ("get", "facilities/<int:pk>/", "/facilities/{facility}/", None),
+        ("get", "facilities/inspections/<int:pk>/", "/facilities/inspections/{inspection}/", None),
+        ("post", "facilities/inspections/<int:pk>/", "/facilities/inspections/{inspection}/",
+         {"summary": "未发现问题"}),
+        ("post", "facilities/findings/<int:pk>/rectify/", "/facilities/findings/{finding}/rectify/",
+         {"note": "已整改"}),
+        ("get", "facilities/retrofits/<int:pk>/", "/facilities/retrofits/{retrofit}/", None),
+        ("post", "facilities/retrofits/<int:pk>/<slug:action>/", "/facilities/retrofits/{retrofit}/assess/",
+         {"note": "需要", "planned_items": "扶手"}),
+    ]
+    cf = "/api/carefacility"
+    fac = cf + "/facilities/{facility_id}"
+    cases += [
+        ("get", fac, cf + "/facilities/{facility}", None),
+        ("post", fac + "/status", cf + "/facilities/{facility}/status", {"status": "suspended", "reason": "整顿"}),
+        ("get", fac + "/beds", cf + "/facilities/{facility}/beds", None),
+        ("post", fac + "/beds", cf + "/facilities/{facility}/beds", {"number": "Z9", "registration_code": "ZZ-9"}),
+        ("post", fac + "/risk-assessments", cf + "/facilities/{facility}/risk-assessments",
+         {"person_id": "{elder}", "items": {}, "assessors": "x"}),
+        ("get", fac + "/residents", cf + "/facilities/{facility}/residents", None),
+        ("post", fac + "/admissions", cf + "/facilities/{facility}/admissions", {"person_id": "{elder}",
+                                                                                  "bed_id": "{bed}"}),
+        ("post", fac + "/discharges", cf + "/facilities/{facility}/discharges",
+         {"person_id": "{resident}", "reason": "回家"}),
+        ("post", fac + "/evaluations", cf + "/facilities/{facility}/evaluations", {"scores": {}, "evaluators": "x"}),
+        ("get", cf + "/inspections/draws/{draw_id}", cf + "/inspections/draws/{draw}", None),
+        ("post", cf + "/inspections/{inspection_id}/result", cf + "/inspections/{inspection}/result",
+         {"summary": "未发现问题"}),
+        ("post", cf + "/findings/{finding_id}/rectify", cf + "/findings/{finding}/rectify", {"note": "已整改"}),
+        ("get", cf + "/retrofits/{retrofit_id}", cf + "/retrofits/{retrofit}", None),
+        ("post", cf + "/retrofits/{retrofit_id}/{action}", cf + "/retrofits/{retrofit}/assess",
+         {"note": "需要", "planned_items": "扶手"}),
+    ]
 
     api = "/api"
     app_ = "/api/assistance/applications/{application_id}"
