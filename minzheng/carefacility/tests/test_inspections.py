@@ -105,3 +105,27 @@ def test_bad_findings_write_nothing(care, homes):
     inspection.refresh_from_db()
     assert inspection.status == "planned" and not inspection.findings.exists()
     assert AuditEntry.objects.count() == before
+
+
+def test_the_supervision_pages(care, homes):
+    from django.test import Client
+
+    w = care
+    c = Client()
+    c.force_login(w.huang)
+    r = c.post("/facilities/inspections/", {"area_code": w.jianghai.code, "sample_size": "1", "seed": "42"},
+               follow=True)
+    assert "已完成双随机抽取" in r.content.decode() and "种子 42" in r.content.decode()
+    inspection = Inspection.objects.get()
+    past = (TODAY - 3 * DAYS).isoformat()
+    InspectionDraw.objects.update(drawn_on=TODAY - 10 * DAYS)   # drawn earlier (a test shortcut for the date only)
+    r = c.post(f"/facilities/inspections/{inspection.pk}/", {
+        "inspected_on": (TODAY - 9 * DAYS).isoformat(), "summary": "发现1项问题",
+        "description": ["扶手松动", "", ""], "deadline": [past, "", ""]}, follow=True)
+    assert "检查结果已录入" in r.content.decode()
+    listing = c.get("/facilities/inspections/").content.decode()
+    assert "扶手松动" in listing and "逾期未整改" in listing
+    home_list = c.get("/facilities/").content.decode()
+    assert "江海第1养老院" in home_list and "逾期未整改" in home_list
+    c.force_login(w.liang)
+    assert "扶手松动" not in c.get("/facilities/inspections/").content.decode()

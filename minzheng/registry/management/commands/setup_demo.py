@@ -14,6 +14,7 @@ from minzheng.accounts.services import user_create
 from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
 from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
+from minzheng.carefacility.demo import seed_facility_demo
 from minzheng.core import audit
 from minzheng.monitoring.demo import seed_monitoring_demo
 from minzheng.policy.services import load_policy_data
@@ -91,6 +92,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"大救助演示 {r.summary()}")
         except AssistanceDemoError as e:
             raise CommandError(str(e))
+        f = seed_facility_demo()
+        self.stdout.write(f"养老服务设施演示：新增机构 {f['facilities']} 家、床位 {f['beds']} 张、"
+                          f"入住 {f['admitted']} 人")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪，用时 {time.monotonic() - t0:.1f} 秒"))
