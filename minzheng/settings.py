@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "minzheng.payroll",
     "minzheng.monitoring",
     "minzheng.carefacility",
+    "minzheng.homecare",
+    "minzheng.timebank",
     "minzheng.web",
 ]
 

@@ -52,6 +52,17 @@ class Cap:
     FACILITY_INSPECT = "carefacility.inspect"    # 双随机一公开: draw, inspect, findings, rectification
     RETROFIT_APPLY = "carefacility.retrofit_apply"    # 适老化改造 application for an elder's home
     RETROFIT_HANDLE = "carefacility.retrofit_handle"  # 适老化改造 assessment, works, acceptance
+    # 居家养老服务 (homecare/) and 时间银行 (timebank/)
+    HOMECARE_VIEW = "homecare.view"          # orders, canteens and the overview of one's areas
+    HOMECARE_ORDER = "homecare.order"        # place/cancel: a resident for bound elders, staff in area
+    HOMECARE_DISPATCH = "homecare.dispatch"  # 镇街: dispatch, bind family contacts, complaints, generated orders
+    HOMECARE_MANAGE = "homecare.manage"      # 县区: providers, catalogue, 家庭养老床位 contracts, monthly settlement
+    HOMECARE_SERVE = "homecare.serve"        # 服务机构: work list, service records, meals, own statements
+    TIMEBANK_VIEW = "timebank.view"          # accounts, reports and ledger of one's areas
+    TIMEBANK_REPORT = "timebank.report"      # report/donate: a volunteer for themselves, staff for others
+    TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
+    TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
+    TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -102,6 +113,19 @@ CAPABILITIES[Role.COUNTY] |= _MONITOR_READ | {Cap.MONITOR_REPORT, Cap.MONITOR_AP
 CAPABILITIES[Role.CITY] |= _MONITOR_READ | {Cap.MONITOR_REPORT, Cap.MONITOR_APPROVE, Cap.MONITOR_RUN}
 CAPABILITIES[Role.AUDITOR] |= _MONITOR_READ
 CAPABILITIES[Role.ADMIN] |= _MONITOR_READ | {Cap.MONITOR_RUN}
+# 居家养老 and 时间银行: villages enter and do first reviews, towns dispatch and give the second review, counties run
+# settlement; providers see only their own provider's work (homecare.selectors); residents act for bound elders.
+_HC_STAFF = {Cap.HOMECARE_VIEW, Cap.HOMECARE_ORDER, Cap.TIMEBANK_VIEW, Cap.TIMEBANK_REPORT}
+CAPABILITIES[Role.VILLAGE] |= _HC_STAFF | {Cap.TIMEBANK_REVIEW1}
+CAPABILITIES[Role.TOWN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.TIMEBANK_REVIEW2, Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.COUNTY] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MANAGE, Cap.TIMEBANK_REVIEW2,
+                                          Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.CITY] |= {Cap.HOMECARE_VIEW, Cap.TIMEBANK_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.HOMECARE_VIEW, Cap.TIMEBANK_VIEW}
+CAPABILITIES[Role.ADMIN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MANAGE, Cap.TIMEBANK_REVIEW1,
+                                         Cap.TIMEBANK_REVIEW2, Cap.TIMEBANK_ALLOCATE}
+CAPABILITIES[Role.PROVIDER] |= {Cap.HOMECARE_SERVE}
+CAPABILITIES[Role.RESIDENT] |= {Cap.HOMECARE_ORDER, Cap.TIMEBANK_REPORT}
 
 # 养老服务设施: villages see and apply for 适老化改造; towns file their centres and stations and admit; counties
 # supervise (rating, 双随机 inspections); the city rates and inspects too.
@@ -152,4 +176,14 @@ ACTION_LABELS = {
     Cap.FACILITY_INSPECT: "开展双随机抽查和整改督办",
     Cap.RETROFIT_APPLY: "提交适老化改造申请",
     Cap.RETROFIT_HANDLE: "办理适老化改造评估、施工和验收",
+    Cap.HOMECARE_VIEW: "查看居家养老服务订单",
+    Cap.HOMECARE_ORDER: "下单或取消居家养老服务",
+    Cap.HOMECARE_DISPATCH: "派单和处理居家养老服务投诉",
+    Cap.HOMECARE_MANAGE: "管理服务机构、服务目录和月度结算",
+    Cap.HOMECARE_SERVE: "办理服务机构的派工和服务记录",
+    Cap.TIMEBANK_VIEW: "查看时间银行账户",
+    Cap.TIMEBANK_REPORT: "申报或捐赠志愿服务时长",
+    Cap.TIMEBANK_REVIEW1: "初审志愿服务时长",
+    Cap.TIMEBANK_REVIEW2: "复审志愿服务时长",
+    Cap.TIMEBANK_ALLOCATE: "从公益时间池划拨时长",
 }

@@ -102,7 +102,20 @@ def case_exit(*, actor, case: Case, from_month: dt.date, reason: str, recheck: R
                         stop=True)
         case.status, case.end_month, case.next_recheck = Case.Status.EXITED, _add_months(from_month, -1), None
         case.save(update_fields=["status", "end_month", "next_recheck"])
+        _end_category(case, from_month)
     return change
+
+
+def _end_category(case: Case, from_month: dt.date) -> None:
+    """Exit shows in the registry too: the category this case gave ends the day before `from_month` (the
+    exit's audit entry, written by _apply, records the case and the month)."""
+    from minzheng.registry.models import PersonCategory
+
+    persons = set(case.entitlements.values_list("person_id", flat=True))
+    if case.household_id:
+        persons |= set(case.household.memberships.filter(end_date__isnull=True).values_list("person_id", flat=True))
+    PersonCategory.objects.filter(person_id__in=persons, category=case.programme, valid_to__isnull=True,
+                                  valid_from__lt=from_month).update(valid_to=from_month - dt.timedelta(days=1))
 
 
 def recheck_complete(*, actor, task: RecheckTask, facts: HouseholdFacts, note: str = "") -> CaseChange:

@@ -401,7 +401,9 @@ def application_approve(request, pk):
                 case, conflict = _save(form, lambda: services.application_approve(
                     actor=request.user, application=app, facts=facts(), opinion=form.cleaned_data["opinion"]))
                 if case:
-                    messages.success(request, f"已批准，自{case.start_month:%Y年%m月}起发放")
+                    prog, since = get_programme(case.programme), f"{case.start_month:%Y年%m月}"
+                    messages.success(request, f"已批准，自{since}起发放" if prog.pays_cash
+                                     else f"已批准，自{since}起纳入{prog.label}（不发放按月救助金）")
                     return redirect("assistance:detail", pk=app.pk)
                 app.refresh_from_db()
             else:

@@ -86,7 +86,7 @@ def _low_income(on, year):
     m = _month(on)
     qs = Case.objects.filter(programme="low_income", start_month__lte=m).filter(
         Q(end_month__isnull=True) | Q(end_month__gte=m))
-    return qs.values(area=F("area_id")).annotate(v=Count("id")).values("area", "v")
+    return qs.values("area").annotate(v=Count("id")).values("area", "v")
 
 
 def _temporary_in_year(year):

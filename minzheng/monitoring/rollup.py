@@ -13,11 +13,12 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from minzheng.areas.models import Area
+from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
 
@@ -28,6 +29,7 @@ from .models import ElementValue, Formula, Indicator, IndicatorValue, ReportedVa
 _NO_DATA_ACTIONS = ("user.", "person.view_full", "person.export", "import.upload", "import.discard",
                     "monitoring.", "payroll.bank_file_export")
 FIRST_YEAR, LAST_YEAR = 2020, 2030
+_Q = Decimal("0.0001")
 
 
 def as_of(year: int) -> dt.date:
@@ -54,16 +56,21 @@ def needed_elements() -> list[str]:
 # --- steps -------------------------------------------------------------------------------------------------
 
 def count_element(name: str, year: int, area_ids: set[int] | None = None) -> int:
+    """Replace the element's rows for `year` (all areas, or only `area_ids`): one INSERT … SELECT of the element's
+    grouped query, so no row passes through Python."""
     el = elements.ELEMENTS[name]
     qs = el.query(as_of(year), year)
     old = ElementValue.objects.filter(element=name, period=year)
     if area_ids is not None:
         qs = qs.filter(**{f"{el.area_field}__in": area_ids})
         old = old.filter(area_id__in=area_ids)
-    rows = [ElementValue(element=name, period=year, area_id=r["area"], value=r["v"] or 0) for r in qs]
     old.delete()
-    ElementValue.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    sql, params = qs.query.sql_with_params()  # selects (area, v) in that order
+    table = connection.ops.quote_name(ElementValue._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table} (area_id, value, element, period) SELECT q.*, %s, %s FROM ({sql}) q",
+                    [name, year, *params])
+        return cur.rowcount
 
 
 class _Tree:
@@ -91,11 +98,11 @@ def formula_for(ind: Indicator, formulas: dict[str, Formula]) -> Formula | None:
 class _Policy:
     """Standards and their growth for one as-of date, each looked up once per area (rules share operands)."""
 
-    def __init__(self, on: dt.date):
+    def __init__(self, on: dt.date, areas: dict[int, Area] | None = None):
         from minzheng.policy.models import Formula as PolicyFormula
         from minzheng.policy.models import Standard
 
-        self.on, self.cache = on, {}
+        self.on, self.cache, self.areas = on, {}, areas or {}
         # areas that set any standard: a place below them resolves exactly as they do
         self.setters = set(Standard.objects.values_list("jurisdiction_id", flat=True).distinct()) | set(
             PolicyFormula.objects.values_list("jurisdiction_id", flat=True).distinct())
@@ -105,7 +112,9 @@ class _Policy:
         nearest = next((i for i in reversed(ids) if i in self.setters), None)
         if nearest is None or nearest == area.pk:
             return area
-        return Area.objects.get(pk=nearest)
+        if nearest not in self.areas:
+            self.areas[nearest] = Area.objects.get(pk=nearest)
+        return self.areas[nearest]
 
     def _get(self, fn, area: Area, ref: str):
         area = self._anchor(area)
@@ -155,21 +164,35 @@ class _Policy:
             return None, f"{rule.phrase}：无法校验，{e.message}"
 
 
-def _progress(ind: Indicator, year: int, actual, holds):
-    ts = {2023: targets.parse(ind.target_2023), 2025: targets.parse(ind.target_2025)}
-    return targets.progress(year=year, actual=actual, holds=holds, baseline=targets.parse(ind.baseline_2020),
-                            targets=ts, direction=ind.direction, attribute=ind.attribute,
-                            cumulative=ind.cumulative)
-
-
 def _is_rate(ind: Indicator, formula: Formula | None) -> bool:
     """A rate can be judged in every sub-area against the plan's target; a count only where it was set."""
     return bool(formula and (formula.denominator or any(elements.is_policy(t) for t in _terms(formula.numerator)))) \
         or ind.unit in ("%", "‰")
 
 
+_VALUE_FIELDS = ("indicator_id", "area_id", "period", "numerator", "denominator", "value", "running_total",
+                 "expected", "holds", "source", "status", "detail", "data_as_of")
+
+
 def compute_values(year: int, affected: set[int] | None = None) -> int:
-    """Write IndicatorValue rows for `year` (all areas, or only `affected` ones); returns the row count."""
+    """Write IndicatorValue rows for `year` (all areas, or only `affected` ones); returns the row count.
+
+    Policy standards are resolved in one memoized batch (policy.rules.memoized) and the rows are written with COPY
+    on PostgreSQL: per row only dictionary look-ups and the progress rule run in Python."""
+    from minzheng.policy.rules import memoized
+
+    with memoized():
+        rows = _value_rows(year, affected)
+    with transaction.atomic():
+        old = IndicatorValue.objects.filter(period=year)
+        if affected is not None:
+            old = old.filter(area_id__in=affected)
+        old.delete()
+        copy_insert(IndicatorValue, _VALUE_FIELDS, rows)
+    return len(rows)
+
+
+def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
     on, now = as_of(year), timezone.now()
     tree = _Tree(on)
     formulas = {f.key: f for f in Formula.objects.all()}
@@ -186,7 +209,8 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
             period__gt=targets.BASE_YEAR, period__lt=year, indicator__cumulative=True, value__isnull=False
     ).values_list("indicator_id", "area_id", "value"):
         earlier[(ind_id, area_id)] += v
-    pol = _Policy(on)
+    pol = _Policy(on, dict(tree.areas))
+    zero, no_values = Decimal(0), {}
 
     def policy(name, area):
         prefix, _, ref = name.partition(":")
@@ -199,47 +223,57 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
         except DomainError as e:
             return None, e.message
 
-    def side(expr, area):
-        total, notes = Decimal(0), []
-        for name in _terms(expr):
-            if elements.is_policy(name):
+    def side(terms, area):
+        total, notes = zero, []
+        for name, is_policy in terms:
+            if is_policy:
                 v, note = policy(name, area)
                 if v is None:
                     return None, note
                 total += v
                 notes.append(note)
             else:
-                total += totals.get(name, {}).get(area.pk, Decimal(0))
+                total += totals.get(name, no_values).get(area.id, zero)
         return total, "；".join(notes)
 
     rows = []
+    within: dict[int, list[Area]] = {}
     for ind in Indicator.objects.select_related("area"):
         formula = formula_for(ind, formulas)
-        rule_target = next((t for t in (targets.parse(ind.target_2025), targets.parse(ind.target_2023)) if t
-                            and t.is_rule), None)
-        policy_only = formula and all(elements.is_policy(t) for t in _terms(formula.numerator))
+        num_terms = [(n, elements.is_policy(n)) for n in _terms(formula.numerator)] if formula else []
+        den_terms = [(n, elements.is_policy(n)) for n in _terms(formula.denominator)] if formula else []
+        baseline = targets.parse(ind.baseline_2020)
+        ts = {2023: targets.parse(ind.target_2023), 2025: targets.parse(ind.target_2025)}
+        rule_target = next((t for t in (ts[2025], ts[2023]) if t and t.is_rule), None)
+        rule = rules.get(rule_target.rule) if rule_target else None
+        policy_only = formula and all(p for _, p in num_terms)
+        rate = _is_rate(ind, formula)
+        mine = reported[ind.id]
+        if ind.area_id not in within:
+            within[ind.area_id] = tree.within(ind.area)
         # standards and rules are the plan area's own; counts and reports go down the tree
-        areas = [ind.area] + [a for a in tree.within(ind.area) if a.pk != ind.area.pk and (
-            (formula and not policy_only) or a.pk in reported[ind.pk])]
+        areas = [ind.area] + [a for a in within[ind.area_id] if a.id != ind.area_id and (
+            (formula and not policy_only) or a.id in mine)]
         for area in areas:
-            if affected is not None and area.pk not in affected:
+            aid = area.id  # not .pk (a property): this loop runs for every indicator × area
+            if affected is not None and aid not in affected:
                 continue
             num = den = value = holds = None
             detail, source = "", IndicatorValue.Source.COMPUTED
-            if rule_target and area.pk == ind.area_id and rule_target.rule in rules:
-                holds, detail = pol.holds(rules[rule_target.rule], area)
+            if rule and aid == ind.area_id:
+                holds, detail = pol.holds(rule, area)
                 source = IndicatorValue.Source.RULE
             if formula:
-                num, note = side(formula.numerator, area)
-                if formula.denominator:
-                    den, note2 = side(formula.denominator, area)
+                num, note = side(num_terms, area)
+                if den_terms:
+                    den, note2 = side(den_terms, area)
                     note = note or note2
                     if num is not None and den:
-                        value = (num * formula.factor / den).quantize(Decimal("0.0001"))
+                        value = (num * formula.factor / den).quantize(_Q)
                 elif num is not None:
-                    value = (num * formula.factor).quantize(Decimal("0.0001"))
+                    value = (num * formula.factor).quantize(_Q)
                 detail = "；".join(x for x in (detail, note) if x)
-            rv = reported[ind.pk].get(area.pk)
+            rv = mine.get(aid)
             if value is None and rv is not None:
                 value, source = rv.value, IndicatorValue.Source.REPORTED
                 detail = "；".join(x for x in (detail, f"{rv.get_status_display()}：{rv.note}".rstrip("：")) if x)
@@ -247,20 +281,15 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
                 source = IndicatorValue.Source.REPORTED
             running = None
             if ind.cumulative and value is not None:
-                running = earlier[(ind.pk, area.pk)] + value
-            judged = area.pk == ind.area.pk or _is_rate(ind, formula)
-            p = _progress(ind, year, running if ind.cumulative else value, holds) if judged else None
-            rows.append(IndicatorValue(
-                indicator=ind, area=area, period=year, numerator=num, denominator=den, value=value,
-                running_total=running, expected=p.expected if p else None, holds=holds, source=source,
-                status=p.status if p else "", detail=detail[:2000], data_as_of=now))
-    with transaction.atomic():
-        old = IndicatorValue.objects.filter(period=year)
-        if affected is not None:
-            old = old.filter(area_id__in=affected)
-        old.delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+                running = earlier[(ind.id, aid)] + value
+            p = None
+            if aid == ind.area_id or rate:
+                p = targets.progress(year=year, actual=running if ind.cumulative else value, holds=holds,
+                                     baseline=baseline, targets=ts, direction=ind.direction,
+                                     attribute=ind.attribute, cumulative=ind.cumulative)
+            rows.append((ind.id, aid, year, num, den, value, running, p.expected if p else None, holds,
+                         str(source), p.status if p else "", detail[:2000], now))
+    return rows
 
 
 # --- runs --------------------------------------------------------------------------------------------------

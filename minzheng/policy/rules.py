@@ -6,6 +6,8 @@ the rows it came from and a sentence a caseworker can read out.
 """
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
@@ -60,8 +62,29 @@ def resolve(area: Area, kind: str, *, scope: str = Scope.ALL, variant: str = "",
         raise DomainError(f"未知的标准类别“{kind}”", code="unknown_kind", field="标准类别")
     if _depth > MAX_DEPTH:
         raise DomainError(f"标准“{KINDS[kind]}”的公式嵌套过深（可能循环引用）", code="formula_cycle")
+    memo = _memo.get()
+    if memo is None:
+        return _resolve(area, kind, scope, variant, on, unit, _depth, None)
+    key = ("resolved", area.pk, kind, scope, variant, on, unit)
+    if key not in memo:
+        try:
+            memo[key] = _resolve(area, kind, scope, variant, on, unit, _depth, memo)
+        except DomainError as e:
+            memo[key] = e
+    if isinstance(memo[key], DomainError):
+        raise memo[key]
+    return memo[key]
+
+
+def _resolve(area, kind, scope, variant, on, unit, depth, memo) -> Resolved:
     scopes = [scope, Scope.ALL] if scope != Scope.ALL else [Scope.ALL, Scope.URBAN]
-    for level in reversed(list(area.ancestors())):  # nearest first
+    for level in reversed(_ancestors(area, memo)):  # nearest first
+        if memo is not None:
+            official, formula, assumed = _candidates(memo, level, kind, variant, scopes, on, unit)
+            if official or formula or assumed:
+                return _from_standard(official) if official else (
+                    _apply_formula(formula, area, scope, on, depth) if formula else _from_standard(assumed))
+            continue
         same = dict(jurisdiction=level, kind=kind, variant=variant, scope__in=scopes)
         # Payments are monthly: where a plan states both a yearly and a monthly figure, the monthly one wins
         # (unless a unit is asked for); ties broken the same way on every database.
@@ -72,13 +95,62 @@ def resolve(area: Area, kind: str, *, scope: str = Scope.ALL, variant: str = "",
             standards = standards.filter(unit=unit)
         if row := standards.filter(status__in=OFFICIAL).first():
             return _from_standard(row)
-        if formula := _on(Formula.objects.filter(**same), on).order_by("-effective_from").first():
-            return _apply_formula(formula, area, scope, on, _depth)
+        if formula := _on(Formula.objects.filter(**same), on).order_by("-effective_from", "id").first():
+            return _apply_formula(formula, area, scope, on, depth)
         if row := standards.filter(status=Status.ASSUMED).first():
             return _from_standard(row)
     raise DomainError(f"{area.name}在{on.isoformat()}没有可用的“{KINDS[kind]}”"
                       f"{'（' + variant + '）' if variant else ''}，请先在政策参数中录入", code="no_standard",
                       field="标准")
+
+
+# --- memoized resolution for batch work ----------------------------------------------------------------------
+
+_memo: ContextVar[dict | None] = ContextVar("policy_resolve_memo", default=None)
+
+
+@contextmanager
+def memoized():
+    """Inside the block, each kind's standards and formulas are read once and every resolution is remembered —
+    for batch work over many areas (规划监测's roll-up) during which the policy data does not change. The answers
+    are those of the queries above, row for row (policy/tests: test_memoized_resolution_matches_the_queries)."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _ancestors(area: Area, memo: dict | None) -> list[Area]:
+    if memo is None:
+        return list(area.ancestors())
+    key = ("ancestors", area.pk, area.path)
+    if key not in memo:
+        memo[key] = list(area.ancestors())
+    return memo[key]
+
+
+def _candidates(memo: dict, level: Area, kind: str, variant: str, scopes: list[str], on: dt.date,
+                unit: str | None):
+    """(official standard, formula, assumed standard) at one level, as the three queries above choose them."""
+    if ("rows", kind) not in memo:
+        memo[("rows", kind)] = (list(Standard.objects.filter(kind=kind).select_related("jurisdiction")),
+                                list(Formula.objects.filter(kind=kind)))
+    standards, formulas = memo[("rows", kind)]
+
+    def here(r) -> bool:
+        return (r.jurisdiction_id == level.pk and r.variant == variant and r.scope in scopes
+                and r.effective_from <= on and (r.effective_to is None or r.effective_to >= on))
+
+    rows = sorted((r for r in standards if here(r) and r.value is not None and (not unit or r.unit == unit)),
+                  key=lambda r: (0 if r.unit in MONTHLY_UNITS else 1, -r.effective_from.toordinal(), r.status, r.pk))
+    official = next((r for r in rows if r.status in OFFICIAL), None)
+    assumed = next((r for r in rows if r.status == Status.ASSUMED), None)
+    formula = min((f for f in formulas if here(f)), key=lambda f: (-f.effective_from.toordinal(), f.pk), default=None)
+    return official, formula, assumed
 
 
 def _from_standard(row: Standard) -> Resolved:

@@ -62,7 +62,7 @@ INCOME_TYPES = {
 
 
 def fmt(v: Decimal | None) -> str:
-    return "" if v is None else f"{v.quantize(CENT):,.2f}".replace(",", "")
+    return "" if v is None else f"{v.quantize(CENT):.2f}"
 
 
 def urban_rural(area) -> str:

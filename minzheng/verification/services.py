@@ -349,7 +349,9 @@ def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000):
     overlaps, asset sums and counts per class, living and dead members), streamed `chunk` households at a time;
     Python only applies the 刚性支出 deduction, the 低保 standard and the asset limits (assess.settle, as the single
     report does). The results carry the figures and the conclusion, not the report's lines and wording.
-    Nothing is written; memory stays bounded by `chunk` however many households are checked."""
+    Nothing is stored (on PostgreSQL the totals pass through a temporary table, dropped when iteration ends);
+    memory stays bounded by `chunk` however many households are checked, and the caller may use the database
+    (e.g. store a report per household) while iterating."""
     if not household_ids:
         return
     cache = PolicyCache(on)

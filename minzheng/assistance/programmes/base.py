@@ -75,6 +75,7 @@ class Programme(ABC):
     label: str
     per_household: bool = True      # a household case (低保) or a person case (孤儿, 两项补贴)
     one_off: bool = False           # 临时救助 pays once; others monthly
+    pays_cash: bool = True          # False: approval confers a status only (低收入家庭认定), no amounts to pay
     excludes: frozenset[str] = frozenset()  # programmes a person may not receive at the same time
 
     @abstractmethod

@@ -1,6 +1,7 @@
 """低收入家庭认定: per-capita monthly income above the 低保标准 and up to the 低收入 upper bound (中山: 1.5 × 低保,
 band 1101–1650 in 2020), assets within the limit. No monthly cash: an eligible household gets a status that
-keeps it under monitoring (动态监测) and opens 专项救助, so the Decision carries no amounts.
+keeps it under monitoring (动态监测) and opens 专项救助, so the Decision carries no amounts (pays_cash = False:
+审批 enrols the household with no entitlements, and no roster ever has a line for it).
 
 Where a jurisdiction states no upper bound, resolve raises a Chinese error naming 低收入家庭认定上限; the
 lower bound is the 低保标准 itself (exclusive), which also settles 中山's printed '1101' edge.
@@ -15,6 +16,7 @@ class LowIncome(Programme):
     code = "low_income"
     label = "低收入家庭认定"
     per_household = True
+    pays_cash = False
 
     def assess(self, facts: HouseholdFacts) -> Decision:
         check_facts(facts)

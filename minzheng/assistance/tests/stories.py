@@ -47,23 +47,28 @@ class World(dict):
 _seq = iter(range(1, 999))
 
 
-def _person(actor, name, birth, sex, village):
+def _person(actor, name, birth, sex, village, **extra):
     seq = next(_seq) * 2 + (1 if sex == "M" else 0)
-    return person_create(actor=actor, id_number=make_id_number("440704" if village.code.startswith("440704")
-                                                               else "445322", birth, seq % 1000),
-                         name=name, hukou_area=village, residence_area=village)
+    return person_create(actor=actor, id_number=make_id_number(village.code[:6], birth, seq % 1000),
+                         name=name, hukou_area=village, residence_area=village, **extra)
 
 
-def make_family(w, head_name, *, village=None, members=(), birth=dt.date(1980, 5, 1)):
-    """A household through the real registry services, registered by the county approver."""
+def make_family(w, head_name, *, village=None, members=(), birth=dt.date(1980, 5, 1), since=None, actor=None,
+                head=None):
+    """A household through the real registry services, registered by the county approver (or `actor`).
+
+    members: (name, birth, sex, relation) or (name, birth, sex, relation, {person_create extras}); head: extras for
+    the head (bank account, disability …); since: the date the household and its memberships start (default today).
+    """
     village = village or w.yingnan
-    actor = w.huang if village.code.startswith("440704") else w.liang
-    head = _person(actor, head_name, birth, "M", village)
-    household = household_create(actor=actor, area=village, head=head, address=f"{village.name}1号")
-    people = [head]
-    for name, b, sex, relation in members:
-        p = _person(actor, name, b, sex, village)
-        household_add_member(actor=actor, household=household, person=p, relation=relation)
+    actor = actor or (w.huang if village.code.startswith("440704") else w.liang)
+    head_person = _person(actor, head_name, birth, "M", village, **(head or {}))
+    household = household_create(actor=actor, area=village, head=head_person, address=f"{village.name}1号",
+                                 start_date=since)
+    people = [head_person]
+    for name, b, sex, relation, *extra in members:
+        p = _person(actor, name, b, sex, village, **(extra[0] if extra else {}))
+        household_add_member(actor=actor, household=household, person=p, relation=relation, start_date=since)
         people.append(p)
     return household, people
 

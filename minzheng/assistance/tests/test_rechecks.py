@@ -93,3 +93,17 @@ def test_exit_needs_a_reason_a_first_of_month_and_the_right_person(enrolled):
     rechecks.case_exit(actor=w.huang, case=case, from_month=month, reason="全家迁出本区")
     with pytest.raises(Conflict, match="已于"):
         rechecks.case_exit(actor=w.huang, case=case, from_month=services._add_months(month, 1), reason="重复")
+
+
+def test_enrolment_and_exit_show_in_the_registry_categories(enrolled):
+    """The 陈 family becomes 低保对象 from the first month paid, and stops being one when 停发 takes effect —
+    which is what 两项补贴 and the plan indicators read."""
+    from minzheng.registry.models import PersonCategory
+
+    w, case = enrolled
+    held = PersonCategory.objects.filter(category="dibao").order_by("person_id")
+    assert [p.person_id for p in held] == sorted([w.dad.pk, w.mum.pk, w.son.pk])
+    assert {p.valid_from for p in held} == {case.start_month} and all(p.valid_to is None for p in held)
+    stop = services._add_months(case.start_month, 3)
+    rechecks.case_exit(actor=w.huang, case=case, from_month=stop, reason="家庭收入超过低保标准")
+    assert {p.valid_to for p in held.all()} == {stop - dt.timedelta(days=1)}

@@ -212,6 +212,65 @@ def test_an_incremental_refresh_recounts_only_what_changed(plan):
     assert RollupRun.objects.filter(period=year).count() == 2
 
 
+def test_every_data_element_is_counted_where_its_records_live(plan):
+    """礼乐街道's records of 2023: a 低收入 family in 英南村, a 临时救助 of 800 元 and a 孤儿 in 向东村, a 低保
+    family with a disabled member in 英南村. Every element the engine knows is counted (one INSERT … SELECT each)
+    and lands on the village, never on the town or the county."""
+    from minzheng.monitoring import elements
+
+    w = plan
+    enrol(w, _disabled_dibao_family(w, "甲一", w.yingnan, subsidised=True), "dibao", "basic", "900",
+          village=w.yingnan)
+    _, (low,) = make_family(w, "丙一", village=w.yingnan)
+    enrol(w, low, "low_income", "none", "0", village=w.yingnan)
+    _, (needy,) = make_family(w, "丁一", village=w.xiangdong)
+    enrol(w, needy, "temporary", "one_off", "800", village=w.xiangdong)
+    _, (child,) = make_family(w, "戊一", village=w.xiangdong, birth=dt.date(2015, 3, 1))
+    enrol(w, child, "orphan", "basic", "1500", village=w.xiangdong)
+    for name in elements.ELEMENTS:
+        rollup.count_element(name, 2023)
+
+    def at(name):
+        return dict(ElementValue.objects.filter(element=name, period=2023).values_list("area__code", "value"))
+
+    assert at("low_income_households") == {w.yingnan.code: 1}
+    assert at("temporary_person_times") == {w.xiangdong.code: 1}
+    assert at("temporary_amount") == {w.xiangdong.code: Decimal("800")}
+    assert at("orphan_persons") == {w.xiangdong.code: 1}
+    assert at("dibao_households") == at("dibao_persons") == at("disabled_poor") == {w.yingnan.code: 1}
+    assert at("disabled_living_recipients") == {w.yingnan.code: 1}
+    assert at("residents")[w.yingnan.code] >= 2 and at("residents")[w.xiangdong.code] >= 2
+    assert at("towns")[w.lile.code] == 1 and at("villages")[w.yingnan.code] == 1
+    assert w.lile.code not in at("residents") and w.jianghai.code not in at("dibao_persons")
+    # counting again replaces the rows, it does not add to them
+    rollup.count_element("temporary_amount", 2023)
+    assert at("temporary_amount") == {w.xiangdong.code: Decimal("800")}
+
+
+def test_a_refresh_leaves_the_same_rows_a_full_rebuild_would(plan):
+    """After 向东村's day of work the incremental refresh and a full rebuild agree on every row of 江海区."""
+    from django.db import transaction
+
+    from minzheng.core import audit
+
+    w = plan
+    _disabled_dibao_family(w, "甲一", w.yingnan, subsidised=True)
+    year = timezone.localdate().year
+    rollup.rebuild(year)
+    head = _disabled_dibao_family(w, "乙一", w.xiangdong, subsidised=False)
+    with transaction.atomic():
+        audit.record(actor=w.huang, action="application.approve", object_type="case", object_id=1,
+                     area_code=w.xiangdong.code, after={"person": head.pk})
+    rollup.refresh(year)
+    fields = ("indicator__code", "area__code", "numerator", "denominator", "value", "expected", "holds", "status",
+              "detail")
+    refreshed = sorted(IndicatorValue.objects.filter(period=year).values_list(*fields))
+    rollup.rebuild(year, resume=False)
+    assert sorted(IndicatorValue.objects.filter(period=year).values_list(*fields)) == refreshed
+    town = _value("440704.disabled_living_subsidy_coverage", w.lile, year)
+    assert (town.numerator, town.denominator) == (1, 2)
+
+
 def test_a_formula_naming_a_missing_element_is_refused(plan, tmp_path):
     from minzheng.monitoring import catalogue
 

@@ -147,3 +147,33 @@ def test_checks_name_what_cannot_be_evaluated(policy):
     warnings = evaluate_checks(area("445322"), "dibao", MID_2021)
     assert any("居民人均消费支出" in w for w in warnings)
     assert len(warnings) == len(set(warnings))
+
+
+def test_memoized_resolution_matches_the_queries(policy):
+    """The roll-up of 规划监测 resolves standards for every county and city of the five plans in one batch
+    (rules.memoized): it must give exactly what a caseworker's single look-up gives — value, explanation and
+    sources, or the same error — for every kind, scope, variant, unit and date the data holds, town included."""
+    from minzheng.policy.models import Formula as PolicyFormula
+    from minzheng.policy.rules import memoized
+
+    places = [area(c) for c in ("441802", "445322", "440704", "442000", "441900")]
+    places.append(Area.objects.current().filter(path__startswith=area("445322").path, level="town").first())
+    keys = set(Standard.objects.values_list("kind", "scope", "variant", "unit")) | {
+        (k, s, v, None) for k, s, v in PolicyFormula.objects.values_list("kind", "scope", "variant")}
+    keys |= {(k, s, v, None) for k, s, v, _ in keys}
+    dates = [dt.date(2016, 6, 30), dt.date(2019, 12, 31), dt.date(2020, 1, 1), dt.date(2023, 6, 30),
+             dt.date(2025, 12, 31)]
+
+    def answer(place, kind, scope, variant, unit, on):
+        try:
+            r = resolve(place, kind, scope=scope, variant=variant, on=on, unit=unit)
+            return r.value, r.explanation, r.sources
+        except DomainError as e:
+            return e.message
+
+    plain = {(p.pk, *k, on): answer(p, *k, on) for p in places for k in keys for on in dates}
+    with memoized():
+        batch = {(p.pk, *k, on): answer(p, *k, on) for p in places for k in keys for on in dates}
+        again = {(p.pk, *k, on): answer(p, *k, on) for p in places for k in keys for on in dates}
+    assert batch == plain and again == plain
+    assert sum(1 for v in plain.values() if not isinstance(v, str)) > 300  # most of them resolve to a figure

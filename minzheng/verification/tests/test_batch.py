@@ -137,3 +137,34 @@ def test_a_partly_disregarded_income_is_rounded_per_record_in_both(w):
     assert single.household_income == Decimal("61.15")                        # 55.59 + 5.56
     assert batch.household_income == single.household_income
     assert batch.per_capita_income == single.per_capita_income == Decimal("30.58")
+
+
+def _scratch_tables() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT relname FROM pg_class WHERE relname LIKE 'mz_household_totals_%%' "
+                    "AND relpersistence = 't'")
+        return [name for (name,) in cur.fetchall()]
+
+
+def test_reports_can_be_written_while_the_batch_is_read_and_nothing_is_left_behind(w):
+    """黄志强 stores a 核对报告 for each household as the batch hands it over, one household at a time; then
+    stops a second batch after its first household. Both leave no scratch table behind on PostgreSQL."""
+    from django.db import connection
+
+    households = village_of_many_situations(w)
+    stored = {}
+    for hid, result in verify_many([h.pk for h in households], ON, chunk=1):
+        household = next(h for h in households if h.pk == hid)
+        report = verification_run(actor=w.huang if household != w.yunan_home else w.liang, household=household,
+                                  on=ON)
+        stored[hid] = (report.per_capita_income, report.conclusion, result.per_capita_income, result.conclusion)
+    assert len(stored) == len(households) - 1                                  # 孙伯's household: nobody living
+    assert all(r[:2] == r[2:] for r in stored.values())
+    batch = verify_many([h.pk for h in households], ON, chunk=1)
+    first_id, _first = next(batch)
+    batch.close()                                                               # stopped after one household
+    assert first_id == min(stored)
+    if connection.vendor == "postgresql":
+        assert _scratch_tables() == []

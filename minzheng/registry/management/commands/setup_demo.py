@@ -16,6 +16,7 @@ from minzheng.areas.services import load_reference_areas
 from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
 from minzheng.carefacility.demo import seed_facility_demo
 from minzheng.core import audit
+from minzheng.homecare.demo import seed_homecare_demo
 from minzheng.monitoring.demo import seed_monitoring_demo
 from minzheng.policy.services import load_policy_data
 from minzheng.registry import demo
@@ -54,6 +55,11 @@ ACCOUNTS = [
     ("gd_province", "林晓东", Role.CITY, ["440000"]),
     ("auditor", "吴敏", Role.AUDITOR, JURISDICTIONS),
     ("provider", "何丽", Role.PROVIDER, ["440704"]),
+    # 居家养老 / 时间银行 demo (homecare/demo.py): the provider's worker, a family member ordering for her mother on
+    # the phone, and a second village worker (the time bank's first review must not be the reporter).
+    ("jh_worker", "周志成", Role.PROVIDER, ["440704"]),
+    ("jh_family", "王小红", Role.RESIDENT, []),
+    ("jh_village2", "刘芳", Role.VILLAGE, ["440704005001"]),
     ("admin", "系统管理员", Role.ADMIN, ["440000"]),
 ]
 
@@ -97,6 +103,7 @@ class Command(BaseCommand):
                           f"入住 {f['admitted']} 人")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
+        self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪，用时 {time.monotonic() - t0:.1f} 秒"))
         if not quiet_table:
             self.stdout.write(account_table())
