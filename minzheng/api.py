@@ -64,6 +64,7 @@ def _register_routers():
     from minzheng.registry.import_api import router as import_router
 
     api.add_router("/areas", areas_router)
+    api.add_router("/carefacility", __import__("minzheng.carefacility.api", fromlist=["router"]).router)
     api.add_router("/assistance", __import__("minzheng.assistance.api", fromlist=["router"]).router)
     api.add_router("/eldercare", __import__("minzheng.eldercare.api", fromlist=["router"]).router)
     api.add_router("/imports", import_router)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "minzheng.payroll",
     "minzheng.eldercare",
     "minzheng.monitoring",
+    "minzheng.carefacility",
     "minzheng.homecare",
     "minzheng.timebank",
     "minzheng.web",

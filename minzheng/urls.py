@@ -14,6 +14,7 @@ urlpatterns = [
     path("payroll/", include("minzheng.payroll.urls")),
     path("eldercare/", include("minzheng.eldercare.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
+    path("facilities/", include("minzheng.carefacility.urls")),
     path("homecare/", include("minzheng.homecare.urls")),
     path("timebank/", include("minzheng.timebank.urls")),
     path("", include("minzheng.web.urls")),

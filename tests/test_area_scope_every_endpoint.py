@@ -26,6 +26,8 @@ from minzheng.assistance.models import RecheckTask
 from minzheng.assistance.rechecks import recheck_schedule
 from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
+from minzheng.carefacility.tests.stories import jianghai_facility_objects
+from minzheng.carefacility.views import FACILITY_OPS
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
 from minzheng.eldercare import services as eldercare
@@ -147,7 +149,9 @@ def jianghai(world):
         actor=w.li, person=elder, reason="initial", assessed_on=TODAY, assessor_1=w.li, assessor_2=w.huang,
         answers={i.code: i.max for i in ruleset_on(TODAY).items})
     call = eldercare.call_intake(actor=w.li, person=elder, channel="terminal", kind="fall", description="跌倒求助")
-    return {k: v for k, v in care.items() if k != "secrets"} | {
+    facilities = jianghai_facility_objects(w)
+    facility_secrets = facilities.pop("facility_secrets")
+    return {k: v for k, v in care.items() if k != "secrets"} | facilities | {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
@@ -159,7 +163,7 @@ def jianghai(world):
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
         "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
-                    w.household.number, "梁伯", elder.id_number] + care["secrets"],
+                    w.household.number, "梁伯", elder.id_number, *facility_secrets] + care["secrets"],
     }
 
 
@@ -235,6 +239,45 @@ def _cases():
                {"worker": "{worker}", "confirm_code": "0000", "note": "x"}) for act in PROVIDER_ACTIONS]
     cases += [("post", "timebank/reports/<int:pk>/review/<int:level>/", f"/timebank/reports/{{hours}}/review/{lv}/",
                {"decision": "approve"}) for lv in (1, 2)]
+    facility_bodies = {"bed": {"number": "Z9", "registration_code": "ZZ-9"},
+                       "discharge": {"person_id": "{resident}", "reason": "回家"},
+                       "status": {"status": "suspended", "reason": "整顿"}}
+    cases += [("post", "facilities/<int:pk>/<slug:op>/", f"/facilities/{{facility}}/{op}/", facility_bodies.get(op, {}))
+              for op in FACILITY_OPS]
+    cases += [
+        ("get", "facilities/<int:pk>/", "/facilities/{facility}/", None),
+        ("get", "facilities/inspections/<int:pk>/", "/facilities/inspections/{inspection}/", None),
+        ("post", "facilities/inspections/<int:pk>/", "/facilities/inspections/{inspection}/",
+         {"summary": "未发现问题"}),
+        ("post", "facilities/findings/<int:pk>/rectify/", "/facilities/findings/{finding}/rectify/",
+         {"note": "已整改"}),
+        ("get", "facilities/retrofits/<int:pk>/", "/facilities/retrofits/{retrofit}/", None),
+        ("post", "facilities/retrofits/<int:pk>/<slug:action>/", "/facilities/retrofits/{retrofit}/assess/",
+         {"note": "需要", "planned_items": "扶手"}),
+    ]
+    cf = "/api/carefacility"
+    fac = cf + "/facilities/{facility_id}"
+    cases += [
+        ("get", fac, cf + "/facilities/{facility}", None),
+        ("post", fac + "/status", cf + "/facilities/{facility}/status", {"status": "suspended", "reason": "整顿"}),
+        ("get", fac + "/beds", cf + "/facilities/{facility}/beds", None),
+        ("post", fac + "/beds", cf + "/facilities/{facility}/beds", {"number": "Z9", "registration_code": "ZZ-9"}),
+        ("post", fac + "/risk-assessments", cf + "/facilities/{facility}/risk-assessments",
+         {"person_id": "{facility_elder}", "items": {}, "assessors": "x"}),
+        ("get", fac + "/residents", cf + "/facilities/{facility}/residents", None),
+        ("post", fac + "/admissions", cf + "/facilities/{facility}/admissions", {"person_id": "{facility_elder}",
+                                                                                  "bed_id": "{bed}"}),
+        ("post", fac + "/discharges", cf + "/facilities/{facility}/discharges",
+         {"person_id": "{resident}", "reason": "回家"}),
+        ("post", fac + "/evaluations", cf + "/facilities/{facility}/evaluations", {"scores": {}, "evaluators": "x"}),
+        ("get", cf + "/inspections/draws/{draw_id}", cf + "/inspections/draws/{draw}", None),
+        ("post", cf + "/inspections/{inspection_id}/result", cf + "/inspections/{inspection}/result",
+         {"summary": "未发现问题"}),
+        ("post", cf + "/findings/{finding_id}/rectify", cf + "/findings/{finding}/rectify", {"note": "已整改"}),
+        ("get", cf + "/retrofits/{retrofit_id}", cf + "/retrofits/{retrofit}", None),
+        ("post", cf + "/retrofits/{retrofit_id}/{action}", cf + "/retrofits/{retrofit}/assess",
+         {"note": "需要", "planned_items": "扶手"}),
+    ]
 
     api = "/api"
     app_ = "/api/assistance/applications/{application_id}"

@@ -51,6 +51,13 @@ class Cap:
     MONITOR_REPORT = "monitoring.report"    # enter a reported indicator value for one's area
     MONITOR_APPROVE = "monitoring.approve"  # approve (and so lock) values reported from areas below one's own
     MONITOR_RUN = "monitoring.run"          # rebuild the roll-up, reload the catalogue
+    FACILITY_VIEW = "carefacility.view"          # 养老服务设施, beds, residents, ratings, inspections, 适老化改造
+    FACILITY_MANAGE = "carefacility.manage"      # 备案 a facility, change its status, add/retire beds
+    FACILITY_ADMIT = "carefacility.admit"        # GB 38600 risk assessment, admission, discharge
+    FACILITY_RATE = "carefacility.rate"          # GB/T 37276 等级评定
+    FACILITY_INSPECT = "carefacility.inspect"    # 双随机一公开: draw, inspect, findings, rectification
+    RETROFIT_APPLY = "carefacility.retrofit_apply"    # 适老化改造 application for an elder's home
+    RETROFIT_HANDLE = "carefacility.retrofit_handle"  # 适老化改造 assessment, works, acceptance
     # 居家养老服务 (homecare/) and 时间银行 (timebank/)
     HOMECARE_VIEW = "homecare.view"          # orders, canteens and the overview of one's areas
     HOMECARE_ORDER = "homecare.order"        # place/cancel: a resident for bound elders, staff in area
@@ -135,6 +142,18 @@ CAPABILITIES[Role.ADMIN] |= _HC_STAFF | {Cap.HOMECARE_DISPATCH, Cap.HOMECARE_MAN
 CAPABILITIES[Role.PROVIDER] |= {Cap.HOMECARE_SERVE}
 CAPABILITIES[Role.RESIDENT] |= {Cap.HOMECARE_ORDER, Cap.TIMEBANK_REPORT}
 
+# 养老服务设施: villages see and apply for 适老化改造; towns file their centres and stations and admit; counties
+# supervise (rating, 双随机 inspections); the city rates and inspects too.
+_FACILITY_READ = {Cap.FACILITY_VIEW}
+CAPABILITIES[Role.VILLAGE] |= _FACILITY_READ | {Cap.RETROFIT_APPLY}
+CAPABILITIES[Role.TOWN] |= _FACILITY_READ | {Cap.RETROFIT_APPLY, Cap.RETROFIT_HANDLE, Cap.FACILITY_MANAGE,
+                                             Cap.FACILITY_ADMIT}
+CAPABILITIES[Role.COUNTY] |= _FACILITY_READ | {Cap.RETROFIT_APPLY, Cap.RETROFIT_HANDLE, Cap.FACILITY_MANAGE,
+                                               Cap.FACILITY_ADMIT, Cap.FACILITY_RATE, Cap.FACILITY_INSPECT}
+CAPABILITIES[Role.CITY] |= _FACILITY_READ | {Cap.FACILITY_RATE, Cap.FACILITY_INSPECT}
+CAPABILITIES[Role.AUDITOR] |= _FACILITY_READ
+CAPABILITIES[Role.ADMIN] |= _FACILITY_READ | {Cap.FACILITY_MANAGE}
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -170,6 +189,13 @@ ACTION_LABELS = {
     Cap.MONITOR_REPORT: "填报规划监测指标",
     Cap.MONITOR_APPROVE: "审定规划监测指标填报值",
     Cap.MONITOR_RUN: "重算规划监测指标",
+    Cap.FACILITY_VIEW: "查看养老服务设施",
+    Cap.FACILITY_MANAGE: "办理养老服务设施备案和床位登记",
+    Cap.FACILITY_ADMIT: "办理入住评估、入住和退住",
+    Cap.FACILITY_RATE: "开展养老机构等级评定",
+    Cap.FACILITY_INSPECT: "开展双随机抽查和整改督办",
+    Cap.RETROFIT_APPLY: "提交适老化改造申请",
+    Cap.RETROFIT_HANDLE: "办理适老化改造评估、施工和验收",
     Cap.HOMECARE_VIEW: "查看居家养老服务订单",
     Cap.HOMECARE_ORDER: "下单或取消居家养老服务",
     Cap.HOMECARE_DISPATCH: "派单和处理居家养老服务投诉",

@@ -200,6 +200,91 @@ def _towns(on, year):
     return _areas_at(Level.TOWN, on).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
 
 
+# --- 养老服务设施 (carefacility): counted where the facility is filed (a town or a village) ----------------
+
+def _facilities_open(on):
+    from minzheng.carefacility.models import Facility
+
+    return Facility.objects.filter(registered_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+
+
+def _beds_in_service(on, kinds):
+    from minzheng.carefacility.models import Bed
+
+    return Bed.objects.filter(facility__kind__in=kinds, opened_on__lte=on,
+                              facility__registered_on__lte=on).filter(Q(retired_on__isnull=True) | Q(retired_on__gt=on))
+
+
+def _by_facility_area(qs) -> QuerySet:
+    return qs.values(area=F("facility__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("beds_total", "养老机构床位数", "张", "facility__area_id")
+def _beds_total(on, year):
+    from minzheng.carefacility.models import INSTITUTION_KINDS
+
+    return _by_facility_area(_beds_in_service(on, INSTITUTION_KINDS))
+
+
+@element("beds_nursing", "养老机构护理型床位数", "张", "facility__area_id")
+def _beds_nursing(on, year):
+    from minzheng.carefacility.models import INSTITUTION_KINDS
+
+    return _by_facility_area(_beds_in_service(on, INSTITUTION_KINDS).filter(nursing=True))
+
+
+@element("beds_all", "养老床位数（机构与社区）", "张", "facility__area_id")
+def _beds_all(on, year):
+    from minzheng.carefacility.models import BED_KINDS
+
+    return _by_facility_area(_beds_in_service(on, BED_KINDS))
+
+
+def _areas_with(level, kind, on):
+    has = _facilities_open(on).filter(kind=kind, area_id=OuterRef("pk"))
+    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_elderly_centre", "建有综合养老服务中心的乡镇（街道）数", "个", "id")
+def _towns_with_centre(on, year):
+    from minzheng.carefacility.models import Kind
+
+    return _areas_with(Level.TOWN, Kind.TOWN_CENTRE, on)
+
+
+@element("villages_with_elderly_station", "建有养老服务站的村（居）数", "个", "id")
+def _villages_with_station(on, year):
+    from minzheng.carefacility.models import Kind
+
+    return _areas_with(Level.VILLAGE, Kind.VILLAGE_STATION, on)
+
+
+@element("elderly_institutions", "养老机构数", "家", "area_id")
+def _institutions(on, year):
+    from minzheng.carefacility.models import INSTITUTION_KINDS
+
+    return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS).values("area").annotate(
+        v=Count("id")).values("area", "v")
+
+
+@element("medical_integrated_institutions", "医养结合型养老机构数", "家", "area_id")
+def _medical_institutions(on, year):
+    from minzheng.carefacility.models import INSTITUTION_KINDS
+
+    return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS, medical_integration=True).values(
+        "area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("retrofits_accepted", "完成适老化改造户数（2021年起累计）", "户", "area_id")
+def _retrofits(on, year):
+    from minzheng.carefacility.models import Retrofit
+
+    # the plans count the 十四五 period's homes, so from 2021-01-01 up to the as-of date
+    return Retrofit.objects.filter(status=Retrofit.Status.ACCEPTED, accepted_on__gte=dt.date(2021, 1, 1),
+                                   accepted_on__lte=on).values("area").annotate(
+        v=Count("person_id", distinct=True)).values("area", "v")
+
+
 # --- non-additive: policy standards -------------------------------------------------------------
 
 POLICY_PREFIXES = ("std", "growth")

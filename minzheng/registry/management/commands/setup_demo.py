@@ -15,6 +15,7 @@ from minzheng.accounts.services import user_create
 from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
 from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
+from minzheng.carefacility.demo import seed_facility_demo
 from minzheng.core import audit
 from minzheng.eldercare.demo import DemoError as EldercareDemoError
 from minzheng.eldercare.demo import seed_eldercare_demo
@@ -112,6 +113,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"大养老演示 {r.summary()}")
         except EldercareDemoError as e:
             raise CommandError(str(e))
+        f = seed_facility_demo()
+        self.stdout.write(f"养老服务设施演示：新增机构 {f['facilities']} 家、床位 {f['beds']} 张、"
+                          f"入住 {f['admitted']} 人")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")

@@ -1,0 +1,142 @@
+"""Reads for 养老服务设施, each scoped through core.scope (another area's facility looks absent)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import NotFound
+from minzheng.core.scope import scoped
+from minzheng.registry.models import Person
+
+from .models import Admission, Bed, Facility, Finding, Inspection, InspectionDraw, Retrofit
+
+
+def facilities_for(user, capability: str = Cap.FACILITY_VIEW):
+    return scoped(Facility.objects.all(), user, area_field="area", capability=capability).select_related("area")
+
+
+def facility_get(user, pk) -> Facility:
+    facility = facilities_for(user).filter(pk=pk).first()
+    if facility is None:
+        raise NotFound("机构不存在或不在您的管辖范围内")
+    return facility
+
+
+def person_get(user, pk, capability: str = Cap.FACILITY_VIEW) -> Person:
+    """A registry person living in the user's areas (admissions and retrofits never copy a person)."""
+    person = scoped(Person.objects.all(), user, area_field="residence_area", capability=capability).filter(
+        pk=pk).select_related("residence_area").first()
+    if person is None:
+        raise NotFound("人员不存在或不在您的管辖范围内")
+    return person
+
+
+def bed_in(facility: Facility, pk) -> Bed:
+    bed = Bed.objects.filter(facility=facility, pk=pk).first()
+    if bed is None:
+        raise NotFound("床位不存在或不属于该机构", field="bed_id")
+    return bed
+
+
+def beds_of(facility: Facility):
+    return facility.beds.order_by("number")
+
+
+def residents(facility: Facility):
+    return facility.admissions.filter(discharged_on__isnull=True).select_related("person", "bed",
+                                                                                  "risk_assessment")
+
+
+def active_admission(person: Person) -> Admission | None:
+    return Admission.objects.filter(person=person, discharged_on__isnull=True).select_related(
+        "facility", "bed").first()
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    capacity: int
+    beds: int            # beds in service (not retired)
+    nursing_beds: int
+    occupied: int        # persons in residence
+    free: int            # beds available now
+
+    @property
+    def rate(self) -> str:
+        return f"{self.occupied * 100 / self.beds:.1f}%" if self.beds else "—"
+
+    @property
+    def full(self) -> bool:
+        return self.occupied >= self.capacity
+
+
+def occupancy(facility: Facility) -> Occupancy:
+    counts = facility.beds.exclude(status=Bed.Status.RETIRED).aggregate(
+        beds=Count("id"), nursing=Count("id", filter=Q(nursing=True)),
+        free=Count("id", filter=Q(status=Bed.Status.AVAILABLE)))
+    occupied = facility.admissions.filter(discharged_on__isnull=True).count()
+    return Occupancy(capacity=facility.capacity, beds=counts["beds"], nursing_beds=counts["nursing"],
+                     occupied=occupied, free=counts["free"])
+
+
+def draws_for(user):
+    return scoped(InspectionDraw.objects.all(), user, area_field="area", capability=Cap.FACILITY_VIEW)
+
+
+def draw_get(user, pk) -> InspectionDraw:
+    draw = draws_for(user).filter(pk=pk).select_related("area").first()
+    if draw is None:
+        raise NotFound("抽查记录不存在或不在您的管辖范围内")
+    return draw
+
+
+def inspections_for(user):
+    return scoped(Inspection.objects.all(), user, area_field="facility__area",
+                  capability=Cap.FACILITY_VIEW).select_related("facility", "draw")
+
+
+def inspection_get(user, pk) -> Inspection:
+    inspection = inspections_for(user).filter(pk=pk).first()
+    if inspection is None:
+        raise NotFound("检查记录不存在或不在您的管辖范围内")
+    return inspection
+
+
+def findings_for(user):
+    return scoped(Finding.objects.all(), user, area_field="inspection__facility__area",
+                  capability=Cap.FACILITY_VIEW).select_related("inspection__facility")
+
+
+def finding_get(user, pk) -> Finding:
+    finding = findings_for(user).filter(pk=pk).first()
+    if finding is None:
+        raise NotFound("检查发现的问题不存在或不在您的管辖范围内")
+    return finding
+
+
+def overdue_findings(user, today: dt.date):
+    """Rectifications past their deadline and still open: the supervisor's 督办 list, oldest deadline first."""
+    return findings_for(user).filter(status=Finding.Status.OPEN, deadline__lt=today).order_by("deadline", "id")
+
+
+def retrofits_for(user):
+    return scoped(Retrofit.objects.all(), user, area_field="area",
+                  capability=Cap.FACILITY_VIEW).select_related("person", "area")
+
+
+def retrofit_get(user, pk) -> Retrofit:
+    retrofit = retrofits_for(user).filter(pk=pk).first()
+    if retrofit is None:
+        raise NotFound("适老化改造申请不存在或不在您的管辖范围内")
+    return retrofit
+
+
+def person_by_id_number(user, id_number: str, capability: str = Cap.FACILITY_VIEW) -> Person:
+    from minzheng.core.idcard import normalize
+
+    person = scoped(Person.objects.all(), user, area_field="residence_area", capability=capability).filter(
+        id_number=normalize(id_number or "")).select_related("residence_area").first()
+    if person is None:
+        raise NotFound("未找到该身份证号的人员，或其不在您的管辖范围内（请先在人员档案中登记）", field="id_number")
+    return person

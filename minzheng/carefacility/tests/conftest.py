@@ -1,0 +1,1 @@
+from .stories import care, world_fixture  # noqa: F401
