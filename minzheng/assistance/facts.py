@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q
 
 from minzheng.core.errors import DomainError, NotFound
-from minzheng.eldercare.selectors import self_care_on
+from minzheng.eldercare.selectors import care_levels_on, self_care_on
 from minzheng.registry.models import Household, Membership, PersonCategory
 from minzheng.registry.selectors import households_for
 
+from .models import Entitlement
 from .programmes.base import HouseholdFacts, Member
 from .programmes.common import SCOPES, SELF_CARE
 
@@ -117,12 +118,26 @@ def build_facts(*, user, household: Household | int, on: dt.date, urban_rural: s
     for pid, category in in_force:
         categories[pid].add(category)
 
+    # Enrolments in force in the month of `on` (the rule eldercare.selectors uses for 特困/低保 categories).
+    month = on.replace(day=1)
+    enrolled: dict[int, set[tuple[str, str]]] = {pid: set() for pid in people}
+    for pid, programme, component in (
+            Entitlement.objects.filter(person_id__in=people, from_month__lte=month)
+            .filter(Q(to_month__isnull=True) | Q(to_month__gt=month))
+            .values_list("person_id", "case__programme", "component")):
+        enrolled[pid].add((programme, component))
+    levels = care_levels_on(list(people), on)
+
     members = tuple(
         Member(person_id=pid, name=p.name, birth_date=p.birth_date, relation=ms.relation,
                monthly_income=income_of.get(pid, Decimal("0")), self_care=care_of.get(pid, ""),
                self_care_source=care_source.get(pid, ""),
                disability_category=p.disability_category, disability_grade=p.disability_grade,
-               categories=frozenset(categories[pid]), deceased=p.death_date is not None and p.death_date <= on)
+               categories=frozenset(categories[pid]), enrolled=frozenset(enrolled[pid]),
+               care_level=levels[pid][0] if pid in levels else None,
+               care_level_label=levels[pid][1] if pid in levels else "",
+               care_level_source=levels[pid][2] if pid in levels else "",
+               deceased=p.death_date is not None and p.death_date <= on)
         for ms in memberships for pid, p in [(ms.person_id, ms.person)])
     return HouseholdFacts(
         area=hh.area, urban_rural=scope, on=on, members=members,

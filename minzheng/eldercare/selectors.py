@@ -242,6 +242,22 @@ def self_care_on(person_ids, on: dt.date) -> dict[int, tuple[str, str]]:
     return out
 
 
+def care_levels_on(person_ids, on: dt.date) -> dict[int, tuple[int, str, str]]:
+    """person id → (GB/T 42195 final level 0–4, its short name, wording) from the latest valid assessment on or
+    before `on`.
+
+    What 养老服务补贴 and 老年人护理补贴 are graded by (assistance.facts reads it beside self_care_on)."""
+    out = {}
+    for pid in person_ids:
+        a = latest_valid_assessment(pid, on)
+        if a is None:
+            continue
+        level = ruleset_by_key(a.ruleset).level(a.final_level)
+        out[pid] = (a.final_level, level.short,
+                    f"依据{a.assessed_on.isoformat()}老年人能力评估（编号{a.number}，{level.short}，{a.ruleset}）")
+    return out
+
+
 def assessments_due(user, *, on: dt.date, area: Area | None = None):
     """Latest valid assessment per person whose next_due has passed (常规评估 overdue)."""
     latest = Assessment.objects.filter(person=OuterRef("person"), status=Assessment.Status.VALID).order_by(

@@ -3,7 +3,7 @@
 import importlib
 
 MODULES: tuple[str, ...] = ("dibao", "tekun", "low_income", "temporary", "children", "disability",
-                            "elderly_allowance")
+                            "elderly_allowance", "elderly_subsidies")
 
 
 def _load() -> bool:

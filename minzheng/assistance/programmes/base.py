@@ -25,7 +25,16 @@ class Member:
     disability_category: str = ""
     disability_grade: int | None = None
     categories: frozenset[str] = frozenset()  # registry Category values in force
+    # (programme, component) of the member's 大救助 entitlements in force that month — how eldercare derives
+    # 特困/低保 — so a programme can tell enrolment without a registry 类别 row
+    enrolled: frozenset[tuple[str, str]] = frozenset()
+    care_level: int | None = None            # GB/T 42195 final level 0–4 of the latest valid assessment
+    care_level_label: str = ""               # its short name (轻度失能 …)
+    care_level_source: str = ""              # which assessment (number, date, ruleset)
     deceased: bool = False
+
+    def in_programme(self, code: str, component: str = "") -> bool:
+        return any(p == code and (not component or c == component) for p, c in self.enrolled)
 
     def age_on(self, on: dt.date) -> int:
         return on.year - self.birth_date.year - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
