@@ -249,3 +249,24 @@ class Retrofit(models.Model):
             models.UniqueConstraint(fields=["person"], condition=Q(status__in=["applied", "assessed", "works"]),
                                     name="retrofit_one_open_per_person"),
         ]
+
+
+class Training(models.Model):
+    """A training session for 养老服务人员 (护理员, managers) held in an area; the plans count 培训人次."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="举办地区")
+    title = models.CharField("培训名称", max_length=100)
+    organiser = models.CharField("主办单位", max_length=100)
+    held_on = models.DateField("培训日期")
+    trainees = models.PositiveIntegerField("参训人次")
+    hours = models.DecimalField("学时", max_digits=6, decimal_places=1)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(trainees__gt=0), name="training_trainees_positive")]
+        verbose_name = verbose_name_plural = "养老服务人员培训"
+
+    def __str__(self):
+        return f"{self.title}（{self.held_on}）"

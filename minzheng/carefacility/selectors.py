@@ -10,7 +10,7 @@ from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Person
 
-from .models import Admission, Bed, Facility, Finding, Inspection, InspectionDraw, Retrofit
+from .models import Admission, Bed, Facility, Finding, Inspection, InspectionDraw, Retrofit, Training
 
 
 def facilities_for(user, capability: str = Cap.FACILITY_VIEW):
@@ -140,3 +140,8 @@ def person_by_id_number(user, id_number: str, capability: str = Cap.FACILITY_VIE
     if person is None:
         raise NotFound("未找到该身份证号的人员，或其不在您的管辖范围内（请先在人员档案中登记）", field="id_number")
     return person
+
+
+def trainings_for(user):
+    return scoped(Training.objects.all(), user, area_field="area",
+                  capability=Cap.FACILITY_VIEW).select_related("area")

@@ -4,6 +4,7 @@ transaction. Errors are DomainErrors in Chinese naming the field; a refused chan
 import datetime as dt
 import random
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from .models import (
     Retrofit,
     RiskAssessment,
     StarEvaluation,
+    Training,
 )
 
 # Where each kind may be filed: a 综合养老服务中心 serves a town, a 服务站 a village; the others sit in either.
@@ -535,3 +537,27 @@ def retrofit_step(*, actor, retrofit: Retrofit, action: str, note: str, on: dt.d
     return r
 
 
+
+
+def training_record(*, actor, area: Area, title: str, organiser: str, held_on: dt.date, trainees, hours,
+                    today: dt.date | None = None) -> Training:
+    """登记一次养老服务人员培训 (its 人次 feed the plans' 养老服务人员培训数量)."""
+    ensure_can(actor, area, Cap.FACILITY_MANAGE)
+    title = _text(title, "title", "培训名称", max_length=100)
+    organiser = _text(organiser, "organiser", "主办单位", max_length=100)
+    if held_on > _today(today):
+        raise DomainError(f"培训日期{held_on.isoformat()}晚于今天", field="held_on")
+    try:
+        trainees, hours = int(str(trainees).strip()), Decimal(str(hours).strip())
+    except (ValueError, InvalidOperation) as e:
+        raise DomainError("参训人次应为整数、学时应为数字", field="trainees") from e
+    if not 0 < trainees <= 100000:
+        raise DomainError(f"参训人次{trainees}不合理（应为1至100000）", field="trainees")
+    if not Decimal(0) < hours <= Decimal(1000):
+        raise DomainError(f"学时{hours}不合理（应大于0且不超过1000）", field="hours")
+    with transaction.atomic():
+        t = Training.objects.create(area=area, title=title, organiser=organiser, held_on=held_on, trainees=trainees,
+                                    hours=hours, recorded_by=actor)
+        _record(actor, "training.record", t, area, after={"title": title, "held_on": held_on, "trainees": trainees,
+                                                          "hours": str(hours)})
+    return t

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/<slug:op>/", views.facility_op, name="op"),
     path("inspections/", views.inspection_list, name="inspections"),
+    path("trainings/", views.training_list, name="trainings"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
     path("findings/<int:pk>/rectify/", views.finding_rectify, name="rectify"),
     path("retrofits/", views.retrofit_list, name="retrofits"),

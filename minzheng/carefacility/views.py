@@ -243,3 +243,28 @@ def retrofit_step(request, pk, action):
         planned_items=request.POST.get("planned_items", ""), contractor=request.POST.get("contractor", "")),
         f"已办理：{label}")
     return redirect("carefacility:retrofit", pk=retrofit.pk)
+
+
+@page(Cap.FACILITY_VIEW)
+def training_list(request):
+    """养老服务人员培训: sessions held in one's areas, and the form to record one (its 人次 feed 规划监测)."""
+    user = request.user
+    if request.method == "POST":
+        require(user, Cap.FACILITY_MANAGE)
+
+        def record():
+            area = Area.objects.current().filter(code=request.POST.get("area", "")).first()
+            if area is None or not can_access_area(user, area):
+                raise DomainError("请选择您管辖范围内的举办地区", field="area")
+            try:
+                held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
+            except ValueError as e:
+                raise DomainError("培训日期格式应为YYYY-MM-DD", field="held_on") from e
+            services.training_record(actor=user, area=area, title=request.POST.get("title", ""),
+                                     organiser=request.POST.get("organiser", ""), held_on=held_on,
+                                     trainees=request.POST.get("trainees", ""), hours=request.POST.get("hours", ""))
+        _flash(request, record, "培训已登记")
+        return redirect("carefacility:trainings")
+    return render(request, "carefacility/trainings.html", {
+        "trainings": paginate(request, selectors.trainings_for(user)),
+        "areas": [a.area for a in user.area_assignments.select_related("area")]})

@@ -285,6 +285,14 @@ def _retrofits(on, year):
         v=Count("person_id", distinct=True)).values("area", "v")
 
 
+@element("elderly_care_trainees", "养老服务人员培训人次（年内）", "人次", "area_id")
+def _trainees(on, year):
+    from minzheng.carefacility.models import Training
+
+    return Training.objects.filter(held_on__year=year, held_on__lte=on).values("area").annotate(
+        v=Sum("trainees")).values("area", "v")
+
+
 # --- non-additive: policy standards -------------------------------------------------------------
 
 POLICY_PREFIXES = ("std", "growth")

@@ -164,6 +164,11 @@ class _Policy:
             return None, f"{rule.phrase}：无法校验，{e.message}"
 
 
+def unit_scale(formula_unit: str, indicator_unit: str) -> Decimal:
+    """Some plans print counts in 万 (0.6万人次): a formula counting 人次 is scaled to the indicator's unit."""
+    return Decimal("0.0001") if formula_unit and indicator_unit == "万" + formula_unit else Decimal(1)
+
+
 def _is_rate(ind: Indicator, formula: Formula | None) -> bool:
     """A rate can be judged in every sub-area against the plan's target; a count only where it was set."""
     return bool(formula and (formula.denominator or any(elements.is_policy(t) for t in _terms(formula.numerator)))) \
@@ -248,6 +253,7 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
         rule = rules.get(rule_target.rule) if rule_target else None
         policy_only = formula and all(p for _, p in num_terms)
         rate = _is_rate(ind, formula)
+        factor = formula.factor * unit_scale(formula.unit, ind.unit) if formula else None
         mine = reported[ind.id]
         if ind.area_id not in within:
             within[ind.area_id] = tree.within(ind.area)
@@ -269,9 +275,11 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
                     den, note2 = side(den_terms, area)
                     note = note or note2
                     if num is not None and den:
-                        value = (num * formula.factor / den).quantize(_Q)
-                elif num is not None:
-                    value = (num * formula.factor).quantize(_Q)
+                        value = (num * factor / den).quantize(_Q)
+                elif num is not None and (any(p for _, p in num_terms) or any(n in leaf for n, _ in num_terms)):
+                    # a plain count is data only if the system holds such records for the year at all;
+                    # otherwise the responsible unit's reported figure stands
+                    value = (num * factor).quantize(_Q)
                 detail = "；".join(x for x in (detail, note) if x)
             rv = mine.get(aid)
             if value is None and rv is not None:
