@@ -438,3 +438,44 @@ def get_retrofit(request, retrofit_id: int):
 def retrofit_step(request, retrofit_id: int, action: str, payload: RetrofitStepIn):
     retrofit = selectors.retrofit_get(request.user, retrofit_id)
     return _retrofit(services.retrofit_step(actor=request.user, retrofit=retrofit, action=action, **payload.dict()))
+
+
+class TrainingIn(Schema):
+    area_code: str
+    title: str
+    organiser: str
+    held_on: dt.date
+    trainees: int
+    hours: Decimal
+
+
+class TrainingOut(Schema):
+    id: int
+    area_code: str
+    title: str
+    organiser: str
+    held_on: dt.date
+    trainees: int
+    hours: Decimal
+
+
+def _training(t) -> TrainingOut:
+    return TrainingOut(id=t.pk, area_code=t.area.code, title=t.title, organiser=t.organiser, held_on=t.held_on,
+                       trainees=t.trainees, hours=t.hours)
+
+
+@router.get("/trainings", response=list[TrainingOut], summary="养老服务人员培训登记（本辖区）")
+def list_trainings(request, year: int | None = None):
+    require(request.user, Cap.FACILITY_VIEW)
+    qs = selectors.trainings_for(request.user)
+    return [_training(t) for t in (qs.filter(held_on__year=year) if year else qs)[:500]]
+
+
+@router.post("/trainings", response={201: TrainingOut}, summary="登记养老服务人员培训")
+def record_training(request, payload: TrainingIn):
+    area = Area.objects.current().filter(code=payload.area_code).first()
+    if area is None or not can_access_area(request.user, area):
+        raise NotFound()
+    t = services.training_record(actor=request.user, area=area, title=payload.title, organiser=payload.organiser,
+                                 held_on=payload.held_on, trainees=payload.trainees, hours=payload.hours)
+    return Status(201, _training(t))

@@ -78,3 +78,22 @@ def test_another_county_cannot_record_or_see_jianghai_sessions(care, client):
                                                "held_on": TODAY.isoformat(), "trainees": "25", "hours": "4"},
                     follow=True)
     assert "培训已登记" in r.content.decode() and Training.objects.count() == 2
+
+
+def test_the_api_records_and_lists_sessions(care, client):
+    w = care
+    client.force_login(w.huang)
+    r = client.post("/api/carefacility/trainings", {"area_code": "440704005", "title": "失智照护培训",
+                                                    "organiser": "礼乐街道社工站", "held_on": TODAY.isoformat(),
+                                                    "trainees": 40, "hours": "6"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["trainees"] == 40
+    r = client.post("/api/carefacility/trainings", {"area_code": "440704005", "title": "失智照护培训",
+                                                    "organiser": "x", "held_on": TODAY.isoformat(),
+                                                    "trainees": 0, "hours": "6"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "trainees"
+    assert [t["title"] for t in client.get("/api/carefacility/trainings").json()] == ["失智照护培训"]
+    client.force_login(w.liang)
+    assert client.get("/api/carefacility/trainings").json() == []
+    assert client.post("/api/carefacility/trainings", {"area_code": "440704005", "title": "x", "organiser": "x",
+                                                       "held_on": TODAY.isoformat(), "trainees": 1, "hours": "1"},
+                       content_type="application/json").status_code == 404
