@@ -34,7 +34,7 @@ def _demo_value(ind: Indicator, year: int, rng: random.Random) -> Decimal | None
         return step.quantize(Decimal("0.01"))
     frac = Decimal(year - 2020) / 5 * Decimal(str(rng.uniform(0.75, 1.1)))
     v = start + (goal.value - start) * frac
-    low, high = services._value_range(ind)
+    low, high = services.value_range(ind)
     v = max(v, low) if low is not None else v
     v = min(v, high) if high is not None else v
     return v.quantize(Decimal("0.01"))

@@ -28,7 +28,7 @@ from .models import ElementValue, Formula, Indicator, IndicatorValue, ReportedVa
 # Audit actions that may carry no area code and change nothing an indicator counts.
 _NO_DATA_ACTIONS = ("user.", "person.view_full", "person.export", "import.upload", "import.discard",
                     "monitoring.", "payroll.bank_file_export")
-FIRST_YEAR, LAST_YEAR = 2020, 2030
+FIRST_YEAR = 2020
 _Q = Decimal("0.0001")
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.scope import ensure_can
 
 from . import catalogue, rollup
 from .models import Indicator, ReportedValue
@@ -17,7 +17,7 @@ from .models import Indicator, ReportedValue
 GROWTH_WORDS = ("增速", "增长", "幅度")
 
 
-def _value_range(ind: Indicator) -> tuple[Decimal | None, Decimal | None]:
+def value_range(ind: Indicator) -> tuple[Decimal | None, Decimal | None]:
     """What a figure in this unit can be: a share is 0–100; a growth rate may fall; a count is never negative."""
     growth = any(w in ind.name for w in GROWTH_WORDS)
     if ind.unit in ("%", "‰") and not growth:
@@ -36,7 +36,7 @@ def _clean_value(ind: Indicator, value, unit: str) -> Decimal:
         raise DomainError(f"填报值“{value}”不是有效数字", field="填报值") from e
     if not v.is_finite():
         raise DomainError(f"填报值“{value}”不是有效数字", field="填报值")
-    low, high = _value_range(ind)
+    low, high = value_range(ind)
     if (low is not None and v < low) or (high is not None and v > high):
         span = f"{low}至{high}" if high is not None else f"不小于{low}"
         raise DomainError(f"“{ind}”的填报值{v.normalize():f}{ind.unit}超出合理范围（应{span}{ind.unit}）",
@@ -103,6 +103,3 @@ def rebuild(*, actor, period: int, incremental: bool = False):
                      after={"period": period, "kind": run.kind, "steps": len(run.steps_done)})
     return run
 
-
-def can_report_for(user, area) -> bool:
-    return user.can(Cap.MONITOR_REPORT) and can_access_area(user, area)
