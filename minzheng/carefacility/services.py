@@ -15,6 +15,7 @@ from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.eldercare.selectors import born_on_or_before
 from minzheng.registry.models import Person
 
 from . import rules, selectors
@@ -484,8 +485,7 @@ def retrofit_apply(*, actor, person: Person, needs: str, address: str = "",
     needs = _text(needs, "needs", "改造需求", max_length=300)
     on = _today(applied_on)
     min_age = int(rules.param("retrofit_min_age", on))
-    born_by = on.replace(year=on.year - min_age) if (on.month, on.day) != (2, 29) else on.replace(
-        year=on.year - min_age, day=28)
+    born_by = born_on_or_before(on, min_age)
     if person.birth_date > born_by:
         raise DomainError(f"{person.name}未满{min_age}周岁，不属于适老化改造对象", field="person_id")
     if person.death_date:

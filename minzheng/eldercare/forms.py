@@ -59,9 +59,8 @@ class AssessmentForm(DomainErrorForm):
                 if d.get(f"item_{i.code}") not in (None, "")}
 
     def attach(self, error) -> None:
-        name = next((n for n, f in self.fields.items() if error.field and f.label == error.field), None)
-        self.add_error(name, error.message)
-        if name and name.startswith("item_"):
+        super().attach(error)
+        if any(n.startswith("item_") and f.label == error.field for n, f in self.fields.items()):
             self.add_error(None, error.message)  # also above the form: 26 groups make a field error easy to miss
 
 

@@ -15,22 +15,12 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get, areas_for, top_areas
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
-from minzheng.web.pages import page, paginate, require
+from minzheng.web.pages import page, paginate, require, save_form
 
 from . import rules, selectors, services
 from .forms import AssessmentForm, CallIntakeForm, CallStepForm, CategoryForm, VisitForm, person_by_id_number
 from .models import Assessment
 from .ruleset import ruleset_by_key, ruleset_on, rulesets
-
-
-def _save(form, write):
-    try:
-        return write()
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        form.attach(e)
-        return None
 
 
 def _area_param(request):
@@ -83,14 +73,14 @@ def elder_detail(request, pk):
     if request.method == "POST":
         if request.POST.get("form") == "category":
             cat_form = CategoryForm(request.POST, prefix="cat")
-            if cat_form.is_valid() and _save(cat_form, lambda: services.elder_category_add(
+            if cat_form.is_valid() and save_form(cat_form, lambda: services.elder_category_add(
                     actor=request.user, person=person, category=cat_form.cleaned_data["category"],
                     valid_from=cat_form.cleaned_data["valid_from"], note=cat_form.cleaned_data["note"])):
                 messages.success(request, "已登记类别")
                 return redirect("eldercare:elder", pk=pk)
         elif request.POST.get("form") == "visit":
             visit_form = VisitForm(request.POST, prefix="visit")
-            if visit_form.is_valid() and _save(visit_form, lambda: services.visit_record(
+            if visit_form.is_valid() and save_form(visit_form, lambda: services.visit_record(
                     actor=request.user, person=person, **visit_form.cleaned_data)):
                 messages.success(request, "已登记探访")
                 return redirect("eldercare:elder", pk=pk)
@@ -116,7 +106,7 @@ def assessment_new(request, pk):
     form = AssessmentForm(request.POST or None, person=person, ruleset=rs, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        a = _save(form, lambda: services.assessment_record(
+        a = save_form(form, lambda: services.assessment_record(
             actor=request.user, person=person, reason=d["reason"], assessed_on=d["assessed_on"],
             assessor_1=d["assessor_1"], assessor_2=d["assessor_2"], answers=form.answers(), coma=d["coma"],
             diagnosis=d["diagnosis"], diagnosis_note=d["diagnosis_note"], risk_events=d["risk_events"] or 0))
@@ -182,7 +172,7 @@ def call_desk(request):
             if person is None:
                 form.add_error("id_number", "管辖范围内没有该身份证号的60周岁以上老年人")
             else:
-                call = _save(form, lambda: services.call_intake(
+                call = save_form(form, lambda: services.call_intake(
                     actor=request.user, person=person, channel=d["channel"], kind=d["kind"],
                     description=d["description"], received_at=d["received_at"]))
                 if call:

@@ -164,9 +164,10 @@ def _residents(on, year):
 
 @element("elderly_60", "60周岁及以上老年人数", "人", "residence_area_id")
 def _elderly(on, year):
-    born = on.replace(year=on.year - 60) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 60,
-                                                                                                    day=28)
-    return _by_residence(_persons(on).filter(birth_date__lte=born))
+    from minzheng.eldercare.selectors import born_on_or_before, elderly_from
+
+    # the age that makes an elder is eldercare's data (data/eldercare), not a number here
+    return _by_residence(_persons(on).filter(birth_date__lte=born_on_or_before(on, elderly_from(on))))
 
 
 def _visit_dues(on, year):

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Level
 from minzheng.areas.selectors import area_get, areas_for, top_areas
-from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.errors import NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
-from minzheng.web.pages import is_htmx, page, paginate, require
+from minzheng.web.pages import is_htmx, page, paginate, require, save_form
 
 from . import services
 from .exports import persons_export
@@ -117,23 +117,12 @@ def person_full(request, pk):
     return _person_page(request, person, full=full)
 
 
-def _save(form, write):
-    """Run a service write; its domain error lands on the named form field. Scope/permission errors propagate."""
-    try:
-        return write()
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        form.attach(e)
-        return None
-
-
 @page(Cap.REGISTRY_EDIT)
 def person_create(request):
     form = PersonCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = _save(form, lambda: services.person_create(
+        person = save_form(form, lambda: services.person_create(
             actor=request.user, **data | {"sex": data["sex"] or None, "birth_date": data["birth_date"] or None}))
         if person:
             messages.success(request, f"已登记{person.name}")
@@ -150,7 +139,7 @@ def person_edit(request, pk):
     form = PersonEditForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
-        if _save(form, lambda: services.person_update(actor=request.user, person=person, **changes)):
+        if save_form(form, lambda: services.person_update(actor=request.user, person=person, **changes)):
             messages.success(request, "已保存修改")
             return redirect("web:person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person},
@@ -163,7 +152,7 @@ def category_add(request, pk):
     person = person_get(request.user, pk)
     require(request.user, Cap.REGISTRY_EDIT)
     form = CategoryAddForm(request.POST)
-    if form.is_valid() and _save(form, lambda: services.category_add(actor=request.user, person=person,
+    if form.is_valid() and save_form(form, lambda: services.category_add(actor=request.user, person=person,
                                                                       **form.cleaned_data)):
         messages.success(request, "已添加人员类别")
         return redirect("web:person_detail", pk=person.pk)
@@ -179,7 +168,7 @@ def category_end(request, pk, category_pk):
     if pc is None:
         raise NotFound("该类别不存在或已终止")
     form = CategoryEndForm(request.POST)
-    if form.is_valid() and _save(form, lambda: services.category_end(
+    if form.is_valid() and save_form(form, lambda: services.category_end(
             actor=request.user, person_category=pc, valid_to=form.cleaned_data["valid_to"],
             reason=form.cleaned_data["reason"])):
         messages.success(request, "已终止人员类别")
@@ -195,8 +184,8 @@ def household_create(request, pk):
     require(request.user, Cap.HOUSEHOLD_MANAGE)
     form = HouseholdCreateForm(request.POST)
     if form.is_valid():
-        h = _save(form, lambda: services.household_create(actor=request.user, area=person.residence_area, head=person,
-                                                          address=form.cleaned_data["address"]))
+        h = save_form(form, lambda: services.household_create(
+            actor=request.user, area=person.residence_area, head=person, address=form.cleaned_data["address"]))
         if h:
             messages.success(request, f"已新建家庭{h.number}")
             return redirect("web:household_detail", pk=h.pk)
@@ -251,7 +240,7 @@ def _op_add(request, h):
     if person is None:
         form.add_error("id_number", f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")
         return form, None
-    return form, _save(form, lambda: services.household_add_member(
+    return form, save_form(form, lambda: services.household_add_member(
         actor=request.user, household=h, person=person, relation=d["relation"], start_date=d["start_date"]))
 
 
@@ -260,7 +249,7 @@ def _op_remove(request, h):
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
-    return form, _save(form, lambda: services.household_remove_member(
+    return form, save_form(form, lambda: services.household_remove_member(
         actor=request.user, household=h, person=d["person"], end_date=d["end_date"], reason=d["reason"]))
 
 
@@ -269,7 +258,7 @@ def _op_head(request, h):
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
-    return form, _save(form, lambda: services.household_change_head(
+    return form, save_form(form, lambda: services.household_change_head(
         actor=request.user, household=h, new_head=d["new_head"], old_head_relation=d["old_head_relation"]))
 
 
@@ -278,7 +267,7 @@ def _op_split(request, h):
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
-    new = _save(form, lambda: services.household_split(
+    new = save_form(form, lambda: services.household_split(
         actor=request.user, household=h, members=list(d["members"]), new_head=d["new_head"], address=d["address"]))
     return form, new
 
@@ -291,7 +280,7 @@ def _op_merge(request, h):
     if target is None:
         form.add_error("target", f"未找到家庭编号“{form.cleaned_data['target']}”，或其不在您的管辖范围内")
         return form, None
-    return form, _save(form, lambda: services.household_merge(actor=request.user, source=h, target=target))
+    return form, save_form(form, lambda: services.household_merge(actor=request.user, source=h, target=target))
 
 
 HOUSEHOLD_OPS = {

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from minzheng.accounts.roles import ACTION_LABELS
-from minzheng.core.errors import Forbidden, NotFound
+from minzheng.core.errors import DomainError, Forbidden, NotFound
 
 
 def require(user, capability: str) -> None:
@@ -38,6 +38,17 @@ def page(capability: str | None = None):
 
 def paginate(request, qs, per_page: int = 20):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def save_form(form, write):
+    """Run a service write; its domain error lands on the named form field. Scope/permission errors propagate."""
+    try:
+        return write()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        form.attach(e)
+        return None
 
 
 def is_htmx(request) -> bool:
