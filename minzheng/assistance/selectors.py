@@ -2,6 +2,7 @@
 masked fields fixed when the notice started; a resident sees only the applications they filed themselves."""
 
 import datetime as dt
+import re
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,7 +11,8 @@ from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
-from .models import OPEN_STATUSES, Application, Attachment, Publicity
+from .models import OPEN_STATUSES, Application, Attachment, Entitlement, Publicity
+from .programmes.common import SELF_CARE
 
 
 def applications_for(user) -> QuerySet:
@@ -126,3 +128,17 @@ def recheck_task_get(user, pk):
     if task is None:
         raise NotFound("复核任务不存在或不在您的管辖范围内")
     return task
+
+
+def tekun_care_tiers(person_ids) -> dict[int, str]:
+    """person id → self-care code of the 特困 照料护理 tier their latest care amount was granted at.
+
+    The tier is named in the amount's explanation (programmes/tekun.py writes "照料护理（半自理）")."""
+    by_label = {label: code for code, label in SELF_CARE.items()}
+    out: dict[int, str] = {}
+    for pid, text in (Entitlement.objects.filter(person_id__in=person_ids, case__programme="tekun", component="care")
+                      .order_by("from_month", "id").values_list("person_id", "explanation")):
+        m = re.search(r"照料护理（(.+?)）", text)
+        if m and m.group(1) in by_label:
+            out[pid] = by_label[m.group(1)]
+    return out

@@ -23,6 +23,7 @@ from minzheng.accounts.models import User
 from minzheng.areas.models import Area
 from minzheng.assistance.demo import STAFF
 from minzheng.assistance.models import Entitlement
+from minzheng.assistance.selectors import tekun_care_tiers
 from minzheng.registry.models import PersonCategory
 
 from . import rules, selectors, services
@@ -87,6 +88,15 @@ def _answers(rng: random.Random, target: int, on: dt.date) -> dict[str, int]:
     return answers
 
 
+def _target_for_tier(rng: random.Random, tier: str, on: dt.date) -> int:
+    """A total score inside a level that maps to the 特困 care tier (data/eldercare/ability/self_care.csv)."""
+    levels = [lv for lv in ruleset_on(on).levels if lv.self_care == tier]
+    if not levels:
+        raise DemoError(f"能力评估等级中没有对应“{tier}”照料护理档次的等级")
+    lv = rng.choice(levels)
+    return rng.randint(lv.min_total, lv.max_total)
+
+
 def _prev_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
@@ -131,10 +141,14 @@ def _seed(code: str, rng: random.Random, today: dt.date) -> Result:
     chosen = [p for p in elders if p.pk in tekun_ids] + [p for p in elders if p.pk not in tekun_ids]
     chosen = chosen[: max(12, len(tekun_ids))]
     targets = [90, 84, 78, 70, 60, 52, 40, 33, 25, 88, 66, 46]
+    # A 特困 elder's assessment scores within the band of the care tier their case was granted at, with no
+    # adjustment, so the case and the assessment (the tier's one source) never disagree on any date.
+    tiers = tekun_care_tiers([p.pk for p in chosen])
     for n, person in enumerate(chosen):
         on = today - dt.timedelta(days=rng.randint(10, 80))
-        target = targets[n % len(targets)]
-        diagnosis = n % 7 == 5
+        tier = tiers.get(person.pk)
+        target = _target_for_tier(rng, tier, on) if tier else targets[n % len(targets)]
+        diagnosis = not tier and n % 7 == 5
         services.assessment_record(
             actor=assessor,
             person=person,
@@ -145,7 +159,7 @@ def _seed(code: str, rng: random.Random, today: dt.date) -> Result:
             answers=_answers(rng, target, on),
             diagnosis=diagnosis,
             diagnosis_note="阿尔茨海默病（县人民医院诊断）" if diagnosis else "",
-            risk_events=2 if n % 9 == 4 else 0,
+            risk_events=2 if not tier and n % 9 == 4 else 0,
             today=today,
         )
         result.assessments += 1
