@@ -7,4 +7,5 @@ source scripts/lib.sh
 ensure_venv requirements-dev.txt
 ensure_browser
 .venv/bin/ruff check .
+.venv/bin/mypy  # services and selectors (files listed in pyproject.toml)
 exec .venv/bin/pytest "$@"
