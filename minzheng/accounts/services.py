@@ -1,18 +1,22 @@
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
+from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import DomainError
 
 from .models import AreaAssignment, User
 
 
-def user_create(*, actor, username: str, password: str, display_name: str, role: str, areas=()) -> User:
+def user_create(*, actor: User | None, username: str, password: str, display_name: str, role: str,
+                areas: Sequence[Area] = ()) -> User:
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, display_name=display_name, role=role)
         AreaAssignment.objects.bulk_create([AreaAssignment(user=user, area=a) for a in areas])
@@ -21,7 +25,7 @@ def user_create(*, actor, username: str, password: str, display_name: str, role:
     return user
 
 
-def login_attempt(*, request, username: str, password: str) -> User:
+def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> User:
     """Authenticate with lockout after LOGIN_MAX_FAILURES consecutive failures."""
     now = timezone.now()
     user = User.objects.filter(username=username).first()
