@@ -41,7 +41,7 @@ def area_create(*, actor: "User | None", code: str, name: str, level: str, paren
     return area
 
 
-def load_reference_areas(path: Path = AREAS_CSV, *, actor: "User | None" = None) -> int:
+def load_reference_areas(*, path: Path = AREAS_CSV, actor: "User | None" = None) -> int:
     """Idempotent load of data/areas/areas.csv (rows already present are skipped)."""
     created = 0
     with open(path, encoding="utf-8") as f, transaction.atomic():
