@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -65,11 +66,11 @@ def _label(status: str) -> str:
 
 # --- who is who -------------------------------------------------------------------------------------------------
 
-def user_provider(user) -> Provider | None:
+def user_provider(user: User) -> Provider | None:
     """The provider a 服务机构 account works for (as a member, or as one of its workers)."""
     if not getattr(user, "is_authenticated", False) or not user.can(Cap.HOMECARE_SERVE):
         return None
-    cached = getattr(user, "_hc_provider", False)
+    cached = vars(user).get("_hc_provider", False)  # per-request cache on the user object
     if cached is not False:
         return cached
     m = ProviderMember.objects.filter(user=user).select_related("provider").first()
@@ -77,17 +78,17 @@ def user_provider(user) -> Provider | None:
     if provider is None:
         w = Worker.objects.filter(user=user, active=True).select_related("provider").first()
         provider = w.provider if w else None
-    user._hc_provider = provider
+    vars(user)["_hc_provider"] = provider
     return provider
 
 
-def contact_of(user, person) -> ElderContact | None:
+def contact_of(user: User, person: Person) -> ElderContact | None:
     if not getattr(user, "is_authenticated", False) or user.role != Role.RESIDENT:
         return None
     return ElderContact.objects.filter(user=user, person=person).first()
 
 
-def _ensure_elder_side(actor, order_or_person, *, area: Area) -> ElderContact | None:
+def _ensure_elder_side(actor: User, order_or_person: Order | Person, *, area: Area) -> ElderContact | None:
     """The actor may act for this elder: a bound resident, or staff with homecare.order in the elder's area."""
     person = order_or_person if isinstance(order_or_person, Person) else order_or_person.person
     if actor.role == Role.RESIDENT:
@@ -101,7 +102,7 @@ def _ensure_elder_side(actor, order_or_person, *, area: Area) -> ElderContact | 
     return None
 
 
-def _ensure_provider_side(actor, order: Order) -> Provider:
+def _ensure_provider_side(actor: User, order: Order) -> Provider:
     """Another provider's order looks absent; staff who can read the order are told it is the provider's work
     (403, as on the pages), not that a visible order does not exist."""
     provider = user_provider(actor)
@@ -112,7 +113,7 @@ def _ensure_provider_side(actor, order: Order) -> Provider:
     return provider
 
 
-def _audit(actor, action: str, order: Order, before: dict | None, after: dict) -> None:
+def _audit(actor: User, action: str, order: Order, before: dict | None, after: dict) -> None:
     audit.record(actor=actor, action=action, object_type="homecare.order", object_id=order.pk,
                  object_repr=order.number, area_code=order.area.code, before=before, after=after)
 
@@ -133,7 +134,7 @@ def _require_status(order: Order, allowed: tuple, doing: str) -> None:
 
 # --- providers, workers, family contacts ------------------------------------------------------------------------
 
-def provider_create(*, actor, name: str, area: Area, credit_code: str = "", phone: str = "") -> Provider:
+def provider_create(*, actor: User, name: str, area: Area, credit_code: str = "", phone: str = "") -> Provider:
     ensure_can(actor, area, Cap.HOMECARE_MANAGE)
     name = (name or "").strip()
     if not name:
@@ -150,7 +151,7 @@ def provider_create(*, actor, name: str, area: Area, credit_code: str = "", phon
     return p
 
 
-def provider_add_member(*, actor, provider: Provider, user) -> ProviderMember:
+def provider_add_member(*, actor: User, provider: Provider, user: User) -> ProviderMember:
     """Give a 服务机构 account to a provider (the account then sees only this provider's work)."""
     ensure_can(actor, provider.area, Cap.HOMECARE_MANAGE)
     if user.role != Role.PROVIDER:
@@ -166,8 +167,8 @@ def provider_add_member(*, actor, provider: Provider, user) -> ProviderMember:
     return m
 
 
-def worker_add(*, actor, provider: Provider, name: str, phone: str = "", certificate: str = "",
-               user=None) -> Worker:
+def worker_add(*, actor: User, provider: Provider, name: str, phone: str = "", certificate: str = "",
+               user: User | None = None) -> Worker:
     if user_provider(actor) != provider:
         ensure_can(actor, provider.area, Cap.HOMECARE_MANAGE)
     name = (name or "").strip()
@@ -182,7 +183,7 @@ def worker_add(*, actor, provider: Provider, name: str, phone: str = "", certifi
     return w
 
 
-def contact_bind(*, actor, user, person: Person, relation: str) -> ElderContact:
+def contact_bind(*, actor: User, user: User, person: Person, relation: str) -> ElderContact:
     """家属绑定: a village/town worker lets a resident account order for an elder (after checking who they are)."""
     ensure_can(actor, person.residence_area, Cap.HOMECARE_ORDER)
     if actor.role == Role.RESIDENT:
@@ -210,7 +211,7 @@ def catalogue_for(area: Area, on: dt.date) -> tuple[Area | None, list[ServiceIte
         items = list(ServiceItem.objects.filter(area=a, valid_from__lte=on).exclude(valid_to__lte=on)
                      .order_by("code", "-valid_from"))
         if items:
-            latest = {}
+            latest: dict[str, ServiceItem] = {}
             for it in items:
                 latest.setdefault(it.code, it)
             return a, sorted(latest.values(), key=lambda i: (i.is_package, i.category, i.code))
@@ -225,7 +226,7 @@ def _elder_checks(person: Person, on: dt.date) -> None:
         raise DomainError(f"{person.name}未满{reference.elderly_age()}周岁，不是居家养老服务对象", field="老人")
 
 
-def _quantity(value, unit: str) -> Decimal:
+def _quantity(value: object, unit: str) -> Decimal:
     try:
         q = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -250,8 +251,8 @@ def _provider_serves(provider: Provider, area: Area) -> None:
         raise DomainError(f"{provider.name}的服务区域不包括{area.name}", field="服务机构")
 
 
-def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datetime, address: str = "",
-                quantity=1, note: str = "", provider: Provider | None = None,
+def order_place(*, actor: User, person: Person, item_code: str, scheduled_at: dt.datetime, address: str = "",
+                quantity: object = 1, note: str = "", provider: Provider | None = None,
                 now: dt.datetime | None = None) -> Order:
     """下单: the elder or family (自助下单), or staff for an elder of their area. A provider the elder picks from
     the menu gets the order at once (it is dispatched in the same transaction)."""
@@ -278,6 +279,7 @@ def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datet
     if item.is_package:
         raise DomainError(f"“{item.name}”是服务包，须由县区民政部门办理签约，不能单次下单", code="package_item",
                           field="服务项目")
+    assert jurisdiction is not None  # the item came from its menu
     qty = _quantity(quantity, item.unit)
     address = (address or person.address or "").strip()
     if not address:
@@ -297,8 +299,10 @@ def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datet
     return order
 
 
-def _create_order(*, person, area, jurisdiction, item, qty, address, scheduled_at, note, channel, actor, day,
-                  provider=None, contract=None, source_key=None) -> Order:
+def _create_order(*, person: Person, area: Area, jurisdiction: Area, item: ServiceItem, qty: Decimal,
+                  address: str, scheduled_at: dt.datetime, note: str, channel: str, actor: User, day: dt.date,
+                  provider: Provider | None = None, contract: PackageContract | None = None,
+                  source_key: str | None = None) -> Order:
     order = Order.objects.create(
         number=f"TMP-{uuid.uuid4().hex[:24]}", person=person, area=area, jurisdiction=jurisdiction, item=item,
         quantity=qty, unit_price=item.price, amount=reference.money(item.price * qty), address=address[:200],
@@ -313,14 +317,24 @@ def _create_order(*, person, area, jurisdiction, item, qty, address, scheduled_a
     return order
 
 
-def _dispatch(actor, order: Order, provider: Provider, now: dt.datetime) -> None:
+def _provider(order: Order) -> Provider:
+    assert order.provider is not None  # callers checked the status: the order was dispatched
+    return order.provider
+
+
+def _worker(order: Order) -> Worker:
+    assert order.worker is not None  # callers checked the status: a worker was assigned
+    return order.worker
+
+
+def _dispatch(actor: User, order: Order, provider: Provider, now: dt.datetime) -> None:
     before = {"status": order.status, "provider": None}
     order.status, order.provider, order.dispatched_at = S.DISPATCHED, provider, now
     order.save(update_fields=["status", "provider", "dispatched_at"])
     _audit(actor, "homecare.order.dispatch", order, before, {"status": S.DISPATCHED, "provider": provider.name})
 
 
-def order_dispatch(*, actor, order: Order, provider: Provider, now: dt.datetime | None = None) -> Order:
+def order_dispatch(*, actor: User, order: Order, provider: Provider, now: dt.datetime | None = None) -> Order:
     """派单 to a provider serving the elder's area (镇街/县区)."""
     ensure_can(actor, order.area, Cap.HOMECARE_DISPATCH)
     with transaction.atomic():
@@ -331,14 +345,14 @@ def order_dispatch(*, actor, order: Order, provider: Provider, now: dt.datetime 
     return order
 
 
-def order_assign(*, actor, order: Order, worker: Worker, now: dt.datetime | None = None) -> Order:
+def order_assign(*, actor: User, order: Order, worker: Worker, now: dt.datetime | None = None) -> Order:
     """派工: the provider names the worker who will serve."""
     _ensure_provider_side(actor, order)
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, (S.DISPATCHED, S.ASSIGNED), "派工")
         if worker.provider_id != order.provider_id or not worker.active:
-            raise DomainError(f"{worker.name}不是{order.provider.name}的在岗服务人员", field="服务人员")
+            raise DomainError(f"{worker.name}不是{_provider(order).name}的在岗服务人员", field="服务人员")
         before = {"status": order.status, "worker": order.worker.name if order.worker else None}
         order.status, order.worker, order.assigned_at = S.ASSIGNED, worker, _now(now)
         order.save(update_fields=["status", "worker", "assigned_at"])
@@ -346,7 +360,7 @@ def order_assign(*, actor, order: Order, worker: Worker, now: dt.datetime | None
     return order
 
 
-def order_start(*, actor, order: Order, started_at: dt.datetime | None = None, location: str = "",
+def order_start(*, actor: User, order: Order, started_at: dt.datetime | None = None, location: str = "",
                 now: dt.datetime | None = None) -> ServiceRecord:
     """签到: the worker arrives and the service record opens with its start time and place."""
     _ensure_provider_side(actor, order)
@@ -358,13 +372,13 @@ def order_start(*, actor, order: Order, started_at: dt.datetime | None = None, l
         order = _locked(order)
         _require_status(order, (S.ASSIGNED,), "开始服务")
         record = ServiceRecord.objects.create(
-            order=order, provider=order.provider, worker=order.worker, person=order.person,
+            order=order, provider=_provider(order), worker=_worker(order), person=order.person,
             item_name=order.item.name, address=order.address, start_location=(location or "")[:100],
             started_at=started_at, recorded_by=actor)
         order.status = S.IN_SERVICE
         order.save(update_fields=["status"])
         _audit(actor, "homecare.order.start", order, {"status": S.ASSIGNED},
-               {"status": S.IN_SERVICE, "worker": order.worker.name, "started_at": started_at,
+               {"status": S.IN_SERVICE, "worker": _worker(order).name, "started_at": started_at,
                 "location": location})
     return record
 
@@ -377,8 +391,8 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
-def order_complete(*, actor, order: Order, confirm_code: str, content: str = "", ended_at: dt.datetime | None = None,
-                   location: str = "", now: dt.datetime | None = None) -> Order:
+def order_complete(*, actor: User, order: Order, confirm_code: str, content: str = "",
+                   ended_at: dt.datetime | None = None, location: str = "", now: dt.datetime | None = None) -> Order:
     """签退 and 完成: the elder's confirmation code proves the visit; the subsidy/self-pay split is fixed here."""
     _ensure_provider_side(actor, order)
     now = _now(now)
@@ -417,7 +431,7 @@ def order_complete(*, actor, order: Order, confirm_code: str, content: str = "",
     return order
 
 
-def _close_with_fee(actor, order: Order, *, status: str, fee: Decimal, reason: str, now: dt.datetime,
+def _close_with_fee(actor: User, order: Order, *, status: str, fee: Decimal, reason: str, now: dt.datetime,
                     action: str) -> Order:
     before = {"status": order.status}
     order.status, order.closed_at, order.close_reason = status, now, reason[:200]
@@ -429,7 +443,7 @@ def _close_with_fee(actor, order: Order, *, status: str, fee: Decimal, reason: s
     return order
 
 
-def order_cancel(*, actor, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
+def order_cancel(*, actor: User, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
     """取消 (elder side). Free until `free_cancel_hours` before the appointment once a provider has the order; later
     the elder pays the late-cancellation fee of order_rules.csv (self-paid, never subsidised)."""
     _ensure_elder_side(actor, order, area=order.area)
@@ -449,7 +463,7 @@ def order_cancel(*, actor, order: Order, reason: str = "", now: dt.datetime | No
                                action="homecare.order.cancel")
 
 
-def order_elder_no_show(*, actor, order: Order, note: str = "", now: dt.datetime | None = None) -> Order:
+def order_elder_no_show(*, actor: User, order: Order, note: str = "", now: dt.datetime | None = None) -> Order:
     """老人爽约: the worker came at the appointment and nobody was home (provider side)."""
     _ensure_provider_side(actor, order)
     now = _now(now)
@@ -466,7 +480,7 @@ def order_elder_no_show(*, actor, order: Order, note: str = "", now: dt.datetime
                                action="homecare.order.elder_no_show")
 
 
-def order_provider_no_show(*, actor, order: Order, now: dt.datetime | None = None) -> Order:
+def order_provider_no_show(*, actor: User, order: Order, now: dt.datetime | None = None) -> Order:
     """机构爽约: nobody came within the grace period after the appointment (elder side). Nothing is charged."""
     _ensure_elder_side(actor, order, area=order.area)
     now = _now(now)
@@ -479,11 +493,11 @@ def order_provider_no_show(*, actor, order: Order, now: dt.datetime | None = Non
             raise DomainError(f"预约时间后{rules.provider_no_show_grace_minutes}分钟内仍可能上门，"
                               f"请在{timezone.localtime(due):%H:%M}后再登记机构爽约", field="预约时间")
         return _close_with_fee(actor, order, status=S.PROVIDER_NO_SHOW, fee=Decimal("0"),
-                               reason=f"{order.provider.name}未按预约上门", now=now,
+                               reason=f"{_provider(order).name}未按预约上门", now=now,
                                action="homecare.order.provider_no_show")
 
 
-def order_rate(*, actor, order: Order, score: int, comment: str = "") -> Rating:
+def order_rate(*, actor: User, order: Order, score: int, comment: str = "") -> Rating:
     """评价 by the elder or family after completion, once."""
     _ensure_elder_side(actor, order, area=order.area)
     try:
@@ -503,7 +517,7 @@ def order_rate(*, actor, order: Order, score: int, comment: str = "") -> Rating:
     return r
 
 
-def complaint_file(*, actor, order: Order, text: str) -> Complaint:
+def complaint_file(*, actor: User, order: Order, text: str) -> Complaint:
     """投诉 by the elder or family (or staff on their behalf) about a dispatched order."""
     _ensure_elder_side(actor, order, area=order.area)
     text = (text or "").strip()
@@ -516,11 +530,12 @@ def complaint_file(*, actor, order: Order, text: str) -> Complaint:
                                      filed_by=actor)
         audit.record(actor=actor, action="homecare.complaint.file", object_type="homecare.complaint",
                      object_id=c.pk, object_repr=order.number, area_code=order.area.code,
-                     after={"status": c.status, "provider": order.provider.name, "text": text})
+                     after={"status": c.status, "provider": _provider(order).name, "text": text})
     return c
 
 
-def complaint_resolve(*, actor, complaint: Complaint, resolution: str, now: dt.datetime | None = None) -> Complaint:
+def complaint_resolve(*, actor: User, complaint: Complaint, resolution: str, now: dt.datetime | None = None
+                      ) -> Complaint:
     ensure_can(actor, complaint.area, Cap.HOMECARE_DISPATCH)
     resolution = (resolution or "").strip()
     if not resolution:
@@ -540,7 +555,7 @@ def complaint_resolve(*, actor, complaint: Complaint, resolution: str, now: dt.d
 
 # --- 家庭养老床位 and generated orders ----------------------------------------------------------------------------
 
-def contract_sign(*, actor, person: Person, provider: Provider, start_month: dt.date, address: str = "",
+def contract_sign(*, actor: User, person: Person, provider: Provider, start_month: dt.date, address: str = "",
                   package_code: str = "JC01") -> PackageContract:
     """家庭养老床位签约: the county contracts a provider to serve the package in the elder's home."""
     area = person.residence_area
@@ -568,7 +583,7 @@ def contract_sign(*, actor, person: Person, provider: Provider, start_month: dt.
     return c
 
 
-def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.datetime | None = None) -> dict:
+def orders_generate(*, actor: User, jurisdiction: Area, month: dt.date, now: dt.datetime | None = None) -> dict:
     """Generate the month's orders for 家庭养老床位 contracts (dispatched to the contracted provider) and for
     subsidised elders' entitlements (entitlements.csv, left for dispatch). Idempotent: each order has a source key,
     so a rerun adds only what is missing."""
@@ -633,7 +648,7 @@ def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.dateti
 
 # --- 长者饭堂 ---------------------------------------------------------------------------------------------------
 
-def canteen_create(*, actor, name: str, area: Area, provider: Provider) -> Canteen:
+def canteen_create(*, actor: User, name: str, area: Area, provider: Provider) -> Canteen:
     ensure_can(actor, area, Cap.HOMECARE_MANAGE)
     name = (name or "").strip()
     if not name:
@@ -646,7 +661,7 @@ def canteen_create(*, actor, name: str, area: Area, provider: Provider) -> Cante
     return c
 
 
-def meal_serve(*, actor, canteen: Canteen, person: Person, kind: str, date: dt.date | None = None) -> Meal:
+def meal_serve(*, actor: User, canteen: Canteen, person: Person, kind: str, date: dt.date | None = None) -> Meal:
     """就餐登记: the canteen's provider records a meal; the subsidy tier comes from meal_tiers.csv."""
     provider = user_provider(actor)
     if provider is None or provider.pk != canteen.provider_id:
