@@ -11,18 +11,22 @@ one audit entry with before → after.
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Level
+from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import mask, normalize
@@ -88,14 +92,14 @@ def _due(app: Application, step: str, start: dt.date) -> dt.date | None:
     return workdays.add_workdays(start, n) if n is not None else None
 
 
-def _actor_name(actor) -> str:
+def _actor_name(actor: User) -> str:
     return (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "公众"
 
 
-def _move(actor, app: Application, to: str, *, action: str, today: dt.date, step: str | None = None,
+def _move(actor: User, app: Application, to: str, *, action: str, today: dt.date, step: str | None = None,
           due: dt.date | None = None, note: str = "", extra: dict | None = None) -> Application:
     """Change the status, set the new time limit, and write the step row and the audit entry."""
-    before = {"status": app.status, "step_due": app.step_due}
+    before: dict[str, Any] = {"status": app.status, "step_due": app.step_due}
     app.status = to
     app.step_started_at = timezone.now()
     app.step_due = due if due is not None else (_due(app, step or to, today) if to in OPEN_STATUSES else None)
@@ -117,7 +121,7 @@ def _text(value: str, field: str, *, min_len: int = 1) -> str:
     return value
 
 
-def _amount(value, field: str) -> Decimal:
+def _amount(value: object, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -131,7 +135,7 @@ def _amount(value, field: str) -> Decimal:
     return amount
 
 
-def _read_upload(upload, field: str, *, allowed: tuple[str, ...]) -> tuple[str, bytes]:
+def _read_upload(upload: File, field: str, *, allowed: tuple[str, ...]) -> tuple[str, bytes]:
     """Validate an uploaded file (size, extension and the bytes it starts with); returns (name, content)."""
     name = getattr(upload, "name", "") or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -153,28 +157,32 @@ def _read_upload(upload, field: str, *, allowed: tuple[str, ...]) -> tuple[str, 
     return name, data
 
 
-def _store(app: Application, *, kind: str, name: str, data: bytes, actor, investigation=None,
-           saved: list) -> Attachment:
+def _store(app: Application, *, kind: str, name: str, data: bytes, actor: User,
+           investigation: Investigation | None = None, saved: list[str]) -> Attachment:
     ext = name.rsplit(".", 1)[-1].lower()
     att = Attachment(application=app, investigation=investigation, kind=kind, original_name=name[:255],
                      content_type={"pdf": "application/pdf", "png": "image/png"}.get(ext, "image/jpeg"),
                      size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                      uploaded_by=actor if getattr(actor, "pk", None) else None, uploaded_at=timezone.now())
     att.file.save(f"{app.number}-{kind}.{ext}", ContentFile(data), save=False)
-    saved.append(att.file.name)
+    if att.file.name:
+        saved.append(att.file.name)
     att.save()
     return att
 
 
-def _discard_files(storage, names: list[str]) -> None:
+def _discard_files(storage: Storage, names: list[str]) -> None:
     for n in names:
         storage.delete(n)
 
 
-def _household_person_ids(app_or_household) -> list[int]:
-    h = app_or_household if isinstance(app_or_household, Household) else app_or_household.household
-    if h is None:
+def _household_person_ids(app_or_household: Application | Household) -> list[int]:
+    if isinstance(app_or_household, Household):
+        h = app_or_household
+    elif app_or_household.household is None:
         return [app_or_household.applicant_id]
+    else:
+        h = app_or_household.household
     return list(Membership.objects.filter(household=h, end_date__isnull=True).values_list("person_id", flat=True))
 
 
@@ -208,9 +216,9 @@ def _add_months(first: dt.date, months: int) -> dt.date:
 
 # --- 申请 ----------------------------------------------------------------------------------------
 
-def application_submit(*, actor, programme: str, applicant: Person | None = None, id_number: str = "",
-                       household: Household | None = None, variant: str = "", requested_amount=None,
-                       related_to_staff: bool = False, authorisation=None, note: str = "",
+def application_submit(*, actor: User, programme: str, applicant: Person | None = None, id_number: str = "",
+                       household: Household | None = None, variant: str = "", requested_amount: object = None,
+                       related_to_staff: bool = False, authorisation: File | None = None, note: str = "",
                        today: dt.date | None = None) -> Application:
     """申请. Staff (村居/镇街/县区) enter it for a resident in their area; a resident applies online with
     一证一书: their 身份证号 and the signed 授权书 (PDF/JPG/PNG) — both required."""
@@ -292,7 +300,7 @@ def application_submit(*, actor, programme: str, applicant: Person | None = None
     return app
 
 
-def application_attach(*, actor, application: Application, kind: str, upload) -> Attachment:
+def application_attach(*, actor: User, application: Application, kind: str, upload: File) -> Attachment:
     """Add a document (授权书, 身份证, other) to an open application."""
     ensure_can(actor, application.area, Cap.ASSIST_APPLY)
     if kind not in (Attachment.Kind.AUTHORISATION, Attachment.Kind.ID_CARD, Attachment.Kind.OTHER):
@@ -317,7 +325,7 @@ def application_attach(*, actor, application: Application, kind: str, upload) ->
 
 # --- 受理 and 核对 ---------------------------------------------------------------------------------
 
-def application_accept(*, actor, application: Application, note: str = "", today: dt.date | None = None
+def application_accept(*, actor: User, application: Application, note: str = "", today: dt.date | None = None
                        ) -> Application:
     """受理 by the town (镇街)."""
     ensure_can(actor, application.area, Cap.ASSIST_ACCEPT)
@@ -338,7 +346,7 @@ def _department_data_exists(household: Household, on: dt.date) -> bool:
     return bool(members) and bool(list(verification_selectors.records_in_force(members, on=on)[:1]))
 
 
-def _run_verification(actor, app: Application, record: VerificationRecord, today: dt.date) -> VerificationRecord:
+def _run_verification(actor: User, app: Application, record: VerificationRecord, today: dt.date) -> VerificationRecord:
     """核对 by the engine, inside the transaction that starts it: when the household's members have department
     data, verification_run stores the 核对报告 and its figures and conclusion become this application's result
     (the file goes on to 入户调查); otherwise the record stays pending, saying why, for the manual entry."""
@@ -346,14 +354,15 @@ def _run_verification(actor, app: Application, record: VerificationRecord, today
     from minzheng.verification.services import verification_run
 
     reason = ""
-    if app.household_id is None:
+    household = app.household
+    if household is None:
         reason = "申请人未登记共同生活家庭，不能自动核对；请依据人工核对情况录入核对结果"
-    elif not _department_data_exists(app.household, today):
+    elif not _department_data_exists(household, today):
         reason = NO_DEPARTMENT_RECORDS
     else:
         try:
             with transaction.atomic():  # a savepoint: a failed run leaves the started 核对 in place
-                report = verification_run(actor=actor, household=app.household, on=today, application=app)
+                report = verification_run(actor=actor, household=household, on=today, application=app)
         except (NotFound, Forbidden):
             raise
         except DomainError as e:
@@ -370,7 +379,7 @@ def _run_verification(actor, app: Application, record: VerificationRecord, today
     return record
 
 
-def application_start_verification(*, actor, application: Application, today: dt.date | None = None
+def application_start_verification(*, actor: User, application: Application, today: dt.date | None = None
                                    ) -> VerificationRecord:
     """发起家庭经济状况核对; needs the signed 授权书. Runs 核对 at once when the household has department data
     (the result is recorded and the file goes on to 入户调查); otherwise the record waits for the result to be
@@ -389,11 +398,12 @@ def application_start_verification(*, actor, application: Application, today: dt
               extra={"verification": record.pk})
         record = _run_verification(actor, app, record, today)
         for handler in VERIFICATION_REQUEST_HANDLERS:
-            transaction.on_commit(lambda h=handler: h(app, record))
+            transaction.on_commit(functools.partial(handler, app, record))
     return record
 
 
-def _record(actor, app: Application, record: VerificationRecord, *, outcome: str, summary: str, income, assets,
+def _record(actor: User, app: Application, record: VerificationRecord, *, outcome: str, summary: str,
+            income: Decimal | None, assets: Decimal | None,
             report_ref: str, today: dt.date, action: str = "application.record_verification") -> VerificationRecord:
     record.outcome, record.summary, record.per_capita_income, record.assets = outcome, summary, income, assets
     record.report_ref, record.recorded_by, record.recorded_at = report_ref.strip(), actor, timezone.now()
@@ -404,8 +414,8 @@ def _record(actor, app: Application, record: VerificationRecord, *, outcome: str
     return record
 
 
-def application_record_verification(*, actor, application: Application, outcome: str, summary: str,
-                                    per_capita_income=None, assets=None, report_ref: str = "",
+def application_record_verification(*, actor: User, application: Application, outcome: str, summary: str,
+                                    per_capita_income: object = None, assets: object = None, report_ref: str = "",
                                     today: dt.date | None = None) -> VerificationRecord:
     """The 核对 result comes back (from the engine or entered from its report); the file goes on to 入户调查
     whatever the outcome — the county refuses at 审核 where the result says so."""
@@ -431,7 +441,7 @@ def application_record_verification(*, actor, application: Application, outcome:
 _NAME_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
-def investigation_record(*, actor, application: Application, visit_date: dt.date, visitors: str, findings: str,
+def investigation_record(*, actor: User, application: Application, visit_date: dt.date, visitors: str, findings: str,
                          conclusion: str, photos: Iterable = (), today: dt.date | None = None) -> Investigation:
     """Record a home visit. During 入户调查 the town records it (after an objection it is a 复查); during 审核
     the county records its own re-visit (抽查 or the full review of a 近亲属备案 household)."""
@@ -480,7 +490,7 @@ def investigation_record(*, actor, application: Application, visit_date: dt.date
     return inv
 
 
-def _county_of(area):
+def _county_of(area: Area) -> Area:
     return next((a for a in area.ancestors() if a.level == Level.COUNTY), area)
 
 
@@ -493,7 +503,7 @@ def _draw_sample(app: Application, ratio: Decimal) -> bool:
     return int((n + 1) * ratio) > int(n * ratio)
 
 
-def application_submit_review(*, actor, application: Application, opinion: str, today: dt.date | None = None
+def application_submit_review(*, actor: User, application: Application, opinion: str, today: dt.date | None = None
                               ) -> Review:
     """镇街初审 done: the file goes to the county for 审核. Needs a home visit recorded in this round."""
     today = _today(today)
@@ -517,7 +527,7 @@ def application_submit_review(*, actor, application: Application, opinion: str, 
     return review
 
 
-def application_review(*, actor, application: Application, opinion: str, full_review: bool = False,
+def application_review(*, actor: User, application: Application, opinion: str, full_review: bool = False,
                        today: dt.date | None = None) -> Publicity:
     """县级审核 passes: the household goes on 公示. A household drawn for 抽查, and every 近亲属备案 household,
     must have a county re-visit recorded first; the latter also needs the reviewer to confirm a full review."""
@@ -528,6 +538,7 @@ def application_review(*, actor, application: Application, opinion: str, full_re
         app = _lock(application)
         _expect(app, [S.REVIEWING], "审核")
         review = app.reviews.order_by("-started_at", "-id").first()
+        assert review is not None  # submit_review opened one on the way into this status
         revisited = app.investigations.filter(kind=Investigation.Kind.REVISIT,
                                               recorded_at__gte=review.started_at).exists()
         if review.full_review_required:
@@ -557,7 +568,7 @@ def application_review(*, actor, application: Application, opinion: str, full_re
 
 # --- 公示 ------------------------------------------------------------------------------------------
 
-def objection_file(*, actor, publicity: Publicity, reason: str, objector_name: str = "", contact: str = "",
+def objection_file(*, actor: User, publicity: Publicity, reason: str, objector_name: str = "", contact: str = "",
                    today: dt.date | None = None) -> Objection:
     """An objection to a household on 公示. Staff record it (actor = a user with the capability) or a member
     of the public files it from the notice (actor=None). Each objection sends the application back to
@@ -592,7 +603,7 @@ def objection_file(*, actor, publicity: Publicity, reason: str, objector_name: s
     return obj
 
 
-def application_close_publicity(*, actor, application: Application, today: dt.date | None = None
+def application_close_publicity(*, actor: User, application: Application, today: dt.date | None = None
                                 ) -> Application:
     """公示期满无异议: on to 审批 (the day after the last day of 公示 at the earliest)."""
     today = _today(today)
@@ -601,6 +612,7 @@ def application_close_publicity(*, actor, application: Application, today: dt.da
         app = _lock(application)
         _expect(app, [S.PUBLICIZING], "结束公示")
         pub = app.publicities.select_for_update().filter(status=Publicity.Status.OPEN).order_by("-id").first()
+        assert pub is not None  # review opened it on the way into this status
         if today <= pub.end_date:
             raise Conflict(f"公示期至{pub.end_date.isoformat()}结束，期满后方可提交审批", code="publicity_running")
         pub.status, pub.closed_at = Publicity.Status.COMPLETED, timezone.now()
@@ -611,7 +623,7 @@ def application_close_publicity(*, actor, application: Application, today: dt.da
 
 # --- 审批 ------------------------------------------------------------------------------------------
 
-def application_approve(*, actor, application: Application, facts: HouseholdFacts, opinion: str = "",
+def application_approve(*, actor: User, application: Application, facts: HouseholdFacts, opinion: str = "",
                         today: dt.date | None = None) -> Case:
     """审批: enrol the household. The programme assesses `facts` (assistance.facts.build_facts: the registry plus
     the incomes and assets found by 核对 and 入户调查) on the first month of payment — the month after approval —
@@ -633,7 +645,8 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
                            "如不予批准，请写明理由办理不予批准", code="not_eligible")
         if not decision.amounts and prog.pays_cash:
             raise Conflict("测算结果没有救助金额，不能批准", code="no_amount")
-        head = app.household.head if app.household_id and app.household.head_id else app.applicant
+        household = app.household
+        head = household.head if household is not None and household.head is not None else app.applicant
         recheck = None if prog.one_off else prog.recheck_months(facts)
         case = Case.objects.create(
             programme=app.programme, household=app.household, head=head, area=app.area, application=app,
@@ -657,7 +670,8 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
     return case
 
 
-def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living, paid) -> list[int]:
+def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living: list[int],
+                   paid: list[int]) -> list[int]:
     """Enrolment shows in the registry: the household's living members (or the persons paid, for a person
     programme) hold the programme's category from the first month, unless they already do. Programmes without a
     registry category (临时救助, 两项补贴) change nothing."""
@@ -672,7 +686,7 @@ def _mark_category(programme: str, start: dt.date, number: str, per_household: b
     return sorted(ids - holding)
 
 
-def application_refuse(*, actor, application: Application, reason: str, today: dt.date | None = None
+def application_refuse(*, actor: User, application: Application, reason: str, today: dt.date | None = None
                        ) -> Application:
     """不予批准 with a written reason (at 审核 or 审批); the notice letter is letters.refusal_letter_pdf."""
     ensure_can(actor, application.area, Cap.ASSIST_APPROVE)
@@ -686,8 +700,8 @@ def application_refuse(*, actor, application: Application, reason: str, today: d
 
 # --- 先救助后说明 (急难型临时救助) -------------------------------------------------------------------
 
-def application_pay_first(*, actor, application: Application, amount, reason: str, today: dt.date | None = None
-                          ) -> PayFirst:
+def application_pay_first(*, actor: User, application: Application, amount: object, reason: str,
+                          today: dt.date | None = None) -> PayFirst:
     """Pay a small 急难型 amount at once (capped by data/policy/workflow.csv); the application is flagged until
     its file is completed (application_complete_file)."""
     today = _today(today)
@@ -719,7 +733,7 @@ def application_pay_first(*, actor, application: Application, amount, reason: st
     return pf
 
 
-def application_complete_file(*, actor, application: Application, note: str = "") -> Application:
+def application_complete_file(*, actor: User, application: Application, note: str = "") -> Application:
     """补齐手续 after 先救助后说明: needs the signed 授权书 on file; clears the flag."""
     ensure_can(actor, application.area, Cap.ASSIST_ACCEPT)
     with transaction.atomic():
@@ -741,8 +755,8 @@ def application_complete_file(*, actor, application: Application, note: str = ""
 
 # --- 近亲属备案 -------------------------------------------------------------------------------------
 
-def relative_filing_create(*, actor, person: Person, staff_name: str, staff_position: str, relation: str,
-                           area) -> RelativeFiling:
+def relative_filing_create(*, actor: User, person: Person, staff_name: str, staff_position: str, relation: str,
+                           area: Area) -> RelativeFiling:
     """Record that `person` is a close relative of a staff member or village cadre; that person's open and future
     applications are flagged for a full review."""
     ensure_can(actor, area, Cap.ASSIST_RELATIVE_FILING)
