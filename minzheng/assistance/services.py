@@ -92,11 +92,11 @@ def _due(app: Application, step: str, start: dt.date) -> dt.date | None:
     return workdays.add_workdays(start, n) if n is not None else None
 
 
-def _actor_name(actor: User) -> str:
+def _actor_name(actor: User | None) -> str:
     return (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "公众"
 
 
-def _move(actor: User, app: Application, to: str, *, action: str, today: dt.date, step: str | None = None,
+def _move(actor: User | None, app: Application, to: str, *, action: str, today: dt.date, step: str | None = None,
           due: dt.date | None = None, note: str = "", extra: dict | None = None) -> Application:
     """Change the status, set the new time limit, and write the step row and the audit entry."""
     before: dict[str, Any] = {"status": app.status, "step_due": app.step_due}
@@ -568,7 +568,7 @@ def application_review(*, actor: User, application: Application, opinion: str, f
 
 # --- 公示 ------------------------------------------------------------------------------------------
 
-def objection_file(*, actor: User, publicity: Publicity, reason: str, objector_name: str = "", contact: str = "",
+def objection_file(*, actor: User | None, publicity: Publicity, reason: str, objector_name: str = "", contact: str = "",
                    today: dt.date | None = None) -> Objection:
     """An objection to a household on 公示. Staff record it (actor = a user with the capability) or a member
     of the public files it from the notice (actor=None). Each objection sends the application back to
