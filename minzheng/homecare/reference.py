@@ -7,20 +7,16 @@ import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
+from minzheng.core.money import fen as money  # noqa: F401  (homecare amounts: to the fen, policy data)
 
 DIR = settings.DATA_DIR / "homecare"
-CENT = Decimal("0.01")
-
-
-def money(x) -> Decimal:
-    return Decimal(x).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @functools.cache

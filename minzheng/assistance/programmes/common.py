@@ -4,7 +4,7 @@ Every figure comes from policy.rules.resolve; the only literals here are the nam
 variants looked up (data/policy/README.md lists them) and the unit labels used to pick monthly rows.
 """
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from minzheng.core.errors import DomainError
 from minzheng.policy.rules import Resolved, resolve
@@ -89,16 +89,6 @@ def severe_grade(facts: HouseholdFacts, member: Member) -> tuple[bool, Resolved 
 
 def rounding(facts: HouseholdFacts) -> Resolved:
     return standard(facts, "payment_rounding")
-
-
-def round_money(value: Decimal, unit: Resolved) -> Decimal:
-    return (value / unit.value).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * unit.value
-
-
-def split(total: Decimal, n: int, unit: Resolved) -> list[Decimal]:
-    """Share a household total among n members in whole rounding units; the remainder goes to the first."""
-    each = ((total / n) / unit.value).quantize(Decimal("1"), rounding=ROUND_DOWN) * unit.value
-    return [total - each * (n - 1)] + [each] * (n - 1)
 
 
 def version(code: str, *resolved: Resolved | None) -> str:
