@@ -15,6 +15,7 @@ from django.db import transaction
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
 from minzheng.core.money import fen as money  # noqa: F401  (homecare amounts: to the fen, policy data)
+from minzheng.core.periods import age_on
 
 DIR = settings.DATA_DIR / "homecare"
 
@@ -64,10 +65,6 @@ def groups() -> dict[str, Group]:
 
 def elderly_age() -> int:
     return groups()["elderly"].min_age
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def person_groups(person, on: dt.date) -> list[Group]:

@@ -4,9 +4,10 @@ Every figure comes from policy.rules.resolve; the only literals here are the nam
 variants looked up (data/policy/README.md lists them) and the unit labels used to pick monthly rows.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_amount
 from minzheng.policy.rules import Resolved, resolve
 
 from .base import HouseholdFacts, Member
@@ -24,7 +25,7 @@ def money(value: Decimal) -> str:
 
 def shown(value: Decimal, places: Decimal = Decimal("0.01")) -> str:
     """A figure for an explanation: exact when it has at most two decimals, else '约' and two decimals."""
-    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    rounded = round_amount(value, "fen", unit=places)
     return money(value) if rounded == value else f"约{money(rounded)}"
 
 

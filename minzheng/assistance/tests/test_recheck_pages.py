@@ -18,7 +18,7 @@ from minzheng.accounts.services import user_create
 from minzheng.assistance import rechecks, services
 from minzheng.assistance.models import Case, CaseChange, Entitlement, RecheckTask
 from minzheng.core.models import AuditEntry
-from minzheng.core.periods import month_plus
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.verification.models import VerificationReport
 
 from .stories import area, dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
@@ -26,7 +26,7 @@ from .stories import area, dibao_facts, make_family, submit_dibao, walk_to, worl
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
-NEXT_MONTH = services._first_of_next_month(TODAY)
+NEXT_MONTH = next_month_start(TODAY)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from minzheng.assistance.models import Case, CaseChange, RecheckTask
 from minzheng.core.audit import verify_chain
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.models import AuditEntry
-from minzheng.core.periods import month_plus
+from minzheng.core.periods import month_plus, next_month_start
 
 from .stories import dibao_facts, submit_dibao, walk_to, world_fixture  # noqa: F401
 
@@ -50,7 +50,7 @@ def test_a_smaller_gap_is_paid_from_the_month_after_the_recheck(enrolled):
     on = case.next_recheck
     change = rechecks.recheck_complete(actor=w.huang, task=task, facts=facts_on(w, case, on, {w.dad: "900",
                                                                                               w.mum: "300"}))
-    effective = services._first_of_next_month(on)
+    effective = next_month_start(on)
     assert (change.kind, change.from_month) == (CaseChange.Kind.DECREASE, effective)
     assert (change.old_total, change.new_total) == (Decimal("2100.00"), Decimal("1500.00"))  # (900 − 400) × 3
     previous = month_plus(effective, -1)
@@ -71,7 +71,7 @@ def test_income_above_the_standard_stops_payment_from_the_next_month(enrolled):
     on = case.next_recheck
     change = rechecks.recheck_complete(actor=w.huang, task=RecheckTask.objects.get(),
                                        facts=facts_on(w, case, on, {w.dad: "3000"}))
-    effective = services._first_of_next_month(on)
+    effective = next_month_start(on)
     assert change.kind == CaseChange.Kind.STOP and change.new_total == 0
     case.refresh_from_db()
     assert case.status == Case.Status.EXITED and case.end_month == month_plus(effective, -1)
