@@ -23,7 +23,7 @@ from minzheng.verification.models import VerificationReport
 
 from .stories import area, dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
 NEXT_MONTH = next_month_start(TODAY)

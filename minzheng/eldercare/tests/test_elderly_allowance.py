@@ -18,6 +18,8 @@ from minzheng.payroll.models import RosterLine
 from minzheng.policy.rules import resolve
 from minzheng.registry.services import household_add_member, household_create
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 
 @pytest.fixture
 def zhang_home(elder):

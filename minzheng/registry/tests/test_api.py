@@ -14,6 +14,8 @@ from minzheng.core.periods import local_date
 from minzheng.registry import services
 from minzheng.registry.models import DuplicateReview, Household, Membership, Person, PersonCategory
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 PHONE = "13812345678"
 ACCOUNT = "6222020202020202"
 

@@ -15,6 +15,8 @@ from minzheng.core.periods import local_date
 from minzheng.registry.models import DuplicateReview, Household, Membership, Person, PersonCategory
 from minzheng.registry.services import category_add, household_add_member, household_create
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 TODAY = local_date().isoformat()  # the fixture's memberships start today; changes cannot predate them
 
 

@@ -19,6 +19,8 @@ from minzheng.registry import services as registry
 from minzheng.timebank import services
 from minzheng.timebank.models import Account, Entry, HourReport, Transfer
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 YESTERDAY = local_date() - dt.timedelta(days=1)
 
 
