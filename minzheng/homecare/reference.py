@@ -14,7 +14,7 @@ from django.db import transaction
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
-from minzheng.core.money import fen as money  # noqa: F401  (homecare amounts: to the fen, policy data)
+from minzheng.core.money import fen as money  # homecare amounts are kept to the fen (policy data)
 from minzheng.core.periods import age_on
 
 DIR = settings.DATA_DIR / "homecare"
