@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -10,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.money import fen
 from minzheng.core.scope import scoped
 
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
@@ -60,12 +60,10 @@ def totals(user: User, *, month: dt.date, by: tuple[str, ...] = ("area", "progra
     paid = {tuple(r[k] for k in keys): r["paid"] for r in
             base.filter(status=LineStatus.PAID).values(*keys).annotate(paid=Sum("amount")).order_by(*keys)}
     rename = {"roster__area__code": "area_code", "roster__area__name": "area_name", "roster__programme": "programme"}
-    return [{**{rename.get(k, k): r[k] for k in keys}, "lines": r["lines"], "amount": _yuan(r["amount"]),
-             "paid_amount": _yuan(paid.get(tuple(r[k] for k in keys)))} for r in qs]
+    return [{**{rename.get(k, k): r[k] for k in keys}, "lines": r["lines"], "amount": fen(r["amount"] or 0),
+             "paid_amount": fen(paid.get(tuple(r[k] for k in keys)) or 0)} for r in qs]
 
 
-def _yuan(value: Decimal | int | None) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def anomalies_for(user: User, *, roster_pk: int | None = None, status: str | None = None, rule: str | None = None

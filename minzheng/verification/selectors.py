@@ -4,7 +4,7 @@ modules and the batch 核对 (members_on, household_totals) are internal and uns
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple, TypedDict
 
 from django.db import DatabaseError, connection, transaction
@@ -15,6 +15,7 @@ from django.db.transaction import TransactionManagementError
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.money import fen
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Household, Membership, Person
 
@@ -22,7 +23,6 @@ from .adapters import sources
 from .assess import ASSET_CLASSES
 from .models import DepartmentBatch, DepartmentRecord, Nature, RigidExpense, VerificationReport
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 # --- scoped reads -----------------------------------------------------------------------------
@@ -305,9 +305,7 @@ def _drop_quietly(table: str) -> None:
 
 def _money(v: object) -> Decimal:
     """SQLite hands back floats (or their text): Decimal to the fen; PostgreSQL's numeric is exact already."""
-    if isinstance(v, Decimal):
-        return v
-    return Decimal(str(v)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return v if isinstance(v, Decimal) else fen(v)
 
 
 def _split[T](text: str | None, conv: Callable[[str], T]) -> list[T]:
