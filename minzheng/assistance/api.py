@@ -17,11 +17,13 @@ from ninja.files import UploadedFile
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
+from minzheng.areas.selectors import area_get
+from minzheng.core.api import require
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
-from minzheng.web.pages import require
 
 from . import rechecks, selectors, services
 from .facts import build_facts
@@ -422,7 +424,6 @@ def _notice(n: dict) -> PublicNotice:
 @router.get("/public/notices", auth=None, response={200: list[PublicNotice], **ERR}, summary="社会救助公示（公开）",
             description="无需登录；只含脱敏姓名、脱敏身份证号、家庭人口和村居。可按区划代码筛选。")
 def public_notices(request, area: str = ""):
-    from minzheng.areas.models import Area
 
     a = Area.objects.current().filter(code=area.strip()).first() if area.strip() else None
     if area.strip() and a is None:
@@ -453,7 +454,6 @@ class WhatIfOut(Schema):
             description="若低保标准调整为 new_standard 元，按各户最近一次核对结果测算新增对象数和每月资金；"
                         "不写入任何数据。")
 def dibao_what_if_api(request, area: str, new_standard: str, urban_rural: str = "urban", on: dt.date | None = None):
-    from minzheng.areas.selectors import area_get
 
     require(request.user, Cap.ASSIST_PLAN)
     if urban_rural not in ("urban", "rural"):

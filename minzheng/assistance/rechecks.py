@@ -15,6 +15,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.scope import ensure_can
+from minzheng.registry.models import PersonCategory
 
 from .models import Case, CaseChange, Entitlement, RecheckTask
 from .programmes.base import HouseholdFacts, get_programme
@@ -109,7 +110,6 @@ def case_exit(*, actor, case: Case, from_month: dt.date, reason: str, recheck: R
 def _end_category(case: Case, from_month: dt.date) -> None:
     """Exit shows in the registry too: the category this case gave ends the day before `from_month` (the
     exit's audit entry, written by _apply, records the case and the month)."""
-    from minzheng.registry.models import PersonCategory
 
     persons = set(case.entitlements.values_list("person_id", flat=True))
     if case.household_id:

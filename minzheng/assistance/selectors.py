@@ -27,6 +27,12 @@ def application_get(user, pk) -> Application:
     return app
 
 
+def application_for_verification(user, pk) -> Application | None:
+    """The application a 核对 report is run for: one in the user's areas, read with the 核对 right (a town
+    verifier need not hold the assistance rights). None when out of scope or absent."""
+    return scoped(Application.objects.all(), user, area_field="area", capability=Cap.VERIFY_VIEW).filter(pk=pk).first()
+
+
 def application_list(user, *, status: str | None = None, programme: str | None = None, area=None) -> QuerySet:
     qs = applications_for(user).select_related("area", "applicant")
     if status:

@@ -28,6 +28,9 @@ from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import mask, normalize
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Category, Household, Membership, Person, PersonCategory
+from minzheng.verification import selectors as verification_selectors
+from minzheng.verification.models import Conclusion
+from minzheng.verification.services import verification_run
 
 from . import workdays
 from .models import (
@@ -332,7 +335,6 @@ NO_DEPARTMENT_RECORDS = "核对未找到该户成员的部门数据记录（公�
 
 def _department_data_exists(household: Household, on: dt.date) -> bool:
     """Whether any member of the household has a department record in force on the date."""
-    from minzheng.verification import selectors as verification_selectors
 
     members = [m["person_id"] for m in verification_selectors.members_on([household.pk], on)]
     return bool(members) and bool(list(verification_selectors.records_in_force(members, on=on)[:1]))
@@ -342,8 +344,6 @@ def _run_verification(actor, app: Application, record: VerificationRecord, today
     """核对 by the engine, inside the transaction that starts it: when the household's members have department
     data, verification_run stores the 核对报告 and its figures and conclusion become this application's result
     (the file goes on to 入户调查); otherwise the record stays pending, saying why, for the manual entry."""
-    from minzheng.verification.models import Conclusion
-    from minzheng.verification.services import verification_run
 
     reason = ""
     if app.household_id is None:

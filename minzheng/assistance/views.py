@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Area
+from minzheng.areas.models import Area, Level
+from minzheng.areas.selectors import area_get, areas_for
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
+from minzheng.verification.models import VerificationReport
+from minzheng.verification.selectors import reports_for
 from minzheng.web.pages import page, paginate, require
 
 from . import rechecks, selectors, services
@@ -223,7 +226,6 @@ FORMS = {
 
 def _verifications(app: Application) -> list:
     """The 核对 records, each with the id of its stored 核对报告 (for the link) when it names one."""
-    from minzheng.verification.models import VerificationReport
 
     rows = list(app.verifications.order_by("id"))
     refs = {r.report_ref for r in rows if r.report_ref}
@@ -364,7 +366,6 @@ def _report_initial(report, members) -> dict:
 
 
 def _approval_initial(app, members) -> dict:
-    from minzheng.verification.models import VerificationReport
 
     v = app.verifications.exclude(outcome="pending").order_by("-id").first()
     report = (VerificationReport.objects.filter(number=v.report_ref, household_id=app.household_id).first()
@@ -517,7 +518,6 @@ def recheck_list(request):
 
 
 def _latest_report(user, case: Case):
-    from minzheng.verification.selectors import reports_for
 
     if case.household_id is None or not user.can(Cap.VERIFY_VIEW):
         return None
@@ -614,8 +614,6 @@ def case_exit(request, pk):
 
 
 def what_if_areas(user):
-    from minzheng.areas.models import Level
-    from minzheng.areas.selectors import areas_for
 
     return areas_for(user).exclude(level=Level.VILLAGE)
 
@@ -623,7 +621,6 @@ def what_if_areas(user):
 @page(Cap.ASSIST_PLAN)
 def what_if(request):
     """If 低保 rose to X: households, eligible now and then, newly eligible, monthly cost (nothing written)."""
-    from minzheng.areas.selectors import area_get
 
     from .whatif import dibao_what_if
 

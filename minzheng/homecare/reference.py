@@ -14,6 +14,7 @@ from django.db import transaction
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
+from minzheng.registry.models import PersonCategory
 
 DIR = settings.DATA_DIR / "homecare"
 CENT = Decimal("0.01")
@@ -76,7 +77,6 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 
 def person_groups(person, on: dt.date) -> list[Group]:
     """The subsidy groups a person belongs to on a day: open registry categories and age bands, best rank first."""
-    from minzheng.registry.models import PersonCategory
 
     cats = set(PersonCategory.objects.filter(person=person, valid_from__lte=on)
                .exclude(valid_to__lt=on).values_list("category", flat=True))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.scope import area_q, can_access_area, ensure_can
 
 from .models import Provider, Statement, StatementLine
 from .reference import money
@@ -188,7 +188,6 @@ def statements_for(user, *, month: dt.date | None = None):
     if mine is not None:
         qs = qs.filter(provider=mine)
     elif user.can(Cap.HOMECARE_VIEW):
-        from minzheng.core.scope import area_q
 
         qs = qs.filter(area_q(user, "provider__area"))
     else:
@@ -200,7 +199,6 @@ def statements_for(user, *, month: dt.date | None = None):
 
 def providers_to_settle(user):
     """Providers in the user's areas (for the county's settlement page)."""
-    from minzheng.core.scope import area_q
 
     if not user.can(Cap.HOMECARE_MANAGE):
         return Provider.objects.none()

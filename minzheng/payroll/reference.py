@@ -4,6 +4,7 @@ its citation or a note saying it is a demo assumption."""
 
 import csv
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,13 +46,21 @@ def _funds() -> dict[str, ProgrammeInfo]:
             for r in _read(FUNDS_CSV)}
 
 
-def _registered(code: str):
-    from minzheng.assistance.programmes.base import get_programme
+# The payroll knows no programme (DESIGN.md §5): the assistance app registers its programme look-up here when the
+# apps are ready (AssistanceConfig.ready). It returns the programme module (with .label and .excludes) or None.
+_programme_lookups: list[Callable[[str], object | None]] = []
 
-    try:
-        return get_programme(code)
-    except DomainError:
-        return None
+
+def register_programme_lookup(lookup: Callable[[str], object | None]) -> None:
+    if lookup not in _programme_lookups:
+        _programme_lookups.append(lookup)
+
+
+def _registered(code: str):
+    for lookup in _programme_lookups:
+        if (prog := lookup(code)) is not None:
+            return prog
+    return None
 
 
 def programme_info(code: str) -> ProgrammeInfo:

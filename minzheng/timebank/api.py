@@ -7,6 +7,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
+from minzheng.core.api import ErrorOut
 from minzheng.core.errors import DomainError
 from minzheng.registry.selectors import person_get
 
@@ -15,11 +16,6 @@ from .models import HourReport
 
 router = Router(tags=["时间银行"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class AccountOut(Schema):

@@ -35,11 +35,20 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from minzheng.areas.models import Area, Level
+from minzheng.areas.services import generate_villages, load_reference_areas
 from minzheng.core import audit
 from minzheng.core.idcard import check_char
 from minzheng.core.pinyin import name_pinyin
-
-from .models import Category, DisabilityCategory, Household, Membership, Person, PersonCategory, Relation
+from minzheng.registry.models import (
+    Category,
+    DisabilityCategory,
+    Household,
+    Membership,
+    Person,
+    PersonCategory,
+    Relation,
+)
 
 CHUNK_SIZE = 5000
 CALIBRATION_TOML = Path(settings.DATA_DIR) / "demo" / "calibration.toml"
@@ -215,8 +224,6 @@ def _place_weights(codes: list[str], seed: int) -> list[float]:
 def plan_from_db(*, area_code: str, persons: int, seed: int, as_of: dt.date | None = None,
                  villages_per_town: int = 5, create_villages: bool = True, actor=None) -> Plan:
     """Resolve the area in the database; generate demo villages under towns that have none."""
-    from minzheng.areas.models import Area, Level
-    from minzheng.areas.services import generate_villages, load_reference_areas
 
     _check_counts(persons, seed)
     area = Area.objects.current().filter(code=area_code).first()

@@ -21,14 +21,13 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
-from minzheng.assistance.demo import STAFF
 from minzheng.assistance.models import Entitlement
 from minzheng.assistance.selectors import tekun_care_tiers
+from minzheng.demo.assistance import STAFF
+from minzheng.eldercare import rules, selectors, services
+from minzheng.eldercare.models import Assessment, VisitDue
+from minzheng.eldercare.ruleset import ruleset_on
 from minzheng.registry.models import PersonCategory
-
-from . import rules, selectors, services
-from .models import Assessment, VisitDue
-from .ruleset import ruleset_on
 
 DEMO_SEED = 2026
 FINDINGS = [
