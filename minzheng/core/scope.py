@@ -96,6 +96,11 @@ def users_covering_q(area, assignment_field: str = "area_assignments__area") -> 
     return Q(**{f"{assignment_field}__in": ids})
 
 
+def subtree_q(area, path_field: str) -> Q:
+    """Q matching rows whose `path_field` lies in `area` or below (an area's own scope, not a user's)."""
+    return Q(**{f"{path_field}__startswith": area.path})
+
+
 def works_within(user, other) -> bool:
     """Whether `other` (a user) works inside `user`'s areas: one of other's areas lies inside user's."""
     return other is not None and any(path_in_scope(user, p) for p in user_area_paths(other))
