@@ -276,7 +276,8 @@ def _offer_snapshot(o: DonationOffer) -> dict:
 
 def donation_offer_create(*, actor, volunteer: Volunteer, hours, area: Area) -> DonationOffer:
     """Offer hours to another jurisdiction's 公益时间池 (named by any of its areas). Nothing moves yet: the
-    receiving jurisdiction's staff accept (the hours then leave the volunteer's account) or decline."""
+    receiving jurisdiction's staff accept (the hours then leave the volunteer's account, which must still hold
+    them: the ledger refuses an overdraw) or decline."""
     _ensure_volunteer_side(actor, volunteer)
     h = _hours(hours)
     if area is None:
@@ -284,9 +285,6 @@ def donation_offer_create(*, actor, volunteer: Volunteer, hours, area: Area) -> 
     mine, theirs = jurisdiction_of(volunteer.area), jurisdiction_of(area)
     if mine.pk == theirs.pk:
         raise DomainError("本辖区内的捐赠无需对方确认，请直接捐入公益时间池", field="受赠辖区")
-    if volunteer.account.balance < h:
-        raise DomainError(f"{volunteer.account}余额不足：现有{volunteer.account.balance}小时，本次需转出{h}小时",
-                          code="overdraw", field="时长")
     with transaction.atomic():
         o = DonationOffer.objects.create(volunteer=volunteer, from_area=mine, to_area=theirs, hours=h,
                                          created_by=actor)

@@ -67,8 +67,8 @@ def test_a_donation_does_not_tell_a_volunteer_who_a_person_is(client, tb, areas,
     assert (Transfer.objects.count(), AuditEntry.objects.count()) == before
 
 
-def test_the_lookup_reveals_nothing_about_a_person_outside_the_volunteers_area(  # noqa: F811
-        client, tb, areas, people, make_person):
+def test_the_lookup_reveals_nothing_about_a_person_outside_the_volunteers_area(
+        client, tb, areas, people, make_person):  # noqa: F811
     """梁秀兰 of 郁南县 is a 特困 elder — someone 林志强 (江海区) could receive hours for if she lived at home. Named
     by id or 身份证号 she is answered exactly like nobody at all: the look-up does not say she exists, that she is
     特困, nor her name; nothing is written. 李伯 of his own district is found as before."""
