@@ -3,6 +3,7 @@ masked fields fixed when the notice started; a resident sees only the applicatio
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,9 +11,13 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
+from minzheng.registry.models import Membership
 
-from .models import OPEN_STATUSES, Application, Attachment, Entitlement, Publicity
+from .models import OPEN_STATUSES, Application, ApplicationStatus, Attachment, Case, Entitlement, Publicity
 from .programmes.common import SELF_CARE
+from .services import _add_months, _first_of_next_month
+
+S = ApplicationStatus
 
 
 def applications_for(user) -> QuerySet:
@@ -148,3 +153,57 @@ def tekun_care_tiers(person_ids) -> dict[int, str]:
         if m and m.group(1) in by_label:
             out[pid] = by_label[m.group(1)]
     return out
+
+
+def available_actions(user, app: Application) -> dict[str, bool]:
+    """Which actions this user's role may take at the application's current step."""
+    st, open_ = app.status, app.status in OPEN_STATUSES
+    can = user.can
+    return {
+        "attach": open_ and can(Cap.ASSIST_APPLY),
+        "accept": st == S.SUBMITTED and can(Cap.ASSIST_ACCEPT),
+        "start_verification": st == S.ACCEPTED and can(Cap.ASSIST_ACCEPT),
+        "record_verification": st == S.VERIFYING and can(Cap.ASSIST_ACCEPT),
+        "investigate": (st == S.INVESTIGATING and can(Cap.ASSIST_ACCEPT))
+        or (st == S.REVIEWING and can(Cap.ASSIST_REVIEW)),
+        "submit_review": st == S.INVESTIGATING and can(Cap.ASSIST_ACCEPT),
+        "review": st == S.REVIEWING and can(Cap.ASSIST_REVIEW),
+        "close_publicity": st == S.PUBLICIZING and can(Cap.ASSIST_REVIEW),
+        "objection": st == S.PUBLICIZING and can(Cap.ASSIST_OBJECTION),
+        "approve": st == S.APPROVING and can(Cap.ASSIST_APPROVE),
+        "refuse": st in (S.REVIEWING, S.APPROVING) and can(Cap.ASSIST_APPROVE),
+        "pay_first": open_ and app.variant == "emergency" and not app.paid_first and can(Cap.ASSIST_ACCEPT),
+        "complete_file": app.paid_first and app.file_completed_at is None and can(Cap.ASSIST_ACCEPT),
+    }
+
+
+def case_members(case: Case):
+    if case.household_id is None:
+        return [case.head]
+    return [m.person for m in Membership.objects.filter(household=case.household, end_date__isnull=True)
+            .select_related("person").order_by("id")]
+
+
+MAX_HISTORY_MONTHS = 60
+
+
+def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
+    """The monthly total paid for each month of the case, latest first, with the change that starts in it.
+    Runs from the first month to the last month paid (or the later of next month and the last change)."""
+    today = today or timezone.localdate()
+    ents = list(case.entitlements.all())
+    changes = {c.from_month: c for c in case.changes.order_by("id")}
+    if case.end_month:
+        last = case.end_month
+    else:
+        last = max([_first_of_next_month(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
+    rows, month = [], case.start_month
+    while month <= last:
+        total = sum((e.monthly_amount for e in ents if e.from_month <= month and (e.to_month is None
+                                                                                   or e.to_month > month)),
+                    Decimal("0.00"))
+        rows.append({"month": month, "total": total, "change": changes.get(month)})
+        month = _add_months(month, 1)
+    if case.end_month and (stop := changes.get(_add_months(case.end_month, 1))):
+        rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
+    return rows[::-1][:MAX_HISTORY_MONTHS]

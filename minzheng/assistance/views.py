@@ -10,7 +10,6 @@ DomainError is shown next to the field it names, a Conflict (wrong step) above t
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
@@ -193,28 +192,6 @@ def apply_online(request):
 # --- the application file --------------------------------------------------------------------------
 
 
-def _actions(user, app: Application) -> dict[str, bool]:
-    """Which actions this user's role may take at the application's current step."""
-    st, open_ = app.status, app.status in OPEN_STATUSES
-    can = user.can
-    return {
-        "attach": open_ and can(Cap.ASSIST_APPLY),
-        "accept": st == S.SUBMITTED and can(Cap.ASSIST_ACCEPT),
-        "start_verification": st == S.ACCEPTED and can(Cap.ASSIST_ACCEPT),
-        "record_verification": st == S.VERIFYING and can(Cap.ASSIST_ACCEPT),
-        "investigate": (st == S.INVESTIGATING and can(Cap.ASSIST_ACCEPT))
-        or (st == S.REVIEWING and can(Cap.ASSIST_REVIEW)),
-        "submit_review": st == S.INVESTIGATING and can(Cap.ASSIST_ACCEPT),
-        "review": st == S.REVIEWING and can(Cap.ASSIST_REVIEW),
-        "close_publicity": st == S.PUBLICIZING and can(Cap.ASSIST_REVIEW),
-        "objection": st == S.PUBLICIZING and can(Cap.ASSIST_OBJECTION),
-        "approve": st == S.APPROVING and can(Cap.ASSIST_APPROVE),
-        "refuse": st in (S.REVIEWING, S.APPROVING) and can(Cap.ASSIST_APPROVE),
-        "pay_first": open_ and app.variant == "emergency" and not app.paid_first and can(Cap.ASSIST_ACCEPT),
-        "complete_file": app.paid_first and app.file_completed_at is None and can(Cap.ASSIST_ACCEPT),
-    }
-
-
 FORMS = {
     "attach": AttachForm, "accept": NoteForm, "start_verification": NoteForm,
     "record_verification": VerificationResultForm, "investigate": InvestigationForm,
@@ -260,7 +237,8 @@ def _detail(request, app: Application, *, bound: tuple[str, object] | None = Non
         "cases": cases, "entitlements": entitlements,
         "members": Membership.objects.filter(household=app.household, end_date__isnull=True)
         .select_related("person").order_by("id") if app.household_id else [],
-        "can": _actions(user, app), "forms": forms, "open_op": bound[0] if bound else "", "conflict": conflict,
+        "can": selectors.available_actions(user, app), "forms": forms, "open_op": bound[0] if bound else "",
+        "conflict": conflict,
         "today": timezone.localdate(), "overdue": app.status in OPEN_STATUSES and app.step_due
         and app.step_due < timezone.localdate(),
         "letter": refusal_letter_text(app) if app.status == S.REFUSED else None,
@@ -443,62 +421,6 @@ def attachment_download(request, pk, attachment_pk):
 # --- 复核 and the enrolled case -----------------------------------------------------------------------
 
 
-def case_members(case: Case):
-    if case.household_id is None:
-        return [case.head]
-    return [m.person for m in Membership.objects.filter(household=case.household, end_date__isnull=True)
-            .select_related("person").order_by("id")]
-
-
-def recheck_facts(user, case: Case, on: dt.date, **kwargs):
-    """The household's facts for a 复核 decided on `on` (the figures found afresh)."""
-    if case.household_id is None:
-        raise DomainError("该救助对象未登记共同生活家庭，无法按家庭复核测算", code="no_household", field="家庭")
-    return dataclasses.replace(build_facts(user=user, household=case.household, on=on, **kwargs), on=on)
-
-
-def recheck_outcome(case: Case, decision, on: dt.date) -> dict:
-    """What deciding now would do (nothing written): from which month, the total before and after, and whether
-    it is 增发, 减发, 停发 or unchanged — the same rule recheck_complete applies."""
-    from_month = _first_of_next_month(on)
-    old = rechecks.monthly_total(case, from_month)
-    new = decision.total.quantize(Decimal("0.01")) if decision.eligible else Decimal("0.00")
-    kind = (CaseChange.Kind.STOP if not decision.eligible else CaseChange.Kind.INCREASE if new > old
-            else CaseChange.Kind.DECREASE if new < old else CaseChange.Kind.UNCHANGED)
-    return {"from_month": from_month, "old_total": old, "new_total": new, "kind": kind,
-            "kind_label": CaseChange.Kind(kind).label}
-
-
-def _add_months(first: dt.date, months: int) -> dt.date:
-    y, m = divmod(first.month - 1 + months, 12)
-    return dt.date(first.year + y, m + 1, 1)
-
-
-MAX_HISTORY_MONTHS = 60
-
-
-def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
-    """The monthly total paid for each month of the case, latest first, with the change that starts in it.
-    Runs from the first month to the last month paid (or the later of next month and the last change)."""
-    today = today or timezone.localdate()
-    ents = list(case.entitlements.all())
-    changes = {c.from_month: c for c in case.changes.order_by("id")}
-    if case.end_month:
-        last = case.end_month
-    else:
-        last = max([_first_of_next_month(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
-    rows, month = [], case.start_month
-    while month <= last:
-        total = sum((e.monthly_amount for e in ents if e.from_month <= month and (e.to_month is None
-                                                                                   or e.to_month > month)),
-                    Decimal("0.00"))
-        rows.append({"month": month, "total": total, "change": changes.get(month)})
-        month = _add_months(month, 1)
-    if case.end_month and (stop := changes.get(_add_months(case.end_month, 1))):
-        rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
-    return rows[::-1][:MAX_HISTORY_MONTHS]
-
-
 def _component_rows(ents):
     for e in ents:
         e.component_label = COMPONENTS.get(e.component, e.component)
@@ -530,7 +452,7 @@ def recheck_task(request, pk):
     them from next month (增发/减发), or ends the case (停发) when it no longer qualifies."""
     task = selectors.recheck_task_get(request.user, pk)
     case = task.case
-    members = case_members(case)
+    members = selectors.case_members(case)
     report = _latest_report(request.user, case)
     initial = _report_initial(report, members) if report else {"urban_rural": case.urban_rural}
     form = RecheckForm(request.POST or None, members=members, initial=initial)
@@ -540,7 +462,7 @@ def recheck_task(request, pk):
         require(request.user, Cap.ASSIST_APPROVE)
         if form.is_valid():
             def facts():
-                return recheck_facts(request.user, case, today, **form.facts_kwargs())
+                return rechecks.recheck_facts(request.user, case, today, **form.facts_kwargs())
 
             if request.POST.get("do") == "decide":
                 change, conflict = _save(form, lambda: rechecks.recheck_complete(
@@ -554,7 +476,7 @@ def recheck_task(request, pk):
                 def preview():
                     f = facts()
                     d = get_programme(case.programme).assess(f)
-                    return d, recheck_outcome(case, d, f.on)
+                    return d, rechecks.recheck_outcome(case, d, f.on)
 
                 got, conflict = _save(form, preview)
                 if got:
@@ -578,7 +500,7 @@ def _case_page(request, case: Case, *, form=None, conflict=None, status=200):
     today = timezone.localdate()
     ents = _component_rows(list(case.entitlements.select_related("person").order_by("-from_month", "id")))
     return render(request, "assistance/case_detail.html", {
-        "case": case, "programme": get_programme(case.programme), "history": case_history(case, today=today),
+        "case": case, "programme": get_programme(case.programme), "history": selectors.case_history(case, today=today),
         "changes": case.changes.select_related("created_by").order_by("-from_month", "-id"),
         "entitlements": ents, "tasks": case.rechecks.order_by("-due_date", "-id"),
         "current": rechecks.monthly_total(case, today), "today": today,
