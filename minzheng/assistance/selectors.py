@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
@@ -13,7 +13,7 @@ from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Membership
 
-from .models import OPEN_STATUSES, Application, ApplicationStatus, Attachment, Case, Entitlement, Publicity
+from .models import OPEN_STATUSES, Application, ApplicationStatus, Attachment, Case, Entitlement, Publicity, RecheckTask
 from .programmes.common import SELF_CARE
 from .services import _add_months, _first_of_next_month
 
@@ -112,7 +112,6 @@ def public_notice_get(pk, *, today: dt.date | None = None) -> Publicity:
 # --- 复核 and enrolled cases -------------------------------------------------------------------------
 
 def cases_for(user) -> QuerySet:
-    from .models import Case
 
     return scoped(Case.objects.all(), user, area_field="area", capability=Cap.ASSIST_VIEW)
 
@@ -126,7 +125,6 @@ def case_get(user, pk):
 
 def recheck_tasks(user, *, status: str | None = "open") -> QuerySet:
     """复核 tasks of the cases in the user's areas, the earliest due first."""
-    from .models import RecheckTask
 
     qs = scoped(RecheckTask.objects.all(), user, area_field="case__area", capability=Cap.ASSIST_VIEW)
     if status:
@@ -207,3 +205,18 @@ def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
     if case.end_month and (stop := changes.get(_add_months(case.end_month, 1))):
         rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
     return rows[::-1][:MAX_HISTORY_MONTHS]
+
+
+# --- enrolments, for the domains above (eldercare derives 特困/低保 categories from them) -------------------
+
+def enrolled_exists(programme: str, month: dt.date, *, person_ref: str = "pk") -> Exists:
+    """An Exists over Person (`person_ref` names the outer person key): enrolled in `programme` with an
+    entitlement in force in the month starting on `month`."""
+    return Exists(Entitlement.objects.filter(person=OuterRef(person_ref), case__programme=programme,
+                                             from_month__lte=month)
+                  .filter(Q(to_month__isnull=True) | Q(to_month__gt=month)))
+
+
+def enrolment_entitlements(person, programme: str) -> QuerySet:
+    """A person's entitlements under `programme`, by case (the periods of the enrolment)."""
+    return Entitlement.objects.filter(person=person, case__programme=programme).order_by("case_id")

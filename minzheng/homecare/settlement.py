@@ -21,6 +21,7 @@ from minzheng.core.scope import area_q, can_access_area, ensure_can
 
 from .models import Provider, Statement, StatementLine
 from .reference import money
+from .services import user_provider
 
 _SERVICE_SQL = """
 INSERT INTO homecare_statementline (statement_id, kind, order_id, meal_id, person_id, service_date, description,
@@ -113,7 +114,6 @@ def statement_confirm(*, actor, statement: Statement) -> Statement:
 
 def statement_get(user, pk) -> Statement:
     """A statement the user may read: their own provider's, or one in their areas with homecare.view."""
-    from .services import user_provider
 
     st = Statement.objects.select_related("provider__area").filter(pk=pk).first()
     if st is None:
@@ -181,7 +181,6 @@ def statement_xlsx(*, actor, statement: Statement) -> tuple[str, bytes]:
 
 
 def statements_for(user, *, month: dt.date | None = None):
-    from .services import user_provider
 
     qs = Statement.objects.select_related("provider")
     mine = user_provider(user)

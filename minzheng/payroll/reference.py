@@ -12,6 +12,8 @@ from django.conf import settings
 
 from minzheng.core.errors import DomainError
 
+from .models import SupervisionRule
+
 FUNDS_CSV = settings.DATA_DIR / "payroll" / "funds.csv"
 RULES_CSV = settings.DATA_DIR / "payroll" / "supervision_rules.csv"
 EXCLUSIONS_CSV = settings.DATA_DIR / "policy" / "exclusions.csv"
@@ -91,7 +93,6 @@ def exclusions_for(code: str) -> list[Exclusion]:
 
 def ensure_rules():
     """Create the supervision rules named in the data file that the database does not have yet; keep edits."""
-    from .models import SupervisionRule
 
     existing = set(SupervisionRule.objects.values_list("code", flat=True))
     new = [SupervisionRule(code=r["code"], label=r["label"], blocking=r["blocking"] == "1",

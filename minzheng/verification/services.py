@@ -24,7 +24,7 @@ from minzheng.core.scope import assigned_areas_q, ensure_can, path_q, path_sql, 
 from minzheng.registry.models import Household, Person
 
 from . import selectors
-from .adapters import SourceLayout, get_source, parse_row, read_file, read_push
+from .adapters import SourceLayout, _amount, get_source, parse_row, read_file, read_push
 from .assess import (
     Assessment,
     Line,
@@ -249,7 +249,6 @@ def rigid_expense_record(*, actor, household: Household, category: str, amount, 
         raise DomainError(f"支出类别“{category}”无效（{'、'.join(RigidExpense.Category.labels)}）", field="支出类别")
     if period not in RigidExpense.Period.values:
         raise DomainError("期间应为每月或每年", field="期间")
-    from .adapters import _amount
 
     value = _amount(str(amount), "金额", "元")
     if not (evidence or "").strip():

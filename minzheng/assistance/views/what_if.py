@@ -12,6 +12,7 @@ from minzheng.web.pages import page
 from ..forms import (
     WhatIfForm,
 )
+from ..whatif import dibao_what_if
 from .base import _save
 
 # --- 低保调标测算 -------------------------------------------------------------------------------------
@@ -26,7 +27,6 @@ def what_if_areas(user):
 def what_if(request):
     """If 低保 rose to X: households, eligible now and then, newly eligible, monthly cost (nothing written)."""
 
-    from .whatif import dibao_what_if
 
     areas = list(what_if_areas(request.user))
     form = WhatIfForm(request.GET or None, areas=areas, initial={"area": areas[0].code if areas else ""})
