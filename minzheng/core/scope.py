@@ -2,6 +2,7 @@
 
 import re
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from minzheng.core.errors import Forbidden, NotFound
@@ -22,8 +23,6 @@ def area_q(user, area_field: str) -> Q:
     paths = user_area_paths(user)
     if not paths:
         return Q(pk__in=[])
-    from django.apps import apps
-
     within = Q()
     for p in paths:
         within |= Q(path__startswith=p)
@@ -52,7 +51,7 @@ def assigned_areas_q(user) -> Q:
 
 def path_sql(user, column: str) -> tuple[str, list[str]]:
     """The scope rule for raw SQL: a fragment `(column LIKE %s OR …)` over an area-path column and its parameters;
-    `FALSE` (matching nothing) for a user without areas."""
+    `(1 = 0)` (matching nothing) for a user without areas."""
     paths = user_area_paths(user)
     if not paths:
         return "(1 = 0)", []
