@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Membership
 
 from .models import OPEN_STATUSES, Application, ApplicationStatus, Attachment, Case, Entitlement, Publicity, RecheckTask
 from .programmes.common import SELF_CARE
-from .services import _add_months, _first_of_next_month
 
 S = ApplicationStatus
 
@@ -194,15 +194,15 @@ def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
     if case.end_month:
         last = case.end_month
     else:
-        last = max([_first_of_next_month(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
+        last = max([next_month_start(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
     rows, month = [], case.start_month
     while month <= last:
         total = sum((e.monthly_amount for e in ents if e.from_month <= month and (e.to_month is None
                                                                                    or e.to_month > month)),
                     Decimal("0.00"))
         rows.append({"month": month, "total": total, "change": changes.get(month)})
-        month = _add_months(month, 1)
-    if case.end_month and (stop := changes.get(_add_months(case.end_month, 1))):
+        month = month_plus(month, 1)
+    if case.end_month and (stop := changes.get(month_plus(case.end_month, 1))):
         rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
     return rows[::-1][:MAX_HISTORY_MONTHS]
 

@@ -16,8 +16,9 @@ from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
 from minzheng.core.errors import DomainError
+from minzheng.core.periods import born_on_or_before, month_start
 from minzheng.eldercare.models import VisitDue
-from minzheng.eldercare.selectors import born_on_or_before, elderly_from
+from minzheng.eldercare.selectors import elderly_from
 from minzheng.policy.models import KINDS
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Membership, Person, PersonCategory
@@ -44,13 +45,9 @@ def element(name: str, label: str, unit: str, area_field: str):
     return wrap
 
 
-def _month(on: dt.date) -> dt.date:
-    return on.replace(day=1)
-
-
 def _entitlements(programme: str, on: dt.date, component: str | None = None):
 
-    m = _month(on)
+    m = month_start(on)
     qs = Entitlement.objects.filter(case__programme=programme, from_month__lte=m).filter(
         Q(to_month__isnull=True) | Q(to_month__gt=m))
     return qs.filter(component=component) if component else qs
@@ -88,7 +85,7 @@ def _de_facto(on, year):
 @element("low_income_households", "认定在册的低收入家庭数", "户", "area_id")
 def _low_income(on, year):
 
-    m = _month(on)
+    m = month_start(on)
     qs = Case.objects.filter(programme="low_income", start_month__lte=m).filter(
         Q(end_month__isnull=True) | Q(end_month__gte=m))
     return qs.values("area").annotate(v=Count("id")).values("area", "v")
@@ -165,7 +162,6 @@ def _residents(on, year):
 
 @element("elderly_60", "60周岁及以上老年人数", "人", "residence_area_id")
 def _elderly(on, year):
-
     # the age that makes an elder is eldercare's data (data/eldercare), not a number here
     return _by_residence(_persons(on).filter(birth_date__lte=born_on_or_before(on, elderly_from(on))))
 

@@ -4,7 +4,7 @@ modules and the batch 核对 (members_on, household_totals) are internal and uns
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
@@ -14,6 +14,7 @@ from django.db.transaction import TransactionManagementError
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.money import fen
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Household, Membership, Person
 
@@ -31,7 +32,6 @@ def register_application_reader(reader: Callable) -> None:
     if reader not in _application_readers:
         _application_readers.append(reader)
 
-
 def application_for_report(user, pk):
     for reader in _application_readers:
         if (app := reader(user, pk)) is not None:
@@ -39,7 +39,6 @@ def application_for_report(user, pk):
     raise NotFound("救助申请不存在或不在您的管辖范围内")
 
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 # --- scoped reads -----------------------------------------------------------------------------
@@ -313,9 +312,7 @@ def _drop_quietly(table: str) -> None:
 
 def _money(v) -> Decimal:
     """SQLite hands back floats (or their text): Decimal to the fen; PostgreSQL's numeric is exact already."""
-    if isinstance(v, Decimal):
-        return v
-    return Decimal(str(v)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return v if isinstance(v, Decimal) else fen(v)
 
 
 def _split(text, conv) -> list:

@@ -7,6 +7,8 @@ from django.db import transaction
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.money import fen
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Category, PersonCategory
 
@@ -16,7 +18,7 @@ from ..models import (
     Entitlement,
 )
 from ..programmes.base import HouseholdFacts, get_programme
-from .base import S, _add_months, _expect, _fen, _first_of_next_month, _lock, _move, _text, _today
+from .base import S, _expect, _lock, _move, _text, _today
 
 # --- 审批 ------------------------------------------------------------------------------------------
 
@@ -31,7 +33,7 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
     with transaction.atomic():
         app = _lock(application)
         _expect(app, [S.APPROVING], "审批")
-        start = _first_of_next_month(today)
+        start = next_month_start(today)
         if app.applicant_id not in {m.person_id for m in facts.members}:
             raise DomainError("测算所用家庭成员中没有申请人，请按申请家庭重新测算", field="家庭成员")
         facts = dataclasses.replace(facts, on=start)
@@ -48,20 +50,20 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
             programme=app.programme, household=app.household, head=head, area=app.area, application=app,
             start_month=start, end_month=start if prog.one_off else None,
             urban_rural=facts.urban_rural,
-            next_recheck=_add_months(start, recheck) if recheck else None)
+            next_recheck=month_plus(start, recheck) if recheck else None)
         Entitlement.objects.bulk_create([
-            Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=_fen(a.monthly_amount),
-                        from_month=start, to_month=_add_months(start, 1) if prog.one_off else None,
+            Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=fen(a.monthly_amount),
+                        from_month=start, to_month=month_plus(start, 1) if prog.one_off else None,
                         rule_version=a.rule_version[:200], explanation=a.explanation)
             for a in decision.amounts])
         enrolled = _mark_category(app.programme, start, app.number, prog.per_household,
                                   [m.person_id for m in facts.living], [a.person_id for a in decision.amounts])
         app.decision_reason = opinion.strip() or "；".join(decision.reasons)
         _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
-              extra={"case": case.pk, "start_month": start, "monthly_total": _fen(decision.total),
+              extra={"case": case.pk, "start_month": start, "monthly_total": fen(decision.total),
                      "categories": enrolled,
                      "reasons": list(decision.reasons),
-                     "amounts": [{"person": a.person_id, "component": a.component, "amount": _fen(a.monthly_amount),
+                     "amounts": [{"person": a.person_id, "component": a.component, "amount": fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
 

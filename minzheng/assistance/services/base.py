@@ -1,5 +1,5 @@
-"""Shared by every stage of the 大救助 workflow: locking, status moves with their step and audit, uploads, and the
-small helpers the stages share."""
+"""Shared by every stage of the 大救助 workflow: locking, status moves with their step and audit, uploads,
+and the small helpers the stages share."""
 
 import datetime as dt
 import hashlib
@@ -168,16 +168,3 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def _fen(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
-
-
-def _first_of_next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def _add_months(first: dt.date, months: int) -> dt.date:
-    y, m = divmod(first.month - 1 + months, 12)
-    return dt.date(first.year + y, m + 1, 1)

@@ -28,7 +28,7 @@ from .approval import (  # noqa: F401
     attachment_download,
     refusal_letter,
 )
-from .base import COMPONENTS, S, _first_of_next_month, _save  # noqa: F401
+from .base import COMPONENTS, S, _save  # noqa: F401
 from .cases import _case_page, _component_rows, _latest_report, case_detail, case_exit, recheck_list, recheck_task  # noqa: F401
 from .intake import _find_applicant, application_new, apply_online  # noqa: F401
 from .lists import _filters, application_list, overdue_list, paid_first_list  # noqa: F401

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import Conflict, NotFound
+from minzheng.core.periods import next_month_start
 from minzheng.registry.models import Membership
 from minzheng.verification.models import VerificationReport
 from minzheng.web.pages import page, require
@@ -20,7 +21,7 @@ from ..forms import (
 )
 from ..letters import refusal_letter_pdf
 from ..programmes.base import get_programme
-from .base import COMPONENTS, S, _first_of_next_month, _save
+from .base import COMPONENTS, S, _save
 
 # --- 审批 -------------------------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ def application_approve(request, pk):
     members = _members(app)
     form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members))
     decision = conflict = None
-    start = _first_of_next_month(timezone.localdate())
+    start = next_month_start(timezone.localdate())
     if request.method == "POST" and form.is_valid():
         if app.household_id is None:
             form.add_error(None, "申请人未登记共同生活家庭，无法按家庭测算；请先在人员登记中建立家庭")

@@ -1,6 +1,6 @@
 """Shared by the 大救助 pages: form saving and the component labels."""
 
-import datetime as dt
+
 
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 
@@ -28,7 +28,3 @@ def _save(form, write):
             return None, e
         form.attach(e)
         return None, None
-
-
-def _first_of_next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

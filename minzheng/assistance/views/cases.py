@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import Conflict
+from minzheng.core.periods import next_month_start
 from minzheng.verification.selectors import reports_for
 from minzheng.web.pages import page, paginate, require
 
@@ -20,7 +21,7 @@ from ..forms import (
 from ..models import Case, CaseChange
 from ..programmes.base import get_programme
 from .approval import _report_initial
-from .base import COMPONENTS, _first_of_next_month, _save
+from .base import COMPONENTS, _save
 
 # --- 复核 and the enrolled case -----------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ def recheck_task(request, pk):
         "outcome": outcome, "amounts": amounts, "conflict": conflict, "report": report,
         "outcome_label": CaseChange.Kind(task.outcome).label if task.outcome in CaseChange.Kind.values else "",
         "programme": get_programme(case.programme), "current": rechecks.monthly_total(case, today),
-        "start": _first_of_next_month(today), "can_decide": request.user.can(Cap.ASSIST_APPROVE)}, status=status)
+        "start": next_month_start(today), "can_decide": request.user.can(Cap.ASSIST_APPROVE)}, status=status)
 
 
 def _case_page(request, case: Case, *, form=None, conflict=None, status=200):
@@ -108,7 +109,7 @@ def _case_page(request, case: Case, *, form=None, conflict=None, status=200):
         "changes": case.changes.select_related("created_by").order_by("-from_month", "-id"),
         "entitlements": ents, "tasks": case.rechecks.order_by("-due_date", "-id"),
         "current": rechecks.monthly_total(case, today), "today": today,
-        "exit_form": form or CaseExitForm(initial={"from_month": _first_of_next_month(today)}),
+        "exit_form": form or CaseExitForm(initial={"from_month": next_month_start(today)}),
         "can_exit": case.status != Case.Status.EXITED and request.user.can(Cap.ASSIST_APPROVE),
         "conflict": conflict}, status=status)
 

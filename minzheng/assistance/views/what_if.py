@@ -27,7 +27,6 @@ def what_if_areas(user):
 def what_if(request):
     """If 低保 rose to X: households, eligible now and then, newly eligible, monthly cost (nothing written)."""
 
-
     areas = list(what_if_areas(request.user))
     form = WhatIfForm(request.GET or None, areas=areas, initial={"area": areas[0].code if areas else ""})
     result = conflict = None
