@@ -3,12 +3,15 @@
 import datetime as dt
 from decimal import Decimal as D
 
+import pytest
+
 from minzheng.core.models import AuditEntry
 from minzheng.timebank.models import Entry, Transfer
 
 from .test_ledger import credit, tb  # noqa: F401  (fixture)
 
 BASE = "/api/timebank"
+pytestmark = pytest.mark.clock  # credit() reports hours served yesterday
 
 
 def post(client, url, body=None):
