@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "minzheng.homecare",
     "minzheng.timebank",
     "minzheng.web",
+    "minzheng.demo",
 ]
 
 MIDDLEWARE = [

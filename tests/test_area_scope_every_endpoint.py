@@ -21,6 +21,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from minzheng.accounts.roles import Role
+from minzheng.accounts.services import user_create
+from minzheng.areas.models import Area
 from minzheng.assistance import services as assistance
 from minzheng.assistance.models import RecheckTask
 from minzheng.assistance.rechecks import recheck_schedule
@@ -106,9 +109,18 @@ def _homecare_and_timebank(w) -> dict:
     volunteer = timebank.volunteer_register(actor=w.chen, person=lin)
     hours = timebank.hours_report(actor=w.chen, volunteer=volunteer, service_date=TODAY - dt.timedelta(days=1),
                                   hours="2", activity="陪伴独居老人、代购生活用品")
+    # 苏慧敏, a volunteer of 中山市石岐街道, offers an hour to 江海区's 公益时间池: it waits for 江海区 to accept.
+    shiqi = Area.objects.get(code="442000001")
+    zhongshan = user_create(actor=None, username="zs_tb", password="Minzheng#2026", display_name="中山社工",
+                            role=Role.TOWN, areas=[shiqi])
+    su = registry.person_create(actor=zhongshan, id_number=make_id_number("442000", dt.date(1975, 3, 9), 614),
+                                name="苏慧敏", hukou_area=shiqi, residence_area=shiqi)
+    offer = timebank.donation_offer_create(actor=zhongshan, volunteer=timebank.volunteer_register(
+        actor=zhongshan, person=su), hours="1", area=w.jianghai)
     return {
         "order": order.pk, "served": served.pk, "complaint": complaint.pk, "statement": statement.pk,
         "provider": provider.pk, "worker": zhou.pk, "account": volunteer.account_id, "hours": hours.pk,
+        "offer": offer.pk,
         "secrets": ["王秀英", wang.id_number, "英南村南街8号", "周志成", "13700001111", "林志强", lin.id_number],
     }
 
@@ -239,6 +251,8 @@ def _cases():
                {"worker": "{worker}", "confirm_code": "0000", "note": "x"}) for act in PROVIDER_ACTIONS]
     cases += [("post", "timebank/reports/<int:pk>/review/<int:level>/", f"/timebank/reports/{{hours}}/review/{lv}/",
                {"decision": "approve"}) for lv in (1, 2)]
+    cases += [("post", "timebank/offers/<int:pk>/<slug:action>/", f"/timebank/offers/{{offer}}/{act}/",
+               {"reason": "本县暂不接收"}) for act in ("accept", "decline")]
     facility_bodies = {"bed": {"number": "Z9", "registration_code": "ZZ-9"},
                        "discharge": {"person_id": "{resident}", "reason": "回家"},
                        "status": {"status": "suspended", "reason": "整顿"}}
@@ -402,6 +416,10 @@ def _cases():
         ("post", "/api/timebank/accounts/{account_id}/withdraw", api + "/timebank/accounts/{account}/withdraw", {}),
         ("post", "/api/timebank/reports/{report_id}/review", api + "/timebank/reports/{hours}/review",
          {"level": 2, "approve": True}),
+        ("post", "/api/timebank/donation-offers/{offer_id}/accept", api + "/timebank/donation-offers/{offer}/accept",
+         {}),
+        ("post", "/api/timebank/donation-offers/{offer_id}/decline",
+         api + "/timebank/donation-offers/{offer}/decline", {"reason": "本县暂不接收"}),
     ]
     return cases
 

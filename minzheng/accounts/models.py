@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .roles import CAPABILITIES, Role
+from .roles import ACTION_LABELS, CAPABILITIES, Role
 
 
 class User(AbstractUser):
@@ -18,6 +18,10 @@ class User(AbstractUser):
 
     def can(self, capability: str) -> bool:
         return self.is_active and capability in CAPABILITIES.get(self.role, frozenset())
+
+    def capability_label(self, capability: str) -> str:
+        """What a capability lets one do, in Chinese (core's refusals name it without knowing the roles)."""
+        return ACTION_LABELS.get(capability, capability)
 
     @property
     def role_label(self) -> str:

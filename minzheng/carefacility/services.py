@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import CAPABILITIES, Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
@@ -355,7 +355,6 @@ def star_evaluate(*, actor, facility: Facility, scores: dict, evaluators: str,
 
 def inspector_candidates(area: Area):
     """Active users who may inspect, assigned to the draw area or an area inside it, by id."""
-    from minzheng.accounts.roles import CAPABILITIES
 
     roles = [r for r, caps in CAPABILITIES.items() if Cap.FACILITY_INSPECT in caps]
     return User.objects.filter(is_active=True, role__in=roles,

@@ -26,7 +26,7 @@ from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.periods import age_on, month_start, next_month_start
 from minzheng.core.scope import ensure_can
-from minzheng.registry.models import Person
+from minzheng.registry.models import Person, PersonCategory
 
 from . import reference
 from .models import (
@@ -594,7 +594,6 @@ def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.dateti
                                       day=_local_date(now), contract=c, source_key=key)
                     _dispatch(actor, o, c.provider, now)
                     made["package"] += 1
-        from minzheng.registry.models import PersonCategory
 
         for ent in reference.entitlements(jurisdiction, month):
             item = by_code.get(ent["item_code"])

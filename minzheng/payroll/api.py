@@ -11,9 +11,10 @@ from ninja.files import UploadedFile
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import ACTION_LABELS, Cap
+from minzheng.accounts.roles import Cap
 from minzheng.areas.services import area_by_code
-from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.api import ErrorOut, require
+from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
@@ -23,16 +24,6 @@ from .models import Anomaly, LineStatus
 
 router = Router(tags=["救助金发放与资金监管"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-def _require(user, cap: str) -> None:
-    if not user.can(cap):
-        raise Forbidden(f"您的角色无权{ACTION_LABELS[cap]}")
 
 
 def _month(value: dt.date | None) -> dt.date | None:
@@ -180,7 +171,7 @@ class DisposeIn(Schema):
 
 @router.get("/rosters", response={200: list[RosterOut], codes_4xx: ErrorOut}, summary="发放名单列表")
 def list_rosters(request, filters: Query[RosterFilter]):
-    _require(request.user, Cap.PAYROLL_VIEW)
+    require(request.user, Cap.PAYROLL_VIEW)
     return [RosterOut.of(r) for r in selectors.rosters_for(request.user, month=_month(filters.month),
                                                             programme=filters.programme)]
 
@@ -270,13 +261,13 @@ def resume_line(request, line_id: int, payload: ReasonIn):
 
 @router.get("/staff-relatives", response={200: list[RelativeOut], codes_4xx: ErrorOut}, summary="近亲属备案列表")
 def list_relatives(request, q: str = ""):
-    _require(request.user, Cap.ANOMALY_VIEW)
+    require(request.user, Cap.ANOMALY_VIEW)
     return [RelativeOut.of(r) for r in selectors.staff_relatives_for(request.user, query=q)[:500]]
 
 
 @router.post("/staff-relatives", response={201: RelativeOut, codes_4xx: ErrorOut}, summary="新增近亲属备案")
 def create_relative(request, payload: RelativeIn):
-    _require(request.user, Cap.ANOMALY_HANDLE)
+    require(request.user, Cap.ANOMALY_HANDLE)
     staff = selectors.staff_candidates(request.user).filter(username=payload.staff.strip()).first()
     if staff is None:
         raise DomainError(f"工作人员“{payload.staff}”不存在或不在您的管辖范围内", field="工作人员")
@@ -297,7 +288,7 @@ def remove_relative(request, relative_id: int, payload: ReasonIn):
 
 @router.get("/totals", response={200: list[dict], codes_4xx: ErrorOut}, summary="按区域、项目、资金来源汇总")
 def totals(request, month: dt.date):
-    _require(request.user, Cap.PAYROLL_VIEW)
+    require(request.user, Cap.PAYROLL_VIEW)
     return [_jsonable(r) for r in selectors.totals(request.user, month=_month(month))]
 
 
@@ -305,7 +296,7 @@ def totals(request, month: dt.date):
 
 @router.get("/anomalies", response={200: list[AnomalyOut], codes_4xx: ErrorOut}, summary="资金监管疑点")
 def list_anomalies(request, filters: Query[AnomalyFilter]):
-    _require(request.user, Cap.ANOMALY_VIEW)
+    require(request.user, Cap.ANOMALY_VIEW)
     if filters.status and filters.status not in Anomaly.Status.values:
         raise DomainError(f"疑点状态“{filters.status}”无效", field="状态")
     return [AnomalyOut.of(a) for a in selectors.anomalies_for(request.user, roster_pk=filters.roster,

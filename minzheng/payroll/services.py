@@ -12,12 +12,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
-from minzheng.core.errors import Conflict, DomainError, Forbidden
+from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.money import fen
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.scope import can_access_area, ensure_can, subtree_sql, works_within
 
 from . import supervision
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
@@ -60,7 +60,7 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
     """A derived table (area_id, roster_id): every area (village, town, …) under each roster's area, so one
     statement serves every roster of a run. The prefixes are constants (ids and paths come from the database,
     not from input), so the planner estimates them from the path statistics and joins the cases by hash."""
-    likes = [(int(r.pk), f"a.path LIKE '{r.area.path}%%'") for r in rosters]
+    likes = [(int(r.pk), subtree_sql("a.path", r.area.path)) for r in rosters]
     which = " ".join(f"WHEN {like} THEN {pk}" for pk, like in likes)
     return (f"(SELECT a.id AS area_id, CASE {which} END AS roster_id FROM areas_area a "
             f"WHERE {' OR '.join(like for _, like in likes)})")
@@ -421,13 +421,8 @@ def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
 
 def _check_staff(actor, staff) -> None:
     """The staff member must be an active official working inside the actor's areas (not a resident or provider)."""
-    from minzheng.accounts.roles import Role
-    from minzheng.core.scope import user_area_paths
-
-    mine = user_area_paths(actor)
-    theirs = list(staff.area_assignments.values_list("area__path", flat=True)) if staff is not None else []
     if (staff is None or not staff.is_active or staff.role in (Role.RESIDENT, Role.PROVIDER)
-            or not any(t.startswith(m) for t in theirs for m in mine)):
+            or not works_within(actor, staff)):
         raise DomainError("工作人员须为本辖区在岗的民政经办人员", field="工作人员")
 
 
@@ -458,7 +453,6 @@ def staff_relative_remove(*, actor, relative: StaffRelative, reason: str) -> Non
     rel = (StaffRelative.objects.select_for_update().select_related("person__residence_area", "staff")
            .filter(pk=relative.pk).first())
     if rel is None:
-        from minzheng.core.errors import NotFound
 
         raise NotFound("近亲属备案不存在或不在您的管辖范围内")
     ensure_can(actor, rel.person.residence_area, Cap.ANOMALY_HANDLE)

@@ -118,12 +118,15 @@ def bank_result(request, pk):
 def anomaly_list(request):
     qs = selectors.anomalies_for(request.user, roster_pk=request.GET.get("roster") or None,
                                  status=request.GET.get("status") or None)
-    handlers = []
-    if request.user.can(Cap.ANOMALY_HANDLE):
-        handlers = [u for u in User.objects.filter(is_active=True).order_by("username")
-                    if u.can(Cap.ANOMALY_HANDLE)]
+    anomalies = paginate(request, qs, 50)
+    if request.user.can(Cap.ANOMALY_HANDLE):  # each anomaly offers only the handlers of its roster's area
+        by_area: dict[int, list] = {}
+        for a in anomalies:
+            if a.roster.area_id not in by_area:
+                by_area[a.roster.area_id] = selectors.anomaly_handlers(a.roster.area)
+            a.handlers = by_area[a.roster.area_id]
     return render(request, "payroll/anomaly_list.html",
-                  {"anomalies": paginate(request, qs, 50), "handlers": handlers,
+                  {"anomalies": anomalies,
                    "can_handle": request.user.can(Cap.ANOMALY_HANDLE), "status": request.GET.get("status", "")})
 
 

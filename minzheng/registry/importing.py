@@ -18,13 +18,14 @@ from django.tasks import task
 from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Area
+from minzheng.areas.models import Area, Level
+from minzheng.areas.selectors import areas_for
 from minzheng.core import audit
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import check_consistency, make_id_number, parse_id_number
 from minzheng.core.pinyin import name_pinyin
-from minzheng.core.scope import user_area_paths
+from minzheng.core.scope import path_in_scope, path_q
 from minzheng.core.tabular import read_table
 
 from .models import DisabilityCategory, Household, ImportJob, ImportRow, ImportRowError, Membership, Person, Relation
@@ -76,7 +77,7 @@ class _RowChecker:
     def __init__(self, user, today: dt.date):
         self.today = today
         self.areas = {a.code: a for a in Area.objects.current(today).only("id", "code", "path")}
-        self.paths = user_area_paths(user)
+        self.user = user
 
     def area(self, code: str, label: str, errors: list) -> int | None:
         if not code:
@@ -86,7 +87,7 @@ class _RowChecker:
         if area is None:
             errors.append((label, f"区划代码“{code}”不存在或已失效"))
             return None
-        if not any(area.path.startswith(p) for p in self.paths):
+        if not path_in_scope(self.user, area.path):
             errors.append((label, f"区划代码“{code}”不在您的管辖范围内"))
             return None
         return area.pk
@@ -186,10 +187,8 @@ def _cross_row_checks(job: ImportJob, user) -> None:
 
     in_households = good.exclude(household_number="")
     existing = Household.objects.filter(number=OuterRef("household_number"))
-    scope = Q()
-    for p in user_area_paths(user):
-        scope |= Q(area__path__startswith=p)
-    usable = Household.objects.filter(scope, number=OuterRef("household_number"), dissolved_on__isnull=True)
+    usable = Household.objects.filter(path_q(user, "area__path"), number=OuterRef("household_number"),
+                                      dissolved_on__isnull=True)
     _flag(job, in_households.filter(Exists(existing)).exclude(Exists(usable)).values_list("row_number",
                                                                                              "household_number"),
           "家庭编号", lambda v: f"家庭编号{v}已注销或不在您的管辖范围内")
@@ -400,8 +399,6 @@ def template_workbook(user) -> bytes:
     """A blank template with one example row placed in the user's own area (lowest level first)."""
     from openpyxl import Workbook
 
-    from minzheng.areas.models import Level
-    from minzheng.areas.selectors import areas_for
 
     scope = areas_for(user)
     area = scope.filter(level=Level.VILLAGE).first() or scope.first()

@@ -132,3 +132,17 @@ def test_auditor_reads_the_pages_but_cannot_act(client, people, may_roster):
     assert "王德明" in page and "资金监管校验" not in page
     assert client.post(f"/payroll/rosters/{may_roster.pk}/check/").status_code == 403
     assert state() == before
+
+
+def test_an_anomaly_is_offered_only_to_handlers_of_its_rosters_area(client, people, may_roster):
+    """黄志强 assigns 江海区's anomaly: the list offers himself, not 梁文杰 of 郁南县 (another county's approver) nor
+    吴敏 (an auditor of 江海区, who handles no anomaly)."""
+    from django.utils.html import escape
+
+    hzq = people["jianghai_approver"]
+    client.force_login(hzq)
+    services.roster_check(actor=hzq, roster=may_roster)
+    page = client.get(f"/payroll/anomalies/?roster={may_roster.pk}").content.decode()
+    assert f'<option value="{hzq.pk}">{escape(str(hzq))}</option>' in page
+    for outsider in (people["yunan_approver"], people["auditor"]):
+        assert f'<option value="{outsider.pk}">' not in page

@@ -14,15 +14,15 @@ from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
 from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
-from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
-from minzheng.carefacility.demo import seed_facility_demo
 from minzheng.core import audit
-from minzheng.eldercare.demo import DemoError as EldercareDemoError
-from minzheng.eldercare.demo import seed_eldercare_demo
-from minzheng.homecare.demo import seed_homecare_demo
-from minzheng.monitoring.demo import seed_monitoring_demo
+from minzheng.demo import population as demo
+from minzheng.demo.assistance import AssistanceDemoError, seed_assistance_demo
+from minzheng.demo.carefacility import seed_facility_demo
+from minzheng.demo.eldercare import DemoError as EldercareDemoError
+from minzheng.demo.eldercare import seed_eldercare_demo
+from minzheng.demo.homecare import seed_homecare_demo
+from minzheng.demo.monitoring import seed_monitoring_demo
 from minzheng.policy.services import load_policy_data
-from minzheng.registry import demo
 
 DEMO_PASSWORD = "Minzheng#2026"
 DEMO_SEED = 2026

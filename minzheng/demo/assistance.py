@@ -42,18 +42,28 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
+from minzheng.assistance import services
+from minzheng.assistance.facts import build_facts
+from minzheng.assistance.models import Application, ApplicationStatus, Case
+from minzheng.assistance.programmes.base import Decision, get_programme
+from minzheng.assistance.programmes.common import MONTHLY
 from minzheng.core.errors import DomainError
 from minzheng.core.money import Mode, round_to
+from minzheng.core.pdf import cjk_pdf
 from minzheng.core.periods import age_on, next_month_start, previous_month_start
 from minzheng.core.scope import can_access_area
+from minzheng.payroll import services as payroll
+from minzheng.payroll.supervision import open_blocking
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Household, Membership, Person, PersonCategory
-
-from . import services
-from .facts import build_facts
-from .models import Application, ApplicationStatus, Case
-from .programmes.base import Decision, get_programme
-from .programmes.common import MONTHLY
+from minzheng.verification.assess import urban_rural
+from minzheng.verification.models import VerificationReport
+from minzheng.verification.services import (
+    department_batch_push,
+    household_income_summary,
+    rigid_expense_record,
+    verification_run,
+)
 
 DEMO_SEED = 2026
 S = ApplicationStatus
@@ -136,7 +146,6 @@ def _authorisation_pdf() -> bytes:
     """A signed-looking 授权书 (one per run, reused for every application)."""
     if "pdf" not in _FILES:
         try:
-            from minzheng.core.pdf import cjk_pdf
 
             pdf = cjk_pdf("家庭经济状况核对授权书")
             pdf.add_page()
@@ -274,7 +283,6 @@ class _Seeder:
                     if u is not None and can_access_area(u, area))
 
     def scope(self, area) -> str:
-        from minzheng.verification.assess import urban_rural
 
         return str(urban_rural(area))
 
@@ -436,7 +444,6 @@ class _Seeder:
 
     # 核对 data ----------------------------------------------------------------------------------------
     def take_in_department_data(self) -> None:
-        from minzheng.verification.services import department_batch_push
 
         as_of = self.d0 - dt.timedelta(days=1)
         county = self.users["county"]
@@ -484,7 +491,6 @@ class _Seeder:
         self.declare_rigid(app, town, day(1), plan["rigid"])
         record = services.application_start_verification(actor=town, application=app, today=day(1))
         if record.report_ref:  # the household had department data: 核对 ran when it was started
-            from minzheng.verification.models import VerificationReport
 
             report = VerificationReport.objects.get(number=record.report_ref)
         else:  # no department records: the town runs 核对 itself and enters the result
@@ -533,8 +539,6 @@ class _Seeder:
                                              today=publicity.end_date + dt.timedelta(days=1))
         approve_day = day(16)
         start = next_month_start(approve_day)
-        from minzheng.verification.services import household_income_summary
-
         summary = household_income_summary(h, day(2))
         facts = self.facts(c, programme, variant, plan, incomes=summary.member_incomes, assets=summary.assets,
                            rigid=summary.rigid_expenses, on=start)
@@ -562,7 +566,6 @@ class _Seeder:
     @staticmethod
     def declare_rigid(app: Application, town: User, on: dt.date, rigid: Decimal) -> None:
         """The declared 刚性支出 (支出型), recorded before 核对 starts so the report counts them."""
-        from minzheng.verification.services import rigid_expense_record
 
         if rigid:
             rigid_expense_record(actor=town, household=app.household, category="medical", amount=rigid,
@@ -573,7 +576,6 @@ class _Seeder:
     @staticmethod
     def verify(app: Application, town: User, on: dt.date):
         """核对 by the town over the departments' data (none found for this household)."""
-        from minzheng.verification.services import verification_run
 
         return verification_run(actor=town, household=app.household, on=on, application=app)
 
@@ -582,7 +584,6 @@ class _Seeder:
 
     # payroll -------------------------------------------------------------------------------------------
     def payroll(self) -> None:
-        from minzheng.payroll import services as payroll
 
         county = self.users["county"]
         programmes = sorted(set(Case.objects.filter(area__path__startswith=self.county.path,
@@ -591,7 +592,6 @@ class _Seeder:
             try:
                 roster = payroll.roster_generate(actor=county, programme=programme, area=self.county, month=self.prev)
                 payroll.roster_check(actor=county, roster=roster)
-                from minzheng.payroll.supervision import open_blocking
 
                 for anomaly in open_blocking(roster).order_by("id"):
                     payroll.anomaly_assign(actor=county, anomaly=anomaly, assignee=county)
