@@ -126,3 +126,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+def _local_secret(path: Path) -> bytes:
+    """A random key generated once into an untracked local file (demo, tests, single-host installs)."""
+    import secrets
+    import tempfile
+
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: a concurrent process either wins or reads the winner's key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip().encode()
+
+
+# Audit chain: entries are HMAC-SHA256-chained with a secret kept outside the database, so someone who can write
+# to the database cannot recompute the chain; checkpoints of the chain head go to an append-only file outside the
+# database (manage.py audit_checkpoint, run periodically), so deleting the newest entries is detected too.
+AUDIT_HMAC_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "").encode() or _local_secret(
+    Path(os.environ.get("MINZHENG_AUDIT_KEY_FILE", BASE_DIR / "var" / "audit-hmac.key")))
+AUDIT_CHECKPOINT_PATH = Path(os.environ.get("MINZHENG_AUDIT_CHECKPOINT",
+                                            BASE_DIR / "var" / "audit-checkpoints.jsonl"))
