@@ -19,8 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "minzheng.core",  # before django_tasks_db: core's db_worker (which also recovers abandoned jobs) wins
     "django_tasks_db",
-    "minzheng.core",
     "minzheng.areas",
     "minzheng.accounts",
     "minzheng.registry",
@@ -119,6 +119,13 @@ TASKS = {
         "BACKEND": os.environ.get("MINZHENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# A background job whose worker stops beating for this long was abandoned (worker killed, machine restarted): the
+# user may then retry or discard it, and a running worker resumes it, at most JOB_MAX_ATTEMPTS times in all.
+JOB_LEASE_SECONDS = int(os.environ.get("MINZHENG_JOB_LEASE_SECONDS", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("MINZHENG_JOB_MAX_ATTEMPTS", "3"))
+JOB_RECOVERERS = ["minzheng.registry.importing.import_recover_abandoned",
+                  "minzheng.payroll.runs.roster_run_recover_abandoned"]
 
 LOGGING = {
     "version": 1,
