@@ -159,7 +159,7 @@ def checkpoint_write(*, path: Path | None = None) -> dict | None:
             raise RuntimeError(f"最新一条审计记录 #{head.seq} 的哈希不符，拒绝写入检查点")
         if points and head.seq < points[-1]["seq"]:
             raise RuntimeError(f"数据库中审计日志只到第{head.seq}条，少于上次检查点的第{points[-1]['seq']}条")
-        fields = {"seq": head.seq, "hash": head.hash, "at": timezone.now().isoformat(timespec="seconds"),
+        fields = {"seq": head.seq, "hash": head.hash, "at": timezone.localtime().isoformat(timespec="seconds"),
                   "prev_mac": points[-1]["mac"] if points else GENESIS}
         point = {**fields, "mac": _sign(fields)}
         f.write(json.dumps(point, sort_keys=True) + "\n")
