@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -218,8 +219,8 @@ def catalogue_for(area: Area, on: dt.date) -> tuple[Area | None, list[ServiceIte
     return None, []
 
 
-def catalogue_item_reprice(*, actor, item: ServiceItem, price, valid_from: dt.date, basis: str,
-                           source: str = "") -> ServiceItem:
+def catalogue_item_reprice(*, actor: User, item: ServiceItem, price: str | Decimal, valid_from: dt.date,
+                           basis: str, source: str = "") -> ServiceItem:
     """A new price for a catalogue line from `valid_from`: the current version ends that day and a new version
     (with the document it rests on) starts, so orders already placed keep the price they were placed at."""
     ensure_can(actor, item.area, Cap.HOMECARE_MANAGE)

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -35,14 +36,14 @@ def _abandoned() -> Q:
     return Q(status=S.RUNNING) & (Q(heartbeat_at__lt=lease_cutoff()) | Q(heartbeat_at=None))
 
 
-def _audit(actor, action: str, run: RosterRun, before: str | None) -> None:
+def _audit(actor: User, action: str, run: RosterRun, before: str | None) -> None:
     audit.record(actor=actor, action=action, object_type="payroll.roster_run", object_id=run.pk,
                  object_repr=f"{run.area.name}{run.month:%Y年%m月}{run.programme}", area_code=run.area.code,
                  before=None if before is None else {"status": before},
                  after={"status": run.status, "programme": run.programme, "month": run.month, "level": run.level})
 
 
-def roster_run_request(*, actor, programme: str, area: Area, month: dt.date, level: str = "") -> RosterRun:
+def roster_run_request(*, actor: User, programme: str, area: Area, month: dt.date, level: str = "") -> RosterRun:
     """Queue the generation of `programme`'s roster(s) for `area` and `month` (per `level` area below it if set)."""
     ensure_can(actor, area, Cap.PAYROLL_RUN)
     services._check_month(month)
@@ -56,7 +57,7 @@ def roster_run_request(*, actor, programme: str, area: Area, month: dt.date, lev
     return run
 
 
-def roster_run_get(user, pk) -> RosterRun:
+def roster_run_get(user: User, pk: int) -> RosterRun:
     run = RosterRun.objects.select_related("area").filter(pk=pk, created_by=user).first()
     if run is None:
         raise NotFound("生成任务不存在")
@@ -99,7 +100,7 @@ def roster_run_task(run_id: int) -> None:
     roster_run_execute(run_id)
 
 
-def roster_run_retry(*, actor, run: RosterRun) -> RosterRun:
+def roster_run_retry(*, actor: User, run: RosterRun) -> RosterRun:
     """Run again from the start (safe: a rerun adds each line once)."""
     if run.created_by_id != actor.pk:
         raise NotFound("生成任务不存在")
@@ -117,7 +118,7 @@ def roster_run_retry(*, actor, run: RosterRun) -> RosterRun:
     return run
 
 
-def roster_run_discard(*, actor, run: RosterRun) -> RosterRun:
+def roster_run_discard(*, actor: User, run: RosterRun) -> RosterRun:
     """Give up a run that is queued, failed, interrupted or abandoned by its worker (nothing of it was written)."""
     if run.created_by_id != actor.pk:
         raise NotFound("生成任务不存在")
