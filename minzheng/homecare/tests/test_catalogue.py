@@ -73,9 +73,12 @@ def test_only_the_county_that_owns_the_catalogue_may_change_it(hc, areas, people
     with pytest.raises(NotFound):
         services.catalogue_item_reprice(actor=people["yunan_approver"], item=old, price="68",
                                         valid_from=dt.date(2025, 4, 1), basis=NOTICE)
-    with pytest.raises(Forbidden):  # 礼乐街道 sees the menu but has no right to set its prices
+    with pytest.raises(NotFound):  # 礼乐街道's officer orders from the county's menu but does not own it
         services.catalogue_item_reprice(actor=hc["lijh"], item=old, price="68", valid_from=dt.date(2025, 4, 1),
                                         basis=NOTICE)
+    with pytest.raises(Forbidden):  # 江海区's auditor sees the county's catalogue, with no right to set prices
+        services.catalogue_item_reprice(actor=people["auditor"], item=old, price="68",
+                                        valid_from=dt.date(2025, 4, 1), basis=NOTICE)
     assert _cleaning(areas).price == D("60.00")
 
 
