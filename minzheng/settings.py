@@ -19,8 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "minzheng.core",  # before django_tasks_db: core's db_worker (which also recovers abandoned jobs) wins
     "django_tasks_db",
-    "minzheng.core",
     "minzheng.areas",
     "minzheng.accounts",
     "minzheng.registry",
@@ -107,7 +107,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("MINZHENG_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -121,9 +121,44 @@ TASKS = {
     }
 }
 
+# A background job whose worker stops beating for this long was abandoned (worker killed, machine restarted): the
+# user may then retry or discard it, and a running worker resumes it, at most JOB_MAX_ATTEMPTS times in all.
+JOB_LEASE_SECONDS = int(os.environ.get("MINZHENG_JOB_LEASE_SECONDS", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("MINZHENG_JOB_MAX_ATTEMPTS", "3"))
+JOB_RECOVERERS = ["minzheng.registry.importing.import_recover_abandoned",
+                  "minzheng.payroll.runs.roster_run_recover_abandoned"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+def _local_secret(path: Path) -> bytes:
+    """A random key generated once into an untracked local file (demo, tests, single-host installs)."""
+    import secrets
+    import tempfile
+
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: a concurrent process either wins or reads the winner's key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip().encode()
+
+
+# Audit chain: entries are HMAC-SHA256-chained with a secret kept outside the database, so someone who can write
+# to the database cannot recompute the chain; checkpoints of the chain head go to an append-only file outside the
+# database (manage.py audit_checkpoint, run periodically), so deleting the newest entries is detected too.
+AUDIT_HMAC_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "").encode() or _local_secret(
+    Path(os.environ.get("MINZHENG_AUDIT_KEY_FILE", BASE_DIR / "var" / "audit-hmac.key")))
+AUDIT_CHECKPOINT_PATH = Path(os.environ.get("MINZHENG_AUDIT_CHECKPOINT",
+                                            BASE_DIR / "var" / "audit-checkpoints.jsonl"))

@@ -1,10 +1,14 @@
 """Test settings: the real stack, with tasks run in-process and a fast password hasher."""
 
+import tempfile as _tempfile
+
 from .settings import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Checkpoints of the audit chain go to a fresh file per test process, never to the demo's var/ file.
+AUDIT_CHECKPOINT_PATH = Path(_tempfile.mkdtemp(prefix="minzheng-test-audit-")) / "checkpoints.jsonl"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (no idle connections left to block test-DB teardown)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared-cache memory: tests of two transactions racing (e.g. two approvers at once) need

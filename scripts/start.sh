@@ -27,12 +27,13 @@ say "收集静态文件"
 
 WORKER_PID=""
 SERVER_PID=""
+CHECKPOINT_PID=""
 cleanup() {
     local pid
-    for pid in $SERVER_PID $WORKER_PID; do
+    for pid in $SERVER_PID $WORKER_PID $CHECKPOINT_PID; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $SERVER_PID $WORKER_PID; do
+    for pid in $SERVER_PID $WORKER_PID $CHECKPOINT_PID; do
         wait "$pid" 2>/dev/null || true
     done
 }
@@ -43,6 +44,11 @@ trap 'exit 143' TERM
 say "启动后台任务进程（db_worker）"
 "${MANAGE[@]}" db_worker --no-reload --queue-name '*' &
 WORKER_PID=$!
+
+say "定期写入审计日志检查点（每 10 分钟，写到库外文件，用于发现最新记录被删除）"
+( while sleep 600; do "${MANAGE[@]}" audit_checkpoint -v 0 >/dev/null || say "审计检查点未写入，请运行 manage.py verify_audit 查看原因"; done ) &
+CHECKPOINT_PID=$!
+"${MANAGE[@]}" audit_checkpoint -v 0 >/dev/null || say "审计检查点未写入，请运行 manage.py verify_audit 查看原因"
 
 say "网站地址：http://$HOST_PORT/ （按 Ctrl-C 停止）"
 "${MANAGE[@]}" runserver "$HOST_PORT" &

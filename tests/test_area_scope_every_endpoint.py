@@ -41,6 +41,7 @@ from minzheng.homecare import settlement
 from minzheng.monitoring import catalogue
 from minzheng.monitoring import services as monitoring
 from minzheng.monitoring.models import Indicator
+from minzheng.payroll import runs as roster_runs
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import Anomaly, RosterLine
 from minzheng.registry import services as registry
@@ -143,6 +144,8 @@ def jianghai(world):
     assistance.application_refuse(actor=w.huang, application=refused, reason="家庭人均收入高于当地低保标准")
     roster = payroll.roster_generate(actor=w.huang, programme="dibao", area=w.jianghai, month=TODAY.replace(day=1))
     payroll.roster_check(actor=w.huang, roster=roster)  # no bank accounts: 资金监管 flags every line
+    run = roster_runs.roster_run_request(actor=w.huang, programme="dibao", area=w.jianghai,
+                                         month=TODAY.replace(day=1))  # queued (no worker in this test)
     relative = payroll.staff_relative_register(actor=w.huang, staff=w.li, person=w.mum, relation="配偶")
     category = registry.category_add(actor=w.huang, person=w.dad, category="elderly", valid_from=dt.date(2020, 1, 1))
     report = VerificationReport.objects.filter(household=w.household).first() or verification_run(
@@ -171,6 +174,7 @@ def jianghai(world):
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
         "line": RosterLine.objects.filter(roster=roster).order_by("id").first().pk,
         "anomaly": Anomaly.objects.filter(roster=roster).order_by("id").first().pk, "relative": relative.pk,
+        "run": run.pk,
         "person": w.dad.pk, "person2": w.mum.pk, "person3": lone.pk, "household": w.household.pk,
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
@@ -350,6 +354,10 @@ def _cases():
          None),
         ("post", "/api/imports/{job_id}/apply", api + "/imports/{job}/apply", {"mode": "valid_only"}),
         ("post", "/api/imports/{job_id}/discard", api + "/imports/{job}/discard", {}),
+        ("post", "/api/imports/{job_id}/retry", api + "/imports/{job}/retry", {}),
+        ("get", "/api/payroll/roster-runs/{run_id}", api + "/payroll/roster-runs/{run}", None),
+        ("post", "/api/payroll/roster-runs/{run_id}/retry", api + "/payroll/roster-runs/{run}/retry", {}),
+        ("post", "/api/payroll/roster-runs/{run_id}/discard", api + "/payroll/roster-runs/{run}/discard", {}),
         ("get", "/api/payroll/rosters/{roster_id}", api + "/payroll/rosters/{roster}", None),
         ("get", "/api/payroll/rosters/{roster_id}/lines", api + "/payroll/rosters/{roster}/lines", None),
         ("post", "/api/payroll/rosters/{roster_id}/check", api + "/payroll/rosters/{roster}/check", {}),

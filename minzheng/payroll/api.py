@@ -19,7 +19,7 @@ from minzheng.core.idcard import normalize
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 
-from . import bankfiles, selectors, services
+from . import bankfiles, runs, selectors, services
 from .models import Anomaly, LineStatus
 
 router = Router(tags=["救助金发放与资金监管"])
@@ -333,3 +333,57 @@ def close_anomaly(request, anomaly_id: int):
 
 def _jsonable(d: dict) -> dict:
     return {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in d.items()}
+
+
+# --- roster generation in the background (recoverable job) ----------------------------------------------------
+
+class RosterRunIn(RosterIn):
+    level: str = Field("", description="留空：只生成该区域一份名单；county / town：为其下每个县区 / 镇街各生成一份")
+
+
+class RosterRunOut(Schema):
+    id: int
+    programme: str
+    area_code: str
+    month: dt.date
+    level: str
+    status: str
+    status_label: str
+    stalled: bool = Field(description="后台进程已停止响应：可重新生成或取消")
+    message: str
+    rosters: list[int]
+
+    @staticmethod
+    def of(run):
+        return RosterRunOut(id=run.pk, programme=run.programme, area_code=run.area.code, month=run.month,
+                            level=run.level, status=run.status, status_label=run.get_status_display(),
+                            stalled=run.stalled, message=run.message, rosters=run.rosters)
+
+
+@router.post("/roster-runs", response={201: RosterRunOut, codes_4xx: ErrorOut}, summary="在后台生成发放名单",
+             description="排队由后台进程生成；进程中断后自动续做或标记为中断，用户可重新生成或取消，明细不会重复。")
+def request_roster_run(request, payload: RosterRunIn):
+    area = area_by_code(payload.area_code, field="发放区域")
+    run = runs.roster_run_request(actor=request.user, programme=payload.programme, area=area,
+                                  month=_month(payload.month), level=payload.level)
+    run.refresh_from_db()
+    return Status(201, RosterRunOut.of(run))
+
+
+@router.get("/roster-runs/{run_id}", response={200: RosterRunOut, codes_4xx: ErrorOut}, summary="生成任务状态")
+def get_roster_run(request, run_id: int):
+    return RosterRunOut.of(runs.roster_run_get(request.user, run_id))
+
+
+@router.post("/roster-runs/{run_id}/retry", response={200: RosterRunOut, codes_4xx: ErrorOut},
+             summary="重新生成（中断或失败的任务）")
+def retry_roster_run(request, run_id: int):
+    run = runs.roster_run_get(request.user, run_id)
+    return RosterRunOut.of(runs.roster_run_retry(actor=request.user, run=run))
+
+
+@router.post("/roster-runs/{run_id}/discard", response={200: RosterRunOut, codes_4xx: ErrorOut},
+             summary="取消生成任务（排队中、中断或失败的）")
+def discard_roster_run(request, run_id: int):
+    run = runs.roster_run_get(request.user, run_id)
+    return RosterRunOut.of(runs.roster_run_discard(actor=request.user, run=run))

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from minzheng.core.jobs import lease_expired
+
 
 class Roster(models.Model):
     class Status(models.TextChoices):
@@ -166,3 +168,39 @@ class Anomaly(models.Model):
             # Re-running the checks finds the same hit again and inserts nothing.
             models.UniqueConstraint(fields=["line", "rule"], name="anomaly_line_rule_uniq"),
         ]
+
+
+class RosterRun(models.Model):
+    """A roster generation asked for on a page or through the API and run by the background worker.
+
+    The generation itself is one transaction (services._generate): a worker killed mid-way leaves no line behind,
+    and a rerun writes each line once. heartbeat_at is the worker's lease (core/jobs.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已生成"
+        FAILED = "failed", "未能生成"
+        INTERRUPTED = "interrupted", "生成中断"
+        DISCARDED = "discarded", "已取消"
+
+    programme = models.CharField("救助项目", max_length=32)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="发放区域")
+    month = models.DateField("发放月份")
+    level = models.CharField("逐级生成到", max_length=16, blank=True)  # "" = one roster for `area`
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField("说明", max_length=500, blank=True)
+    rosters = models.JSONField("生成的名单", default=list, blank=True)  # roster ids
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "发放名单生成任务"
+
+    @property
+    def stalled(self) -> bool:
+        return self.status == self.Status.RUNNING and lease_expired(self.heartbeat_at)
