@@ -16,6 +16,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
+from minzheng.core.periods import check_payroll_month
 from minzheng.core.scope import can_access_area, ensure_can
 
 from . import supervision
@@ -26,7 +27,7 @@ from .reference import programme_info
 def _check_month(month: dt.date) -> dt.date:
     if not isinstance(month, dt.date) or month.day != 1:
         raise DomainError("发放月份应为某月1日，例如2024-05-01", field="发放月份")
-    return month
+    return check_payroll_month(month)
 
 
 def _snapshot(r: Roster) -> dict:

@@ -148,3 +148,33 @@ def test_bad_requests_get_chinese_errors(client, people, may_roster):
     r = post(c, f"{BASE}/anomalies/{Anomaly.objects.get().pk}/assign", {"assignee": "nobody"})
     assert r.status_code == 400 and r.json()["message"] == "承办人“nobody”不存在"
     assert client.logout() is None and client.get(f"{BASE}/rosters").status_code == 401
+
+
+@pytest.mark.parametrize(("month", "message"), [
+    ("9999-12-01", "发放月份9999年12月超出可办理范围"),
+    ("0001-01-01", "发放月份0001年01月早于本平台可办理的最早月份"),
+])
+def test_a_roster_for_an_impossible_month_is_refused_and_nothing_is_created(client, people, wang_family, month,
+                                                                             message):
+    from minzheng.payroll.models import Roster
+
+    c = as_user(client, people["jianghai_approver"])
+    r = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704", "month": month})
+    assert r.status_code == 400, r.content
+    assert r.json()["field"] == "发放月份" and message in r.json()["message"]
+    assert not Roster.objects.exists()
+
+
+def test_next_months_roster_may_be_prepared_but_not_the_one_after(client, people, wang_family):
+    from django.utils import timezone
+
+    from minzheng.core.periods import add_months
+
+    this_month = timezone.localdate().replace(day=1)
+    c = as_user(client, people["jianghai_approver"])
+    ok = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704",
+                                     "month": add_months(this_month, 1).isoformat()})
+    assert ok.status_code == 201, ok.content
+    too_far = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704",
+                                          "month": add_months(this_month, 2).isoformat()})
+    assert too_far.status_code == 400 and "超出可办理范围" in too_far.json()["message"]
