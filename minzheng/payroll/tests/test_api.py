@@ -42,15 +42,23 @@ def may_roster(client, areas, people, make_person, enrol, wang_family):
 
 
 def test_county_runs_the_month_through_the_api(client, people, may_roster):
-    c = as_user(client, people["jianghai_approver"])
+    # 麦嘉怡, the second pair of eyes, would release: a blocking hit stops her.
+    c = as_user(client, people["jianghai_checker"])
     rid = may_roster["id"]
     r = post(c, f"{BASE}/rosters/{rid}/release")
     assert r.status_code == 409 and "阻止发布的资金监管疑点" in r.json()["message"]
+    # 黄志强 takes the hit himself and disposes it ...
+    c = as_user(client, people["jianghai_approver"])
     anomaly = c.get(f"{BASE}/anomalies", {"roster": rid}).json()[0]
     assert anomaly["detail"].startswith("陈伯已于2024-04-10死亡")
     assert post(c, f"{BASE}/anomalies/{anomaly['id']}/assign", {"assignee": "huangzq"}).status_code == 200
     r = post(c, f"{BASE}/anomalies/{anomaly['id']}/dispose", {"disposition": "已死亡，停发", "withhold_line": True})
     assert r.status_code == 200 and r.json()["status"] == "disposed"
+    # ... but cannot close it or release the roster he generated: she does both.
+    r = post(c, f"{BASE}/anomalies/{anomaly['id']}/close")
+    assert r.status_code == 403 and r.json()["code"] == "four_eyes"
+    assert post(c, f"{BASE}/rosters/{rid}/release").json()["code"] == "four_eyes"
+    c = as_user(client, people["jianghai_checker"])
     assert post(c, f"{BASE}/anomalies/{anomaly['id']}/close").json()["status"] == "closed"
     r = post(c, f"{BASE}/rosters/{rid}/release")
     assert r.status_code == 200 and r.json()["total_amount"] == "1000.00"
