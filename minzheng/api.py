@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -39,6 +40,8 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(Exception)
 def _server_error(request, exc: Exception):
     # ninja's default answers with the traceback when DEBUG is on; the client never gets one, the log does.
+    if isinstance(exc, (PermissionDenied, SuspiciousOperation, BadRequest)):
+        raise exc  # Django answers these itself (400/403, an oversized body included), not as server errors
     logger.error("API %s %s failed", request.method, request.path, exc_info=exc)
     body = {"code": "server_error", "message": "服务器内部错误，请稍后重试或联系系统管理员"}
     return api.create_response(request, body, status=500)

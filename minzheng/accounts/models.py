@@ -45,3 +45,4 @@ class LoginThrottle(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "登录失败记录"
+        indexes = [models.Index(fields=["updated_at"])]

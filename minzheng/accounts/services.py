@@ -60,6 +60,10 @@ def _count_failure(*, address: str, username: str) -> DomainError:
     now = timezone.now()
     acct_key, ip_key = _keys(address, username)
     with transaction.atomic():
+        # Rows quiet for a day (or longer than any lockout) hold nothing a window still needs: a sprayer's names.
+        quiet = max(dt.timedelta(days=1), dt.timedelta(minutes=max(settings.LOGIN_LOCKOUT_MINUTES,
+                                                                   settings.LOGIN_IP_LOCKOUT_MINUTES)))
+        LoginThrottle.objects.filter(updated_at__lt=now - quiet).delete()
         for key in (acct_key, ip_key):
             LoginThrottle.objects.get_or_create(key=key)
         rows = {t.key: t for t in LoginThrottle.objects.select_for_update().filter(key__in=[acct_key, ip_key])}
