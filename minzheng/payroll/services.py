@@ -310,7 +310,9 @@ def roster_line_adjust(*, actor, line: RosterLine, amount, reason: str) -> Roste
     if not reason:
         raise DomainError("调整金额须填写调整说明", field="调整说明")
     line = RosterLine.objects.select_for_update().get(pk=line.pk)
-    before = {"amount": line.amount, "approved_by": line.approved_by_id}
+    before = {"amount": line.amount}
+    if line.approved_by_id:  # the approval this adjustment clears
+        before["approved_by"] = line.approved_by_id
     # The adjuster is the maker; any earlier approval was of another amount.
     line.amount, line.adjusted_reason, line.adjusted_by = amount, reason[:200], actor
     line.approved_by, line.approved_at = None, None
