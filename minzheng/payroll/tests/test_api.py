@@ -173,16 +173,15 @@ def test_a_roster_for_an_impossible_month_is_refused_and_nothing_is_created(clie
     assert not Roster.objects.exists()
 
 
+@pytest.mark.clock
 def test_next_months_roster_may_be_prepared_but_not_the_one_after(client, people, wang_family):
-    from django.utils import timezone
+    from minzheng.core.periods import local_date, month_plus, month_start
 
-    from minzheng.core.periods import add_months
-
-    this_month = timezone.localdate().replace(day=1)
+    this_month = month_start(local_date())
     c = as_user(client, people["jianghai_approver"])
     ok = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704",
-                                     "month": add_months(this_month, 1).isoformat()})
+                                     "month": month_plus(this_month, 1).isoformat()})
     assert ok.status_code == 201, ok.content
     too_far = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704",
-                                          "month": add_months(this_month, 2).isoformat()})
+                                          "month": month_plus(this_month, 2).isoformat()})
     assert too_far.status_code == 400 and "超出可办理范围" in too_far.json()["message"]
