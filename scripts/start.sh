@@ -17,6 +17,17 @@ say "准备 Python 虚拟环境与依赖（.venv）"
 ensure_venv requirements.txt || die "依赖安装失败，请检查网络或 pip 源设置后重试"
 VENV_PY="$ROOT/.venv/bin/python"
 
+# The demo's secret key: generated once into var/secret_key (git ignores var/), unless one is given. The demo
+# serves plain http on this machine, so HTTPS-only cookies and the https redirect are off unless asked for.
+if [ -z "${MINZHENG_SECRET_KEY:-}" ] && [ -z "${MINZHENG_SECRET_KEY_FILE:-}" ]; then
+    mkdir -p var
+    if [ ! -s var/secret_key ]; then
+        (umask 077; "$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(64))' > var/secret_key)
+    fi
+    export MINZHENG_SECRET_KEY_FILE="$ROOT/var/secret_key"
+fi
+export MINZHENG_HTTPS="${MINZHENG_HTTPS:-0}"
+
 MANAGE=("$VENV_PY" "$ROOT/manage.py")
 say "迁移数据库"
 "${MANAGE[@]}" migrate --noinput -v 0

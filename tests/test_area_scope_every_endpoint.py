@@ -65,7 +65,7 @@ PUBLIC = {
 }
 
 PAYROLL_ROSTER_ACTIONS = ("generate", "check", "release")
-PAYROLL_LINE_ACTIONS = ("adjust", "hold", "resume")
+PAYROLL_LINE_ACTIONS = ("adjust", "hold", "resume", "approve")
 ANOMALY_ACTIONS = ("assign", "dispose", "close")
 # The elder's phone and the provider's work list act on an order through one route each.
 MOBILE_ACTIONS = {"cancel": "order", "rate": "served", "complain": "served", "missed": "order"}
@@ -371,6 +371,7 @@ def _cases():
          {"amount": "1", "reason": "x"}),
         ("post", "/api/payroll/lines/{line_id}/hold", api + "/payroll/lines/{line}/hold", {"reason": "x"}),
         ("post", "/api/payroll/lines/{line_id}/resume", api + "/payroll/lines/{line}/resume", {"reason": "x"}),
+        ("post", "/api/payroll/lines/{line_id}/approve", api + "/payroll/lines/{line}/approve", {}),
         ("post", "/api/payroll/staff-relatives/{relative_id}/remove",
          api + "/payroll/staff-relatives/{relative}/remove", {"reason": "误报"}),
         ("get", "/api/payroll/anomalies/{anomaly_id}", api + "/payroll/anomalies/{anomaly}", None),

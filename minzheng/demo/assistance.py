@@ -72,11 +72,12 @@ S = ApplicationStatus
 # county level: the city bureau reviews and approves, so their approver holds the county role on the city. 郁南 has
 # two town officers: 都城镇 (陈美玲, the original demo account) and 宝珠镇, where its village worker is.
 STAFF = {
-    "441800": {"village": "qy_village", "town": "qy_qingtang", "county": "qy_yingde"},
-    "445322": {"village": "yn_village", "town": "yn_baozhu", "town2": "yn_ducheng", "county": "yn_county"},
-    "440704": {"village": "jh_village", "town": "jh_lile", "county": "jh_county"},
-    "442000": {"village": "zs_village", "town": "zs_xiaolan", "county": "zs_approver"},
-    "441900": {"village": "dg_village", "town": "dg_humen", "county": "dg_approver"},
+    "441800": {"village": "qy_village", "town": "qy_qingtang", "county": "qy_yingde", "checker": "qy_checker"},
+    "445322": {"village": "yn_village", "town": "yn_baozhu", "town2": "yn_ducheng", "county": "yn_county",
+               "checker": "yn_checker"},
+    "440704": {"village": "jh_village", "town": "jh_lile", "county": "jh_county", "checker": "jh_checker"},
+    "442000": {"village": "zs_village", "town": "zs_xiaolan", "county": "zs_approver", "checker": "zs_checker"},
+    "441900": {"village": "dg_village", "town": "dg_humen", "county": "dg_approver", "checker": "dg_checker"},
 }
 
 # (programme, variant, stage). Stages: submitted, overdue, investigating, reviewing, publicizing, approved, refused,
@@ -585,7 +586,8 @@ class _Seeder:
     # payroll -------------------------------------------------------------------------------------------
     def payroll(self) -> None:
 
-        county = self.users["county"]
+        # Two people on money: the county officer prepares and disposes, the checker closes and releases.
+        county, checker = self.users["county"], self.users["checker"]
         programmes = sorted(set(Case.objects.filter(area__path__startswith=self.county.path,
                                                     start_month__lte=self.prev).values_list("programme", flat=True)))
         for programme in programmes:
@@ -597,8 +599,8 @@ class _Seeder:
                     payroll.anomaly_assign(actor=county, anomaly=anomaly, assignee=county)
                     payroll.anomaly_dispose(actor=county, anomaly=anomaly, withhold_line=True,
                                             disposition="经核查暂停本笔发放，待补正信息后下月补发")
-                    payroll.anomaly_close(actor=county, anomaly=anomaly)
-                roster = payroll.roster_release(actor=county, roster=roster)
+                    payroll.anomaly_close(actor=checker, anomaly=anomaly)
+                roster = payroll.roster_release(actor=checker, roster=roster)
                 self.result.rosters.append(str(roster))
             except DomainError as e:
                 self.note(f"{get_programme(programme).label}{self.prev:%Y年%m月}发放名单未能发布：{e}")

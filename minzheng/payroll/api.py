@@ -77,6 +77,8 @@ class LineOut(Schema):
     status_label: str
     reissue_of: int | None
     fail_reason: str
+    adjusted_by: int | None = None  # user ids: the maker of an adjustment and its second-person approver
+    approved_by: int | None = None
 
     @staticmethod
     def of(line):
@@ -84,7 +86,7 @@ class LineOut(Schema):
                        area_name=line.area.name, for_month=line.for_month, amount=line.amount,
                        bank_name=line.bank_name, bank_account_masked=mask_account(line.bank_account), fund=line.fund,
                        status=line.status, status_label=line.get_status_display(), reissue_of=line.reissue_of_id,
-                       fail_reason=line.fail_reason)
+                       fail_reason=line.fail_reason, adjusted_by=line.adjusted_by_id, approved_by=line.approved_by_id)
 
 
 class LinePage(Schema):
@@ -241,6 +243,14 @@ def adjust_line(request, line_id: int, payload: AdjustIn):
     line = selectors.line_get(request.user, line_id)
     line = services.roster_line_adjust(actor=request.user, line=line, amount=payload.amount, reason=payload.reason)
     return LineOut.of(selectors.line_get(request.user, line.pk))
+
+
+@router.post("/lines/{line_id}/approve", response={200: LineOut, codes_4xx: ErrorOut},
+             summary="复核超过核定金额的调整（须调整人以外的复核人员）")
+def approve_line(request, line_id: int):
+    line = selectors.line_get(request.user, line_id)
+    services.roster_line_approve(actor=request.user, line=line)
+    return LineOut.of(selectors.line_get(request.user, line_id))
 
 
 @router.post("/lines/{line_id}/hold", response={200: LineOut, codes_4xx: ErrorOut}, summary="暂停发放（发布前）")

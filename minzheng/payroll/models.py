@@ -31,6 +31,9 @@ class Roster(models.Model):
     released_at = models.DateTimeField("发布时间", null=True, blank=True)
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="发布人")
+    # Four-eyes: whoever generated the roster (first or last) or adjusted a line in it cannot release it.
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="最近生成人")
 
     class Meta:
         ordering = ["-month", "programme", "area__path"]
@@ -82,6 +85,13 @@ class RosterLine(models.Model):
     fail_reason = models.CharField("失败原因", max_length=200, blank=True)
     result_at = models.DateTimeField("回盘时间", null=True, blank=True)
     adjusted_reason = models.CharField("调整说明", max_length=200, blank=True)
+    # Four-eyes on a line adjusted above its entitlement: approved_by is a second person with the approver right;
+    # a new adjustment clears the approval. No indexes: empty on all but a handful of lines.
+    adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", db_index=False, verbose_name="调整人")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", db_index=False, verbose_name="复核人")
+    approved_at = models.DateTimeField("复核时间", null=True, blank=True)
 
     class Meta:
         ordering = ["roster", "seq", "id"]

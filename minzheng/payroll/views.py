@@ -30,7 +30,7 @@ def _month(request) -> dt.date | None:
 
 
 def _refused(request, e: DomainError, to):
-    if e.status in (403, 404):
+    if e.status in (403, 404) and e.code != "four_eyes":  # a four-eyes refusal is shown on the page it came from
         raise e
     messages.error(request, e.message)
     return to
@@ -56,6 +56,8 @@ def roster_detail(request, pk):
         "anomalies": services.anomaly_counts(roster),
         "can_run": request.user.can(Cap.PAYROLL_RUN),
         "can_adjust": request.user.can(Cap.PAYROLL_RUN) and not roster.is_released,
+        "can_approve": request.user.can(Cap.PAYROLL_APPROVE) and not roster.is_released,
+        "awaiting_approval": set() if roster.is_released else set(services.lines_awaiting_approval(roster)),
     })
 
 
@@ -176,6 +178,9 @@ def line_action(request, pk, action):
         elif action == "resume":
             services.roster_line_resume(actor=request.user, line=line, reason=reason)
             messages.success(request, f"已恢复{line.person.name}的发放，请重新进行资金监管校验后发布")
+        elif action == "approve":
+            services.roster_line_approve(actor=request.user, line=line)
+            messages.success(request, f"已复核{line.person.name}调整后的发放金额{line.amount}元")
         else:
             raise DomainError("未知操作")
     except DomainError as e:

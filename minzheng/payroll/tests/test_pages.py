@@ -42,14 +42,21 @@ def test_county_walks_one_roster_through_the_pages(client, people, may_roster):
     r = client.post(url + "check/", follow=True)
     assert "新发现疑点1条" in r.content.decode()
     r = client.post(url + "release/", follow=True)
+    assert "须由另一位有复核权限的人员发布" in r.content.decode()  # he generated it: not his to release
+    client.force_login(people["jianghai_checker"])
+    r = client.post(url + "release/", follow=True)
     assert "阻止发布的资金监管疑点未处置" in r.content.decode()
     assert Roster.objects.get(pk=may_roster.pk).status == "checked"
+    client.force_login(hzq)
 
     chen = Anomaly.objects.get(rule="deceased")
     page = client.get(f"/payroll/anomalies/?roster={may_roster.pk}").content.decode()
     assert "陈伯已于2024-04-10死亡" in page
     client.post(f"/payroll/anomalies/{chen.pk}/assign/", {"assignee": hzq.pk})
     client.post(f"/payroll/anomalies/{chen.pk}/dispose/", {"disposition": "家属已报丧，停发", "withhold": "1"})
+    r = client.post(f"/payroll/anomalies/{chen.pk}/close/", follow=True)
+    assert "须由另一位有复核权限的人员办结" in r.content.decode()
+    client.force_login(people["jianghai_checker"])
     client.post(f"/payroll/anomalies/{chen.pk}/close/")
     chen.refresh_from_db()
     assert (chen.status, chen.withheld) == ("closed", True)

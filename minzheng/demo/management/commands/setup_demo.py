@@ -70,6 +70,13 @@ ACCOUNTS = [
     ("jh_worker", "周志成", Role.PROVIDER, ["440704"]),
     ("jh_family", "王小红", Role.RESIDENT, []),
     ("jh_village2", "刘芳", Role.VILLAGE, ["440704005001"]),
+    # 资金复核: money needs two people (payroll/services.py): a second county officer in each jurisdiction closes
+    # blocking 资金监管 hits, approves lines adjusted above their entitlement and releases the roster.
+    ("qy_checker", "朱振华", Role.COUNTY, ["441881"]),
+    ("yn_checker", "冯志远", Role.COUNTY, ["445322"]),
+    ("jh_checker", "麦嘉怡", Role.COUNTY, ["440704"]),
+    ("zs_checker", "杨伟杰", Role.COUNTY, ["442000"]),
+    ("dg_checker", "蔡惠玲", Role.COUNTY, ["441900"]),
     ("admin", "系统管理员", Role.ADMIN, ["440000"]),
 ]
 
