@@ -12,11 +12,11 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import CAPABILITIES, Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
-from minzheng.core.periods import born_on_or_before
+from minzheng.core.periods import born_on_or_before, check_not_before_records
 from minzheng.core.scope import can_access_area, ensure_can
 from minzheng.registry.models import Person
 
@@ -359,7 +359,6 @@ def star_evaluate(*, actor: User, facility: Facility, scores: dict, evaluators: 
 
 def inspector_candidates(area: Area) -> QuerySet[User]:
     """Active users who may inspect, assigned to the draw area or an area inside it, by id."""
-    from minzheng.accounts.roles import CAPABILITIES
 
     roles = [r for r, caps in CAPABILITIES.items() if Cap.FACILITY_INSPECT in caps]
     return User.objects.filter(is_active=True, role__in=roles,
@@ -555,6 +554,7 @@ def training_record(*, actor: User, area: Area, title: str, organiser: str, held
     organiser = _text(organiser, "organiser", "主办单位", max_length=100)
     if held_on > _today(today):
         raise DomainError(f"培训日期{held_on.isoformat()}晚于今天", field="held_on")
+    check_not_before_records(held_on, field="held_on", label="培训日期")
     try:
         trainees, hours = int(str(trainees).strip()), Decimal(str(hours).strip())
     except (ValueError, InvalidOperation) as e:

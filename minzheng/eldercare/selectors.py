@@ -21,7 +21,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
-from minzheng.assistance.models import Entitlement
+from minzheng.assistance.selectors import enrolled_exists, enrolment_entitlements
 from minzheng.core.errors import NotFound
 from minzheng.core.periods import birthday, born_on_or_before, month_start, next_month_start
 from minzheng.core.scope import can_access_area, scoped
@@ -48,9 +48,7 @@ def _registry_exists(code: str, on: dt.date) -> Exists:
 
 
 def _enrolled_exists(programme: str, on: dt.date) -> Exists:
-    m = month_start(on)
-    return Exists(Entitlement.objects.filter(person=OuterRef("pk"), case__programme=programme, from_month__lte=m)
-                  .filter(Q(to_month__isnull=True) | Q(to_month__gt=m)))
+    return enrolled_exists(programme, month_start(on))
 
 
 def latest_level_subquery(on: dt.date, field: str = "final_level") -> Subquery:
@@ -165,16 +163,16 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
             for pc in stored.get(rule.param, []):
                 add(pc.valid_from, pc.valid_to, "登记", pc.note)
         if rule.source == "enrolment":
-            by_case: dict[int, list[Entitlement]] = {}
-            for e in Entitlement.objects.filter(person=person, case__programme=rule.param).order_by("case_id"):
+            by_case: dict[int, list] = {}
+            for e in enrolment_entitlements(person, rule.param):
                 by_case.setdefault(e.case_id, []).append(e)
             recorded = {pc.valid_from for pc in stored.get(rule.param, [])}
             for case_id, rows in by_case.items():
                 start = min(r.from_month for r in rows)
                 if start in recorded:
                     continue  # approval already wrote the registry row for this enrolment (assistance.services)
-                ends = [r.to_month for r in rows if r.to_month is not None]
-                end = None if len(ends) < len(rows) else max(ends) - dt.timedelta(days=1)
+                end = (None if any(r.to_month is None for r in rows)
+                       else max(r.to_month for r in rows) - dt.timedelta(days=1))
                 add(start, end, "救助对象", f"大救助救助对象（对象编号{case_id}）")
         if rule.source == "assessment":
             levels = set(rule.levels)
@@ -267,8 +265,8 @@ def visit_dues_for(user: User) -> QuerySet[VisitDue]:
     return scoped(VisitDue.objects.all(), user, area_field="area", capability=Cap.ELDER_VIEW)
 
 
-def visit_due_list(user: User, *, month: dt.date, area: Area | None = None, pending_only: bool = False
-                   ) -> QuerySet[VisitDue]:
+def visit_due_list(user: User, *, month: dt.date, area: Area | None = None,
+                   pending_only: bool = False) -> QuerySet[VisitDue]:
     qs = visit_dues_for(user).filter(month=month_start(month))
     if area is not None:
         qs = qs.filter(area__in=Area.objects.within(area).values("id"))
@@ -327,8 +325,8 @@ def call_get(user: User, pk: int) -> EmergencyCall:
     return c
 
 
-def call_list(user: User, *, status: str = "", open_only: bool = False, area: Area | None = None
-              ) -> QuerySet[EmergencyCall]:
+def call_list(user: User, *, status: str = "", open_only: bool = False,
+              area: Area | None = None) -> QuerySet[EmergencyCall]:
     qs = calls_for(user)
     if status:
         qs = qs.filter(status=status)

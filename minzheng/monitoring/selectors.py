@@ -14,7 +14,8 @@ from minzheng.core.errors import NotFound
 from minzheng.core.scope import can_access_area, scoped
 
 from . import targets
-from .models import Indicator, IndicatorValue, ReportedValue, RollupRun
+from .models import Formula, Indicator, IndicatorValue, ReportedValue, RollupRun
+from .rollup import formula_for
 
 
 def area_for(user: User, code: str) -> Area:
@@ -116,8 +117,6 @@ def reported(user: User, *, area: Area | None = None, year: int | None = None, p
 
 def entered_by_hand(indicators: Iterable[Indicator]) -> list[Indicator]:
     """Those the system neither computes nor judges by rule: their figures are reported by the responsible unit."""
-    from .models import Formula
-    from .rollup import formula_for
 
     formulas = {f.key: f for f in Formula.objects.all()}
     return [i for i in indicators if formula_for(i, formulas) is None and not any(

@@ -7,10 +7,11 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import CAPABILITIES, Cap, Role
+from minzheng.areas.models import Area
 from minzheng.core.errors import NotFound
 from minzheng.core.money import fen
-from minzheng.core.scope import scoped
+from minzheng.core.scope import area_q, scoped, users_covering_q
 
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
 
@@ -66,8 +67,8 @@ def totals(user: User, *, month: dt.date, by: tuple[str, ...] = ("area", "progra
 
 
 
-def anomalies_for(user: User, *, roster_pk: int | None = None, status: str | None = None, rule: str | None = None
-                  ) -> QuerySet[Anomaly]:
+def anomalies_for(user: User, *, roster_pk: int | None = None, status: str | None = None,
+                  rule: str | None = None) -> QuerySet[Anomaly]:
     qs = scoped(Anomaly.objects.select_related("roster__area", "line__person", "assignee"), user,
                 area_field="roster__area", capability=Cap.ANOMALY_VIEW)
     if roster_pk:
@@ -116,8 +117,13 @@ def staff_relative_get(user: User, pk: int) -> StaffRelative:
 
 def staff_candidates(user: User) -> QuerySet[User]:
     """Officials working inside the user's areas: the staff a relative may be filed against."""
-    from minzheng.accounts.roles import Role
-    from minzheng.core.scope import area_q
-
     return (User.objects.filter(is_active=True).exclude(role__in=[Role.RESIDENT, Role.PROVIDER])
             .filter(area_q(user, "area_assignments__area")).distinct().order_by("username"))
+
+
+def anomaly_handlers(area: Area) -> list[User]:
+    """Who an anomaly of a roster for `area` may be assigned to: active staff whose role handles anomalies and
+    whose areas include the roster's area (nobody from another jurisdiction is offered)."""
+    roles = [role for role, caps in CAPABILITIES.items() if Cap.ANOMALY_HANDLE in caps]
+    return list(User.objects.filter(users_covering_q(area), is_active=True, role__in=roles).distinct()
+                .order_by("username"))

@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet, Window
@@ -22,6 +22,24 @@ from minzheng.registry.models import Household, Membership, Person
 from .adapters import sources
 from .assess import ASSET_CLASSES
 from .models import DepartmentBatch, DepartmentRecord, Nature, RigidExpense, VerificationReport
+
+# 核对 knows no programme (DESIGN.md §5), yet a report may be run for an assistance application: the assistance app
+# registers its scoped reader here when the apps are ready (AssistanceConfig.ready).
+_application_readers: list[Callable] = []
+
+
+def register_application_reader(reader: Callable) -> None:
+    """reader(user, pk) → the application in the user's areas, or None."""
+    if reader not in _application_readers:
+        _application_readers.append(reader)
+
+def application_for_report(user: User, pk: int) -> Any:
+    """The programme's application (verification cannot name its type)."""
+    for reader in _application_readers:
+        if (app := reader(user, pk)) is not None:
+            return app
+    raise NotFound("救助申请不存在或不在您的管辖范围内")
+
 
 HUNDRED = Decimal("100")
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.models import User
@@ -25,11 +24,11 @@ from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError, Forbidden
 from minzheng.core.idcard import mask
 from minzheng.core.money import fen
-from minzheng.core.scope import ensure_can, user_area_paths
+from minzheng.core.scope import assigned_areas_q, ensure_can, path_q, path_sql, user_area_paths
 from minzheng.registry.models import Household, Person
 
 from . import selectors
-from .adapters import SourceLayout, get_source, parse_row, read_file, read_push
+from .adapters import SourceLayout, _amount, get_source, parse_row, read_file, read_push
 from .assess import (
     Assessment,
     Line,
@@ -42,7 +41,13 @@ from .assess import (
     load_policy,
     urban_rural,
 )
-from .models import DepartmentBatch, DepartmentRecord, RigidExpense, StagingRow, VerificationReport
+from .models import (
+    DepartmentBatch,
+    DepartmentRecord,
+    RigidExpense,
+    StagingRow,
+    VerificationReport,
+)
 
 CHUNK = 5000
 MAX_REPORTED = 100          # row errors listed in one answer
@@ -68,17 +73,10 @@ def _intake_area(actor: User) -> Area:
     """The widest area the user is assigned (a county user's county)."""
     if not actor.can(Cap.VERIFY_INTAKE):
         raise Forbidden("您的角色无权导入部门核对数据")
-    area = Area.objects.filter(area_q_paths(actor)).order_by("path").first()
+    area = Area.objects.filter(assigned_areas_q(actor)).order_by("path").first()
     if area is None:
         raise Forbidden("您没有管辖区域，不能导入部门核对数据")
     return area
-
-
-def area_q_paths(user: User) -> Q:
-    q = Q(pk__in=[])
-    for p in user_area_paths(user):
-        q |= Q(path=p)
-    return q
 
 
 def _chunks[T](iterable: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -100,21 +98,18 @@ def _tables() -> dict[str, str]:
 
 def _person_ids(actor: User, id_numbers: Iterable[str]) -> dict[str, int]:
     """身份证号 → person id for the IDs registered in the uploader's areas (one indexed look-up per chunk)."""
-    paths, wanted = user_area_paths(actor), list(set(id_numbers))
-    if not paths or not wanted:
+    wanted = list(set(id_numbers))
+    if not user_area_paths(actor) or not wanted:
         return {}
     if connection.vendor == "postgresql":  # one array parameter: no per-ID placeholders to build and split
         t = _tables()
-        scope = " OR ".join(["a.path LIKE %s"] * len(paths))
+        scope, params = path_sql(actor, "a.path")
         with connection.cursor() as cur:
             cur.execute(f"SELECT p.id_number, p.id FROM {t['person']} p JOIN {t['area']} a "
-                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND ({scope})",
-                        [wanted, *(f"{p}%" for p in paths)])
+                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND {scope}", [wanted, *params])
             return dict(cur.fetchall())
-    within = Q(pk__in=[])
-    for path in paths:
-        within |= Q(residence_area__path__startswith=path)
-    return dict(Person.objects.filter(within, id_number__in=wanted).values_list("id_number", "pk"))
+    return dict(Person.objects.filter(path_q(actor, "residence_area__path"), id_number__in=wanted)
+                .values_list("id_number", "pk"))
 
 
 # Cross-row checks, each one pass over the batch's staged rows (grouped by key), whatever the statistics say.
@@ -279,7 +274,6 @@ def rigid_expense_record(*, actor: User, household: Household, category: str, am
         raise DomainError(f"支出类别“{category}”无效（{'、'.join(RigidExpense.Category.labels)}）", field="支出类别")
     if period not in RigidExpense.Period.values:
         raise DomainError("期间应为每月或每年", field="期间")
-    from .adapters import _amount
 
     value = _amount(str(amount), "金额", "元")
     if not (evidence or "").strip():
@@ -358,8 +352,7 @@ def household_income_summary(household: Household, on: dt.date) -> IncomeSummary
                          standard=a.standard, rule_version=a.rule_version)
 
 
-def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000
-                ) -> Iterator[tuple[int, Assessment]]:
+def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000) -> Iterator[tuple[int, Assessment]]:
     """Batch 核对 (re-checks, what-ifs, benchmarks): yields (household id, Assessment) in household id order, for
     the households with a living member on the date. Set-based: one SQL statement reads the memberships and the
     department records in force and returns one row of totals per household (income after disregards and
@@ -378,7 +371,7 @@ def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000
     blocks = selectors.household_totals(household_ids, on, fetch=chunk,
                                         disregard_by_area={a: p.disregard_shares for a, p in policies.items()})
     for block in blocks:
-        rigid: dict[int, list[RigidExpense]] = {}
+        rigid: dict[int, list] = {}
         flagged = [t.household_id for t in block if t.has_rigid]
         for r in selectors.rigid_expenses_on(flagged, on) if flagged else ():
             rigid.setdefault(r.household_id, []).append(r)
