@@ -62,7 +62,7 @@ def _new_number(prefix: str, day: dt.date, pk: int) -> str:
 def _provider_serves(provider: Provider, area: Area) -> None:
     if not provider.active:
         raise DomainError(f"{provider.name}已停止服务", field="服务机构")
-    if not area.path.startswith(provider.area.path):
+    if f"/{provider.area_id}/" not in area.path:  # the path holds the ids of the area and its ancestors
         raise DomainError(f"{provider.name}的服务区域不包括{area.name}", field="服务机构")
 
 

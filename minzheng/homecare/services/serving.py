@@ -77,9 +77,9 @@ def order_complete(*, actor, order: Order, confirm_code: str, content: str = "",
     now = _now(now)
     ended_at = _aware(ended_at) or now
     with transaction.atomic():
-        order = _locked(order)
+        order = _locked(order, "record")  # the order's lock guards its record too (only order steps write it)
         _require_status(order, (S.IN_SERVICE,), "完成")
-        record = ServiceRecord.objects.select_for_update().get(order=order)
+        record = order.record
         if ended_at < record.started_at:
             raise DomainError(f"服务结束时间（{timezone.localtime(ended_at):%Y-%m-%d %H:%M}）早于开始时间"
                               f"（{timezone.localtime(record.started_at):%Y-%m-%d %H:%M}），请核对",
