@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from minzheng.accounts.roles import Cap, Role
@@ -48,11 +49,11 @@ def user_provider(user) -> Provider | None:
     cached = getattr(user, "_hc_provider", False)
     if cached is not False:
         return cached
-    m = ProviderMember.objects.filter(user=user).select_related("provider").first()
-    provider = m.provider if m else None
-    if provider is None:
-        w = Worker.objects.filter(user=user, active=True).select_related("provider").first()
-        provider = w.provider if w else None
+    # One query: the provider the account is a member of, else the one it is an active worker of.
+    member = Exists(ProviderMember.objects.filter(user=user, provider=OuterRef("pk")))
+    worker = Exists(Worker.objects.filter(user=user, active=True, provider=OuterRef("pk")))
+    provider = (Provider.objects.annotate(is_member=member).filter(Q(is_member=True) | worker)
+                .order_by("-is_member", "pk").first())
     user._hc_provider = provider
     return provider
 
