@@ -389,7 +389,7 @@ def eldercare_data(year: int) -> None:
                OR (a.level = 'town' AND f.k IN (2, 3, 4))
                OR (a.level = 'village' AND f.k = 5 AND a.id %% 10 < 6))
         """, p)
-        cur.execute("UPDATE carefacility_facility SET kind = 'tekun' WHERE kind = 'institution' AND id %% 3 = 0")
+        cur.execute("UPDATE carefacility_facility SET kind = 'tekun' WHERE kind = 'institution' AND id % 3 = 0")
         cur.execute("""
             INSERT INTO carefacility_bed (facility_id, number, registration_code, nursing, status, opened_on,
                                           retired_on)
@@ -660,6 +660,9 @@ def child(args) -> dict:
     else:
         load_s = 0.0
         forget_day_of_changes()
+        eldercare_data(year)  # rewritten on every run (it truncates its own tables first)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     # forget the results and changes of an earlier run (--reuse): the day's changes are added again below
     with connection.cursor() as cur:
         cur.execute("DELETE FROM monitoring_indicatorvalue; DELETE FROM monitoring_elementvalue; "
