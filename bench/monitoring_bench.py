@@ -415,7 +415,7 @@ def eldercare_data(year: int) -> None:
         cur.execute("""
             INSERT INTO carefacility_training (area_id, title, organiser, held_on, trainees, hours, recorded_by_id,
                                                recorded_at)
-            SELECT a.id, '养老护理员培训', '镇街民政办', %(y0)s::date - 365 + t.k * 90 + (a.id %% 20),
+            SELECT a.id, '养老护理员培训', '镇街民政办', %(y0)s::date - 365 + t.k * 90 + (a.id %% 20)::int,
                    20 + (a.id + t.k) %% 40, 8, %(user)s, now()
             FROM areas_area a CROSS JOIN generate_series(0, 7) t(k)
             WHERE a.level = 'town' AND a.valid_to IS NULL
