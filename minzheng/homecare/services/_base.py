@@ -108,10 +108,3 @@ def _require_status(order: Order, allowed: tuple, doing: str) -> None:
         raise Conflict(f"订单{order.number}当前状态为“{_label(order.status)}”，不能{doing}", code="bad_status",
                        field="状态")
 
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

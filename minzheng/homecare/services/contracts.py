@@ -10,6 +10,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.periods import next_month_start
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
@@ -21,7 +22,6 @@ from ..models import (
 )
 from ._base import (
     _local_date,
-    _next_month,
     _now,
 )
 from .catalogue import catalogue_for
@@ -64,7 +64,7 @@ def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.dateti
     if not isinstance(month, dt.date) or month.day != 1:
         raise DomainError("月份应为某月1日", field="月份")
     now = _now(now)
-    end = _next_month(month)
+    end = next_month_start(month)
     made = {"package": 0, "entitlement": 0}
     _, items = catalogue_for(jurisdiction, month)
     by_code = {i.code: i for i in items}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
+from minzheng.core.periods import age_on
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
@@ -36,7 +37,7 @@ from .catalogue import catalogue_for
 def _elder_checks(person: Person, on: dt.date) -> None:
     if person.death_date:
         raise DomainError(f"{person.name}已登记死亡，不能下单", field="老人")
-    age = reference.age_on(person.birth_date, on)
+    age = age_on(person.birth_date, on)
     if age < reference.elderly_age():
         raise DomainError(f"{person.name}未满{reference.elderly_age()}周岁，不是居家养老服务对象", field="老人")
 

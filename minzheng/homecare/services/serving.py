@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from minzheng.core.errors import DomainError
+from minzheng.core.periods import month_start, next_month_start
 from minzheng.registry.models import Person
 
 from .. import reference
@@ -24,8 +25,6 @@ from ._base import (
     _ensure_provider_side,
     _local_date,
     _locked,
-    _month_start,
-    _next_month,
     _now,
     _require_status,
 )
@@ -91,8 +90,8 @@ def order_complete(*, actor, order: Order, confirm_code: str, content: str = "",
         day = _local_date(ended_at)
         # Serialise completions of one elder so two services cannot both take the last of the monthly cap.
         Person.objects.select_for_update().filter(pk=order.person_id).first()
-        used = (Order.objects.filter(person=order.person, status=S.COMPLETED, service_date__gte=_month_start(day),
-                                     service_date__lt=_next_month(day)).aggregate(s=Sum("subsidy"))["s"]
+        used = (Order.objects.filter(person=order.person, status=S.COMPLETED, service_date__gte=month_start(day),
+                                     service_date__lt=next_month_start(day)).aggregate(s=Sum("subsidy"))["s"]
                 or Decimal("0"))
         split = reference.subsidy_for(person=order.person, jurisdiction=order.jurisdiction,
                                       category=order.item.category, amount=order.amount, on=day,
