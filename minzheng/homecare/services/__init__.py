@@ -16,7 +16,7 @@ canteens); this package re-exports their public names, so callers keep writing `
 
 from ._base import contact_of, user_provider
 from .canteens import canteen_create, meal_serve
-from .catalogue import catalogue_for
+from .catalogue import catalogue_for, catalogue_item_reprice
 from .closing import order_cancel, order_elder_no_show, order_provider_no_show
 from .contracts import contract_sign, orders_generate
 from .feedback import complaint_file, complaint_resolve, order_rate
@@ -25,8 +25,8 @@ from .partners import contact_bind, provider_add_member, provider_create, worker
 from .serving import order_assign, order_complete, order_start
 
 __all__ = [
-    "canteen_create", "catalogue_for", "complaint_file", "complaint_resolve", "contact_bind", "contact_of",
-    "contract_sign", "meal_serve", "order_assign", "order_cancel", "order_complete", "order_dispatch",
-    "order_elder_no_show", "order_place", "order_provider_no_show", "order_rate", "order_start", "orders_generate",
-    "provider_add_member", "provider_create", "user_provider", "worker_add",
+    "canteen_create", "catalogue_for", "catalogue_item_reprice", "complaint_file", "complaint_resolve",
+    "contact_bind", "contact_of", "contract_sign", "meal_serve", "order_assign", "order_cancel", "order_complete",
+    "order_dispatch", "order_elder_no_show", "order_place", "order_provider_no_show", "order_rate", "order_start",
+    "orders_generate", "provider_add_member", "provider_create", "user_provider", "worker_add",
 ]

@@ -12,7 +12,7 @@ from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.periods import next_month_start
 from minzheng.core.scope import ensure_can
-from minzheng.registry.models import Person
+from minzheng.registry.models import Person, PersonCategory
 
 from .. import reference
 from ..models import (
@@ -89,8 +89,6 @@ def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.dateti
                                       day=_local_date(now), contract=c, source_key=key)
                     _dispatch(actor, o, c.provider, now)
                     made["package"] += 1
-        from minzheng.registry.models import PersonCategory
-
         for ent in reference.entitlements(jurisdiction, month):
             item = by_code.get(ent["item_code"])
             group = reference.groups().get(ent["group"])
