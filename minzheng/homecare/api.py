@@ -11,7 +11,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.roles import Cap, Role
-from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.api import ErrorOut
+from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.idcard import normalize
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import person_get
 
@@ -20,11 +22,6 @@ from .models import Order, OrderStatus, Provider, Worker
 
 router = Router(tags=["居家养老服务"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _month(value: dt.date | None, field: str = "月份") -> dt.date | None:
@@ -338,7 +335,6 @@ def serve_meal(request, payload: MealIn):
     canteen = selectors.canteens_for(request.user).filter(pk=payload.canteen_id).first()
     if canteen is None:
         raise NotFound()
-    from minzheng.core.idcard import normalize
 
     person = Person.objects.filter(id_number=normalize(payload.id_number)).first()
     if person is None:
@@ -351,7 +347,6 @@ def serve_meal(request, payload: MealIn):
 @router.get("/overview", response={200: dict, codes_4xx: ErrorOut}, summary="辖区居家养老服务概况")
 def overview(request, month: dt.date | None = None):
     if not request.user.can(Cap.HOMECARE_VIEW):
-        from minzheng.core.errors import Forbidden
 
         raise Forbidden("您的角色无权查看居家养老服务订单")
     month = _month(month) or timezone.localdate().replace(day=1)
