@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -42,11 +43,11 @@ def _label(status: str) -> str:
 
 # --- who is who -------------------------------------------------------------------------------------------------
 
-def user_provider(user) -> Provider | None:
+def user_provider(user: User) -> Provider | None:
     """The provider a 服务机构 account works for (as a member, or as one of its workers)."""
     if not getattr(user, "is_authenticated", False) or not user.can(Cap.HOMECARE_SERVE):
         return None
-    cached = getattr(user, "_hc_provider", False)
+    cached = vars(user).get("_hc_provider", False)  # per-request cache on the user object
     if cached is not False:
         return cached
     # One query: the provider the account is a member of, else the one it is an active worker of.
@@ -54,17 +55,17 @@ def user_provider(user) -> Provider | None:
     worker = Exists(Worker.objects.filter(user=user, active=True, provider=OuterRef("pk")))
     provider = (Provider.objects.annotate(is_member=member).filter(Q(is_member=True) | worker)
                 .order_by("-is_member", "pk").first())
-    user._hc_provider = provider
+    vars(user)["_hc_provider"] = provider
     return provider
 
 
-def contact_of(user, person) -> ElderContact | None:
+def contact_of(user: User, person: Person) -> ElderContact | None:
     if not getattr(user, "is_authenticated", False) or user.role != Role.RESIDENT:
         return None
     return ElderContact.objects.filter(user=user, person=person).first()
 
 
-def _ensure_elder_side(actor, order_or_person, *, area: Area) -> ElderContact | None:
+def _ensure_elder_side(actor: User, order_or_person: Order | Person, *, area: Area) -> ElderContact | None:
     """The actor may act for this elder: a bound resident, or staff with homecare.order in the elder's area."""
     person = order_or_person if isinstance(order_or_person, Person) else order_or_person.person
     if actor.role == Role.RESIDENT:
@@ -78,7 +79,7 @@ def _ensure_elder_side(actor, order_or_person, *, area: Area) -> ElderContact | 
     return None
 
 
-def _ensure_provider_side(actor, order: Order) -> Provider:
+def _ensure_provider_side(actor: User, order: Order) -> Provider:
     """Another provider's order looks absent; staff who can read the order are told it is the provider's work
     (403, as on the pages), not that a visible order does not exist."""
     provider = user_provider(actor)
@@ -89,7 +90,17 @@ def _ensure_provider_side(actor, order: Order) -> Provider:
     return provider
 
 
-def _audit(actor, action: str, order: Order, before: dict | None, after: dict) -> None:
+def _provider(order: Order) -> Provider:
+    assert order.provider is not None  # callers checked the status: the order was dispatched
+    return order.provider
+
+
+def _worker(order: Order) -> Worker:
+    assert order.worker is not None  # callers checked the status: a worker was assigned
+    return order.worker
+
+
+def _audit(actor: User, action: str, order: Order, before: dict | None, after: dict) -> None:
     audit.record(actor=actor, action=action, object_type="homecare.order", object_id=order.pk,
                  object_repr=order.number, area_code=order.area.code, before=before, after=after)
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -22,7 +23,7 @@ from ._base import user_provider
 from .ordering import _provider_serves
 
 
-def canteen_create(*, actor, name: str, area: Area, provider: Provider) -> Canteen:
+def canteen_create(*, actor: User, name: str, area: Area, provider: Provider) -> Canteen:
     ensure_can(actor, area, Cap.HOMECARE_MANAGE)
     name = (name or "").strip()
     if not name:
@@ -35,7 +36,7 @@ def canteen_create(*, actor, name: str, area: Area, provider: Provider) -> Cante
     return c
 
 
-def meal_serve(*, actor, canteen: Canteen, person: Person, kind: str, date: dt.date | None = None) -> Meal:
+def meal_serve(*, actor: User, canteen: Canteen, person: Person, kind: str, date: dt.date | None = None) -> Meal:
     """就餐登记: the canteen's provider records a meal; the subsidy tier comes from meal_tiers.csv."""
     provider = user_provider(actor)
     if provider is None or provider.pk != canteen.provider_id:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.core.errors import DomainError
 
 from .. import reference
@@ -20,11 +21,12 @@ from ._base import (
     _local_date,
     _locked,
     _now,
+    _provider,
     _require_status,
 )
 
 
-def _close_with_fee(actor, order: Order, *, status: str, fee: Decimal, reason: str, now: dt.datetime,
+def _close_with_fee(actor: User, order: Order, *, status: str, fee: Decimal, reason: str, now: dt.datetime,
                     action: str) -> Order:
     before = {"status": order.status}
     order.status, order.closed_at, order.close_reason = status, now, reason[:200]
@@ -36,7 +38,7 @@ def _close_with_fee(actor, order: Order, *, status: str, fee: Decimal, reason: s
     return order
 
 
-def order_cancel(*, actor, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
+def order_cancel(*, actor: User, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
     """取消 (elder side). Free until `free_cancel_hours` before the appointment once a provider has the order; later
     the elder pays the late-cancellation fee of order_rules.csv (self-paid, never subsidised)."""
     _ensure_elder_side(actor, order, area=order.area)
@@ -56,7 +58,7 @@ def order_cancel(*, actor, order: Order, reason: str = "", now: dt.datetime | No
                                action="homecare.order.cancel")
 
 
-def order_elder_no_show(*, actor, order: Order, note: str = "", now: dt.datetime | None = None) -> Order:
+def order_elder_no_show(*, actor: User, order: Order, note: str = "", now: dt.datetime | None = None) -> Order:
     """老人爽约: the worker came at the appointment and nobody was home (provider side)."""
     _ensure_provider_side(actor, order)
     now = _now(now)
@@ -73,7 +75,7 @@ def order_elder_no_show(*, actor, order: Order, note: str = "", now: dt.datetime
                                action="homecare.order.elder_no_show")
 
 
-def order_provider_no_show(*, actor, order: Order, now: dt.datetime | None = None) -> Order:
+def order_provider_no_show(*, actor: User, order: Order, now: dt.datetime | None = None) -> Order:
     """机构爽约: nobody came within the grace period after the appointment (elder side). Nothing is charged."""
     _ensure_elder_side(actor, order, area=order.area)
     now = _now(now)
@@ -86,5 +88,5 @@ def order_provider_no_show(*, actor, order: Order, now: dt.datetime | None = Non
             raise DomainError(f"预约时间后{rules.provider_no_show_grace_minutes}分钟内仍可能上门，"
                               f"请在{timezone.localtime(due):%H:%M}后再登记机构爽约", field="预约时间")
         return _close_with_fee(actor, order, status=S.PROVIDER_NO_SHOW, fee=Decimal("0"),
-                               reason=f"{order.provider.name}未按预约上门", now=now,
+                               reason=f"{_provider(order).name}未按预约上门", now=now,
                                action="homecare.order.provider_no_show")

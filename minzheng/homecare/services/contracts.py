@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -28,7 +29,7 @@ from .catalogue import catalogue_for
 from .ordering import _create_order, _dispatch, _elder_checks, _provider_serves
 
 
-def contract_sign(*, actor, person: Person, provider: Provider, start_month: dt.date, address: str = "",
+def contract_sign(*, actor: User, person: Person, provider: Provider, start_month: dt.date, address: str = "",
                   package_code: str = "JC01") -> PackageContract:
     """家庭养老床位签约: the county contracts a provider to serve the package in the elder's home."""
     area = person.residence_area
@@ -56,7 +57,7 @@ def contract_sign(*, actor, person: Person, provider: Provider, start_month: dt.
     return c
 
 
-def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.datetime | None = None) -> dict:
+def orders_generate(*, actor: User, jurisdiction: Area, month: dt.date, now: dt.datetime | None = None) -> dict:
     """Generate the month's orders for 家庭养老床位 contracts (dispatched to the contracted provider) and for
     subsidised elders' entitlements (entitlements.csv, left for dispatch). Idempotent: each order has a source key,
     so a rerun adds only what is missing."""

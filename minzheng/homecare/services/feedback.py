@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
@@ -19,11 +20,12 @@ from ._base import (
     _ensure_elder_side,
     _locked,
     _now,
+    _provider,
     _require_status,
 )
 
 
-def order_rate(*, actor, order: Order, score: int, comment: str = "") -> Rating:
+def order_rate(*, actor: User, order: Order, score: int, comment: str = "") -> Rating:
     """评价 by the elder or family after completion, once."""
     _ensure_elder_side(actor, order, area=order.area)
     try:
@@ -43,7 +45,7 @@ def order_rate(*, actor, order: Order, score: int, comment: str = "") -> Rating:
     return r
 
 
-def complaint_file(*, actor, order: Order, text: str) -> Complaint:
+def complaint_file(*, actor: User, order: Order, text: str) -> Complaint:
     """投诉 by the elder or family (or staff on their behalf) about a dispatched order."""
     _ensure_elder_side(actor, order, area=order.area)
     text = (text or "").strip()
@@ -56,11 +58,12 @@ def complaint_file(*, actor, order: Order, text: str) -> Complaint:
                                      filed_by=actor)
         audit.record(actor=actor, action="homecare.complaint.file", object_type="homecare.complaint",
                      object_id=c.pk, object_repr=order.number, area_code=order.area.code,
-                     after={"status": c.status, "provider": order.provider.name, "text": text})
+                     after={"status": c.status, "provider": _provider(order).name, "text": text})
     return c
 
 
-def complaint_resolve(*, actor, complaint: Complaint, resolution: str, now: dt.datetime | None = None) -> Complaint:
+def complaint_resolve(*, actor: User, complaint: Complaint, resolution: str,
+                      now: dt.datetime | None = None) -> Complaint:
     ensure_can(actor, complaint.area, Cap.HOMECARE_DISPATCH)
     resolution = (resolution or "").strip()
     if not resolution:

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
@@ -19,6 +20,7 @@ from .. import reference
 from ..models import (
     ElderContact,
     Order,
+    PackageContract,
     Provider,
     ServiceItem,
 )
@@ -42,7 +44,7 @@ def _elder_checks(person: Person, on: dt.date) -> None:
         raise DomainError(f"{person.name}未满{reference.elderly_age()}周岁，不是居家养老服务对象", field="老人")
 
 
-def _quantity(value, unit: str) -> Decimal:
+def _quantity(value: object, unit: str) -> Decimal:
     try:
         q = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -67,8 +69,8 @@ def _provider_serves(provider: Provider, area: Area) -> None:
         raise DomainError(f"{provider.name}的服务区域不包括{area.name}", field="服务机构")
 
 
-def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datetime, address: str = "",
-                quantity=1, note: str = "", provider: Provider | None = None,
+def order_place(*, actor: User, person: Person, item_code: str, scheduled_at: dt.datetime, address: str = "",
+                quantity: object = 1, note: str = "", provider: Provider | None = None,
                 now: dt.datetime | None = None) -> Order:
     """下单: the elder or family (自助下单), or staff for an elder of their area. A provider the elder picks from
     the menu gets the order at once (it is dispatched in the same transaction)."""
@@ -95,6 +97,7 @@ def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datet
     if item.is_package:
         raise DomainError(f"“{item.name}”是服务包，须由县区民政部门办理签约，不能单次下单", code="package_item",
                           field="服务项目")
+    assert jurisdiction is not None  # the item came from its menu
     qty = _quantity(quantity, item.unit)
     address = (address or person.address or "").strip()
     if not address:
@@ -114,8 +117,10 @@ def order_place(*, actor, person: Person, item_code: str, scheduled_at: dt.datet
     return order
 
 
-def _create_order(*, person, area, jurisdiction, item, qty, address, scheduled_at, note, channel, actor, day,
-                  provider=None, contract=None, source_key=None) -> Order:
+def _create_order(*, person: Person, area: Area, jurisdiction: Area, item: ServiceItem, qty: Decimal, address: str,
+                  scheduled_at: dt.datetime, note: str, channel: str, actor: User, day: dt.date,
+                  provider: Provider | None = None, contract: PackageContract | None = None,
+                  source_key: str | None = None) -> Order:
     order = Order.objects.create(
         number=f"TMP-{uuid.uuid4().hex[:24]}", person=person, area=area, jurisdiction=jurisdiction, item=item,
         quantity=qty, unit_price=item.price, amount=reference.money(item.price * qty), address=address[:200],
@@ -130,14 +135,14 @@ def _create_order(*, person, area, jurisdiction, item, qty, address, scheduled_a
     return order
 
 
-def _dispatch(actor, order: Order, provider: Provider, now: dt.datetime) -> None:
+def _dispatch(actor: User, order: Order, provider: Provider, now: dt.datetime) -> None:
     before = {"status": order.status, "provider": None}
     order.status, order.provider, order.dispatched_at = S.DISPATCHED, provider, now
     order.save(update_fields=["status", "provider", "dispatched_at"])
     _audit(actor, "homecare.order.dispatch", order, before, {"status": S.DISPATCHED, "provider": provider.name})
 
 
-def order_dispatch(*, actor, order: Order, provider: Provider, now: dt.datetime | None = None) -> Order:
+def order_dispatch(*, actor: User, order: Order, provider: Provider, now: dt.datetime | None = None) -> Order:
     """派单 to a provider serving the elder's area (镇街/县区)."""
     ensure_can(actor, order.area, Cap.HOMECARE_DISPATCH)
     with transaction.atomic():

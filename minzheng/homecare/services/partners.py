@@ -3,6 +3,7 @@
 
 from django.db import transaction
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -19,7 +20,7 @@ from ..models import (
 from ._base import user_provider
 
 
-def provider_create(*, actor, name: str, area: Area, credit_code: str = "", phone: str = "") -> Provider:
+def provider_create(*, actor: User, name: str, area: Area, credit_code: str = "", phone: str = "") -> Provider:
     ensure_can(actor, area, Cap.HOMECARE_MANAGE)
     name = (name or "").strip()
     if not name:
@@ -36,7 +37,7 @@ def provider_create(*, actor, name: str, area: Area, credit_code: str = "", phon
     return p
 
 
-def provider_add_member(*, actor, provider: Provider, user) -> ProviderMember:
+def provider_add_member(*, actor: User, provider: Provider, user: User) -> ProviderMember:
     """Give a 服务机构 account to a provider (the account then sees only this provider's work)."""
     ensure_can(actor, provider.area, Cap.HOMECARE_MANAGE)
     if user.role != Role.PROVIDER:
@@ -52,8 +53,8 @@ def provider_add_member(*, actor, provider: Provider, user) -> ProviderMember:
     return m
 
 
-def worker_add(*, actor, provider: Provider, name: str, phone: str = "", certificate: str = "",
-               user=None) -> Worker:
+def worker_add(*, actor: User, provider: Provider, name: str, phone: str = "", certificate: str = "",
+               user: User | None = None) -> Worker:
     if user_provider(actor) != provider:
         ensure_can(actor, provider.area, Cap.HOMECARE_MANAGE)
     name = (name or "").strip()
@@ -68,7 +69,7 @@ def worker_add(*, actor, provider: Provider, name: str, phone: str = "", certifi
     return w
 
 
-def contact_bind(*, actor, user, person: Person, relation: str) -> ElderContact:
+def contact_bind(*, actor: User, user: User, person: Person, relation: str) -> ElderContact:
     """家属绑定: a village/town worker lets a resident account order for an elder (after checking who they are)."""
     ensure_can(actor, person.residence_area, Cap.HOMECARE_ORDER)
     if actor.role == Role.RESIDENT:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import month_start, next_month_start
 from minzheng.registry.models import Person
@@ -26,18 +27,20 @@ from ._base import (
     _local_date,
     _locked,
     _now,
+    _provider,
     _require_status,
+    _worker,
 )
 
 
-def order_assign(*, actor, order: Order, worker: Worker, now: dt.datetime | None = None) -> Order:
+def order_assign(*, actor: User, order: Order, worker: Worker, now: dt.datetime | None = None) -> Order:
     """派工: the provider names the worker who will serve."""
     _ensure_provider_side(actor, order)
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, (S.DISPATCHED, S.ASSIGNED), "派工")
         if worker.provider_id != order.provider_id or not worker.active:
-            raise DomainError(f"{worker.name}不是{order.provider.name}的在岗服务人员", field="服务人员")
+            raise DomainError(f"{worker.name}不是{_provider(order).name}的在岗服务人员", field="服务人员")
         before = {"status": order.status, "worker": order.worker.name if order.worker else None}
         order.status, order.worker, order.assigned_at = S.ASSIGNED, worker, _now(now)
         order.save(update_fields=["status", "worker", "assigned_at"])
@@ -45,7 +48,7 @@ def order_assign(*, actor, order: Order, worker: Worker, now: dt.datetime | None
     return order
 
 
-def order_start(*, actor, order: Order, started_at: dt.datetime | None = None, location: str = "",
+def order_start(*, actor: User, order: Order, started_at: dt.datetime | None = None, location: str = "",
                 now: dt.datetime | None = None) -> ServiceRecord:
     """签到: the worker arrives and the service record opens with its start time and place."""
     _ensure_provider_side(actor, order)
@@ -57,20 +60,21 @@ def order_start(*, actor, order: Order, started_at: dt.datetime | None = None, l
         order = _locked(order)
         _require_status(order, (S.ASSIGNED,), "开始服务")
         record = ServiceRecord.objects.create(
-            order=order, provider=order.provider, worker=order.worker, person=order.person,
+            order=order, provider=_provider(order), worker=_worker(order), person=order.person,
             item_name=order.item.name, address=order.address, start_location=(location or "")[:100],
             started_at=started_at, recorded_by=actor)
         order.status = S.IN_SERVICE
         order.save(update_fields=["status"])
         _audit(actor, "homecare.order.start", order, {"status": S.ASSIGNED},
-               {"status": S.IN_SERVICE, "worker": order.worker.name, "started_at": started_at,
+               {"status": S.IN_SERVICE, "worker": _worker(order).name, "started_at": started_at,
                 "location": location})
     return record
 
 
 
-def order_complete(*, actor, order: Order, confirm_code: str, content: str = "", ended_at: dt.datetime | None = None,
-                   location: str = "", now: dt.datetime | None = None) -> Order:
+def order_complete(*, actor: User, order: Order, confirm_code: str, content: str = "",
+                   ended_at: dt.datetime | None = None, location: str = "", now: dt.datetime | None = None
+                   ) -> Order:
     """签退 and 完成: the elder's confirmation code proves the visit; the subsidy/self-pay split is fixed here."""
     _ensure_provider_side(actor, order)
     now = _now(now)
