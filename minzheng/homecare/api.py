@@ -13,18 +13,13 @@ from ninja.responses import codes_4xx
 from minzheng.accounts.roles import Cap, Role
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.registry.models import Person
+from minzheng.registry.schemas import ErrorOut
 from minzheng.registry.selectors import person_get
 
 from . import selectors, services, settlement
 from .models import Order, OrderStatus, Provider, Worker
 
 router = Router(tags=["居家养老服务"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _month(value: dt.date | None, field: str = "月份") -> dt.date | None:
@@ -107,7 +102,7 @@ class DispatchIn(Schema):
     provider_id: int
 
 
-class AssignIn(Schema):
+class WorkerAssignIn(Schema):
     worker_id: int
 
 
@@ -123,7 +118,7 @@ class CompleteIn(Schema):
     ended_at: dt.datetime | None = None
 
 
-class ReasonIn(Schema):
+class OrderReasonIn(Schema):
     reason: str = ""
 
 
@@ -239,7 +234,7 @@ def dispatch(request, order_id: int, payload: DispatchIn):
 
 
 @router.post("/orders/{order_id}/assign", response={200: OrderOut, codes_4xx: ErrorOut}, summary="派工（服务机构）")
-def assign(request, order_id: int, payload: AssignIn):
+def assign(request, order_id: int, payload: WorkerAssignIn):
     order = _order_for_write(request, order_id)
     worker = Worker.objects.filter(pk=payload.worker_id).first()
     if worker is None:
@@ -264,14 +259,14 @@ def complete(request, order_id: int, payload: CompleteIn):
 
 
 @router.post("/orders/{order_id}/cancel", response={200: OrderOut, codes_4xx: ErrorOut}, summary="取消订单")
-def cancel(request, order_id: int, payload: ReasonIn):
+def cancel(request, order_id: int, payload: OrderReasonIn):
     order = _order_for_write(request, order_id)
     return _out(request, services.order_cancel(actor=request.user, order=order, reason=payload.reason))
 
 
 @router.post("/orders/{order_id}/elder-no-show", response={200: OrderOut, codes_4xx: ErrorOut},
              summary="登记老人爽约（服务机构）")
-def elder_no_show(request, order_id: int, payload: ReasonIn):
+def elder_no_show(request, order_id: int, payload: OrderReasonIn):
     order = _order_for_write(request, order_id)
     return _out(request, services.order_elder_no_show(actor=request.user, order=order, note=payload.reason))
 
