@@ -11,6 +11,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import top_areas
 from minzheng.core import audit
 from minzheng.core.errors import Forbidden
+from minzheng.core.tabular import safe_row
 
 from .models import Category, PersonCategory
 from .selectors import person_search
@@ -33,16 +34,16 @@ def persons_export(*, actor, query: str = "", area=None, category: str | None = 
           .select_related("hukou_area").prefetch_related(open_categories))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("人员名单")
-    ws.append(HEADERS)
+    ws.append(safe_row(HEADERS))
     rows = 0
     for p in qs.iterator(chunk_size=2000):
-        ws.append([
+        ws.append(safe_row([
             p.name, p.get_sex_display(), p.birth_date, p.id_number if full else p.masked_id,
             p.residence_area.name, p.hukou_area.name, p.address, p.phone if full else mask_phone(p.phone),
             p.get_disability_category_display(), p.disability_grade, p.bank_name,
             p.bank_account if full else mask_account(p.bank_account),
             "、".join(CATEGORY_LABELS.get(c.category, c.category) for c in p.open_categories), p.death_date,
-        ])
+        ]))
         rows += 1
     out = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(out)
