@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import top_areas
 from minzheng.core import audit
-from minzheng.core.errors import Forbidden
+from minzheng.core.errors import DomainError, Forbidden
 from minzheng.core.tabular import safe_row
 
 from .models import Category, PersonCategory
@@ -22,12 +22,23 @@ HEADERS = ["姓名", "性别", "出生日期", "身份证号", "居住地", "户
 CATEGORY_LABELS = dict(Category.choices)
 
 
-def persons_export(*, actor, query: str = "", area=None, category: str | None = None):
+PURPOSE_MIN = 4  # characters: enough to say what the list is for (e.g. 入户核查)
+
+
+def persons_export(*, actor, query: str = "", area=None, category: str | None = None, full: bool = False,
+                   purpose: str = ""):
     """Write the list the user is looking at to .xlsx; returns (open temporary file, row count).
-    身份证号, phone and bank account are masked unless the role may see full records."""
+    身份证号, phone and bank account are masked unless the user asks for full numbers, states the purpose and has a
+    role that works cases; the purpose is kept in the audit entry of the export."""
     if not actor.can(Cap.REGISTRY_EXPORT):
         raise Forbidden("您的角色无权导出名单")
-    full = actor.can(Cap.REGISTRY_VIEW_FULL)
+    purpose = (purpose or "").strip()
+    if full:
+        if not actor.can(Cap.REGISTRY_EXPORT_FULL):
+            raise Forbidden("您的角色无权导出含完整身份证号、电话和银行账号的名单，可导出脱敏名单")
+        if len(purpose) < PURPOSE_MIN:
+            raise DomainError(f"导出完整信息须填写用途（至少{PURPOSE_MIN}个字），用途将记入审计日志",
+                              code="purpose_required", field="用途")
     open_categories = Prefetch("categories", queryset=PersonCategory.objects.filter(valid_to__isnull=True),
                                to_attr="open_categories")
     qs = (person_search(actor, query, area=area, category=category)
@@ -54,5 +65,5 @@ def persons_export(*, actor, query: str = "", area=None, category: str | None = 
         audit.record(actor=actor, action="person.export", object_type="person_list", object_id="-",
                      object_repr=f"人员名单（{rows}人）", area_code=area_code,
                      after={"query": query, "area": area.code if area is not None else None, "category": category,
-                            "rows": rows, "full_id_numbers": full})
+                            "rows": rows, "full_id_numbers": full, "purpose": purpose})
     return out, rows

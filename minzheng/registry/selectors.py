@@ -36,14 +36,24 @@ def person_get(user, pk) -> Person:
     return person
 
 
+def is_id_query(query: str) -> bool:
+    """A search for a 身份证号 (or its leading digits): kept out of URLs, so it travels by POST (see views/api)."""
+    return bool(_ID_LIKE.match((query or "").strip()))
+
+
 def person_search(user, query: str = "", *, area=None, category: str | None = None):
-    """Name (prefix), 身份证号 (full or leading digits) or pinyin initials (e.g. zs for 张三)."""
+    """Name (prefix), 身份证号 or pinyin initials (e.g. zs for 张三). Leading ID digits are searched only by roles
+    that may see full numbers: for the others a prefix search would tell the hidden digits one at a time, so they
+    find a person by the complete number only."""
     qs = persons_for(user).annotate(name_c=Collate("name", _BYTE_ORDER))
     order = ("name_c", "id")
     q = (query or "").strip()
     if q:
         if _ID_LIKE.match(q):
-            qs = qs.filter(id_number__startswith=q.upper())
+            if user.can(Cap.REGISTRY_VIEW_FULL):
+                qs = qs.filter(id_number__startswith=q.upper())
+            else:
+                qs = qs.filter(id_number=q.upper())
         elif _INITIALS.match(q):
             qs = qs.annotate(initials_c=Collate("name_initials", _BYTE_ORDER)).filter(_prefix("initials_c", q.lower()))
             order = ("initials_c", "id")  # follows the index; ordering by name here misleads the planner
