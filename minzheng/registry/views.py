@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Level
 from minzheng.areas.selectors import area_get, areas_for, top_areas
-from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
@@ -102,10 +102,11 @@ def person_list(request):
             return redirect(address)
         request.GET = QueryDict(address.partition("?")[2])
     q, area, category = _list_filters(request)
-    status, refused = 200, ""
+    status, refused, found = 200, "", person_search(request.user, q, area=area, category=category)
     if is_id_query(request.GET.get("q", "")):
-        q, status, refused = "", 400, "按身份证号查询时，请在搜索框中输入后查询（号码不会出现在网址中）"
-    ctx = {"page": paginate(request, person_search(request.user, q, area=area, category=category)),
+        q, status, found = "", 400, found.none()
+        refused = "按身份证号查询时，请在搜索框中输入后查询（号码不会出现在网址中）"
+    ctx = {"page": paginate(request, found),
            "q": q, "area": area, "category": category, "categories": Category.choices, "refused": refused,
            "id_search": is_id_query(q),
            "can_full_export": request.user.can(Cap.REGISTRY_EXPORT_FULL)}
@@ -126,6 +127,8 @@ def person_export(request):
         out, _rows = persons_export(actor=request.user, query=q, area=area, category=category or None,
                                     full=request.POST.get("full") == "1",
                                     purpose=request.POST.get("purpose", "")[:100])
+    except (NotFound, Forbidden):
+        raise
     except DomainError as e:
         messages.error(request, e.message)
         return redirect(_list_address(request, q, area, category))
