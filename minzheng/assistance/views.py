@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
-from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
+from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests
 from minzheng.core.idcard import normalize
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
@@ -39,6 +39,7 @@ from .forms import (
     OnlineApplicationForm,
     OpinionForm,
     PayFirstForm,
+    PublicObjectionForm,
     RecheckForm,
     RefuseForm,
     ReviewForm,
@@ -50,6 +51,7 @@ from .forms import (
 from .letters import refusal_letter_pdf, refusal_letter_text
 from .models import OPEN_STATUSES, Application, ApplicationStatus, Case, CaseChange, Entitlement, Publicity
 from .programmes.base import get_programme
+from .public import public_challenge, public_objection_file
 
 S = ApplicationStatus
 COMPONENTS = {"basic": "基本生活", "care": "照料护理", "top_up": "分类施保", "living": "生活补贴",
@@ -61,7 +63,7 @@ def _save(form, write):
     permission errors propagate to the 404/403 pages; a Conflict is returned for the caller to show."""
     try:
         return write(), None
-    except (NotFound, Forbidden):
+    except (NotFound, Forbidden, TooManyRequests):
         raise
     except Conflict as e:
         if form is not None and e.field and any(f.label == e.field for f in form.fields.values()):
@@ -258,7 +260,8 @@ def _detail(request, app: Application, *, bound: tuple[str, object] | None = Non
         "cases": cases, "entitlements": entitlements,
         "members": Membership.objects.filter(household=app.household, end_date__isnull=True)
         .select_related("person").order_by("id") if app.household_id else [],
-        "can": _actions(user, app), "forms": forms, "open_op": bound[0] if bound else "", "conflict": conflict,
+        "can": _actions(user, app), "can_decide_objections": user.can(Cap.ASSIST_ACCEPT),
+        "forms": forms, "open_op": bound[0] if bound else "", "conflict": conflict,
         "today": timezone.localdate(), "overdue": app.status in OPEN_STATUSES and app.step_due
         and app.step_due < timezone.localdate(),
         "letter": refusal_letter_text(app) if app.status == S.REFUSED else None,
@@ -339,6 +342,28 @@ def application_action(request, pk, action):
         app.refresh_from_db()
         return _detail(request, app, bound=(action, form), conflict=conflict, status=409 if conflict else 400)
     messages.success(request, done(result) if callable(done) else done)
+    return redirect("assistance:detail", pk=app.pk)
+
+
+@require_POST
+@page(Cap.ASSIST_ACCEPT)
+def objection_decide(request, pk, objection_pk):
+    """A town/county officer's decision on an objection the public filed: uphold (back to 入户调查) or dismiss."""
+    app = selectors.application_get(request.user, pk)
+    obj = app.objections.filter(pk=objection_pk).first()
+    if obj is None:
+        raise NotFound("异议不存在")
+    decision = request.POST.get("decision")
+    if decision not in ("uphold", "dismiss"):
+        messages.error(request, "请选择“采纳”或“不予采纳”")
+        return redirect("assistance:detail", pk=app.pk)
+    _, error = _save(None, lambda: services.objection_decide(
+        actor=request.user, objection=obj, uphold=decision == "uphold", note=request.POST.get("note", "")))
+    if error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已采纳异议，申请退回入户调查复查" if decision == "uphold"
+                         else "已决定不予采纳，公示继续")
     return redirect("assistance:detail", pk=app.pk)
 
 
@@ -655,20 +680,30 @@ def public_notice(request, pk):
         pub = selectors.public_notice_get(pk)
     except NotFound as e:
         return render(request, "404.html", {"message": e.message}, status=404)
-    form = ObjectionForm(request.POST or None)
-    status, conflict = 200, None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            obj, conflict = _save(form, lambda: services.objection_file(
-                actor=None, publicity=pub, reason=d["reason"], objector_name=d["objector_name"], contact=d["contact"]))
-        except NotFound as e:
-            return render(request, "404.html", {"message": e.message}, status=404)
-        if obj:
-            return render(request, "assistance/public_objection_done.html", {"area": pub.area})
-    if request.method == "POST":
-        status = 409 if conflict else 400
+    form = PublicObjectionForm(request.POST or None)
+    status, conflict, challenge = 200, None, None
+    try:
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            obj, conflict = _save(form, lambda: public_objection_file(
+                request, pub, reason=d["reason"], objector_name=d["objector_name"], contact=d["contact"],
+                challenge_id=d["challenge_id"], challenge_answer=d["challenge_answer"]))
+            if obj:
+                return render(request, "assistance/public_objection_done.html", {"area": pub.area})
+        if request.method == "POST":
+            status = 409 if conflict else 400
+        challenge = public_challenge(request, pub.pk)  # a fresh one each time the form is shown
+        if form.is_bound:  # keep what was typed, but a new challenge and an empty answer
+            form.data = form.data.copy()
+            form.data["challenge_id"], form.data["challenge_answer"] = challenge["challenge_id"], ""
+        else:
+            form.initial["challenge_id"] = challenge["challenge_id"]
+    except NotFound as e:
+        return render(request, "404.html", {"message": e.message}, status=404)
+    except TooManyRequests as e:
+        conflict, status = e, 429
     notice = {f: getattr(pub, f) for f in ("pk", "programme_label", "masked_name", "masked_id", "household_size",
                                            "start_date", "end_date")}
     return render(request, "assistance/public_notice.html",
-                  {"n": notice, "area_name": pub.area.full_name(), "form": form, "conflict": conflict}, status=status)
+                  {"n": notice, "area_name": pub.area.full_name(), "form": form, "conflict": conflict,
+                   "challenge": challenge}, status=status)

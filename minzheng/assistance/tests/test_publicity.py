@@ -45,7 +45,8 @@ def test_the_public_notice_shows_only_masked_data_and_needs_no_login(world):
 
 
 def test_an_objection_sends_the_household_back_for_reinvestigation(world):
-    """A neighbour says 陈大明 drives a lorry for a logistics firm: the notice comes down, the town re-visits."""
+    """A neighbour says 陈大明 drives a lorry for a logistics firm: 礼乐街道 checks it and upholds it, so the notice
+    comes down and the town re-visits."""
     w = world
     app = walk_to(w, submit_dibao(w), "publicizing")
     pub = app.publicities.get()
@@ -55,6 +56,13 @@ def test_an_objection_sends_the_household_back_for_reinvestigation(world):
                                   objector_name="", contact="")
     app.refresh_from_db()
     pub.refresh_from_db()
+    # an anonymous objection waits for the town: the notice stays up and the household stays on 公示
+    assert obj.status == Objection.Status.PENDING and app.status == "publicizing"
+    assert pub.status == Publicity.Status.OPEN and len(selectors.public_notices()) == 1
+    obj = services.objection_decide(actor=w.li, objection=obj, uphold=True, note="经了解陈大明确在物流公司开车，需复查")
+    app.refresh_from_db()
+    pub.refresh_from_db()
+    assert obj.status == Objection.Status.UPHELD and obj.decided_by == w.li
     assert app.status == "investigating" and pub.status == Publicity.Status.INTERRUPTED
     assert app.step_due == add_workdays(timezone.localdate(), 20)  # 复查 within 20 working days
     assert selectors.public_notices() == []
