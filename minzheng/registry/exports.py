@@ -11,10 +11,11 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import top_areas
 from minzheng.core import audit
 from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.idcard import mask
 from minzheng.core.tabular import safe_row
 
 from .models import Category, PersonCategory
-from .selectors import person_search
+from .selectors import is_id_query, person_search
 from .services import mask_account, mask_phone
 
 HEADERS = ["姓名", "性别", "出生日期", "身份证号", "居住地", "户籍地", "居住地址", "联系电话", "残疾类别", "残疾等级",
@@ -64,6 +65,8 @@ def persons_export(*, actor, query: str = "", area=None, category: str | None = 
     with transaction.atomic():
         audit.record(actor=actor, action="person.export", object_type="person_list", object_id="-",
                      object_repr=f"人员名单（{rows}人）", area_code=area_code,
-                     after={"query": query, "area": area.code if area is not None else None, "category": category,
+                     # the audit trail never keeps a full ID number, not even one searched for
+                     after={"query": mask(query) if is_id_query(query) else query,
+                            "area": area.code if area is not None else None, "category": category,
                             "rows": rows, "full_id_numbers": full, "purpose": purpose})
     return out, rows
