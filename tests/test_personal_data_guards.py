@@ -157,3 +157,18 @@ def test_a_search_token_is_no_use_to_anyone_else(client, people, yingnan):
     response = client.get(address)
     assert response.status_code == 200 and response.context["q"] == ""
     assert target.id_number not in response.content.decode()
+
+
+def test_a_household_is_found_by_its_heads_number_by_post_only(client, people, areas, yingnan):
+    from minzheng.registry.services import household_create
+
+    head = yingnan[2]
+    home = household_create(actor=people["jianghai_approver"], area=areas["yingnan"], head=head, address="英南村1号")
+    client.force_login(people["lile_officer"])
+    api = client.get("/api/households", {"q": head.id_number})
+    assert api.status_code == 400 and api.json()["code"] == "id_in_url"
+    found = client.post("/api/households/search", {"q": head.id_number}, content_type="application/json").json()
+    assert [h["number"] for h in found["items"]] == [home.number]
+    client.force_login(people["village_worker"])  # no full view: leading digits tell her nothing
+    assert client.post("/api/households/search", {"q": head.id_number[:16]},
+                       content_type="application/json").json()["count"] == 0

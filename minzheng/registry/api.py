@@ -181,7 +181,20 @@ def end_category(request, person_id: int, category_id: int, payload: CategoryEnd
 @router.get("/households", response={200: HouseholdPage, codes_4xx: ErrorOut}, summary="查询家庭",
             description="按家庭编号、户主姓名、户主身份证号前几位或户主拼音首字母查询管辖范围内的家庭。")
 def list_households(request, filters: Query[HouseholdFilter]):
-    qs = selectors.household_search(request.user, filters.q, include_dissolved=filters.include_dissolved)
+    if selectors.is_id_query(filters.q) and len(filters.q.strip()) == 18:
+        raise DomainError("身份证号不能放在网址中查询，请改用“按条件查询家庭（含户主身份证号）”接口（POST）",
+                          code="id_in_url", field="q")
+    return _household_page(request.user, filters)
+
+
+@router.post("/households/search", response={200: HouseholdPage, codes_4xx: ErrorOut},
+             summary="按条件查询家庭（含户主身份证号）", description="条件放在请求体中，户主身份证号不进网址。")
+def search_households(request, payload: HouseholdFilter):
+    return _household_page(request.user, payload)
+
+
+def _household_page(user, filters: HouseholdFilter) -> HouseholdPage:
+    qs = selectors.household_search(user, filters.q, include_dissolved=filters.include_dissolved)
     count, rows = _page(qs, filters.page, filters.page_size)
     return HouseholdPage(count=count, page=filters.page, page_size=filters.page_size,
                          items=[HouseholdListItem.of(h) for h in rows])

@@ -124,8 +124,9 @@ def household_search(user, query: str = "", *, include_dissolved: bool = False):
             qs = qs.filter(Q(head__name_initials__startswith=q) | Q(head__name_pinyin__startswith=q))
         else:
             cond = Q(number__startswith=q) | Q(head__name__startswith=q)
-            if _ID_LIKE.match(q):
-                cond |= Q(head__id_number__startswith=q.upper())
+            if _ID_LIKE.match(q):  # leading digits only for full-view roles, as in person_search
+                cond |= (Q(head__id_number__startswith=q.upper()) if user.can(Cap.REGISTRY_VIEW_FULL)
+                         else Q(head__id_number=q.upper()))
             qs = qs.filter(cond)
     current = Q(memberships__end_date__isnull=True)
     return (qs.select_related("area", "head").annotate(member_count=Count("memberships", filter=current))
