@@ -1,6 +1,5 @@
 """Registry pages: thin views over selectors (reads, scoped) and services (writes, audited)."""
 
-import datetime as dt
 import secrets
 from urllib.parse import urlencode
 
@@ -16,6 +15,7 @@ from minzheng.areas.selectors import area_get, areas_for, top_areas
 from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
 
 from . import services
@@ -132,7 +132,7 @@ def person_export(request):
     except DomainError as e:
         messages.error(request, e.message)
         return redirect(_list_address(request, q, area, category))
-    return FileResponse(out, as_attachment=True, filename=f"人员名单-{dt.date.today():%Y%m%d}.xlsx",
+    return FileResponse(out, as_attachment=True, filename=f"人员名单-{local_date():%Y%m%d}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -20,7 +20,7 @@ from .stories import (  # noqa: F401
 )
 from .test_views import state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 API = "/api/assistance"
 TODAY = timezone.localdate()
 
