@@ -1,6 +1,6 @@
 """Nobody's name runs as a formula on a colleague's computer.
 
-A resident registered as “=HYPERLINK("http://evil.example","点我")” (or with a name starting with +, -, @, a tab or a
+A resident registered as “=HYPERLINK("http://e.cn","点")” (or with a name starting with +, -, @, a tab or a
 carriage return) must come out of every Excel and CSV file the project writes as exactly that text, never as a
 formula: the person list 礼乐街道's officer 李建华 exports, the error report of his import, and the bank file of
 江海区's payroll that 黄志强 sends to the bank."""
@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from minzheng.core.idcard import make_id_number
 from minzheng.core.tabular import safe_cell, safe_row
 
-HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+HOSTILE = ['=HYPERLINK("http://e.cn","点")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
            "\t=1+1", "\r=1+1"]
 
 
