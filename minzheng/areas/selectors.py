@@ -1,20 +1,15 @@
-from django.db.models import Q
 
 from minzheng.core.errors import NotFound
-from minzheng.core.scope import user_area_paths
+from minzheng.core.scope import path_q, user_area_paths
 
 from .models import Area
 
 
 def areas_for(user, *, parent_code: str | None = None):
     """Areas the user works in and below (current ones). Area names are not personal data, but scope them too."""
-    paths = user_area_paths(user)
-    if not paths:
+    if not user_area_paths(user):
         return Area.objects.none()
-    q = Q()
-    for p in paths:
-        q |= Q(path__startswith=p)
-    qs = Area.objects.current().filter(q)
+    qs = Area.objects.current().filter(path_q(user, "path"))
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     return qs.order_by("path")

@@ -3,16 +3,21 @@ masked fields fixed when the notice started; a resident sees only the applicatio
 
 import datetime as dt
 import re
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import scoped
+from minzheng.registry.models import Membership
 
-from .models import OPEN_STATUSES, Application, Attachment, Entitlement, Publicity
+from .models import OPEN_STATUSES, Application, ApplicationStatus, Attachment, Case, Entitlement, Publicity, RecheckTask
 from .programmes.common import SELF_CARE
+
+S = ApplicationStatus
 
 
 def applications_for(user) -> QuerySet:
@@ -25,6 +30,12 @@ def application_get(user, pk) -> Application:
     if app is None:
         raise NotFound("救助申请不存在或不在您的管辖范围内")
     return app
+
+
+def application_for_verification(user, pk) -> Application | None:
+    """The application a 核对 report is run for: one in the user's areas, read with the 核对 right (a town
+    verifier need not hold the assistance rights). None when out of scope or absent."""
+    return scoped(Application.objects.all(), user, area_field="area", capability=Cap.VERIFY_VIEW).filter(pk=pk).first()
 
 
 def application_list(user, *, status: str | None = None, programme: str | None = None, area=None) -> QuerySet:
@@ -101,7 +112,6 @@ def public_notice_get(pk, *, today: dt.date | None = None) -> Publicity:
 # --- 复核 and enrolled cases -------------------------------------------------------------------------
 
 def cases_for(user) -> QuerySet:
-    from .models import Case
 
     return scoped(Case.objects.all(), user, area_field="area", capability=Cap.ASSIST_VIEW)
 
@@ -115,7 +125,6 @@ def case_get(user, pk):
 
 def recheck_tasks(user, *, status: str | None = "open") -> QuerySet:
     """复核 tasks of the cases in the user's areas, the earliest due first."""
-    from .models import RecheckTask
 
     qs = scoped(RecheckTask.objects.all(), user, area_field="case__area", capability=Cap.ASSIST_VIEW)
     if status:
@@ -142,3 +151,72 @@ def tekun_care_tiers(person_ids) -> dict[int, str]:
         if m and m.group(1) in by_label:
             out[pid] = by_label[m.group(1)]
     return out
+
+
+def available_actions(user, app: Application) -> dict[str, bool]:
+    """Which actions this user's role may take at the application's current step."""
+    st, open_ = app.status, app.status in OPEN_STATUSES
+    can = user.can
+    return {
+        "attach": open_ and can(Cap.ASSIST_APPLY),
+        "accept": st == S.SUBMITTED and can(Cap.ASSIST_ACCEPT),
+        "start_verification": st == S.ACCEPTED and can(Cap.ASSIST_ACCEPT),
+        "record_verification": st == S.VERIFYING and can(Cap.ASSIST_ACCEPT),
+        "investigate": (st == S.INVESTIGATING and can(Cap.ASSIST_ACCEPT))
+        or (st == S.REVIEWING and can(Cap.ASSIST_REVIEW)),
+        "submit_review": st == S.INVESTIGATING and can(Cap.ASSIST_ACCEPT),
+        "review": st == S.REVIEWING and can(Cap.ASSIST_REVIEW),
+        "close_publicity": st == S.PUBLICIZING and can(Cap.ASSIST_REVIEW),
+        "objection": st == S.PUBLICIZING and can(Cap.ASSIST_OBJECTION),
+        "approve": st == S.APPROVING and can(Cap.ASSIST_APPROVE),
+        "refuse": st in (S.REVIEWING, S.APPROVING) and can(Cap.ASSIST_APPROVE),
+        "pay_first": open_ and app.variant == "emergency" and not app.paid_first and can(Cap.ASSIST_ACCEPT),
+        "complete_file": app.paid_first and app.file_completed_at is None and can(Cap.ASSIST_ACCEPT),
+    }
+
+
+def case_members(case: Case):
+    if case.household_id is None:
+        return [case.head]
+    return [m.person for m in Membership.objects.filter(household=case.household, end_date__isnull=True)
+            .select_related("person").order_by("id")]
+
+
+MAX_HISTORY_MONTHS = 60
+
+
+def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
+    """The monthly total paid for each month of the case, latest first, with the change that starts in it.
+    Runs from the first month to the last month paid (or the later of next month and the last change)."""
+    today = today or timezone.localdate()
+    ents = list(case.entitlements.all())
+    changes = {c.from_month: c for c in case.changes.order_by("id")}
+    if case.end_month:
+        last = case.end_month
+    else:
+        last = max([next_month_start(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
+    rows, month = [], case.start_month
+    while month <= last:
+        total = sum((e.monthly_amount for e in ents if e.from_month <= month and (e.to_month is None
+                                                                                   or e.to_month > month)),
+                    Decimal("0.00"))
+        rows.append({"month": month, "total": total, "change": changes.get(month)})
+        month = month_plus(month, 1)
+    if case.end_month and (stop := changes.get(month_plus(case.end_month, 1))):
+        rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
+    return rows[::-1][:MAX_HISTORY_MONTHS]
+
+
+# --- enrolments, for the domains above (eldercare derives 特困/低保 categories from them) -------------------
+
+def enrolled_exists(programme: str, month: dt.date, *, person_ref: str = "pk") -> Exists:
+    """An Exists over Person (`person_ref` names the outer person key): enrolled in `programme` with an
+    entitlement in force in the month starting on `month`."""
+    return Exists(Entitlement.objects.filter(person=OuterRef(person_ref), case__programme=programme,
+                                             from_month__lte=month)
+                  .filter(Q(to_month__isnull=True) | Q(to_month__gt=month)))
+
+
+def enrolment_entitlements(person, programme: str) -> QuerySet:
+    """A person's entitlements under `programme`, by case (the periods of the enrolment)."""
+    return Entitlement.objects.filter(person=person, case__programme=programme).order_by("case_id")

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.idcard import normalize
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Person
 
@@ -133,7 +134,6 @@ def retrofit_get(user, pk) -> Retrofit:
 
 
 def person_by_id_number(user, id_number: str, capability: str = Cap.FACILITY_VIEW) -> Person:
-    from minzheng.core.idcard import normalize
 
     person = scoped(Person.objects.all(), user, area_field="residence_area", capability=capability).filter(
         id_number=normalize(id_number or "")).select_related("residence_area").first()

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import CAPABILITIES, Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
-from minzheng.core.periods import born_on_or_before
+from minzheng.core.periods import born_on_or_before, check_not_before_records
 from minzheng.core.scope import can_access_area, ensure_can
 from minzheng.registry.models import Person
 
@@ -355,7 +355,6 @@ def star_evaluate(*, actor, facility: Facility, scores: dict, evaluators: str,
 
 def inspector_candidates(area: Area):
     """Active users who may inspect, assigned to the draw area or an area inside it, by id."""
-    from minzheng.accounts.roles import CAPABILITIES
 
     roles = [r for r, caps in CAPABILITIES.items() if Cap.FACILITY_INSPECT in caps]
     return User.objects.filter(is_active=True, role__in=roles,
@@ -547,6 +546,7 @@ def training_record(*, actor, area: Area, title: str, organiser: str, held_on: d
     organiser = _text(organiser, "organiser", "主办单位", max_length=100)
     if held_on > _today(today):
         raise DomainError(f"培训日期{held_on.isoformat()}晚于今天", field="held_on")
+    check_not_before_records(held_on, field="held_on", label="培训日期")
     try:
         trainees, hours = int(str(trainees).strip()), Decimal(str(hours).strip())
     except (ValueError, InvalidOperation) as e:

@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
-from minzheng.assistance.models import Entitlement
+from minzheng.assistance.selectors import enrolled_exists, enrolment_entitlements
 from minzheng.core.errors import NotFound
 from minzheng.core.periods import birthday, born_on_or_before, month_start, next_month_start
 from minzheng.core.scope import can_access_area, scoped
@@ -41,9 +41,7 @@ def _registry_exists(code: str, on: dt.date):
 
 
 def _enrolled_exists(programme: str, on: dt.date):
-    m = month_start(on)
-    return Exists(Entitlement.objects.filter(person=OuterRef("pk"), case__programme=programme, from_month__lte=m)
-                  .filter(Q(to_month__isnull=True) | Q(to_month__gt=m)))
+    return enrolled_exists(programme, month_start(on))
 
 
 def latest_level_subquery(on: dt.date, field: str = "final_level"):
@@ -158,7 +156,7 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
                 add(pc.valid_from, pc.valid_to, "登记", pc.note)
         if rule.source == "enrolment":
             by_case: dict[int, list] = {}
-            for e in Entitlement.objects.filter(person=person, case__programme=rule.param).order_by("case_id"):
+            for e in enrolment_entitlements(person, rule.param):
                 by_case.setdefault(e.case_id, []).append(e)
             recorded = {pc.valid_from for pc in stored.get(rule.param, [])}
             for case_id, rows in by_case.items():

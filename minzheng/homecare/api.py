@@ -11,15 +11,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.roles import Cap, Role
-from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.api import ErrorOut
+from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.idcard import normalize
 from minzheng.registry.models import Person
-from minzheng.registry.schemas import ErrorOut
 from minzheng.registry.selectors import person_get
 
 from . import selectors, services, settlement
 from .models import Order, OrderStatus, Provider, Worker
 
 router = Router(tags=["居家养老服务"])
+
 
 
 def _month(value: dt.date | None, field: str = "月份") -> dt.date | None:
@@ -333,7 +335,6 @@ def serve_meal(request, payload: MealIn):
     canteen = selectors.canteens_for(request.user).filter(pk=payload.canteen_id).first()
     if canteen is None:
         raise NotFound()
-    from minzheng.core.idcard import normalize
 
     person = Person.objects.filter(id_number=normalize(payload.id_number)).first()
     if person is None:
@@ -346,7 +347,6 @@ def serve_meal(request, payload: MealIn):
 @router.get("/overview", response={200: dict, codes_4xx: ErrorOut}, summary="辖区居家养老服务概况")
 def overview(request, month: dt.date | None = None):
     if not request.user.can(Cap.HOMECARE_VIEW):
-        from minzheng.core.errors import Forbidden
 
         raise Forbidden("您的角色无权查看居家养老服务订单")
     month = _month(month) or timezone.localdate().replace(day=1)

@@ -16,6 +16,7 @@ from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
 from minzheng.core.money import fen as money  # homecare amounts are kept to the fen (policy data)
 from minzheng.core.periods import age_on
+from minzheng.registry.models import PersonCategory
 
 DIR = settings.DATA_DIR / "homecare"
 
@@ -69,7 +70,6 @@ def elderly_age() -> int:
 
 def person_groups(person, on: dt.date) -> list[Group]:
     """The subsidy groups a person belongs to on a day: open registry categories and age bands, best rank first."""
-    from minzheng.registry.models import PersonCategory
 
     cats = set(PersonCategory.objects.filter(person=person, valid_from__lte=on)
                .exclude(valid_to__lt=on).values_list("category", flat=True))

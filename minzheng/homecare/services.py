@@ -20,13 +20,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.periods import age_on, month_start, next_month_start
 from minzheng.core.scope import ensure_can
-from minzheng.registry.models import Person
+from minzheng.registry.models import Person, PersonCategory
 
 from . import reference
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     Order,
     OrderStatus,
     PackageContract,
+    PackageItem,
     Provider,
     ProviderMember,
     Rating,
@@ -216,6 +218,52 @@ def catalogue_for(area: Area, on: dt.date) -> tuple[Area | None, list[ServiceIte
                 latest.setdefault(it.code, it)
             return a, sorted(latest.values(), key=lambda i: (i.is_package, i.category, i.code))
     return None, []
+
+
+def catalogue_item_reprice(*, actor: User, item: ServiceItem, price: str | Decimal, valid_from: dt.date,
+                           basis: str, source: str = "") -> ServiceItem:
+    """A new price for a catalogue line from `valid_from`: the current version ends that day and a new version
+    (with the document it rests on) starts, so orders already placed keep the price they were placed at."""
+    ensure_can(actor, item.area, Cap.HOMECARE_MANAGE)
+    try:
+        new_price = Decimal(str(price).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"单价“{price}”不是有效金额", field="单价")
+    if not new_price.is_finite() or new_price <= 0 or new_price >= Decimal("1000000") \
+            or new_price != new_price.quantize(Decimal("0.01")):
+        raise DomainError("单价应为大于0、小于100万元、最多两位小数的金额", field="单价")
+    basis = (basis or "").strip()
+    if not basis:
+        raise DomainError("请填写调价依据（文件名称与文号）", code="required", field="调价依据")
+    if len(basis) > 300 or len(source or "") > 200:
+        raise DomainError("调价依据最多300字，价格来源最多200字", field="调价依据")
+    if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
+        raise DomainError("请填写生效日期", code="required", field="生效日期")
+    with transaction.atomic():
+        current = ServiceItem.objects.select_for_update().get(pk=item.pk)
+        if valid_from <= current.valid_from:
+            raise DomainError(f"生效日期应晚于现行价格的生效日期{current.valid_from:%Y-%m-%d}", field="生效日期")
+        if current.valid_to is not None and current.valid_to <= valid_from:
+            raise Conflict(f"{current.name}的该版本已于{current.valid_to:%Y-%m-%d}失效，请对现行版本调价",
+                           field="服务项目")
+        if ServiceItem.objects.filter(area=current.area, code=current.code, valid_from__gt=current.valid_from).exists():
+            raise Conflict(f"{current.name}已有更晚生效的价格，请对最新版本调价", field="服务项目")
+        before = {"price": current.price, "valid_from": current.valid_from, "valid_to": current.valid_to,
+                  "basis": current.basis}
+        ServiceItem.objects.filter(pk=current.pk).update(valid_to=valid_from)
+        successor = ServiceItem.objects.create(
+            area=current.area, code=current.code, name=current.name, category=current.category, unit=current.unit,
+            price=new_price, duration_minutes=current.duration_minutes, is_package=current.is_package,
+            valid_from=valid_from, valid_to=current.valid_to, basis=basis, source=(source or "").strip())
+        PackageItem.objects.bulk_create(
+            PackageItem(package=successor, item_id=c.item_id, per_month=c.per_month, source=c.source)
+            for c in current.contents.all())
+        audit.record(actor=actor, action="homecare.catalogue.reprice", object_type="homecare.service_item",
+                     object_id=successor.pk, object_repr=f"{current.code} {current.name}",
+                     area_code=current.area.code, before=before,
+                     after={"price": new_price, "valid_from": valid_from, "valid_to": successor.valid_to,
+                            "basis": basis, "previous_version": current.pk})
+    return successor
 
 
 def _elder_checks(person: Person, on: dt.date) -> None:
@@ -594,7 +642,6 @@ def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.dateti
                                       day=_local_date(now), contract=c, source_key=key)
                     _dispatch(actor, o, c.provider, now)
                     made["package"] += 1
-        from minzheng.registry.models import PersonCategory
 
         for ent in reference.entitlements(jurisdiction, month):
             item = by_code.get(ent["item_code"])

@@ -10,7 +10,8 @@ from minzheng.core.errors import NotFound
 from minzheng.core.scope import can_access_area, scoped
 
 from . import targets
-from .models import Indicator, IndicatorValue, ReportedValue, RollupRun
+from .models import Formula, Indicator, IndicatorValue, ReportedValue, RollupRun
+from .rollup import formula_for
 
 
 def area_for(user, code: str) -> Area:
@@ -111,8 +112,6 @@ def reported(user, *, area: Area | None = None, year: int | None = None, pending
 
 def entered_by_hand(indicators) -> list[Indicator]:
     """Those the system neither computes nor judges by rule: their figures are reported by the responsible unit."""
-    from .models import Formula
-    from .rollup import formula_for
 
     formulas = {f.key: f for f in Formula.objects.all()}
     return [i for i in indicators if formula_for(i, formulas) is None and not any(

@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.db.models import Count, F, Q, Sum
 
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import CAPABILITIES, Cap, Role
 from minzheng.core.errors import NotFound
 from minzheng.core.money import fen
-from minzheng.core.scope import scoped
+from minzheng.core.scope import area_q, scoped, users_covering_q
 
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
 
@@ -112,9 +113,13 @@ def staff_relative_get(user, pk) -> StaffRelative:
 
 def staff_candidates(user):
     """Officials working inside the user's areas: the staff a relative may be filed against."""
-    from minzheng.accounts.models import User
-    from minzheng.accounts.roles import Role
-    from minzheng.core.scope import area_q
-
     return (User.objects.filter(is_active=True).exclude(role__in=[Role.RESIDENT, Role.PROVIDER])
             .filter(area_q(user, "area_assignments__area")).distinct().order_by("username"))
+
+
+def anomaly_handlers(area) -> list[User]:
+    """Who an anomaly of a roster for `area` may be assigned to: active staff whose role handles anomalies and
+    whose areas include the roster's area (nobody from another jurisdiction is offered)."""
+    roles = [role for role, caps in CAPABILITIES.items() if Cap.ANOMALY_HANDLE in caps]
+    return list(User.objects.filter(users_covering_q(area), is_active=True, role__in=roles).distinct()
+                .order_by("username"))

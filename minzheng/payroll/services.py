@@ -12,12 +12,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
-from minzheng.core.errors import Conflict, DomainError, Forbidden
+from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.money import fen
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.periods import check_payroll_month
+from minzheng.core.scope import can_access_area, ensure_can, subtree_sql, works_within
 
 from . import supervision
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
@@ -27,7 +28,7 @@ from .reference import programme_info
 def _check_month(month: dt.date) -> dt.date:
     if not isinstance(month, dt.date) or month.day != 1:
         raise DomainError("发放月份应为某月1日，例如2024-05-01", field="发放月份")
-    return month
+    return check_payroll_month(month)
 
 
 def _snapshot(r: Roster) -> dict:
@@ -60,7 +61,7 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
     """A derived table (area_id, roster_id): every area (village, town, …) under each roster's area, so one
     statement serves every roster of a run. The prefixes are constants (ids and paths come from the database,
     not from input), so the planner estimates them from the path statistics and joins the cases by hash."""
-    likes = [(int(r.pk), f"a.path LIKE '{r.area.path}%%'") for r in rosters]
+    likes = [(int(r.pk), subtree_sql("a.path", r.area.path)) for r in rosters]
     which = " ".join(f"WHEN {like} THEN {pk}" for pk, like in likes)
     return (f"(SELECT a.id AS area_id, CASE {which} END AS roster_id FROM areas_area a "
             f"WHERE {' OR '.join(like for _, like in likes)})")
@@ -158,9 +159,9 @@ def _generate(actor, *, programme: str, areas: list[Area], month: dt.date) -> li
         added, reissued = regular - was_regular, reissue - was_reissue
         if added or reissued or roster.pk in created:
             roster.status = Roster.Status.DRAFT  # new lines have not been through supervision yet
-        roster.generated_at = now
+        roster.generated_at, roster.generated_by = now, actor if actor.pk else None
         roster.line_count, roster.total_amount = line_count, total
-        roster.save(update_fields=["status", "generated_at", "line_count", "total_amount"])
+        roster.save(update_fields=["status", "generated_at", "generated_by", "line_count", "total_amount"])
         _audit(actor, "payroll.roster_generate", roster, before[roster.pk],
                {**_snapshot(roster), "added_lines": added, "reissued_lines": reissued})
     return rosters
@@ -242,15 +243,34 @@ WHERE payroll_rosterline.id = s.id
 """
 
 
+def _four_eyes(message: str) -> Forbidden:
+    return Forbidden(f"{message}（资金发放须两人经办：经办人不能复核自己的工作）", code="four_eyes")
+
+
+def _roster_makers(roster: Roster) -> set[int]:
+    """Who prepared this roster's money: its first and latest generator and whoever adjusted a line."""
+    adjusters = roster.lines.filter(adjusted_by__isnull=False).values_list("adjusted_by", flat=True).distinct()
+    return {roster.created_by_id, roster.generated_by_id, *adjusters} - {None}
+
+
 @transaction.atomic
 def roster_release(*, actor, roster: Roster) -> Roster:
-    """Freeze the roster and number its lines for the bank file. Refused before the checks have run, or while a
-    blocking anomaly is still open."""
-    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+    """Freeze the roster and number its lines for the bank file: the checker's act, by a second person with the
+    approver right who neither generated the roster nor adjusted a line in it. Refused before the checks have run,
+    while a blocking anomaly is still open, or while a line adjusted above its entitlement awaits approval."""
+    ensure_can(actor, roster.area, Cap.PAYROLL_APPROVE)
     roster = _locked(roster)
     _ensure_mutable(roster)
+    if actor.pk in _roster_makers(roster):
+        raise _four_eyes("您生成或调整过这份发放名单，须由另一位有复核权限的人员发布")
     if roster.status != Roster.Status.CHECKED:
         raise Conflict("名单生成或调整后尚未完成资金监管校验，请先校验再发布", code="not_checked")
+    unapproved = supervision.adjusted_above_entitlement(roster, unapproved=True)
+    if unapproved:
+        first = RosterLine.objects.select_related("person").get(pk=unapproved[0])
+        raise Conflict(f"还有{len(unapproved)}笔调整后超过核定金额的明细未经复核（如：{first.person.name}"
+                       f"{first.amount}元），须由调整人以外、有复核权限的人员复核后才能发布",
+                       code="unapproved_adjustments")
     blocking = supervision.open_blocking(roster)
     n = blocking.count()
     if n:
@@ -292,13 +312,43 @@ def roster_line_adjust(*, actor, line: RosterLine, amount, reason: str) -> Roste
         raise DomainError("调整金额须填写调整说明", field="调整说明")
     line = RosterLine.objects.select_for_update().get(pk=line.pk)
     before = {"amount": line.amount}
-    line.amount, line.adjusted_reason = amount, reason[:200]
-    line.save(update_fields=["amount", "adjusted_reason"])
+    if line.approved_by_id:  # the approval this adjustment clears
+        before["approved_by"] = line.approved_by_id
+    # The adjuster is the maker; any earlier approval was of another amount.
+    line.amount, line.adjusted_reason, line.adjusted_by = amount, reason[:200], actor
+    line.approved_by, line.approved_at = None, None
+    line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at"])
     roster.status = Roster.Status.DRAFT
     roster.save(update_fields=["status"])
     _refresh_totals(roster)
     _audit(actor, "payroll.line_adjust", roster, before, {"amount": amount, "reason": reason}, obj=line)
     return line
+
+
+@transaction.atomic
+def roster_line_approve(*, actor, line: RosterLine) -> RosterLine:
+    """复核 a line adjusted above what it may pay: a second person with the approver right, never its adjuster.
+    Release waits for it; a later adjustment needs a new approval."""
+    roster = _locked(line.roster)
+    ensure_can(actor, roster.area, Cap.PAYROLL_APPROVE)
+    _ensure_mutable(roster)
+    line = RosterLine.objects.select_for_update().select_related("person").get(pk=line.pk)
+    if not supervision.adjusted_above_entitlement(roster, line_id=line.pk):
+        raise Conflict(f"{line.person.name}的明细没有调整到超过核定金额，无需复核", code="nothing_to_approve")
+    if line.approved_by_id:
+        raise Conflict(f"{line.person.name}的明细已经复核", code="already_approved")
+    if line.adjusted_by_id == actor.pk:
+        raise _four_eyes(f"{line.person.name}的明细金额是您调整的，须由另一位有复核权限的人员复核")
+    line.approved_by, line.approved_at = actor, timezone.now()
+    line.save(update_fields=["approved_by", "approved_at"])
+    _audit(actor, "payroll.line_approve", roster, {"approved_by": None},
+           {"approved_by": actor.pk, "amount": line.amount, "adjusted_by": line.adjusted_by_id}, obj=line)
+    return line
+
+
+def lines_awaiting_approval(roster: Roster) -> list[int]:
+    """Lines adjusted above what they may pay that no second person has approved yet (release waits for them)."""
+    return supervision.adjusted_above_entitlement(roster, unapproved=True)
 
 
 def _reason(reason: str, what: str) -> str:
@@ -408,10 +458,16 @@ def anomaly_dispose(*, actor, anomaly: Anomaly, disposition: str, withhold_line:
 
 @transaction.atomic
 def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
+    """办结. A blocking anomaly is closed by a second person with the approver right: not its assignee (who
+    disposed it) and not whoever adjusted the line it was found on."""
     a = _anomaly_locked(anomaly)
     ensure_can(actor, a.roster.area, Cap.ANOMALY_HANDLE)
     if a.status != Anomaly.Status.DISPOSED:
         raise Conflict(f"疑点当前状态为“{a.get_status_display()}”，须先处置才能办结", code="bad_status")
+    if a.blocking:
+        ensure_can(actor, a.roster.area, Cap.PAYROLL_APPROVE)
+        if actor.pk in {a.assignee_id, a.line.adjusted_by_id}:
+            raise _four_eyes("您承办（处置）了这条阻止发布的疑点或调整过该笔明细，须由另一位有复核权限的人员办结")
     before = _anomaly_snapshot(a)
     a.status, a.closed_at = Anomaly.Status.CLOSED, timezone.now()
     a.save(update_fields=["status", "closed_at"])
@@ -421,13 +477,8 @@ def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
 
 def _check_staff(actor, staff) -> None:
     """The staff member must be an active official working inside the actor's areas (not a resident or provider)."""
-    from minzheng.accounts.roles import Role
-    from minzheng.core.scope import user_area_paths
-
-    mine = user_area_paths(actor)
-    theirs = list(staff.area_assignments.values_list("area__path", flat=True)) if staff is not None else []
     if (staff is None or not staff.is_active or staff.role in (Role.RESIDENT, Role.PROVIDER)
-            or not any(t.startswith(m) for t in theirs for m in mine)):
+            or not works_within(actor, staff)):
         raise DomainError("工作人员须为本辖区在岗的民政经办人员", field="工作人员")
 
 
@@ -458,7 +509,6 @@ def staff_relative_remove(*, actor, relative: StaffRelative, reason: str) -> Non
     rel = (StaffRelative.objects.select_for_update().select_related("person__residence_area", "staff")
            .filter(pk=relative.pk).first())
     if rel is None:
-        from minzheng.core.errors import NotFound
 
         raise NotFound("近亲属备案不存在或不在您的管辖范围内")
     ensure_can(actor, rel.person.residence_area, Cap.ANOMALY_HANDLE)

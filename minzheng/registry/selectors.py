@@ -8,10 +8,11 @@ from django.db.models.functions import Collate
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
+from minzheng.areas.selectors import top_areas
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
-from .models import DuplicateReview, Household, Membership, Person
+from .models import Category, DuplicateReview, Household, Membership, Person, PersonCategory
 
 _ID_LIKE = re.compile(r"^[0-9]{6,17}[0-9Xx]?$")
 _INITIALS = re.compile(r"^[A-Za-z]+$")
@@ -131,3 +132,29 @@ def household_search(user, query: str = "", *, include_dissolved: bool = False):
     current = Q(memberships__end_date__isnull=True)
     return (qs.select_related("area", "head").annotate(member_count=Count("memberships", filter=current))
             .order_by("number"))
+
+
+def _areas_below(user) -> list[Area]:
+    """The areas one level below the user's own (or the user's own areas when they have none below)."""
+    tops = top_areas(user)
+    below = list(Area.objects.current().filter(parent__in=tops).order_by("path"))
+    return below or tops
+
+
+def registry_overview(user) -> dict:
+    """The home page's figures: persons and open households in the user's areas, by category and by the areas one
+    level below (one aggregate query per table for all those areas)."""
+    persons, households = persons_for(user), households_for(user).filter(dissolved_on__isnull=True)
+    below = _areas_below(user)
+    p_counts = persons.aggregate(**{f"a{a.pk}": Count("id", filter=Q(residence_area__path__startswith=a.path))
+                                    for a in below}) if below else {}
+    h_counts = households.aggregate(**{f"a{a.pk}": Count("id", filter=Q(area__path__startswith=a.path))
+                                       for a in below}) if below else {}
+    by_cat = dict(PersonCategory.objects.filter(valid_to__isnull=True, person__in=persons)
+                  .values_list("category").annotate(n=Count("person_id", distinct=True)).order_by())
+    return {
+        "person_count": persons.count(),
+        "household_count": households.count(),
+        "categories": [(c.value, c.label, by_cat.get(c.value, 0)) for c in Category],
+        "below": [(a, p_counts.get(f"a{a.pk}", 0), h_counts.get(f"a{a.pk}", 0)) for a in below],
+    }

@@ -44,7 +44,18 @@ from .selectors import (
     person_get,
     person_search,
     persons_for,
+    registry_overview,
 )
+
+
+@page()
+def home(request):
+    """The start page: the user's areas and, for registry readers, the registry's figures for them."""
+    ctx = {"tops": top_areas(request.user)}
+    if request.user.can(Cap.REGISTRY_VIEW):
+        ctx |= registry_overview(request.user)
+    return render(request, "web/home.html", ctx)
+
 
 # --- person list, search and export ----------------------------------------------------------
 

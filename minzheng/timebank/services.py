@@ -23,7 +23,7 @@ from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person, PersonCategory
 
-from .models import Account, Entry, HourReport, Transfer, Volunteer
+from .models import Account, DonationOffer, Entry, HourReport, Transfer, Volunteer
 
 DIR = settings.DATA_DIR / "timebank"
 NOT_CASH = "时间银行的服务时长只能用于兑换志愿服务，不能兑换、折算或提取现金"
@@ -246,10 +246,19 @@ def _ensure_recipient(elder: Person) -> str:
     return label
 
 
+def not_a_recipient() -> DomainError:
+    """The one answer for anyone a volunteer may not donate to (unknown, elsewhere, not eligible, dead)."""
+    names = "、".join(donation_categories().values())
+    return DomainError(f"受赠老人不存在，或不属于可受赠时长的老人（{names}）", code="not_eligible", field="受赠老人")
+
+
 def hours_donate(*, actor, volunteer: Volunteer, hours, elder: Person | None = None) -> Transfer:
-    """捐赠: to a 孤寡/失独 elder's account, or (no elder named) to the jurisdiction's 公益时间池."""
+    """捐赠: to a 孤寡/失独 elder of the volunteer's own jurisdiction, or (no elder named) to its 公益时间池. Hours
+    for another jurisdiction go through `donation_offer_create`, which that jurisdiction accepts or declines."""
     _ensure_volunteer_side(actor, volunteer)
     h = _hours(hours)
+    if elder is not None and jurisdiction_of(elder.residence_area).pk != jurisdiction_of(volunteer.area).pk:
+        raise not_a_recipient()
     label = _ensure_recipient(elder) if elder is not None else ""
     with transaction.atomic():  # a refused transfer leaves no new account behind either
         if elder is not None:
@@ -258,6 +267,74 @@ def hours_donate(*, actor, volunteer: Volunteer, hours, elder: Person | None = N
             target, memo = pool_account(volunteer.area), "捐赠给公益时间池"
         return _transfer(actor=actor, kind=Transfer.Kind.DONATE, source=volunteer.account, target=target, hours=h,
                          memo=memo)
+
+
+def _offer_snapshot(o: DonationOffer) -> dict:
+    return {"status": o.status, "hours": o.hours, "from": o.from_area.code, "to": o.to_area.code,
+            "reason": o.reason}
+
+
+def donation_offer_create(*, actor, volunteer: Volunteer, hours, area: Area) -> DonationOffer:
+    """Offer hours to another jurisdiction's 公益时间池 (named by any of its areas). Nothing moves yet: the
+    receiving jurisdiction's staff accept (the hours then leave the volunteer's account, which must still hold
+    them: the ledger refuses an overdraw) or decline."""
+    _ensure_volunteer_side(actor, volunteer)
+    h = _hours(hours)
+    if area is None:
+        raise DomainError("请选择受赠辖区", code="required", field="受赠辖区")
+    mine, theirs = jurisdiction_of(volunteer.area), jurisdiction_of(area)
+    if mine.pk == theirs.pk:
+        raise DomainError("本辖区内的捐赠无需对方确认，请直接捐入公益时间池", field="受赠辖区")
+    with transaction.atomic():
+        o = DonationOffer.objects.create(volunteer=volunteer, from_area=mine, to_area=theirs, hours=h,
+                                         created_by=actor)
+        audit.record(actor=actor, action="timebank.offer.create", object_type="timebank.offer", object_id=o.pk,
+                     object_repr=f"{volunteer.person.name}→{theirs.name}", area_code=theirs.code,
+                     after=_offer_snapshot(o))
+    return o
+
+
+def _locked_offer(offer: DonationOffer) -> DonationOffer:
+    o = (DonationOffer.objects.select_for_update(of=("self",))
+         .select_related("volunteer__person", "volunteer__account", "from_area", "to_area").get(pk=offer.pk))
+    if o.status != DonationOffer.Status.PENDING:
+        raise Conflict(f"该捐赠当前为“{o.get_status_display()}”，不能再办理", field="状态")
+    return o
+
+
+def donation_offer_accept(*, actor, offer: DonationOffer) -> DonationOffer:
+    """The receiving jurisdiction accepts: the hours move from the volunteer to its 公益时间池, in one transaction."""
+    ensure_can(actor, offer.to_area, Cap.TIMEBANK_ALLOCATE)
+    with transaction.atomic():
+        o = _locked_offer(offer)
+        before = _offer_snapshot(o)
+        o.transfer = _transfer(actor=actor, kind=Transfer.Kind.DONATE, source=o.volunteer.account,
+                               target=pool_account(o.to_area), hours=o.hours,
+                               memo=f"{o.from_area.name}志愿者跨辖区捐入公益时间池")
+        o.status, o.decided_by, o.decided_at = DonationOffer.Status.ACCEPTED, actor, timezone.now()
+        o.save(update_fields=["transfer", "status", "decided_by", "decided_at"])
+        audit.record(actor=actor, action="timebank.offer.accept", object_type="timebank.offer", object_id=o.pk,
+                     object_repr=f"{o.volunteer.person.name}→{o.to_area.name}", area_code=o.to_area.code,
+                     before=before, after=_offer_snapshot(o))
+    return o
+
+
+def donation_offer_decline(*, actor, offer: DonationOffer, reason: str) -> DonationOffer:
+    """The receiving jurisdiction declines, with a reason; nothing moves."""
+    ensure_can(actor, offer.to_area, Cap.TIMEBANK_ALLOCATE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("谢绝须填写原因", code="required", field="原因")
+    with transaction.atomic():
+        o = _locked_offer(offer)
+        before = _offer_snapshot(o)
+        o.status, o.decided_by, o.decided_at = DonationOffer.Status.DECLINED, actor, timezone.now()
+        o.reason = reason[:200]
+        o.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        audit.record(actor=actor, action="timebank.offer.decline", object_type="timebank.offer", object_id=o.pk,
+                     object_repr=f"{o.volunteer.person.name}→{o.to_area.name}", area_code=o.to_area.code,
+                     before=before, after=_offer_snapshot(o))
+    return o
 
 
 def pool_allocate(*, actor, elder: Person, hours, memo: str = "") -> Transfer:

@@ -3,7 +3,7 @@ modules and the batch 核对 (members_on, household_totals) are internal and uns
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -21,6 +21,23 @@ from minzheng.registry.models import Household, Membership, Person
 from .adapters import sources
 from .assess import ASSET_CLASSES
 from .models import DepartmentBatch, DepartmentRecord, Nature, RigidExpense, VerificationReport
+
+# 核对 knows no programme (DESIGN.md §5), yet a report may be run for an assistance application: the assistance app
+# registers its scoped reader here when the apps are ready (AssistanceConfig.ready).
+_application_readers: list[Callable] = []
+
+
+def register_application_reader(reader: Callable) -> None:
+    """reader(user, pk) → the application in the user's areas, or None."""
+    if reader not in _application_readers:
+        _application_readers.append(reader)
+
+def application_for_report(user, pk):
+    for reader in _application_readers:
+        if (app := reader(user, pk)) is not None:
+            return app
+    raise NotFound("救助申请不存在或不在您的管辖范围内")
+
 
 HUNDRED = Decimal("100")
 

@@ -21,11 +21,11 @@ from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError, Forbidden
 from minzheng.core.idcard import mask
 from minzheng.core.money import fen
-from minzheng.core.scope import ensure_can, user_area_paths
+from minzheng.core.scope import assigned_areas_q, ensure_can, path_q, path_sql, user_area_paths
 from minzheng.registry.models import Household, Person
 
 from . import selectors
-from .adapters import SourceLayout, get_source, parse_row, read_file, read_push
+from .adapters import SourceLayout, _amount, get_source, parse_row, read_file, read_push
 from .assess import (
     Assessment,
     Line,
@@ -52,19 +52,10 @@ def _intake_area(actor) -> Area:
     """The widest area the user is assigned (a county user's county)."""
     if not actor.can(Cap.VERIFY_INTAKE):
         raise Forbidden("您的角色无权导入部门核对数据")
-    area = Area.objects.filter(area_q_paths(actor)).order_by("path").first()
+    area = Area.objects.filter(assigned_areas_q(actor)).order_by("path").first()
     if area is None:
         raise Forbidden("您没有管辖区域，不能导入部门核对数据")
     return area
-
-
-def area_q_paths(user):
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for p in user_area_paths(user):
-        q |= Q(path=p)
-    return q
 
 
 def _chunks(iterable, size):
@@ -86,23 +77,18 @@ def _tables() -> dict[str, str]:
 
 def _person_ids(actor, id_numbers) -> dict[str, int]:
     """身份证号 → person id for the IDs registered in the uploader's areas (one indexed look-up per chunk)."""
-    paths, wanted = user_area_paths(actor), list(set(id_numbers))
-    if not paths or not wanted:
+    wanted = list(set(id_numbers))
+    if not user_area_paths(actor) or not wanted:
         return {}
     if connection.vendor == "postgresql":  # one array parameter: no per-ID placeholders to build and split
         t = _tables()
-        scope = " OR ".join(["a.path LIKE %s"] * len(paths))
+        scope, params = path_sql(actor, "a.path")
         with connection.cursor() as cur:
             cur.execute(f"SELECT p.id_number, p.id FROM {t['person']} p JOIN {t['area']} a "
-                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND ({scope})",
-                        [wanted, *(f"{p}%" for p in paths)])
+                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND {scope}", [wanted, *params])
             return dict(cur.fetchall())
-    from django.db.models import Q
-
-    scope = Q(pk__in=[])
-    for path in paths:
-        scope |= Q(residence_area__path__startswith=path)
-    return dict(Person.objects.filter(scope, id_number__in=wanted).values_list("id_number", "pk"))
+    return dict(Person.objects.filter(path_q(actor, "residence_area__path"), id_number__in=wanted)
+                .values_list("id_number", "pk"))
 
 
 # Cross-row checks, each one pass over the batch's staged rows (grouped by key), whatever the statistics say.
@@ -264,7 +250,6 @@ def rigid_expense_record(*, actor, household: Household, category: str, amount, 
         raise DomainError(f"支出类别“{category}”无效（{'、'.join(RigidExpense.Category.labels)}）", field="支出类别")
     if period not in RigidExpense.Period.values:
         raise DomainError("期间应为每月或每年", field="期间")
-    from .adapters import _amount
 
     value = _amount(str(amount), "金额", "元")
     if not (evidence or "").strip():

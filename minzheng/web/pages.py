@@ -6,13 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from minzheng.accounts.roles import ACTION_LABELS
 from minzheng.core.errors import DomainError, Forbidden, NotFound
-
-
-def require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise Forbidden(f"您的角色无权{ACTION_LABELS.get(capability, capability)}")
+from minzheng.core.scope import require
 
 
 def page(capability: str | None = None):

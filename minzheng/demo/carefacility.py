@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
+from minzheng.carefacility import rules, selectors, services
+from minzheng.carefacility.models import Facility, Kind, Ownership
 from minzheng.registry.models import Person
-
-from . import rules, selectors, services
-from .models import Facility, Kind, Ownership
 
 # jurisdiction → (county-level demo account, town code with demo villages, short name)
 SITES = {

@@ -6,7 +6,8 @@ import tracemalloc
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minzheng.registry import demo
+from minzheng.areas.models import Area
+from minzheng.demo import population as demo
 
 
 class Command(BaseCommand):
@@ -70,7 +71,6 @@ class Command(BaseCommand):
     def _csv_plan(self, area, persons, seed, as_of):
         from django.db import DatabaseError
 
-        from minzheng.areas.models import Area
 
         try:
             in_db = Area.objects.current().filter(code=area).exists()

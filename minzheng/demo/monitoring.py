@@ -11,9 +11,8 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
-
-from . import catalogue, rollup, selectors, services, targets
-from .models import Indicator, ReportedValue
+from minzheng.monitoring import catalogue, rollup, selectors, services, targets
+from minzheng.monitoring.models import Indicator, ReportedValue
 
 # who reports each plan's figures, and who approves them (the level above)
 REPORTERS = {"441800": ("qy_city", "gd_province"), "445322": ("yn_county", "yf_city"),

@@ -13,7 +13,7 @@ from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
 from minzheng.core.idcard import parse_id_number
 from minzheng.core.models import AuditEntry
-from minzheng.registry import demo
+from minzheng.demo import population as demo
 from minzheng.registry.models import Category, Household, Membership, Person, PersonCategory, Relation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -218,7 +218,7 @@ def test_setup_demo_is_idempotent(db):
     assert counts() == first
     from django.contrib.auth import authenticate
 
-    from minzheng.registry.management.commands.setup_demo import DEMO_PASSWORD
+    from minzheng.demo.management.commands.setup_demo import DEMO_PASSWORD
 
     user = authenticate(username="jh_village", password=DEMO_PASSWORD)
     assert user is not None

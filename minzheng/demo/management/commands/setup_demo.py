@@ -14,15 +14,15 @@ from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
 from minzheng.areas.models import Area
 from minzheng.areas.services import load_reference_areas
-from minzheng.assistance.demo import AssistanceDemoError, seed_assistance_demo
-from minzheng.carefacility.demo import seed_facility_demo
 from minzheng.core import audit
-from minzheng.eldercare.demo import DemoError as EldercareDemoError
-from minzheng.eldercare.demo import seed_eldercare_demo
-from minzheng.homecare.demo import seed_homecare_demo
-from minzheng.monitoring.demo import seed_monitoring_demo
+from minzheng.demo import population as demo
+from minzheng.demo.assistance import AssistanceDemoError, seed_assistance_demo
+from minzheng.demo.carefacility import seed_facility_demo
+from minzheng.demo.eldercare import DemoError as EldercareDemoError
+from minzheng.demo.eldercare import seed_eldercare_demo
+from minzheng.demo.homecare import seed_homecare_demo
+from minzheng.demo.monitoring import seed_monitoring_demo
 from minzheng.policy.services import load_policy_data
-from minzheng.registry import demo
 
 DEMO_PASSWORD = "Minzheng#2026"
 DEMO_SEED = 2026
@@ -70,6 +70,13 @@ ACCOUNTS = [
     ("jh_worker", "周志成", Role.PROVIDER, ["440704"]),
     ("jh_family", "王小红", Role.RESIDENT, []),
     ("jh_village2", "刘芳", Role.VILLAGE, ["440704005001"]),
+    # 资金复核: money needs two people (payroll/services.py): a second county officer in each jurisdiction closes
+    # blocking 资金监管 hits, approves lines adjusted above their entitlement and releases the roster.
+    ("qy_checker", "朱振华", Role.COUNTY, ["441881"]),
+    ("yn_checker", "冯志远", Role.COUNTY, ["445322"]),
+    ("jh_checker", "麦嘉怡", Role.COUNTY, ["440704"]),
+    ("zs_checker", "杨伟杰", Role.COUNTY, ["442000"]),
+    ("dg_checker", "蔡惠玲", Role.COUNTY, ["441900"]),
     ("admin", "系统管理员", Role.ADMIN, ["440000"]),
 ]
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Role
 from minzheng.assistance import selectors
-from minzheng.assistance.demo import STAFF
 from minzheng.assistance.facts import build_facts
 from minzheng.assistance.letters import refusal_letter_pdf
 from minzheng.assistance.models import Application, ApplicationStep, Case, Entitlement, Publicity
@@ -21,6 +20,7 @@ from minzheng.assistance.programmes.common import SELF_CARE
 from minzheng.core.audit import verify_chain
 from minzheng.core.models import AuditEntry
 from minzheng.core.pdf import pdf_text
+from minzheng.demo.assistance import STAFF
 from minzheng.payroll.models import Roster
 from minzheng.verification.models import DepartmentBatch, VerificationReport
 from minzheng.verification.services import household_income_summary

@@ -35,13 +35,22 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from minzheng.areas.models import Area, Level
+from minzheng.areas.services import generate_villages, load_reference_areas
 from minzheng.core import audit
 from minzheng.core.idcard import check_char
 from minzheng.core.periods import birthday, born_on_or_before
 from minzheng.core.pinyin import name_pinyin
 from minzheng.core.tabular import safe_row
-
-from .models import Category, DisabilityCategory, Household, Membership, Person, PersonCategory, Relation
+from minzheng.registry.models import (
+    Category,
+    DisabilityCategory,
+    Household,
+    Membership,
+    Person,
+    PersonCategory,
+    Relation,
+)
 
 CHUNK_SIZE = 5000
 CALIBRATION_TOML = Path(settings.DATA_DIR) / "demo" / "calibration.toml"
@@ -217,8 +226,6 @@ def _place_weights(codes: list[str], seed: int) -> list[float]:
 def plan_from_db(*, area_code: str, persons: int, seed: int, as_of: dt.date | None = None,
                  villages_per_town: int = 5, create_villages: bool = True, actor=None) -> Plan:
     """Resolve the area in the database; generate demo villages under towns that have none."""
-    from minzheng.areas.models import Area, Level
-    from minzheng.areas.services import generate_villages, load_reference_areas
 
     _check_counts(persons, seed)
     area = Area.objects.current().filter(code=area_code).first()
@@ -358,7 +365,9 @@ def taken_id_numbers(regions: set[str]) -> set[int]:
 # Building one chunk
 # ------------------------------------------------------------------------------------------------
 
-class P:
+class DemoPerson:
+    """One generated person before it is written (slots: a million of them fit in memory)."""
+
     __slots__ = ("age", "sex", "birth", "surname", "name", "rel", "hh", "idn", "pk", "dis_cat", "dis_grade",
                  "phone", "bank", "acct", "cats", "death", "start")
 
@@ -371,9 +380,11 @@ class P:
 
 
 @dataclass
-class H:
+class DemoHousehold:
+    """One generated household; members[0] is the head."""
+
     kind: str  # alone / skip / family / couple / single
-    members: list[P]
+    members: list[DemoPerson]
     number: str = ""
     place: Place | None = None
     address: str = ""
@@ -383,17 +394,17 @@ class H:
     flags: set = field(default_factory=set)
 
     @property
-    def head(self) -> P:
+    def head(self) -> DemoPerson:
         return self.members[0]
 
 
 @dataclass
 class Chunk:
     number: int
-    households: list[H]
-    loose: list[P]  # persons without a current household (deceased members)
+    households: list[DemoHousehold]
+    loose: list[DemoPerson]  # persons without a current household (deceased members)
 
-    def persons(self) -> Iterator[P]:
+    def persons(self) -> Iterator[DemoPerson]:
         for h in self.households:
             yield from h.members
         yield from self.loose
@@ -439,12 +450,12 @@ for (_lo, _hi, _w), _ages in zip(_AGE_BANDS, _BAND_AGES, strict=True):
 class _Pool:
     """Unplaced adults bucketed by sex and age, for matching parents and partners."""
 
-    def __init__(self, people: list[P]):
-        self.by: dict[str, dict[int, list[P]]] = {"M": defaultdict(list), "F": defaultdict(list)}
+    def __init__(self, people: list[DemoPerson]):
+        self.by: dict[str, dict[int, list[DemoPerson]]] = {"M": defaultdict(list), "F": defaultdict(list)}
         for p in people:
             self.by[p.sex][p.age].append(p)
 
-    def take(self, rng, sex: str, age: int, tol: int, lo: int = 18, hi: int = 110) -> P | None:
+    def take(self, rng, sex: str, age: int, tol: int, lo: int = 18, hi: int = 110) -> DemoPerson | None:
         bucket = self.by[sex]
         for d in range(tol + 1):
             for a in (age,) if d == 0 else (age - d, age + d):
@@ -454,12 +465,12 @@ class _Pool:
                     return lst.pop()
         return None
 
-    def rest(self) -> list[P]:
+    def rest(self) -> list[DemoPerson]:
         return [p for sex in ("M", "F") for a in sorted(self.by[sex]) for p in self.by[sex][a]]
 
 
-def _siblings(rng, kids: list[P]) -> list[list[P]]:
-    buckets: dict[int, list[P]] = defaultdict(list)
+def _siblings(rng, kids: list[DemoPerson]) -> list[list[DemoPerson]]:
+    buckets: dict[int, list[DemoPerson]] = defaultdict(list)
     for k in kids:
         buckets[k.age].append(k)
     placed: set[int] = set()
@@ -496,23 +507,23 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
     counts = _largest_remainder(n, [cal.share_children, 1 - cal.share_children - cal.share_60_plus,
                                     cal.share_60_plus - cal.share_80_plus, cal.share_80_plus])
     male_share = (0.535, adult_m, 0.48, 0.40)
-    people: list[P] = []
+    people: list[DemoPerson] = []
     for band, c in enumerate(counts):
         for age in rng.choices(_BAND_AGES[band], cum_weights=_BAND_CUM[band], k=c):
-            people.append(P(age, "M" if rng.random() < male_share[band] else "F"))
+            people.append(DemoPerson(age, "M" if rng.random() < male_share[band] else "F"))
     rng.shuffle(people)
     for p in people:
         start = born_on_or_before(as_of, p.age + 1) + dt.timedelta(days=1)
         p.birth = start + dt.timedelta(days=rng.randrange((born_on_or_before(as_of, p.age) - start).days + 1))
 
-    households: list[H] = []
+    households: list[DemoHousehold] = []
     kids = [p for p in people if p.age < 18]
     elders = [p for p in people if p.age >= 60]
     # 2. elders living alone
     n_alone = round(len(elders) * cal.elderly_alone_share)
     alone = set(map(id, elders[:n_alone]))
     for p in elders[:n_alone]:
-        households.append(H("alone", [p]))
+        households.append(DemoHousehold("alone", [p]))
     pool = _Pool([p for p in people if p.age >= 18 and id(p) not in alone])
 
     # 3. skip-generation homes: children with grandparents only
@@ -529,10 +540,10 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
             c.rel = Relation.HEAD if i == 0 else Relation.SPOUSE
         for child in group:
             child.rel = Relation.GRANDCHILD
-        households.append(H("skip", carers + group))
+        households.append(DemoHousehold("skip", carers + group))
 
     # 4. families with children
-    families: list[H] = []
+    families: list[DemoHousehold] = []
     for group in _siblings(rng, kids[n_skip:]):
         oldest, youngest = group[0].age, group[-1].age
         r = rng.random()
@@ -550,7 +561,7 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
             par.rel = Relation.HEAD if i == 0 else Relation.SPOUSE
         for child in group:
             child.rel = Relation.CHILD
-        h = H("family", parents + group)
+        h = DemoHousehold("family", parents + group)
         if len(parents) == 1:
             h.flags.add("single_parent")
         households.append(h)
@@ -572,8 +583,8 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
     else:
         c = 2 * max(need, 0) / size
         j = 1 - c
-    couples: dict[str, list[P]] = {"M": [], "F": []}
-    singles: list[P] = []
+    couples: dict[str, list[DemoPerson]] = {"M": [], "F": []}
+    singles: list[DemoPerson] = []
     for p in rest:
         u = rng.random()
         if u < j or (p.age >= 60 and u >= j + c):
@@ -591,7 +602,7 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
             continue
         pair = [m, w] if rng.random() < 0.85 else [w, m]
         pair[0].rel, pair[1].rel = Relation.HEAD, Relation.SPOUSE
-        households.append(H("couple", pair))
+        households.append(DemoHousehold("couple", pair))
     singles.extend(women.rest())
     # unpaired partners would overshoot the household count: let them live with relatives instead
     # and elders beyond the calibrated share of those living alone move in with their children
@@ -610,7 +621,7 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
         if p.age < 60 and excess > 0 and _join(rng, p, hosts, tries=8):
             excess -= 1
             continue
-        households.append(H("alone" if p.age >= 60 else "single", [p]))
+        households.append(DemoHousehold("alone" if p.age >= 60 else "single", [p]))
     for h in households:  # exactly one head: the first member
         for i, p in enumerate(h.members):
             if i == 0:
@@ -642,7 +653,7 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
     return chunk
 
 
-def _join(rng, p: P, families: list[H], tries: int = 6) -> bool:
+def _join(rng, p: DemoPerson, families: list[DemoHousehold], tries: int = 6) -> bool:
     if not families:
         return False
     for _ in range(tries):
@@ -707,7 +718,7 @@ def _surname_table(boost: dict[str, float]) -> tuple[list[str], list[float]]:
 _SURNAME_TABLES = {"": _surname_table({})} | {r: _surname_table(b) for r, b in SURNAME_BOOST.items()}
 
 
-def _given(rng, p: P, shared: str | None = None) -> str:
+def _given(rng, p: DemoPerson, shared: str | None = None) -> str:
     era = 0 if p.birth.year < 1960 else (1 if p.birth.year < 1990 else 2)
     chars = GIVEN[(p.sex, era)]
     if era == 0 and p.sex == "F" and rng.random() < 0.35:
@@ -743,7 +754,7 @@ def _names(plan: Plan, chunk: Chunk, rng) -> None:
                 p.name = p.surname + _given(rng, p)  # no two relatives in one home share a name
     # a few look-alike registrations (same or homophone name, same birth date) for duplicate review
     lonely = [h.head for h in chunk.households if h.kind in ("single", "alone", "couple")]
-    by_key: dict[tuple, list[P]] = defaultdict(list)
+    by_key: dict[tuple, list[DemoPerson]] = defaultdict(list)
     for p in lonely:
         by_key[(p.sex, p.age)].append(p)
     for _ in range(_sround(rng, len(lonely) * 0.004)):
@@ -780,11 +791,11 @@ def _categories(plan: Plan, chunk: Chunk, rng, n: int) -> None:
     rates = cal.rates
     ever = list(chunk.persons())
 
-    def since(p: P, years: int = 8, floor: dt.date | None = None) -> dt.date:
+    def since(p: DemoPerson, years: int = 8, floor: dt.date | None = None) -> dt.date:
         lo = max(p.birth, floor or HISTORY_START, as_of - dt.timedelta(days=years * 365))
         return _date_between(rng, lo, as_of)
 
-    def add(p: P, cat: str, start: dt.date, end: dt.date | None = None, note: str = "") -> None:
+    def add(p: DemoPerson, cat: str, start: dt.date, end: dt.date | None = None, note: str = "") -> None:
         p.cats.append((cat, start, end, note))
 
     # disabilities: more common with age
@@ -806,7 +817,7 @@ def _categories(plan: Plan, chunk: Chunk, rng, n: int) -> None:
         p.hh.flags.add("tekun")
 
     # 低保 and 低收入: whole households, more often with a disabled member, elders or no parents
-    def need(h: H) -> float:
+    def need(h: DemoHousehold) -> float:
         if "tekun" in h.flags:
             return 0
         return (1 + 2 * any(p.dis_cat for p in h.members) + any(p.age >= 60 for p in h.members)
@@ -975,7 +986,7 @@ def write_csv(plan: Plan, path: Path | str, *, progress: Progress | None = None)
     return result
 
 
-def _csv_row(p: P, h: H, sex_label, dis_label, rel: str, number: str, hh_address: str) -> list:
+def _csv_row(p: DemoPerson, h: DemoHousehold, sex_label, dis_label, rel: str, number: str, hh_address: str) -> list:
     return [p.idn, p.name, sex_label[p.sex], p.birth.isoformat(), h.place.code, h.place.code, h.address,
             p.phone, dis_label.get(p.dis_cat, ""), p.dis_grade or "", p.bank, p.acct, number, rel, hh_address]
 

@@ -42,18 +42,28 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
+from minzheng.assistance import services
+from minzheng.assistance.facts import build_facts
+from minzheng.assistance.models import Application, ApplicationStatus, Case
+from minzheng.assistance.programmes.base import Decision, get_programme
+from minzheng.assistance.programmes.common import MONTHLY
 from minzheng.core.errors import DomainError
 from minzheng.core.money import Mode, round_to
+from minzheng.core.pdf import cjk_pdf
 from minzheng.core.periods import age_on, next_month_start, previous_month_start
 from minzheng.core.scope import can_access_area
+from minzheng.payroll import services as payroll
+from minzheng.payroll.supervision import open_blocking
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Household, Membership, Person, PersonCategory
-
-from . import services
-from .facts import build_facts
-from .models import Application, ApplicationStatus, Case
-from .programmes.base import Decision, get_programme
-from .programmes.common import MONTHLY
+from minzheng.verification.assess import urban_rural
+from minzheng.verification.models import VerificationReport
+from minzheng.verification.services import (
+    department_batch_push,
+    household_income_summary,
+    rigid_expense_record,
+    verification_run,
+)
 
 DEMO_SEED = 2026
 S = ApplicationStatus
@@ -62,11 +72,12 @@ S = ApplicationStatus
 # county level: the city bureau reviews and approves, so their approver holds the county role on the city. 郁南 has
 # two town officers: 都城镇 (陈美玲, the original demo account) and 宝珠镇, where its village worker is.
 STAFF = {
-    "441800": {"village": "qy_village", "town": "qy_qingtang", "county": "qy_yingde"},
-    "445322": {"village": "yn_village", "town": "yn_baozhu", "town2": "yn_ducheng", "county": "yn_county"},
-    "440704": {"village": "jh_village", "town": "jh_lile", "county": "jh_county"},
-    "442000": {"village": "zs_village", "town": "zs_xiaolan", "county": "zs_approver"},
-    "441900": {"village": "dg_village", "town": "dg_humen", "county": "dg_approver"},
+    "441800": {"village": "qy_village", "town": "qy_qingtang", "county": "qy_yingde", "checker": "qy_checker"},
+    "445322": {"village": "yn_village", "town": "yn_baozhu", "town2": "yn_ducheng", "county": "yn_county",
+               "checker": "yn_checker"},
+    "440704": {"village": "jh_village", "town": "jh_lile", "county": "jh_county", "checker": "jh_checker"},
+    "442000": {"village": "zs_village", "town": "zs_xiaolan", "county": "zs_approver", "checker": "zs_checker"},
+    "441900": {"village": "dg_village", "town": "dg_humen", "county": "dg_approver", "checker": "dg_checker"},
 }
 
 # (programme, variant, stage). Stages: submitted, overdue, investigating, reviewing, publicizing, approved, refused,
@@ -136,7 +147,6 @@ def _authorisation_pdf() -> bytes:
     """A signed-looking 授权书 (one per run, reused for every application)."""
     if "pdf" not in _FILES:
         try:
-            from minzheng.core.pdf import cjk_pdf
 
             pdf = cjk_pdf("家庭经济状况核对授权书")
             pdf.add_page()
@@ -274,7 +284,6 @@ class _Seeder:
                     if u is not None and can_access_area(u, area))
 
     def scope(self, area) -> str:
-        from minzheng.verification.assess import urban_rural
 
         return str(urban_rural(area))
 
@@ -436,7 +445,6 @@ class _Seeder:
 
     # 核对 data ----------------------------------------------------------------------------------------
     def take_in_department_data(self) -> None:
-        from minzheng.verification.services import department_batch_push
 
         as_of = self.d0 - dt.timedelta(days=1)
         county = self.users["county"]
@@ -484,7 +492,6 @@ class _Seeder:
         self.declare_rigid(app, town, day(1), plan["rigid"])
         record = services.application_start_verification(actor=town, application=app, today=day(1))
         if record.report_ref:  # the household had department data: 核对 ran when it was started
-            from minzheng.verification.models import VerificationReport
 
             report = VerificationReport.objects.get(number=record.report_ref)
         else:  # no department records: the town runs 核对 itself and enters the result
@@ -533,8 +540,6 @@ class _Seeder:
                                              today=publicity.end_date + dt.timedelta(days=1))
         approve_day = day(16)
         start = next_month_start(approve_day)
-        from minzheng.verification.services import household_income_summary
-
         summary = household_income_summary(h, day(2))
         facts = self.facts(c, programme, variant, plan, incomes=summary.member_incomes, assets=summary.assets,
                            rigid=summary.rigid_expenses, on=start)
@@ -562,7 +567,6 @@ class _Seeder:
     @staticmethod
     def declare_rigid(app: Application, town: User, on: dt.date, rigid: Decimal) -> None:
         """The declared 刚性支出 (支出型), recorded before 核对 starts so the report counts them."""
-        from minzheng.verification.services import rigid_expense_record
 
         if rigid:
             rigid_expense_record(actor=town, household=app.household, category="medical", amount=rigid,
@@ -573,7 +577,6 @@ class _Seeder:
     @staticmethod
     def verify(app: Application, town: User, on: dt.date):
         """核对 by the town over the departments' data (none found for this household)."""
-        from minzheng.verification.services import verification_run
 
         return verification_run(actor=town, household=app.household, on=on, application=app)
 
@@ -582,23 +585,22 @@ class _Seeder:
 
     # payroll -------------------------------------------------------------------------------------------
     def payroll(self) -> None:
-        from minzheng.payroll import services as payroll
 
-        county = self.users["county"]
+        # Two people on money: the county officer prepares and disposes, the checker closes and releases.
+        county, checker = self.users["county"], self.users["checker"]
         programmes = sorted(set(Case.objects.filter(area__path__startswith=self.county.path,
                                                     start_month__lte=self.prev).values_list("programme", flat=True)))
         for programme in programmes:
             try:
                 roster = payroll.roster_generate(actor=county, programme=programme, area=self.county, month=self.prev)
                 payroll.roster_check(actor=county, roster=roster)
-                from minzheng.payroll.supervision import open_blocking
 
                 for anomaly in open_blocking(roster).order_by("id"):
                     payroll.anomaly_assign(actor=county, anomaly=anomaly, assignee=county)
                     payroll.anomaly_dispose(actor=county, anomaly=anomaly, withhold_line=True,
                                             disposition="经核查暂停本笔发放，待补正信息后下月补发")
-                    payroll.anomaly_close(actor=county, anomaly=anomaly)
-                roster = payroll.roster_release(actor=county, roster=roster)
+                    payroll.anomaly_close(actor=checker, anomaly=anomaly)
+                roster = payroll.roster_release(actor=checker, roster=roster)
                 self.result.rosters.append(str(roster))
             except DomainError as e:
                 self.note(f"{get_programme(programme).label}{self.prev:%Y年%m月}发放名单未能发布：{e}")

@@ -18,10 +18,10 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
 from minzheng.core.periods import previous_month_start
+from minzheng.homecare import reference, services, settlement
+from minzheng.homecare.models import Provider
 from minzheng.registry.models import Person
-
-from . import reference, services, settlement
-from .models import Provider
+from minzheng.timebank import services as tb
 
 TZ = timezone.get_default_timezone()
 PROVIDERS = [  # (area code, name, 统一社会信用代码 — demo values)
@@ -91,7 +91,6 @@ def seed_homecare_demo(today: dt.date | None = None) -> str:
             services.order_place(actor=users["jh_village"], person=elders[1], item_code="SH01",
                                  scheduled_at=_at(tomorrow, 15), quantity=2)
         # 时间银行: a volunteer with credited hours and a report waiting for the first review.
-        from minzheng.timebank import services as tb
 
         v = tb.volunteer_register(actor=users["jh_village"], person=young)
         r = tb.hours_report(actor=users["jh_village"], volunteer=v, service_date=today - dt.timedelta(days=3),

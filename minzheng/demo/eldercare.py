@@ -21,15 +21,14 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
-from minzheng.assistance.demo import STAFF
 from minzheng.assistance.models import Entitlement
 from minzheng.assistance.selectors import tekun_care_tiers
 from minzheng.core.periods import birthday, month_end, previous_month_start
+from minzheng.demo.assistance import STAFF
+from minzheng.eldercare import selectors, services
+from minzheng.eldercare.models import Assessment, VisitDue
+from minzheng.eldercare.ruleset import ruleset_on
 from minzheng.registry.models import PersonCategory
-
-from . import selectors, services
-from .models import Assessment, VisitDue
-from .ruleset import ruleset_on
 
 DEMO_SEED = 2026
 FINDINGS = [
