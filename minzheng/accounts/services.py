@@ -1,17 +1,21 @@
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import DomainError
 
 from .models import AreaAssignment, LoginThrottle, User
 
 
-def user_create(*, actor, username: str, password: str, display_name: str, role: str, areas=()) -> User:
+def user_create(*, actor: User | None, username: str, password: str, display_name: str, role: str,
+                areas: Sequence[Area] = ()) -> User:
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, display_name=display_name, role=role)
         AreaAssignment.objects.bulk_create([AreaAssignment(user=user, area=a) for a in areas])
@@ -20,7 +24,7 @@ def user_create(*, actor, username: str, password: str, display_name: str, role:
     return user
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest | None) -> str:
     """The client's address: REMOTE_ADDR, or behind LOGIN_TRUSTED_PROXIES reverse proxies the entry they appended
     to X-Forwarded-For (entries further left are the client's own claim and could be forged)."""
     if request is None:
@@ -37,11 +41,12 @@ def _keys(address: str, username: str) -> tuple[str, str]:
     return f"acct:{address}|{username[:200]}", f"ip:{address}"
 
 
-def _until(moment) -> str:
+def _until(moment: dt.datetime | None) -> str:
+    assert moment is not None  # throttle rows are read with locked_until > now
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def login_refusal(*, request, username: str) -> DomainError | None:
+def login_refusal(*, request: HttpRequest | None, username: str) -> DomainError | None:
     """The refusal a login from this client for this username gets right now, before any password is tried."""
     now = timezone.now()
     acct_key, ip_key = _keys(client_address(request), username)
@@ -96,7 +101,7 @@ def _count_failure(*, address: str, username: str) -> DomainError:
     return DomainError(f"用户名或密码错误，还可尝试{left}次", code="bad_credentials")
 
 
-def login_attempt(*, request, username: str, password: str) -> User:
+def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> User:
     """The one door for every password login (/login/, /admin/login/): GB/T 22239-2019 8.1.4.1 b) failure handling.
 
     Failures are counted per username *from one client address* and per address over all usernames, so a stranger

@@ -199,7 +199,7 @@ def place_order(request, payload: OrderIn):
     order = services.order_place(actor=request.user, person=person, item_code=payload.item_code,
                                  scheduled_at=payload.scheduled_at, quantity=payload.quantity,
                                  address=payload.address, note=payload.note, provider=provider)
-    return Status(201, OrderOut.of(selectors.order_get(request.user, order.pk), request.user))
+    return Status(201, _out(request, order))
 
 
 @router.get("/orders", response={200: list[OrderOut], codes_4xx: ErrorOut}, summary="订单列表（按身份过滤）")
@@ -223,7 +223,8 @@ def _order_for_write(request, order_id: int) -> Order:
 
 
 def _out(request, order) -> OrderOut:
-    return OrderOut.of(selectors.order_get(request.user, order.pk), request.user)
+    # The order as the service left it (read under its lock with its relations): no second read per step.
+    return OrderOut.of(order, request.user)
 
 
 @router.post("/orders/{order_id}/dispatch", response={200: OrderOut, codes_4xx: ErrorOut}, summary="派单（镇街）")
@@ -247,8 +248,9 @@ def assign(request, order_id: int, payload: WorkerAssignIn):
 @router.post("/orders/{order_id}/start", response={200: OrderOut, codes_4xx: ErrorOut}, summary="签到开始服务")
 def start(request, order_id: int, payload: StartIn):
     order = _order_for_write(request, order_id)
-    services.order_start(actor=request.user, order=order, started_at=payload.started_at, location=payload.location)
-    return _out(request, order)
+    record = services.order_start(actor=request.user, order=order, started_at=payload.started_at,
+                                  location=payload.location)
+    return _out(request, record.order)
 
 
 @router.post("/orders/{order_id}/complete", response={200: OrderOut, codes_4xx: ErrorOut},

@@ -33,7 +33,15 @@ def _date(text: str) -> dt.date:
 
 def ancestor_codes(area: Area) -> list[str]:
     """Codes of the area and its ancestors, nearest first."""
-    return [a.code for a in reversed(list(area.ancestors()))]
+    return [area.code, *_ancestor_codes(area.path, area.code)[1:]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _ancestor_codes(path: str, code: str) -> tuple[str, ...]:
+    # Asked on every completion and cancellation: the codes along an area's path of ids do not change (a moved or
+    # recoded area has a new key), so they are read once per process instead of once per order.
+    ids = [int(x) for x in path.strip("/").split("/")]
+    return tuple(reversed(Area.objects.filter(id__in=ids).order_by("path").values_list("code", flat=True)))
 
 
 def _nearest(rows, area: Area, on: dt.date) -> tuple[str, list[dict]]:

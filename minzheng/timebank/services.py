@@ -10,12 +10,14 @@ import csv
 import datetime as dt
 import functools
 from decimal import Decimal, InvalidOperation
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
@@ -33,7 +35,7 @@ class NotConvertible(DomainError):
     default_code = "not_convertible"
 
 
-def refuse_cash():
+def refuse_cash() -> NoReturn:
     raise NotConvertible(NOT_CASH, field="时长")
 
 
@@ -59,7 +61,7 @@ def jurisdiction_of(area: Area) -> Area:
     return chain[0]
 
 
-def _hours(value, field: str = "时长") -> Decimal:
+def _hours(value: object, field: str = "时长") -> Decimal:
     try:
         h = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -92,7 +94,7 @@ def elder_account(elder: Person) -> Account:
     return _account(Account.Kind.ELDER, area=elder.residence_area, person=elder)
 
 
-def _transfer(*, actor, kind: str, source: Account, target: Account, hours: Decimal, memo: str = "",
+def _transfer(*, actor: User, kind: str, source: Account, target: Account, hours: Decimal, memo: str = "",
               report: HourReport | None = None) -> Transfer:
     """Two entries, −hours and +hours; the sending account may not go below zero unless it is the source."""
     if source.pk == target.pk:
@@ -116,7 +118,7 @@ def _transfer(*, actor, kind: str, source: Account, target: Account, hours: Deci
     return t
 
 
-def _ensure_volunteer_side(actor, volunteer: Volunteer) -> None:
+def _ensure_volunteer_side(actor: User, volunteer: Volunteer) -> None:
     """The volunteer themselves, or a worker with timebank.report in their village."""
     if actor.role == Role.RESIDENT:
         if volunteer.user_id != actor.pk:
@@ -127,7 +129,7 @@ def _ensure_volunteer_side(actor, volunteer: Volunteer) -> None:
     ensure_can(actor, volunteer.area, Cap.TIMEBANK_REPORT)
 
 
-def volunteer_register(*, actor, person: Person, user=None) -> Volunteer:
+def volunteer_register(*, actor: User, person: Person, user: User | None = None) -> Volunteer:
     ensure_can(actor, person.residence_area, Cap.TIMEBANK_REPORT)
     if actor.role == Role.RESIDENT:
         raise Forbidden("志愿者登记须由村（居）或镇街工作人员办理")
@@ -147,7 +149,7 @@ def volunteer_register(*, actor, person: Person, user=None) -> Volunteer:
     return v
 
 
-def hours_report(*, actor, volunteer: Volunteer, service_date: dt.date, hours, activity: str,
+def hours_report(*, actor: User, volunteer: Volunteer, service_date: dt.date, hours: object, activity: str,
                  beneficiary: Person | None = None, today: dt.date | None = None) -> HourReport:
     """申报 hours served; credited only after two reviews."""
     _ensure_volunteer_side(actor, volunteer)
@@ -179,7 +181,7 @@ def _locked_report(report: HourReport) -> HourReport:
             .select_related("volunteer__person", "volunteer__account", "area").get(pk=report.pk))
 
 
-def report_review_first(*, actor, report: HourReport, approve: bool, reason: str = "",
+def report_review_first(*, actor: User, report: HourReport, approve: bool, reason: str = "",
                         now: dt.datetime | None = None) -> HourReport:
     """初审 (村居). The reviewer may not be the one who reported."""
     ensure_can(actor, report.area, Cap.TIMEBANK_REVIEW1)
@@ -192,7 +194,7 @@ def report_review_first(*, actor, report: HourReport, approve: bool, reason: str
         return _decide(actor, r, approve, reason, HourReport.Status.FIRST_APPROVED, "first", now)
 
 
-def report_review_second(*, actor, report: HourReport, approve: bool, reason: str = "",
+def report_review_second(*, actor: User, report: HourReport, approve: bool, reason: str = "",
                          now: dt.datetime | None = None) -> HourReport:
     """复审 (镇街/县区): a second, different person; approval credits the hours from the source account."""
     ensure_can(actor, report.area, Cap.TIMEBANK_REVIEW2)
@@ -210,7 +212,8 @@ def report_review_second(*, actor, report: HourReport, approve: bool, reason: st
     return r
 
 
-def _decide(actor, r: HourReport, approve: bool, reason: str, ok_status: str, level: str, now) -> HourReport:
+def _decide(actor: User, r: HourReport, approve: bool, reason: str, ok_status: str, level: str,
+            now: dt.datetime | None) -> HourReport:
     before = {"status": r.status}
     reason = (reason or "").strip()
     if not approve and not reason:
@@ -252,7 +255,7 @@ def not_a_recipient() -> DomainError:
     return DomainError(f"受赠老人不存在，或不属于可受赠时长的老人（{names}）", code="not_eligible", field="受赠老人")
 
 
-def hours_donate(*, actor, volunteer: Volunteer, hours, elder: Person | None = None) -> Transfer:
+def hours_donate(*, actor: User, volunteer: Volunteer, hours: object, elder: Person | None = None) -> Transfer:
     """捐赠: to a 孤寡/失独 elder of the volunteer's own jurisdiction, or (no elder named) to its 公益时间池. Hours
     for another jurisdiction go through `donation_offer_create`, which that jurisdiction accepts or declines."""
     _ensure_volunteer_side(actor, volunteer)
@@ -274,7 +277,7 @@ def _offer_snapshot(o: DonationOffer) -> dict:
             "reason": o.reason}
 
 
-def donation_offer_create(*, actor, volunteer: Volunteer, hours, area: Area) -> DonationOffer:
+def donation_offer_create(*, actor: User, volunteer: Volunteer, hours: object, area: Area) -> DonationOffer:
     """Offer hours to another jurisdiction's 公益时间池 (named by any of its areas). Nothing moves yet: the
     receiving jurisdiction's staff accept (the hours then leave the volunteer's account, which must still hold
     them: the ledger refuses an overdraw) or decline."""
@@ -302,7 +305,7 @@ def _locked_offer(offer: DonationOffer) -> DonationOffer:
     return o
 
 
-def donation_offer_accept(*, actor, offer: DonationOffer) -> DonationOffer:
+def donation_offer_accept(*, actor: User, offer: DonationOffer) -> DonationOffer:
     """The receiving jurisdiction accepts: the hours move from the volunteer to its 公益时间池, in one transaction."""
     ensure_can(actor, offer.to_area, Cap.TIMEBANK_ALLOCATE)
     with transaction.atomic():
@@ -319,7 +322,7 @@ def donation_offer_accept(*, actor, offer: DonationOffer) -> DonationOffer:
     return o
 
 
-def donation_offer_decline(*, actor, offer: DonationOffer, reason: str) -> DonationOffer:
+def donation_offer_decline(*, actor: User, offer: DonationOffer, reason: str) -> DonationOffer:
     """The receiving jurisdiction declines, with a reason; nothing moves."""
     ensure_can(actor, offer.to_area, Cap.TIMEBANK_ALLOCATE)
     reason = (reason or "").strip()
@@ -337,7 +340,7 @@ def donation_offer_decline(*, actor, offer: DonationOffer, reason: str) -> Donat
     return o
 
 
-def pool_allocate(*, actor, elder: Person, hours, memo: str = "") -> Transfer:
+def pool_allocate(*, actor: User, elder: Person, hours: object, memo: str = "") -> Transfer:
     """划拨 from the jurisdiction's 公益时间池 to a 孤寡/失独 elder (镇街/县区)."""
     ensure_can(actor, elder.residence_area, Cap.TIMEBANK_ALLOCATE)
     h = _hours(hours)
@@ -347,7 +350,7 @@ def pool_allocate(*, actor, elder: Person, hours, memo: str = "") -> Transfer:
                          target=elder_account(elder), hours=h, memo=memo or f"公益时间池划拨给{label}{elder.name}")
 
 
-def hours_redeem(*, actor, account: Account, hours, memo: str) -> Transfer:
+def hours_redeem(*, actor: User, account: Account, hours: object, memo: str) -> Transfer:
     """兑换服务: hours spent on a volunteer service received; they leave circulation (back to the source)."""
     if account.kind not in (Account.Kind.VOLUNTEER, Account.Kind.ELDER):
         raise DomainError("只有志愿者和受赠老人的账户可以兑换服务", field="账户")

@@ -1,10 +1,13 @@
 """受理 and 核对: the town accepts the application and the household's finances are verified."""
 
 import datetime as dt
+import functools
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.scope import ensure_can
@@ -22,7 +25,7 @@ from .base import VERIFICATION_REQUEST_HANDLERS, S, _amount, _expect, _lock, _mo
 
 # --- 受理 and 核对 ---------------------------------------------------------------------------------
 
-def application_accept(*, actor, application: Application, note: str = "", today: dt.date | None = None
+def application_accept(*, actor: User, application: Application, note: str = "", today: dt.date | None = None
                        ) -> Application:
     """受理 by the town (镇街)."""
     ensure_can(actor, application.area, Cap.ASSIST_ACCEPT)
@@ -42,20 +45,21 @@ def _department_data_exists(household: Household, on: dt.date) -> bool:
     return bool(members) and bool(list(verification_selectors.records_in_force(members, on=on)[:1]))
 
 
-def _run_verification(actor, app: Application, record: VerificationRecord, today: dt.date) -> VerificationRecord:
+def _run_verification(actor: User, app: Application, record: VerificationRecord, today: dt.date) -> VerificationRecord:
     """核对 by the engine, inside the transaction that starts it: when the household's members have department
     data, verification_run stores the 核对报告 and its figures and conclusion become this application's result
     (the file goes on to 入户调查); otherwise the record stays pending, saying why, for the manual entry."""
 
     reason = ""
-    if app.household_id is None:
+    household = app.household
+    if household is None:
         reason = "申请人未登记共同生活家庭，不能自动核对；请依据人工核对情况录入核对结果"
-    elif not _department_data_exists(app.household, today):
+    elif not _department_data_exists(household, today):
         reason = NO_DEPARTMENT_RECORDS
     else:
         try:
             with transaction.atomic():  # a savepoint: a failed run leaves the started 核对 in place
-                report = verification_run(actor=actor, household=app.household, on=today, application=app)
+                report = verification_run(actor=actor, household=household, on=today, application=app)
         except (NotFound, Forbidden):
             raise
         except DomainError as e:
@@ -72,7 +76,7 @@ def _run_verification(actor, app: Application, record: VerificationRecord, today
     return record
 
 
-def application_start_verification(*, actor, application: Application, today: dt.date | None = None
+def application_start_verification(*, actor: User, application: Application, today: dt.date | None = None
                                    ) -> VerificationRecord:
     """发起家庭经济状况核对; needs the signed 授权书. Runs 核对 at once when the household has department data
     (the result is recorded and the file goes on to 入户调查); otherwise the record waits for the result to be
@@ -91,11 +95,12 @@ def application_start_verification(*, actor, application: Application, today: dt
               extra={"verification": record.pk})
         record = _run_verification(actor, app, record, today)
         for handler in VERIFICATION_REQUEST_HANDLERS:
-            transaction.on_commit(lambda h=handler: h(app, record))
+            transaction.on_commit(functools.partial(handler, app, record))
     return record
 
 
-def _record(actor, app: Application, record: VerificationRecord, *, outcome: str, summary: str, income, assets,
+def _record(actor: User, app: Application, record: VerificationRecord, *, outcome: str, summary: str,
+            income: Decimal | None, assets: Decimal | None,
             report_ref: str, today: dt.date, action: str = "application.record_verification") -> VerificationRecord:
     record.outcome, record.summary, record.per_capita_income, record.assets = outcome, summary, income, assets
     record.report_ref, record.recorded_by, record.recorded_at = report_ref.strip(), actor, timezone.now()
@@ -106,8 +111,8 @@ def _record(actor, app: Application, record: VerificationRecord, *, outcome: str
     return record
 
 
-def application_record_verification(*, actor, application: Application, outcome: str, summary: str,
-                                    per_capita_income=None, assets=None, report_ref: str = "",
+def application_record_verification(*, actor: User, application: Application, outcome: str, summary: str,
+                                    per_capita_income: object = None, assets: object = None, report_ref: str = "",
                                     today: dt.date | None = None) -> VerificationRecord:
     """The 核对 result comes back (from the engine or entered from its report); the file goes on to 入户调查
     whatever the outcome — the county refuses at 审核 where the result says so."""

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.money import fen
@@ -22,7 +23,7 @@ from .base import S, _expect, _lock, _move, _text, _today
 
 # --- 审批 ------------------------------------------------------------------------------------------
 
-def application_approve(*, actor, application: Application, facts: HouseholdFacts, opinion: str = "",
+def application_approve(*, actor: User, application: Application, facts: HouseholdFacts, opinion: str = "",
                         today: dt.date | None = None) -> Case:
     """审批: enrol the household. The programme assesses `facts` (assistance.facts.build_facts: the registry plus
     the incomes and assets found by 核对 and 入户调查) on the first month of payment — the month after approval —
@@ -44,7 +45,8 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
                            "如不予批准，请写明理由办理不予批准", code="not_eligible")
         if not decision.amounts and prog.pays_cash:
             raise Conflict("测算结果没有救助金额，不能批准", code="no_amount")
-        head = app.household.head if app.household_id and app.household.head_id else app.applicant
+        household = app.household
+        head = household.head if household is not None and household.head is not None else app.applicant
         recheck = None if prog.one_off else prog.recheck_months(facts)
         case = Case.objects.create(
             programme=app.programme, household=app.household, head=head, area=app.area, application=app,
@@ -68,7 +70,8 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
     return case
 
 
-def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living, paid) -> list[int]:
+def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living: list[int],
+                   paid: list[int]) -> list[int]:
     """Enrolment shows in the registry: the household's living members (or the persons paid, for a person
     programme) hold the programme's category from the first month, unless they already do. Programmes without a
     registry category (临时救助, 两项补贴) change nothing."""
@@ -83,7 +86,7 @@ def _mark_category(programme: str, start: dt.date, number: str, per_household: b
     return sorted(ids - holding)
 
 
-def application_refuse(*, actor, application: Application, reason: str, today: dt.date | None = None
+def application_refuse(*, actor: User, application: Application, reason: str, today: dt.date | None = None
                        ) -> Application:
     """不予批准 with a written reason (at 审核 or 审批); the notice letter is letters.refusal_letter_pdf."""
     ensure_can(actor, application.area, Cap.ASSIST_APPROVE)

@@ -5,11 +5,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db.models import Q
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.registry.models import Household, Membership
@@ -21,6 +24,7 @@ from ..models import (
     ApplicationStatus,
     ApplicationStep,
     Attachment,
+    Investigation,
     RelativeFiling,
     VerificationRecord,
 )
@@ -65,14 +69,14 @@ def _due(app: Application, step: str, start: dt.date) -> dt.date | None:
     return workdays.add_workdays(start, n) if n is not None else None
 
 
-def _actor_name(actor) -> str:
+def _actor_name(actor: User | None) -> str:
     return (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "公众"
 
 
-def _move(actor, app: Application, to: str, *, action: str, today: dt.date, step: str | None = None,
+def _move(actor: User | None, app: Application, to: str, *, action: str, today: dt.date, step: str | None = None,
           due: dt.date | None = None, note: str = "", extra: dict | None = None) -> Application:
     """Change the status, set the new time limit, and write the step row and the audit entry."""
-    before = {"status": app.status, "step_due": app.step_due}
+    before: dict[str, Any] = {"status": app.status, "step_due": app.step_due}
     app.status = to
     app.step_started_at = timezone.now()
     app.step_due = due if due is not None else (_due(app, step or to, today) if to in OPEN_STATUSES else None)
@@ -94,7 +98,7 @@ def _text(value: str, field: str, *, min_len: int = 1) -> str:
     return value
 
 
-def _amount(value, field: str) -> Decimal:
+def _amount(value: object, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -108,7 +112,7 @@ def _amount(value, field: str) -> Decimal:
     return amount
 
 
-def _read_upload(upload, field: str, *, allowed: tuple[str, ...]) -> tuple[str, bytes]:
+def _read_upload(upload: File, field: str, *, allowed: tuple[str, ...]) -> tuple[str, bytes]:
     """Validate an uploaded file (size, extension and the bytes it starts with); returns (name, content)."""
     name = getattr(upload, "name", "") or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -130,7 +134,8 @@ def _read_upload(upload, field: str, *, allowed: tuple[str, ...]) -> tuple[str, 
     return name, data
 
 
-def _store(app: Application, *, kind: str, name: str, data: bytes, actor, investigation=None,
+def _store(app: Application, *, kind: str, name: str, data: bytes, actor: User,
+           investigation: Investigation | None = None,
            saved: list) -> Attachment:
     ext = name.rsplit(".", 1)[-1].lower()
     att = Attachment(application=app, investigation=investigation, kind=kind, original_name=name[:255],
@@ -138,20 +143,24 @@ def _store(app: Application, *, kind: str, name: str, data: bytes, actor, invest
                      size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                      uploaded_by=actor if getattr(actor, "pk", None) else None, uploaded_at=timezone.now())
     att.file.save(f"{app.number}-{kind}.{ext}", ContentFile(data), save=False)
-    saved.append(att.file.name)
+    if att.file.name:
+        saved.append(att.file.name)
     att.save()
     return att
 
 
-def _discard_files(storage, names: list[str]) -> None:
+def _discard_files(storage: Storage, names: list[str]) -> None:
     for n in names:
         storage.delete(n)
 
 
-def _household_person_ids(app_or_household) -> list[int]:
-    h = app_or_household if isinstance(app_or_household, Household) else app_or_household.household
-    if h is None:
+def _household_person_ids(app_or_household: Application | Household) -> list[int]:
+    if isinstance(app_or_household, Household):
+        h = app_or_household
+    elif app_or_household.household is None:
         return [app_or_household.applicant_id]
+    else:
+        h = app_or_household.household
     return list(Membership.objects.filter(household=h, end_date__isnull=True).values_list("person_id", flat=True))
 
 

@@ -3,9 +3,11 @@
 import datetime as dt
 import hashlib
 
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
@@ -38,9 +40,9 @@ from .base import (
 
 # --- 申请 ----------------------------------------------------------------------------------------
 
-def application_submit(*, actor, programme: str, applicant: Person | None = None, id_number: str = "",
-                       household: Household | None = None, variant: str = "", requested_amount=None,
-                       related_to_staff: bool = False, authorisation=None, note: str = "",
+def application_submit(*, actor: User, programme: str, applicant: Person | None = None, id_number: str = "",
+                       household: Household | None = None, variant: str = "", requested_amount: object = None,
+                       related_to_staff: bool = False, authorisation: File | None = None, note: str = "",
                        today: dt.date | None = None) -> Application:
     """申请. Staff (村居/镇街/县区) enter it for a resident in their area; a resident applies online with
     一证一书: their 身份证号 and the signed 授权书 (PDF/JPG/PNG) — both required."""
@@ -122,7 +124,7 @@ def application_submit(*, actor, programme: str, applicant: Person | None = None
     return app
 
 
-def application_attach(*, actor, application: Application, kind: str, upload) -> Attachment:
+def application_attach(*, actor: User, application: Application, kind: str, upload: File) -> Attachment:
     """Add a document (授权书, 身份证, other) to an open application."""
     ensure_can(actor, application.area, Cap.ASSIST_APPLY)
     if kind not in (Attachment.Kind.AUTHORISATION, Attachment.Kind.ID_CARD, Attachment.Kind.OTHER):

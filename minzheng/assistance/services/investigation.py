@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import DomainError
@@ -24,7 +25,7 @@ from .base import S, _discard_files, _expect, _lock, _read_upload, _store, _text
 _NAME_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
-def investigation_record(*, actor, application: Application, visit_date: dt.date, visitors: str, findings: str,
+def investigation_record(*, actor: User, application: Application, visit_date: dt.date, visitors: str, findings: str,
                          conclusion: str, photos: Iterable = (), today: dt.date | None = None) -> Investigation:
     """Record a home visit. During 入户调查 the town records it (after an objection it is a 复查); during 审核
     the county records its own re-visit (抽查 or the full review of a 近亲属备案 household)."""

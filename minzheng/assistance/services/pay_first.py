@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
@@ -21,7 +22,8 @@ from .base import _amount, _expect, _lock, _text, _today
 
 # --- 先救助后说明 (急难型临时救助) -------------------------------------------------------------------
 
-def application_pay_first(*, actor, application: Application, amount, reason: str, today: dt.date | None = None
+def application_pay_first(*, actor: User, application: Application, amount: object, reason: str,
+                          today: dt.date | None = None
                           ) -> PayFirst:
     """Pay a small 急难型 amount at once (capped by data/policy/workflow.csv); the application is flagged until
     its file is completed (application_complete_file)."""
@@ -54,7 +56,7 @@ def application_pay_first(*, actor, application: Application, amount, reason: st
     return pf
 
 
-def application_complete_file(*, actor, application: Application, note: str = "") -> Application:
+def application_complete_file(*, actor: User, application: Application, note: str = "") -> Application:
     """补齐手续 after 先救助后说明: needs the signed 授权书 on file; clears the flag."""
     ensure_can(actor, application.area, Cap.ASSIST_ACCEPT)
     with transaction.atomic():

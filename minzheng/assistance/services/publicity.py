@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, NotFound
@@ -19,7 +20,7 @@ from .base import S, _expect, _lock, _move, _text, _today
 
 # --- 公示 ------------------------------------------------------------------------------------------
 
-def objection_file(*, actor, publicity: Publicity, reason: str, objector_name: str = "", contact: str = "",
+def objection_file(*, actor: User | None, publicity: Publicity, reason: str, objector_name: str = "", contact: str = "",
                    today: dt.date | None = None) -> Objection:
     """An objection to a household on 公示. Staff record it (actor = a user with the capability): the application
     goes back to 入户调查 for a 复查 at once, and further objections in the same round are kept with it. A member of
@@ -56,7 +57,7 @@ def objection_file(*, actor, publicity: Publicity, reason: str, objector_name: s
     return obj
 
 
-def _uphold(actor, app, pub, obj, *, today) -> None:
+def _uphold(actor: User, app: Application, pub: Publicity, obj: Objection, *, today: dt.date) -> None:
     """The first upheld objection takes the notice down and sends the application back for a 复查."""
     if pub.status == Publicity.Status.OPEN:
         pub.status, pub.closed_at = Publicity.Status.INTERRUPTED, timezone.now()
@@ -69,7 +70,7 @@ def _uphold(actor, app, pub, obj, *, today) -> None:
                      after={"objection": obj.pk, "publicity": pub.pk, "status": app.status})
 
 
-def objection_decide(*, actor, objection: Objection, uphold: bool, note: str,
+def objection_decide(*, actor: User, objection: Objection, uphold: bool, note: str,
                      today: dt.date | None = None) -> Objection:
     """A town or county officer decides a public objection after checking it: upheld, it sends the application back
     to 入户调查 (as a staff-recorded one does); dismissed, the notice carries on. The note says why."""
@@ -95,7 +96,7 @@ def objection_decide(*, actor, objection: Objection, uphold: bool, note: str,
     return obj
 
 
-def application_close_publicity(*, actor, application: Application, today: dt.date | None = None
+def application_close_publicity(*, actor: User, application: Application, today: dt.date | None = None
                                 ) -> Application:
     """公示期满无异议: on to 审批 (the day after the last day of 公示 at the earliest)."""
     today = _today(today)
@@ -104,6 +105,7 @@ def application_close_publicity(*, actor, application: Application, today: dt.da
         app = _lock(application)
         _expect(app, [S.PUBLICIZING], "结束公示")
         pub = app.publicities.select_for_update().filter(status=Publicity.Status.OPEN).order_by("-id").first()
+        assert pub is not None  # review opened it on the way into this status
         if today <= pub.end_date:
             raise Conflict(f"公示期至{pub.end_date.isoformat()}结束，期满后方可提交审批", code="publicity_running")
         if pub.objections.filter(status=Objection.Status.PENDING).exists():

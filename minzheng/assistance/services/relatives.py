@@ -5,7 +5,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Membership, Person
@@ -19,8 +21,8 @@ from .base import _text
 
 # --- 近亲属备案 -------------------------------------------------------------------------------------
 
-def relative_filing_create(*, actor, person: Person, staff_name: str, staff_position: str, relation: str,
-                           area) -> RelativeFiling:
+def relative_filing_create(*, actor: User, person: Person, staff_name: str, staff_position: str, relation: str,
+                           area: Area) -> RelativeFiling:
     """Record that `person` is a close relative of a staff member or village cadre; that person's open and future
     applications are flagged for a full review."""
     ensure_can(actor, area, Cap.ASSIST_RELATIVE_FILING)

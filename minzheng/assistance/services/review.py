@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Level
+from minzheng.areas.models import Area, Level
 from minzheng.core.errors import Conflict
 from minzheng.core.idcard import mask
 from minzheng.core.scope import ensure_can
@@ -23,7 +24,7 @@ from ..programmes.base import get_programme
 from .base import S, _expect, _has_relative_filing, _household_person_ids, _lock, _move, _text, _today, mask_name
 
 
-def _county_of(area):
+def _county_of(area: Area) -> Area:
     return next((a for a in area.ancestors() if a.level == Level.COUNTY), area)
 
 
@@ -36,7 +37,7 @@ def _draw_sample(app: Application, ratio: Decimal) -> bool:
     return int((n + 1) * ratio) > int(n * ratio)
 
 
-def application_submit_review(*, actor, application: Application, opinion: str, today: dt.date | None = None
+def application_submit_review(*, actor: User, application: Application, opinion: str, today: dt.date | None = None
                               ) -> Review:
     """镇街初审 done: the file goes to the county for 审核. Needs a home visit recorded in this round."""
     today = _today(today)
@@ -60,7 +61,7 @@ def application_submit_review(*, actor, application: Application, opinion: str, 
     return review
 
 
-def application_review(*, actor, application: Application, opinion: str, full_review: bool = False,
+def application_review(*, actor: User, application: Application, opinion: str, full_review: bool = False,
                        today: dt.date | None = None) -> Publicity:
     """县级审核 passes: the household goes on 公示. A household drawn for 抽查, and every 近亲属备案 household,
     must have a county re-visit recorded first; the latter also needs the reviewer to confirm a full review."""
@@ -71,6 +72,7 @@ def application_review(*, actor, application: Application, opinion: str, full_re
         app = _lock(application)
         _expect(app, [S.REVIEWING], "审核")
         review = app.reviews.order_by("-started_at", "-id").first()
+        assert review is not None  # submit_review opened one on the way into this status
         revisited = app.investigations.filter(kind=Investigation.Kind.REVISIT,
                                               recorded_at__gte=review.started_at).exists()
         if review.full_review_required:
