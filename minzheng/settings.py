@@ -176,6 +176,18 @@ TASKS = {
     }
 }
 
+# "throttle": counts and challenges for anonymous writes, in a database table so every server process shares them
+# (the table is made by core's migration 0003).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minzheng_throttle"},
+}
+RATELIMIT_USE_CACHE = "throttle"
+# Public 公示 objections: per address and per notice (security settings, not policy: adjust per deployment).
+OBJECTION_RATE_PER_IP = os.environ.get("MINZHENG_OBJECTION_RATE_PER_IP", "5/h")
+OBJECTION_RATE_PER_NOTICE = os.environ.get("MINZHENG_OBJECTION_RATE_PER_NOTICE", "30/d")
+CHALLENGE_RATE_PER_IP = os.environ.get("MINZHENG_CHALLENGE_RATE_PER_IP", "60/h")
+
 # A background job whose worker stops beating for this long was abandoned (worker killed, machine restarted): the
 # user may then retry or discard it, and a running worker resumes it, at most JOB_MAX_ATTEMPTS times in all.
 JOB_LEASE_SECONDS = int(os.environ.get("MINZHENG_JOB_LEASE_SECONDS", "60"))

@@ -62,6 +62,7 @@ PUBLIC = {
     ("get", "gongshi/<int:pk>/"),
     ("post", "gongshi/<int:pk>/"),
     ("post", "/api/assistance/public/notices/{notice_id}/objections"),
+    ("get", "/api/assistance/public/notices/{notice_id}/challenge"),
 }
 
 PAYROLL_ROSTER_ACTIONS = ("generate", "check", "release")
@@ -138,6 +139,9 @@ def jianghai(world):
     # The 林 family's application is in 公示 now.
     household, (lin, *_) = make_family(w, "林大海", village=w.xiangdong)
     open_app = walk_to(w, submit_dibao(w, applicant=lin, household=household, actor=w.li), "publicizing")
+    # a neighbour's objection to it waits for the town's decision
+    objection = assistance.objection_file(actor=None, publicity=open_app.publicities.get(),
+                                          reason="该户家中新购小汽车一辆")
     # The 周 family's was refused: it has a notice letter.
     household, (zhou, *_) = make_family(w, "周国强", village=w.xiangdong)
     refused = walk_to(w, submit_dibao(w, applicant=zhou, household=household, actor=w.li), "reviewing")
@@ -169,7 +173,8 @@ def jianghai(world):
     return {k: v for k, v in care.items() if k != "secrets"} | facilities | {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
-        "app": open_app.pk, "refused": refused.pk, "att": open_app.attachments.order_by("id").first().pk,
+        "app": open_app.pk, "objection": objection.pk, "refused": refused.pk,
+        "att": open_app.attachments.order_by("id").first().pk,
         "case": case.pk,
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
         "line": RosterLine.objects.filter(roster=roster).order_by("id").first().pk,
@@ -193,6 +198,8 @@ def _cases():
         ("post", "assistance/<int:pk>/approve/", "/assistance/{app}/approve/", {"decision": "approve"}),
         ("get", "assistance/<int:pk>/refusal-letter.pdf", "/assistance/{refused}/refusal-letter.pdf", None),
         ("get", "assistance/<int:pk>/files/<int:attachment_pk>/", "/assistance/{app}/files/{att}/", None),
+        ("post", "assistance/<int:pk>/objections/<int:objection_pk>/decide/",
+         "/assistance/{app}/objections/{objection}/decide/", {"decision": "dismiss", "note": "经核实无此事"}),
         ("get", "assistance/cases/<int:pk>/", "/assistance/cases/{case}/", None),
         ("post", "assistance/cases/<int:pk>/exit/", "/assistance/cases/{case}/exit/",
          {"from_month": "2030-01", "reason": "迁出"}),
@@ -323,6 +330,9 @@ def _cases():
         ("post", app_ + "/review", api + "/assistance/applications/{app}/review", {"opinion": "同意"}),
         ("post", app_ + "/publicity/close", api + "/assistance/applications/{app}/publicity/close", {}),
         ("post", app_ + "/objections", api + "/assistance/applications/{app}/objections", {"reason": "有车"}),
+        ("post", app_ + "/objections/{objection_id}/decide",
+         api + "/assistance/applications/{app}/objections/{objection}/decide",
+         {"uphold": False, "note": "经核实无此事"}),
         ("post", app_ + "/approval/preview", api + "/assistance/applications/{app}/approval/preview",
          {"urban_rural": "urban"}),
         ("post", app_ + "/approve", api + "/assistance/applications/{app}/approve", {"urban_rural": "urban"}),

@@ -20,7 +20,8 @@ class Cap:
     REGISTRY_VIEW_FULL = "registry.view_full"  # unmasked 身份证号, phone, bank account
     HOUSEHOLD_MANAGE = "household.manage"
     REGISTRY_IMPORT = "registry.import"
-    REGISTRY_EXPORT = "registry.export"
+    REGISTRY_EXPORT = "registry.export"  # the list as .xlsx, 身份证号/phone/account masked
+    REGISTRY_EXPORT_FULL = "registry.export_full"  # the same unmasked, with a stated purpose (audited)
     DUPLICATE_REVIEW = "registry.duplicate_review"
     AUDIT_VIEW = "audit.view"
     POLICY_EDIT = "policy.edit"
@@ -79,10 +80,13 @@ _PAYROLL = {Cap.PAYROLL_VIEW, Cap.PAYROLL_RUN, Cap.PAYROLL_APPROVE, Cap.ANOMALY_
 _PAYROLL_READ = {Cap.PAYROLL_VIEW, Cap.ANOMALY_VIEW}
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VILLAGE: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT}),
+    # Bulk lists of full numbers only for the levels that work cases (受理、入户调查、审核确认、发放); the city
+    # and auditors look at one full record at a time (each view audited).
     Role.TOWN: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
-                                        Cap.REGISTRY_IMPORT}),
+                                        Cap.REGISTRY_IMPORT, Cap.REGISTRY_EXPORT_FULL}),
     Role.COUNTY: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT, Cap.REGISTRY_VIEW_FULL, Cap.HOUSEHOLD_MANAGE,
-                                          Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW} | _PAYROLL),
+                                          Cap.REGISTRY_IMPORT, Cap.DUPLICATE_REVIEW, Cap.REGISTRY_EXPORT_FULL}
+                           | _PAYROLL),
     Role.CITY: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.DUPLICATE_REVIEW, Cap.AUDIT_VIEW,
                                         Cap.POLICY_EDIT} | _PAYROLL_READ),
     Role.AUDITOR: frozenset(_STAFF_READ | {Cap.REGISTRY_VIEW_FULL, Cap.AUDIT_VIEW} | _PAYROLL_READ),
@@ -164,6 +168,7 @@ ACTION_LABELS = {
     Cap.HOUSEHOLD_MANAGE: "办理家庭成员变更",
     Cap.REGISTRY_IMPORT: "批量导入",
     Cap.REGISTRY_EXPORT: "导出名单",
+    Cap.REGISTRY_EXPORT_FULL: "导出含完整身份证号、电话和银行账号的名单",
     Cap.DUPLICATE_REVIEW: "审核疑似重复人员",
     Cap.AUDIT_VIEW: "查看审计日志",
     Cap.POLICY_EDIT: "维护政策参数",

@@ -31,6 +31,7 @@ from .facts import build_facts
 from .letters import refusal_letter_pdf
 from .models import OPEN_STATUSES, Application, ApplicationStatus, Entitlement, Publicity
 from .programmes.base import get_programme
+from .public import OBJECTION_RECEIVED, public_challenge, public_objection_file
 from .schemas import (
     AmountOut,
     ApplicationDetail,
@@ -45,6 +46,7 @@ from .schemas import (
     CaseExitIn,
     CaseMonthOut,
     CaseOut,
+    ChallengeOut,
     DecisionOut,
     EntitlementOut,
     ErrorOut,
@@ -53,6 +55,7 @@ from .schemas import (
     InvestigationOut,
     MyApplication,
     NoteIn,
+    ObjectionDecideIn,
     ObjectionIn,
     ObjectionOut,
     ObjectionReceipt,
@@ -61,6 +64,7 @@ from .schemas import (
     PayFirstOut,
     PublicityOut,
     PublicNotice,
+    PublicObjectionIn,
     RecheckFilter,
     RecheckIn,
     RecheckItem,
@@ -143,7 +147,10 @@ def _detail(user, pk: int) -> ApplicationDetail:
                                   status_label=p.get_status_display(), masked_name=p.masked_name,
                                   masked_id=p.masked_id, household_size=p.household_size,
                                   objections=[ObjectionOut(id=o.pk, objector_name=o.objector_name, reason=o.reason,
-                                                           filed_at=o.filed_at) for o in p.objections.order_by("id")])
+                                                           filed_at=o.filed_at, status=o.status,
+                                                           status_label=o.get_status_display(),
+                                                           decision_note=o.decision_note)
+                                              for o in p.objections.order_by("id")])
                      for p in app.publicities.order_by("id")],
         pay_first=PayFirstOut(amount=_money(pf.amount), reason=pf.reason, paid_on=pf.paid_on,
                               complete_by=pf.complete_by, file_completed_at=app.file_completed_at) if pf else None,
@@ -352,6 +359,19 @@ def record_objection(request, application_id: int, payload: ObjectionIn):
     return _step(request, application_id, Cap.ASSIST_OBJECTION, write)
 
 
+@router.post("/applications/{application_id}/objections/{objection_id}/decide",
+             response={200: ApplicationDetail, **ERR}, summary="处理群众提出的公示异议（镇街、县区）",
+             description="核实后决定：采纳则公示撤下、申请退回入户调查复查；不予采纳则公示继续。须填写处理意见。")
+def decide_objection(request, application_id: int, objection_id: int, payload: ObjectionDecideIn):
+    def write(app):
+        obj = app.objections.filter(pk=objection_id).first()
+        if obj is None:
+            raise NotFound("异议不存在")
+        services.objection_decide(actor=request.user, objection=obj, uphold=payload.uphold, note=payload.note)
+
+    return _step(request, application_id, Cap.ASSIST_ACCEPT, write)
+
+
 def _facts(request, app: Application, payload: FactsIn, start: dt.date):
     if app.household_id is None:
         raise DomainError("申请人未登记共同生活家庭，无法按家庭测算", code="no_household", field="申请家庭")
@@ -426,12 +446,23 @@ def public_notices(request, area: str = ""):
     return [_notice(n) for n in selectors.public_notices(area=a)]
 
 
+@router.get("/public/notices/{notice_id}/challenge", auth=None, response={200: ChallengeOut, **ERR},
+            summary="获取提出异议用的验证题（公开）", description="每题十分钟内有效，只能作答一次。")
+def public_objection_challenge(request, notice_id: int):
+    selectors.public_notice_get(notice_id)
+    return ChallengeOut(**public_challenge(request, notice_id))
+
+
 @router.post("/public/notices/{notice_id}/objections", auth=None, response={201: ObjectionReceipt, **ERR},
-             summary="对公示对象提出异议（公开）", description="无需登录，可匿名；受理后该户退回入户调查复查。")
-def public_objection(request, notice_id: int, payload: ObjectionIn):
+             summary="对公示对象提出异议（公开）",
+             description="无需登录，可匿名；须先获取验证题并作答。每个网络地址、每条公示的提交次数有限制。"
+                         "异议由镇（街道）或县（区）民政部门核实后决定是否退回入户调查复查。")
+def public_objection(request, notice_id: int, payload: PublicObjectionIn):
     pub = selectors.public_notice_get(notice_id)
-    services.objection_file(actor=None, publicity=pub, **payload.model_dump())
-    return Status(201, ObjectionReceipt(message="异议已受理，所在镇（街道）将重新入户调查核实"))
+    public_objection_file(request, pub, reason=payload.reason, objector_name=payload.objector_name,
+                          contact=payload.contact, challenge_id=payload.challenge_id,
+                          challenge_answer=payload.challenge_answer)
+    return Status(201, ObjectionReceipt(message=OBJECTION_RECEIVED))
 
 
 class WhatIfOut(Schema):

@@ -148,6 +148,13 @@ class ObjectionForm(DomainErrorForm):
                               help_text="可留空；留下联系方式便于核实后回复")
 
 
+class PublicObjectionForm(ObjectionForm):
+    """The public page's form: the objection plus the answer to the page's challenge."""
+
+    challenge_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    challenge_answer = forms.CharField(label="验证答案", max_length=8, help_text="请计算上面的验证题，填写阿拉伯数字")
+
+
 class RefuseForm(DomainErrorForm):
     reason = forms.CharField(label="不予批准理由", widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="写明事实和依据（至少5个字），将印在不予批准通知书上")

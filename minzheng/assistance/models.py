@@ -264,6 +264,14 @@ class Publicity(models.Model):
 
 
 class Objection(models.Model):
+    """An objection to a household on 公示. One filed by the public waits for a town/county officer to decide
+    whether it sends the application back to 入户调查; one recorded by staff acts at once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待核实"
+        UPHELD = "upheld", "已采纳（退回入户调查复查）"
+        DISMISSED = "dismissed", "不予采纳"
+
     publicity = models.ForeignKey(Publicity, on_delete=models.PROTECT, related_name="objections")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
     objector_name = models.CharField("异议人", max_length=64, blank=True)  # may be anonymous
@@ -272,6 +280,11 @@ class Objection(models.Model):
     filed_at = models.DateTimeField("提出时间")
     recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    status = models.CharField("处理状态", max_length=16, choices=Status.choices, default=Status.UPHELD)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=200, blank=True)
 
     class Meta:
         ordering = ["filed_at", "id"]

@@ -135,6 +135,9 @@ class ObjectionOut(Schema):
     objector_name: str
     reason: str
     filed_at: dt.datetime
+    status: str = Field(description="pending 待核实、upheld 已采纳（退回入户调查复查）、dismissed 不予采纳")
+    status_label: str
+    decision_note: str = Field("", description="处理意见")
 
 
 class PublicityOut(Schema):
@@ -285,6 +288,22 @@ class PublicNotice(Schema):
 class ObjectionReceipt(Schema):
     received: bool = True
     message: str
+
+
+class ChallengeOut(Schema):
+    challenge_id: str = Field(description="验证题编号，提交异议时一并提交")
+    question: str = Field(description="验证题（中文数字的加法）")
+    expires_in: int = Field(description="有效期（秒）；每题只能作答一次")
+
+
+class PublicObjectionIn(ObjectionIn):
+    challenge_id: str = Field(max_length=64, description="验证题编号（先获取验证题）")
+    challenge_answer: str = Field(max_length=8, description="验证题答案（阿拉伯数字）")
+
+
+class ObjectionDecideIn(Schema):
+    uphold: bool = Field(description="true 采纳：公示撤下，申请退回入户调查复查；false 不予采纳：公示继续")
+    note: str = Field(max_length=200, description="处理意见（核实情况）")
 
 
 # --- 复核 and enrolled cases ---------------------------------------------------------------------

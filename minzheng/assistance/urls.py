@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.application_approve, name="approve"),
     path("<int:pk>/refusal-letter.pdf", views.refusal_letter, name="letter"),
     path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/objections/<int:objection_pk>/decide/", views.objection_decide, name="objection_decide"),
     path("<int:pk>/<slug:action>/", views.application_action, name="action"),
 ]
 

@@ -40,3 +40,8 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     default_code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    default_code = "rate_limited"

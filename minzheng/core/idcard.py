@@ -90,7 +90,11 @@ def make_id_number(region_code: str, birth_date: dt.date, sequence: int) -> str:
 
 
 def mask(number: str) -> str:
-    """4419**********123X — keeps the prefecture and the last four."""
+    """4419************** — keeps only the prefecture, which the area shown beside it tells anyway.
+
+    Lists, notices and exports show a person's birth date, sex and area next to the masked number, and those give
+    every digit but the three-digit sequence and the check digit. Showing the last four (4419**********123X) let
+    anyone holding a list rebuild the whole number, so no digit after the prefecture is ever shown."""
     if not number or len(number) < 8:
         return "*" * len(number or "")
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:4] + "*" * (len(number) - 4)

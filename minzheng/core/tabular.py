@@ -1,11 +1,14 @@
-"""Reading uploaded tables (.xlsx / .csv) row by row, with Chinese errors for broken files.
+"""Tables in and out: reading uploaded tables (.xlsx / .csv) row by row, with Chinese errors for broken files, and
+writing cells no spreadsheet runs as a formula.
 
-Shared by every importer (registry, 核对 department files ...): streamed, so memory stays flat.
+Shared by every importer (registry, 核对 department files ...): streamed, so memory stays flat. Every Excel or CSV
+file the project produces writes its rows through `safe_row`.
 """
 
 import codecs
 import csv
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -86,3 +89,30 @@ def read_table(path: Path, file_format: str, *, columns: Iterable[str], required
         if not any(cells):
             continue
         yield number, {h: (cells[i] if i < len(cells) else "") for h, i in index.items()}
+
+
+# A text cell starting with one of these is read as a formula by Excel, WPS or LibreOffice (OWASP "CSV injection"):
+# a name like =HYPERLINK(...) typed by anyone would run on the computer of whoever opens the export.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+
+
+def formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_LEADS) and not _PLAIN_NUMBER.match(value)
+
+
+def safe_cell(value, *, for_csv: bool = False):
+    """One cell, written so it can only ever be text. In .xlsx the text is kept exactly, as a rich-text string
+    (openpyxl writes any str starting with "=" as a formula); CSV has no types, so it gets OWASP's leading
+    apostrophe. Numbers, dates and ordinary text pass unchanged."""
+    if not formula_like(value):
+        return value
+    if for_csv:
+        return "'" + value
+    from openpyxl.cell.rich_text import CellRichText
+
+    return CellRichText(value)
+
+
+def safe_row(values, *, for_csv: bool = False) -> list:
+    return [safe_cell(v, for_csv=for_csv) for v in values]

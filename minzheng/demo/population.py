@@ -41,6 +41,7 @@ from minzheng.core import audit
 from minzheng.core.idcard import check_char
 from minzheng.core.periods import birthday, born_on_or_before
 from minzheng.core.pinyin import name_pinyin
+from minzheng.core.tabular import safe_row
 from minzheng.registry.models import (
     Category,
     DisabilityCategory,
@@ -976,7 +977,7 @@ def write_csv(plan: Plan, path: Path | str, *, progress: Progress | None = None)
                     rows.append(_csv_row(p, h, sex_label, dis_label, rel_label[p.rel], h.number, h.address))
             for p in chunk.loose:
                 rows.append(_csv_row(p, p.hh, sex_label, dis_label, "", "", ""))
-            w.writerows(rows)
+            w.writerows(safe_row(r, for_csv=True) for r in rows)
             result.add(chunk)
             result.chunks_written += 1
             if progress:

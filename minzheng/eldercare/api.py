@@ -29,7 +29,7 @@ router = Router(tags=["大养老"])
 ERR = {codes_4xx: ErrorOut}
 
 
-class CategoryOut(Schema):
+class ElderCategoryOut(Schema):
     code: str
     label: str
     special: bool = Field(description="属于特殊困难老年人情形")
@@ -42,7 +42,7 @@ class ElderItem(Schema):
     sex: str
     age: int
     area: AreaRef
-    categories: list[CategoryOut]
+    categories: list[ElderCategoryOut]
     special: bool = Field(description="特殊困难老年人（须每月探访）")
     care_level: int | None = Field(None, description="最新有效能力评估的最终等级（0 能力完好 … 4 完全失能）")
     care_level_label: str | None = None
@@ -150,7 +150,7 @@ def _item(p, on) -> ElderItem:
     level = rulesets()[-1].level(p.care_level).short if p.care_level is not None else None
     return ElderItem(id=p.pk, name=p.name, id_masked=p.masked_id, sex=p.get_sex_display(),
                      age=age_on(p.birth_date, on), area=AreaRef.of(p.residence_area),
-                     categories=[CategoryOut(code=c.code, label=c.label, special=c.special)
+                     categories=[ElderCategoryOut(code=c.code, label=c.label, special=c.special)
                                  for c in selectors.current_categories(p, on)],
                      special=bool(p.is_special), care_level=p.care_level, care_level_label=level)
 
@@ -217,7 +217,7 @@ def get_elder(request, pk: int):
         calls=[call_out(c) for c in selectors.calls_for(request.user).filter(person=p).order_by("-received_at")[:50]])
 
 
-class CategoryIn(Schema):
+class ElderCategoryIn(Schema):
     category: str = Field(description="elderly_alone / elderly_empty_nest / elderly_left_behind / "
                                       "family_planning_special")
     valid_from: dt.date
@@ -225,7 +225,7 @@ class CategoryIn(Schema):
 
 
 @router.post("/elders/{pk}/categories", response={201: PeriodOut, **ERR}, summary="登记老年人类别")
-def add_category(request, pk: int, payload: CategoryIn):
+def add_category(request, pk: int, payload: ElderCategoryIn):
     require(request.user, Cap.ELDER_VIEW)
     p = selectors.elder_get(request.user, pk, on=_today())
     pc = services.elder_category_add(actor=request.user, person=p, category=payload.category,
@@ -293,12 +293,12 @@ def get_assessment(request, pk: int):
     return assessment_out(selectors.assessment_get(request.user, pk))
 
 
-class ReasonIn(Schema):
+class VoidReasonIn(Schema):
     reason: str
 
 
 @router.post("/assessments/{pk}/void", response={200: AssessmentOut, **ERR}, summary="作废评估记录")
-def void_assessment(request, pk: int, payload: ReasonIn):
+def void_assessment(request, pk: int, payload: VoidReasonIn):
     a = selectors.assessment_get(request.user, pk)
     return assessment_out(services.assessment_void(actor=request.user, assessment=a, reason=payload.reason))
 

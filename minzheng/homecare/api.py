@@ -104,7 +104,7 @@ class DispatchIn(Schema):
     provider_id: int
 
 
-class AssignIn(Schema):
+class WorkerAssignIn(Schema):
     worker_id: int
 
 
@@ -120,7 +120,7 @@ class CompleteIn(Schema):
     ended_at: dt.datetime | None = None
 
 
-class ReasonIn(Schema):
+class OrderReasonIn(Schema):
     reason: str = ""
 
 
@@ -237,7 +237,7 @@ def dispatch(request, order_id: int, payload: DispatchIn):
 
 
 @router.post("/orders/{order_id}/assign", response={200: OrderOut, codes_4xx: ErrorOut}, summary="派工（服务机构）")
-def assign(request, order_id: int, payload: AssignIn):
+def assign(request, order_id: int, payload: WorkerAssignIn):
     order = _order_for_write(request, order_id)
     worker = Worker.objects.filter(pk=payload.worker_id).first()
     if worker is None:
@@ -263,14 +263,14 @@ def complete(request, order_id: int, payload: CompleteIn):
 
 
 @router.post("/orders/{order_id}/cancel", response={200: OrderOut, codes_4xx: ErrorOut}, summary="取消订单")
-def cancel(request, order_id: int, payload: ReasonIn):
+def cancel(request, order_id: int, payload: OrderReasonIn):
     order = _order_for_write(request, order_id)
     return _out(request, services.order_cancel(actor=request.user, order=order, reason=payload.reason))
 
 
 @router.post("/orders/{order_id}/elder-no-show", response={200: OrderOut, codes_4xx: ErrorOut},
              summary="登记老人爽约（服务机构）")
-def elder_no_show(request, order_id: int, payload: ReasonIn):
+def elder_no_show(request, order_id: int, payload: OrderReasonIn):
     order = _order_for_write(request, order_id)
     return _out(request, services.order_elder_no_show(actor=request.user, order=order, note=payload.reason))
 

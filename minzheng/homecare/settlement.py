@@ -19,6 +19,7 @@ from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.periods import next_month_start
 from minzheng.core.scope import area_q, can_access_area, ensure_can
+from minzheng.core.tabular import safe_row
 
 from .models import Provider, Statement, StatementLine
 from .reference import money
@@ -140,7 +141,7 @@ def statement_xlsx(*, actor, statement: Statement) -> tuple[str, bytes]:
     ws = wb.active
     ws.title = "汇总"
     bold = Font(bold=True)
-    ws.append([f"{st.provider.name} {st.month:%Y年%m月} 居家养老服务结算单"])
+    ws.append(safe_row([f"{st.provider.name} {st.month:%Y年%m月} 居家养老服务结算单"]))
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["状态", st.get_status_display()])
     ws.append(["生成时间", timezone.localtime(st.generated_at).strftime("%Y-%m-%d %H:%M") if st.generated_at else ""])
@@ -149,7 +150,7 @@ def statement_xlsx(*, actor, statement: Statement) -> tuple[str, bytes]:
     for c in ws[5]:
         c.font = bold
     for r in statement_breakdown(st):
-        ws.append([r["label"], r["count"], float(r["amount"]), float(r["subsidy"]), float(r["self_pay"])])
+        ws.append(safe_row([r["label"], r["count"], float(r["amount"]), float(r["subsidy"]), float(r["self_pay"])]))
     ws.append(["合计", st.line_count, float(st.amount), float(st.subsidy), float(st.self_pay)])
     for c in ws[ws.max_row]:
         c.font = bold
@@ -163,8 +164,9 @@ def statement_xlsx(*, actor, statement: Statement) -> tuple[str, bytes]:
         c.font = bold
     lines = st.lines.select_related("person", "order").order_by("service_date", "id")
     for i, ln in enumerate(lines.iterator(chunk_size=2000), 1):
-        d.append([i, ln.get_kind_display(), ln.service_date, ln.person.name, ln.person.masked_id, ln.description,
-                  ln.order.number if ln.order_id else "", float(ln.amount), float(ln.subsidy), float(ln.self_pay)])
+        d.append(safe_row([i, ln.get_kind_display(), ln.service_date, ln.person.name, ln.person.masked_id,
+                           ln.description, ln.order.number if ln.order_id else "", float(ln.amount),
+                           float(ln.subsidy), float(ln.self_pay)]))
     for sheet, widths in ((ws, [22, 10, 14, 16, 16]), (d, [6, 12, 12, 10, 22, 24, 20, 12, 14, 14])):
         for col, w in zip("ABCDEFGHIJ", widths, strict=False):
             sheet.column_dimensions[col].width = w

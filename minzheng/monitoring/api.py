@@ -79,7 +79,7 @@ class YearQuery(Schema):
     year: int
 
 
-class ReportIn(Schema):
+class IndicatorReportIn(Schema):
     indicator_id: int
     area_code: str
     year: int
@@ -147,7 +147,7 @@ def drilldown(request, indicator_id: int, area_code: str, q: Query[YearQuery]):
 
 
 @router.post("/reported", response={201: ReportedOut}, summary="填报指标值")
-def report_value(request, payload: ReportIn):
+def report_value(request, payload: IndicatorReportIn):
     ind = Indicator.objects.filter(pk=payload.indicator_id).first()
     area = Area.objects.filter(code=payload.area_code, valid_to__isnull=True).first()
     if ind is None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from minzheng.core.errors import DomainError
 from minzheng.core.pdf import cjk_pdf
+from minzheng.core.tabular import safe_row
 
 from . import selectors, targets
 
@@ -82,14 +83,14 @@ def to_excel(report: Report) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "指标监测"
-    ws.append([report.title])
+    ws.append(safe_row([report.title]))
     ws["A1"].font = Font(size=14, bold=True)
     ws.append([f"数据截至：{report.data_as_of}"])
     ws.append(list(COLUMNS))
     for c in ws[3]:
         c.font = Font(bold=True)
     for row in table(report):
-        ws.append(row)
+        ws.append(safe_row(row))
     for col, width in zip("ABCDEFGHIJ", (10, 40, 10, 8, 12, 16, 16, 14, 10, 40), strict=True):
         ws.column_dimensions[col].width = width
     for r in ws.iter_rows(min_row=4):
@@ -97,7 +98,7 @@ def to_excel(report: Report) -> bytes:
     summary = wb.create_sheet("进展汇总")
     summary.append(["进展", "指标数"])
     for status, n in report.counts.items():
-        summary.append([status, n])
+        summary.append(safe_row([status, n]))
     chart = BarChart()
     chart.title, chart.y_axis.title = "指标进展情况", "指标数"
     chart.add_data(Reference(summary, min_col=2, min_row=1, max_row=1 + len(report.counts)), titles_from_data=True)

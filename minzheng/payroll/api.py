@@ -105,7 +105,7 @@ class AdjustIn(Schema):
     reason: str = Field(description="调整说明")
 
 
-class ReasonIn(Schema):
+class PayrollReasonIn(Schema):
     reason: str = Field(description="原因")
 
 
@@ -160,7 +160,7 @@ class AnomalyFilter(Schema):
     rule: str | None = None
 
 
-class AssignIn(Schema):
+class AnomalyAssignIn(Schema):
     assignee: str = Field(description="承办人用户名")
 
 
@@ -254,14 +254,14 @@ def approve_line(request, line_id: int):
 
 
 @router.post("/lines/{line_id}/hold", response={200: LineOut, codes_4xx: ErrorOut}, summary="暂停发放（发布前）")
-def hold_line(request, line_id: int, payload: ReasonIn):
+def hold_line(request, line_id: int, payload: PayrollReasonIn):
     line = selectors.line_get(request.user, line_id)
     services.roster_line_hold(actor=request.user, line=line, reason=payload.reason)
     return LineOut.of(selectors.line_get(request.user, line_id))
 
 
 @router.post("/lines/{line_id}/resume", response={200: LineOut, codes_4xx: ErrorOut}, summary="恢复发放（发布前）")
-def resume_line(request, line_id: int, payload: ReasonIn):
+def resume_line(request, line_id: int, payload: PayrollReasonIn):
     line = selectors.line_get(request.user, line_id)
     services.roster_line_resume(actor=request.user, line=line, reason=payload.reason)
     return LineOut.of(selectors.line_get(request.user, line_id))
@@ -290,7 +290,7 @@ def create_relative(request, payload: RelativeIn):
 
 @router.post("/staff-relatives/{relative_id}/remove", response={204: None, codes_4xx: ErrorOut},
              summary="撤销近亲属备案")
-def remove_relative(request, relative_id: int, payload: ReasonIn):
+def remove_relative(request, relative_id: int, payload: PayrollReasonIn):
     rel = selectors.staff_relative_get(request.user, relative_id)
     services.staff_relative_remove(actor=request.user, relative=rel, reason=payload.reason)
     return Status(204, None)
@@ -319,7 +319,7 @@ def get_anomaly(request, anomaly_id: int):
 
 
 @router.post("/anomalies/{anomaly_id}/assign", response={200: AnomalyOut, codes_4xx: ErrorOut}, summary="分派疑点")
-def assign_anomaly(request, anomaly_id: int, payload: AssignIn):
+def assign_anomaly(request, anomaly_id: int, payload: AnomalyAssignIn):
     anomaly = selectors.anomaly_get(request.user, anomaly_id)
     assignee = User.objects.filter(username=payload.assignee.strip(), is_active=True).first()
     if assignee is None:

@@ -24,6 +24,7 @@ from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.money import fen
 from minzheng.core.scope import ensure_can
+from minzheng.core.tabular import safe_row
 
 from .models import LineStatus, Roster, RosterLine
 from .reference import programme_info
@@ -38,7 +39,7 @@ MAX_REPORTED = 200
 
 def _csv_line(values) -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    csv.writer(buf, lineterminator="\r\n").writerow(safe_row(values, for_csv=True))
     return buf.getvalue().encode("utf-8")
 
 

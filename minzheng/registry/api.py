@@ -82,16 +82,32 @@ def _household_detail(user, pk: int) -> HouseholdDetail:
 
 # --- persons -------------------------------------------------------------------------------
 
-@router.get("/persons", response={200: PersonPage, codes_4xx: ErrorOut}, summary="查询人员",
-            description="按姓名前缀、身份证号前几位或拼音首字母查询管辖范围内的人员；身份证号和电话已脱敏。")
-def list_persons(request, filters: Query[PersonFilter]):
-    area = area_get(request.user, filters.area) if filters.area else None
+def _person_page(user, filters: PersonFilter) -> PersonPage:
+    area = area_get(user, filters.area) if filters.area else None
     if filters.category and filters.category not in Category.values:
         raise DomainError(f"人员类别“{filters.category}”无效", field="类别")
-    qs = selectors.person_search(request.user, filters.q, area=area, category=filters.category)
+    qs = selectors.person_search(user, filters.q, area=area, category=filters.category)
     count, rows = _page(qs, filters.page, filters.page_size)
     return PersonPage(count=count, page=filters.page, page_size=filters.page_size,
                       items=[PersonListItem.of(p) for p in rows])
+
+
+@router.get("/persons", response={200: PersonPage, codes_4xx: ErrorOut}, summary="查询人员",
+            description="按姓名前缀或拼音首字母查询管辖范围内的人员；身份证号和电话已脱敏。"
+                        "按身份证号查询请用“按条件查询人员（含身份证号）”（POST），号码不放在网址中。")
+def list_persons(request, filters: Query[PersonFilter]):
+    if selectors.is_id_query(filters.q):
+        # A full number in a URL lands in server logs, proxies and browser history.
+        raise DomainError("身份证号不能放在网址中查询，请改用“按条件查询人员（含身份证号）”接口（POST）",
+                          code="id_in_url", field="q")
+    return _person_page(request.user, filters)
+
+
+@router.post("/persons/search", response={200: PersonPage, codes_4xx: ErrorOut}, summary="按条件查询人员（含身份证号）",
+             description="条件放在请求体中：姓名前缀、身份证号或拼音首字母。可查看完整信息的角色可按身份证号前几位"
+                         "查询，其他角色须提供完整的18位号码。身份证号和电话已脱敏。")
+def search_persons(request, payload: PersonFilter):
+    return _person_page(request.user, payload)
 
 
 @router.get("/persons/{person_id}", response={200: PersonDetail, codes_4xx: ErrorOut}, summary="人员详情（脱敏）")
@@ -165,7 +181,20 @@ def end_category(request, person_id: int, category_id: int, payload: CategoryEnd
 @router.get("/households", response={200: HouseholdPage, codes_4xx: ErrorOut}, summary="查询家庭",
             description="按家庭编号、户主姓名、户主身份证号前几位或户主拼音首字母查询管辖范围内的家庭。")
 def list_households(request, filters: Query[HouseholdFilter]):
-    qs = selectors.household_search(request.user, filters.q, include_dissolved=filters.include_dissolved)
+    if selectors.is_id_query(filters.q) and len(filters.q.strip()) == 18:
+        raise DomainError("身份证号不能放在网址中查询，请改用“按条件查询家庭（含户主身份证号）”接口（POST）",
+                          code="id_in_url", field="q")
+    return _household_page(request.user, filters)
+
+
+@router.post("/households/search", response={200: HouseholdPage, codes_4xx: ErrorOut},
+             summary="按条件查询家庭（含户主身份证号）", description="条件放在请求体中，户主身份证号不进网址。")
+def search_households(request, payload: HouseholdFilter):
+    return _household_page(request.user, payload)
+
+
+def _household_page(user, filters: HouseholdFilter) -> HouseholdPage:
+    qs = selectors.household_search(user, filters.q, include_dissolved=filters.include_dissolved)
     count, rows = _page(qs, filters.page, filters.page_size)
     return HouseholdPage(count=count, page=filters.page, page_size=filters.page_size,
                          items=[HouseholdListItem.of(h) for h in rows])

@@ -28,7 +28,7 @@ from minzheng.core.idcard import check_consistency, make_id_number, parse_id_num
 from minzheng.core.jobs import Heartbeat, lease_cutoff, max_attempts
 from minzheng.core.pinyin import name_pinyin
 from minzheng.core.scope import path_in_scope, path_q
-from minzheng.core.tabular import read_table
+from minzheng.core.tabular import read_table, safe_row
 
 from .models import DisabilityCategory, Household, ImportJob, ImportRow, ImportRowError, Membership, Person, Relation
 from .services import detail_errors
@@ -483,7 +483,7 @@ def error_report(job: ImportJob) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("错误报告")
-    ws.append(["行号", "字段", "错误说明", "身份证号", "姓名"])
+    ws.append(safe_row(["行号", "字段", "错误说明", "身份证号", "姓名"]))
     staged = {}
     for err in ImportRowError.objects.filter(job=job).order_by("row_number", "id").iterator(chunk_size=2000):
         if err.row_number not in staged:
@@ -491,7 +491,8 @@ def error_report(job: ImportJob) -> bytes:
                 job=job, row_number__gte=err.row_number, row_number__lt=err.row_number + 2000).only(
                 "row_number", "id_number", "name")}
         row = staged.get(err.row_number)
-        ws.append([err.row_number, err.field, err.message, row.id_number if row else "", row.name if row else ""])
+        ws.append(safe_row([err.row_number, err.field, err.message, row.id_number if row else "",
+                            row.name if row else ""]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -508,10 +509,10 @@ def template_workbook(user) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "人员导入"
-    ws.append([f"{c}*" if c in REQUIRED else c for c in COLUMNS])
+    ws.append(safe_row([f"{c}*" if c in REQUIRED else c for c in COLUMNS]))
     example_id = make_id_number("440704", dt.date(1950, 3, 8), 11)
-    ws.append([example_id, "张三（示例，请删除本行）", code, code, "男", "1950-03-08", f"{place}1号",
-               "13800138000", "", "", "", "", "H001", "户主", f"{place}1号"])
+    ws.append(safe_row([example_id, "张三（示例，请删除本行）", code, code, "男", "1950-03-08", f"{place}1号",
+                        "13800138000", "", "", "", "", "H001", "户主", f"{place}1号"]))
     for col in ws.iter_cols(min_row=1, max_row=2):
         for cell in col:
             cell.number_format = "@"  # text, so Excel keeps all 18 digits

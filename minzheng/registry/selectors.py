@@ -38,15 +38,25 @@ def person_get(user: User, pk: int) -> Person:
     return person
 
 
+def is_id_query(query: str) -> bool:
+    """A search for a 身份证号 (or its leading digits): kept out of URLs, so it travels by POST (see views/api)."""
+    return bool(_ID_LIKE.match((query or "").strip()))
+
+
 def person_search(user: User, query: str = "", *, area: Area | None = None,
                   category: str | None = None) -> QuerySet[Person]:
-    """Name (prefix), 身份证号 (full or leading digits) or pinyin initials (e.g. zs for 张三)."""
+    """Name (prefix), 身份证号 or pinyin initials (e.g. zs for 张三). Leading ID digits are searched only by roles
+    that may see full numbers: for the others a prefix search would tell the hidden digits one at a time, so they
+    find a person by the complete number only."""
     qs = persons_for(user).annotate(name_c=Collate("name", _BYTE_ORDER))
     order = ("name_c", "id")
     q = (query or "").strip()
     if q:
         if _ID_LIKE.match(q):
-            qs = qs.filter(id_number__startswith=q.upper())
+            if user.can(Cap.REGISTRY_VIEW_FULL):
+                qs = qs.filter(id_number__startswith=q.upper())
+            else:
+                qs = qs.filter(id_number=q.upper())
         elif _INITIALS.match(q):
             qs = qs.annotate(initials_c=Collate("name_initials", _BYTE_ORDER)).filter(_prefix("initials_c", q.lower()))
             order = ("initials_c", "id")  # follows the index; ordering by name here misleads the planner
@@ -117,8 +127,9 @@ def household_search(user: User, query: str = "", *, include_dissolved: bool = F
             qs = qs.filter(Q(head__name_initials__startswith=q) | Q(head__name_pinyin__startswith=q))
         else:
             cond = Q(number__startswith=q) | Q(head__name__startswith=q)
-            if _ID_LIKE.match(q):
-                cond |= Q(head__id_number__startswith=q.upper())
+            if _ID_LIKE.match(q):  # leading digits only for full-view roles, as in person_search
+                cond |= (Q(head__id_number__startswith=q.upper()) if user.can(Cap.REGISTRY_VIEW_FULL)
+                         else Q(head__id_number=q.upper()))
             qs = qs.filter(cond)
     current = Q(memberships__end_date__isnull=True)
     return (qs.select_related("area", "head").annotate(member_count=Count("memberships", filter=current))

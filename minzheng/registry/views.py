@@ -1,15 +1,18 @@
 """Registry pages: thin views over selectors (reads, scoped) and services (writes, audited)."""
 
+import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Level
 from minzheng.areas.selectors import area_get, areas_for, top_areas
-from minzheng.core.errors import NotFound
+from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
@@ -37,6 +40,7 @@ from .selectors import (
     household_get,
     household_members,
     households_for,
+    is_id_query,
     person_get,
     person_search,
     persons_for,
@@ -55,15 +59,41 @@ def home(request):
 
 # --- person list, search and export ----------------------------------------------------------
 
+# A search by 身份证号 is posted, and the page's address carries a random token for it (kept in the session), so
+# full numbers never reach server logs, proxies or the browser history.
+ID_SEARCHES = "registry.id_searches"
+ID_SEARCHES_KEPT = 20
 
-def _list_filters(request):
+
+def _remember_id_search(request, q: str) -> str:
+    token = secrets.token_urlsafe(9)
+    kept = list(request.session.get(ID_SEARCHES, {}).items())[-(ID_SEARCHES_KEPT - 1):]
+    request.session[ID_SEARCHES] = dict(kept) | {token: q}
+    return token
+
+
+def _list_filters(request, data=None):
+    """(q, area, category) from the query string, or from a posted search/export form."""
+    data = request.GET if data is None else data
     user = request.user
-    q = request.GET.get("q", "").strip()[:64]
-    code = request.GET.get("area", "").strip()
+    q = data.get("q", "").strip()[:64]
+    if data.get("s"):
+        q = request.session.get(ID_SEARCHES, {}).get(data["s"], "")
+    code = data.get("area", "").strip()
     area = area_get(user, code) if code else None
-    category = request.GET.get("category", "")
+    category = data.get("category", "")
     category = category if category in Category.values else ""
     return q, area, category
+
+
+def _list_address(request, q, area, category) -> str:
+    params = {"area": area.code if area else "", "category": category}
+    if q and is_id_query(q):
+        params["s"] = _remember_id_search(request, q)
+    elif q:
+        params["q"] = q
+    params = {k: v for k, v in params.items() if v}
+    return reverse("web:person_list") + (f"?{urlencode(params)}" if params else "")
 
 
 def _area_options(user):
@@ -81,19 +111,43 @@ PERSON_LIST_COUNT_CAP = 10_000
 
 @page(Cap.REGISTRY_VIEW)
 def person_list(request):
+    if request.method == "POST":
+        # The search form posts; the answer's address holds names and filters but an ID number only as a token.
+        address = _list_address(request, *_list_filters(request, request.POST))
+        if not is_htmx(request):
+            return redirect(address)
+        request.GET = QueryDict(address.partition("?")[2])
     q, area, category = _list_filters(request)
-    ctx = {"page": paginate(request, person_search(request.user, q, area=area, category=category),
-                            count_cap=PERSON_LIST_COUNT_CAP),
-           "q": q, "area": area, "category": category, "categories": Category.choices}
+    status, refused, found = 200, "", person_search(request.user, q, area=area, category=category)
+    if is_id_query(request.GET.get("q", "")):
+        q, status, found = "", 400, found.none()
+        refused = "按身份证号查询时，请在搜索框中输入后查询（号码不会出现在网址中）"
+    ctx = {"page": paginate(request, found, count_cap=PERSON_LIST_COUNT_CAP),
+           "q": q, "area": area, "category": category, "categories": Category.choices, "refused": refused,
+           "id_search": is_id_query(q),
+           "can_full_export": request.user.can(Cap.REGISTRY_EXPORT_FULL)}
     if is_htmx(request):
-        return render(request, "registry/_person_results.html", ctx)
-    return render(request, "registry/person_list.html", ctx | {"area_options": _area_options(request.user)})
+        response = render(request, "registry/_person_results.html", ctx, status=status)
+        if request.method == "POST":
+            response["HX-Push-Url"] = address
+        return response
+    return render(request, "registry/person_list.html", ctx | {"area_options": _area_options(request.user)},
+                  status=status)
 
 
+@require_POST
 @page(Cap.REGISTRY_EXPORT)
 def person_export(request):
-    q, area, category = _list_filters(request)
-    out, _rows = persons_export(actor=request.user, query=q, area=area, category=category or None)
+    q, area, category = _list_filters(request, request.POST)
+    try:
+        out, _rows = persons_export(actor=request.user, query=q, area=area, category=category or None,
+                                    full=request.POST.get("full") == "1",
+                                    purpose=request.POST.get("purpose", "")[:100])
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(_list_address(request, q, area, category))
     return FileResponse(out, as_attachment=True, filename=f"人员名单-{local_date():%Y%m%d}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

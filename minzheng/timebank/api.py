@@ -40,7 +40,7 @@ class EntryOut(Schema):
     at: dt.datetime
 
 
-class ReportIn(Schema):
+class HoursReportIn(Schema):
     volunteer_id: int
     service_date: dt.date
     hours: Decimal
@@ -48,7 +48,7 @@ class ReportIn(Schema):
     beneficiary_id: int | None = None
 
 
-class ReportOut(Schema):
+class HoursReportOut(Schema):
     id: int
     volunteer: str
     service_date: dt.date
@@ -60,12 +60,12 @@ class ReportOut(Schema):
 
     @staticmethod
     def of(r):
-        return ReportOut(id=r.pk, volunteer=r.volunteer.person.name, service_date=r.service_date, hours=r.hours,
+        return HoursReportOut(id=r.pk, volunteer=r.volunteer.person.name, service_date=r.service_date, hours=r.hours,
                          activity=r.activity, status=r.status, status_label=r.get_status_display(),
                          reject_reason=r.reject_reason)
 
 
-class ReviewIn(Schema):
+class HoursReviewIn(Schema):
     level: int = Field(description="1 初审（村居） / 2 复审（镇街、县区）")
     approve: bool
     reason: str = ""
@@ -155,24 +155,24 @@ def withdraw(request, account_id: int):
     services.refuse_cash()
 
 
-@router.post("/reports", response={201: ReportOut, codes_4xx: ErrorOut}, summary="申报志愿服务时长")
-def report(request, payload: ReportIn):
+@router.post("/reports", response={201: HoursReportOut, codes_4xx: ErrorOut}, summary="申报志愿服务时长")
+def report(request, payload: HoursReportIn):
     v = selectors.volunteer_get(request.user, payload.volunteer_id)
     beneficiary = person_get(request.user, payload.beneficiary_id) if payload.beneficiary_id else None
     r = services.hours_report(actor=request.user, volunteer=v, service_date=payload.service_date,
                               hours=payload.hours, activity=payload.activity, beneficiary=beneficiary)
-    return Status(201, ReportOut.of(r))
+    return Status(201, HoursReportOut.of(r))
 
 
-@router.get("/reports", response={200: list[ReportOut], codes_4xx: ErrorOut}, summary="时长申报列表")
+@router.get("/reports", response={200: list[HoursReportOut], codes_4xx: ErrorOut}, summary="时长申报列表")
 def list_reports(request, status: str | None = None):
     if status and status not in HourReport.Status.values:
         raise DomainError(f"状态“{status}”无效", field="状态")
-    return [ReportOut.of(r) for r in selectors.reports_for(request.user, status=status)[:500]]
+    return [HoursReportOut.of(r) for r in selectors.reports_for(request.user, status=status)[:500]]
 
 
-@router.post("/reports/{report_id}/review", response={200: ReportOut, codes_4xx: ErrorOut}, summary="初审/复审")
-def review(request, report_id: int, payload: ReviewIn):
+@router.post("/reports/{report_id}/review", response={200: HoursReportOut, codes_4xx: ErrorOut}, summary="初审/复审")
+def review(request, report_id: int, payload: HoursReviewIn):
     r = selectors.report_get(request.user, report_id)
     if payload.level == 1:
         r = services.report_review_first(actor=request.user, report=r, approve=payload.approve, reason=payload.reason)
@@ -181,7 +181,7 @@ def review(request, report_id: int, payload: ReviewIn):
                                           reason=payload.reason)
     else:
         raise DomainError("审核级别应为1（初审）或2（复审）", field="审核级别")
-    return ReportOut.of(r)
+    return HoursReportOut.of(r)
 
 
 @router.post("/donations", response={201: TransferOut, codes_4xx: ErrorOut}, summary="捐赠时长")

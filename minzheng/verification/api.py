@@ -80,7 +80,7 @@ class RunIn(Schema):
     application_id: int | None = None
 
 
-class ReportOut(Schema):
+class VerificationReportOut(Schema):
     id: int
     number: str
     household_id: int
@@ -105,15 +105,16 @@ class ReportOut(Schema):
     warnings: list[str]
 
     @staticmethod
-    def of(r) -> "ReportOut":
-        return ReportOut(id=r.pk, number=r.number, household_id=r.household_id, household_number=r.household.number,
-                         application_id=r.application_id, on=r.on, member_count=r.member_count,
-                         household_income=r.household_income, rigid_deduction=r.rigid_deduction,
-                         per_capita_income=r.per_capita_income, standard=r.standard,
-                         standard_explanation=r.standard_explanation, money_assets=r.money_assets,
-                         conclusion=r.conclusion, conclusion_label=r.get_conclusion_display(),
-                         conclusion_text=r.conclusion_text, rule_version=r.rule_version, members=r.members,
-                         lines=r.lines, assets=r.assets, batches=r.batches, warnings=r.warnings)
+    def of(r) -> "VerificationReportOut":
+        return VerificationReportOut(
+            id=r.pk, number=r.number, household_id=r.household_id, household_number=r.household.number,
+            application_id=r.application_id, on=r.on, member_count=r.member_count,
+            household_income=r.household_income, rigid_deduction=r.rigid_deduction,
+            per_capita_income=r.per_capita_income, standard=r.standard,
+            standard_explanation=r.standard_explanation, money_assets=r.money_assets,
+            conclusion=r.conclusion, conclusion_label=r.get_conclusion_display(),
+            conclusion_text=r.conclusion_text, rule_version=r.rule_version, members=r.members,
+            lines=r.lines, assets=r.assets, batches=r.batches, warnings=r.warnings)
 
 
 @router.get("/sources", response=list[SourceOut], summary="部门数据来源及列布局")
@@ -160,7 +161,7 @@ def person_records(request, person_id: int, on: dt.date):
                       detail=r.detail) for r in selectors.person_records(request.user, person_id, on=on)]
 
 
-@router.post("/households/{household_id}/run", response={201: ReportOut}, summary="对家庭开展经济状况核对")
+@router.post("/households/{household_id}/run", response={201: VerificationReportOut}, summary="对家庭开展经济状况核对")
 def run(request, household_id: int, payload: RunIn):
     user = request.user
     household = selectors.household_for_verification(user, household_id)
@@ -168,13 +169,13 @@ def run(request, household_id: int, payload: RunIn):
     if payload.application_id is not None:
         application = selectors.application_for_report(user, payload.application_id)
     report = services.verification_run(actor=user, household=household, on=payload.on, application=application)
-    return Status(201, ReportOut.of(report))
+    return Status(201, VerificationReportOut.of(report))
 
 
-@router.get("/reports/{report_id}", response=ReportOut, summary="核对报告")
+@router.get("/reports/{report_id}", response=VerificationReportOut, summary="核对报告")
 def get_report(request, report_id: int):
     require(request.user, Cap.VERIFY_VIEW)
-    return ReportOut.of(selectors.report_get(request.user, report_id))
+    return VerificationReportOut.of(selectors.report_get(request.user, report_id))
 
 
 @router.get("/reports/{report_id}/pdf", summary="核对报告PDF")

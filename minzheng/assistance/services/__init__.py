@@ -43,6 +43,6 @@ from .base import (  # noqa: F401
 from .intake import application_attach, application_submit  # noqa: F401
 from .investigation import _NAME_SPLIT, investigation_record  # noqa: F401
 from .pay_first import application_complete_file, application_pay_first  # noqa: F401
-from .publicity import application_close_publicity, objection_file  # noqa: F401
+from .publicity import _uphold, application_close_publicity, objection_decide, objection_file  # noqa: F401
 from .relatives import relative_filing_create  # noqa: F401
 from .review import _county_of, _draw_sample, application_review, application_submit_review  # noqa: F401

@@ -9,7 +9,15 @@ from django.utils import timezone
 from minzheng.assistance import services
 from minzheng.assistance.models import Application, Case, Objection
 
-from .stories import authorisation, make_family, photo, submit_dibao, walk_to, world_fixture  # noqa: F401
+from .stories import (  # noqa: F401
+    authorisation,
+    make_family,
+    photo,
+    solve_challenge,
+    submit_dibao,
+    walk_to,
+    world_fixture,
+)
 from .test_views import state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -239,14 +247,30 @@ def test_the_public_notice_api_is_masked_and_takes_objections_without_login(clie
     assert client.get(f"{API}/public/notices?area={w.waihai.code}").json() == []
     assert client.get(f"{API}/public/notices?area=999999").status_code == 400
     notice = r.json()[0]["id"]
-    r = post(client, f"{API}/public/notices/{notice}/objections", {"reason": "短"})
+
+    def answered(body):
+        challenge = client.get(f"{API}/public/notices/{notice}/challenge").json()
+        return body | {"challenge_id": challenge["challenge_id"],
+                       "challenge_answer": solve_challenge(challenge["question"])}
+
+    r = post(client, f"{API}/public/notices/{notice}/objections", answered({"reason": "短"}))
     assert r.status_code == 400 and r.json()["field"] == "异议内容"
-    r = post(client, f"{API}/public/notices/{notice}/objections", {"reason": "陈家新买了一辆小汽车，收入不低"})
-    assert r.status_code == 201 and "异议已受理" in r.json()["message"]
+    r = post(client, f"{API}/public/notices/{notice}/objections",
+             answered({"reason": "陈家新买了一辆小汽车，收入不低"}))
+    assert r.status_code == 201 and "异议已收到" in r.json()["message"]
     app.refresh_from_db()
-    assert app.status == "investigating" and Objection.objects.count() == 1
+    assert app.status == "publicizing" and Objection.objects.get().status == "pending"
+    # 礼乐街道 checks it and upholds it: the notice comes down
+    client.force_login(w.li)
+    objection = Objection.objects.get()
+    r = post(client, f"{API}/applications/{app.pk}/objections/{objection.pk}/decide",
+             {"uphold": True, "note": "经核实确有新购车辆"})
+    assert r.status_code == 200 and r.json()["status"] == "investigating"
+    assert r.json()["publicities"][0]["objections"][0]["status_label"] == "已采纳（退回入户调查复查）"
+    client.logout()
+    assert client.get(f"{API}/public/notices/{notice}/challenge").status_code == 404
     assert post(client, f"{API}/public/notices/{notice}/objections",
-                {"reason": "再提一次异议试试看"}).status_code == 404
+                {"reason": "再提一次异议试试看", "challenge_id": "-", "challenge_answer": "1"}).status_code == 404
 
 
 def test_staff_endpoints_need_a_login(client, world):

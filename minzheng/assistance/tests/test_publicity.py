@@ -31,8 +31,7 @@ def test_the_public_notice_shows_only_masked_data_and_needs_no_login(world):
     assert len(notices) == 1
     n = notices[0]
     assert set(n) == set(selectors.PUBLIC_FIELDS)
-    assert n["masked_name"] == "陈*明" and n["masked_id"] == mask(w.dad.id_number) == n["masked_id"][:4] + "*" * 10 + \
-        w.dad.id_number[-4:]
+    assert n["masked_name"] == "陈*明" and n["masked_id"] == mask(w.dad.id_number) == w.dad.id_number[:4] + "*" * 14
     assert n["household_size"] == 3 and n["programme_label"] == "最低生活保障" and n["area__name"] == "英南村"
     flat = " ".join(str(v) for v in n.values())
     for secret in (w.dad.id_number, "陈大明", w.mum.name, w.dad.id_number[4:14]):
@@ -46,7 +45,8 @@ def test_the_public_notice_shows_only_masked_data_and_needs_no_login(world):
 
 
 def test_an_objection_sends_the_household_back_for_reinvestigation(world):
-    """A neighbour says 陈大明 drives a lorry for a logistics firm: the notice comes down, the town re-visits."""
+    """A neighbour says 陈大明 drives a lorry for a logistics firm: 礼乐街道 checks it and upholds it, so the notice
+    comes down and the town re-visits."""
     w = world
     app = walk_to(w, submit_dibao(w), "publicizing")
     pub = app.publicities.get()
@@ -56,6 +56,13 @@ def test_an_objection_sends_the_household_back_for_reinvestigation(world):
                                   objector_name="", contact="")
     app.refresh_from_db()
     pub.refresh_from_db()
+    # an anonymous objection waits for the town: the notice stays up and the household stays on 公示
+    assert obj.status == Objection.Status.PENDING and app.status == "publicizing"
+    assert pub.status == Publicity.Status.OPEN and len(selectors.public_notices()) == 1
+    obj = services.objection_decide(actor=w.li, objection=obj, uphold=True, note="经了解陈大明确在物流公司开车，需复查")
+    app.refresh_from_db()
+    pub.refresh_from_db()
+    assert obj.status == Objection.Status.UPHELD and obj.decided_by == w.li
     assert app.status == "investigating" and pub.status == Publicity.Status.INTERRUPTED
     assert app.step_due == add_workdays(timezone.localdate(), 20)  # 复查 within 20 working days
     assert selectors.public_notices() == []

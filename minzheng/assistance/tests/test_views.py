@@ -32,6 +32,7 @@ from .stories import (  # noqa: F401
     authorisation,
     make_family,
     photo,
+    solve_challenge,
     submit_dibao,
     walk_to,
     world_fixture,
@@ -403,18 +404,33 @@ def test_the_public_notice_shows_masked_data_only_and_takes_an_objection_without
             assert secret not in html, secret
     assert "陈*明" not in body(client.get(reverse("gongshi:list"), {"area": w.waihai.code}))
 
+    def answered(page, data):
+        challenge = page.context["challenge"]
+        return data | {"challenge_id": challenge["challenge_id"],
+                       "challenge_answer": solve_challenge(challenge["question"])}
+
     before = state()
-    r = client.post(reverse("gongshi:notice", args=[pub.pk]), {"reason": "有车"})
+    r = client.post(reverse("gongshi:notice", args=[pub.pk]), answered(notice, {"reason": "有车"}))
     assert r.status_code == 400 and "异议内容至少需要5个字" in body(r)
     assert state() == before
-    r = client.post(reverse("gongshi:notice", args=[pub.pk]),
-                    {"reason": "陈家新买了一辆小汽车，收入不像公示的那么低", "objector_name": "", "contact": ""})
+    r = client.post(reverse("gongshi:notice", args=[pub.pk]), answered(
+        r, {"reason": "陈家新买了一辆小汽车，收入不像公示的那么低", "objector_name": "", "contact": ""}))
     assert r.status_code == 200 and "异议已受理" in body(r)
     app.refresh_from_db()
     pub.refresh_from_db()
-    assert app.status == "investigating" and pub.status == Publicity.Status.INTERRUPTED
     obj = Objection.objects.get()
-    assert obj.recorded_by is None and obj.objector_name == ""
+    assert obj.recorded_by is None and obj.objector_name == "" and obj.status == "pending"
+    assert app.status == "publicizing" and pub.status == Publicity.Status.OPEN
+    # 李建华 of 礼乐街道 checks it and upholds it from the file
+    as_(client, w.li)
+    assert "待核实" in body(client.get(detail(app)))
+    r = client.post(reverse("assistance:objection_decide", args=[app.pk, obj.pk]),
+                    {"decision": "uphold", "note": "经核实确有新购车辆"})
+    assert r.status_code == 302
+    app.refresh_from_db()
+    pub.refresh_from_db()
+    assert app.status == "investigating" and pub.status == Publicity.Status.INTERRUPTED
+    client.logout()
     # the notice is down now
     assert client.get(reverse("gongshi:notice", args=[pub.pk])).status_code == 404
     assert "陈*明" not in body(client.get(reverse("gongshi:list")))

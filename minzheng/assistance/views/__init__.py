@@ -19,6 +19,7 @@ from .application import (  # noqa: F401
     _verifications,
     application_action,
     application_detail,
+    objection_decide,
 )
 from .approval import (  # noqa: F401
     _approval_initial,

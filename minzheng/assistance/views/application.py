@@ -78,7 +78,8 @@ def _detail(request, app: Application, *, bound: tuple[str, object] | None = Non
         "cases": cases, "entitlements": entitlements,
         "members": Membership.objects.filter(household=app.household, end_date__isnull=True)
         .select_related("person").order_by("id") if app.household_id else [],
-        "can": selectors.available_actions(user, app), "forms": forms, "open_op": bound[0] if bound else "",
+        "can": selectors.available_actions(user, app), "can_decide_objections": user.can(Cap.ASSIST_ACCEPT),
+        "forms": forms, "open_op": bound[0] if bound else "",
         "conflict": conflict,
         "today": timezone.localdate(), "overdue": app.status in OPEN_STATUSES and app.step_due
         and app.step_due < timezone.localdate(),
@@ -160,4 +161,26 @@ def application_action(request, pk, action):
         app.refresh_from_db()
         return _detail(request, app, bound=(action, form), conflict=conflict, status=409 if conflict else 400)
     messages.success(request, done(result) if callable(done) else done)
+    return redirect("assistance:detail", pk=app.pk)
+
+
+@require_POST
+@page(Cap.ASSIST_ACCEPT)
+def objection_decide(request, pk, objection_pk):
+    """A town/county officer's decision on an objection the public filed: uphold (back to 入户调查) or dismiss."""
+    app = selectors.application_get(request.user, pk)
+    obj = app.objections.filter(pk=objection_pk).first()
+    if obj is None:
+        raise NotFound("异议不存在")
+    decision = request.POST.get("decision")
+    if decision not in ("uphold", "dismiss"):
+        messages.error(request, "请选择“采纳”或“不予采纳”")
+        return redirect("assistance:detail", pk=app.pk)
+    _, error = _save(None, lambda: services.objection_decide(
+        actor=request.user, objection=obj, uphold=decision == "uphold", note=request.POST.get("note", "")))
+    if error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已采纳异议，申请退回入户调查复查" if decision == "uphold"
+                         else "已决定不予采纳，公示继续")
     return redirect("assistance:detail", pk=app.pk)

@@ -2,7 +2,7 @@
 
 
 
-from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
+from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests
 
 from ..models import ApplicationStatus
 
@@ -16,7 +16,7 @@ def _save(form, write):
     permission errors propagate to the 404/403 pages; a Conflict is returned for the caller to show."""
     try:
         return write(), None
-    except (NotFound, Forbidden):
+    except (NotFound, Forbidden, TooManyRequests):
         raise
     except Conflict as e:
         if form is not None and e.field and any(f.label == e.field for f in form.fields.values()):

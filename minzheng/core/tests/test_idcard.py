@@ -138,9 +138,9 @@ def test_even_sequence_means_female():
         check_consistency(info, sex="M")
 
 
-def test_mask_keeps_the_prefecture_and_last_four():
-    assert mask("44190019800101123X") == "4419**********123X"
-    assert mask(CHEN_BO) == "4453**********" + CHEN_BO[-4:]
+def test_mask_keeps_only_the_prefecture():
+    assert mask("44190019800101123X") == "4419**************"
+    assert mask(CHEN_BO) == "4453**************"
     assert len(mask(CHEN_BO)) == 18
     assert mask("") == ""
     assert mask("1234567") == "*******"

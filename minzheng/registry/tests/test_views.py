@@ -62,7 +62,7 @@ def test_li_jianhua_finds_wang_daming_by_pinyin_initials_and_sees_a_masked_id(cl
 def test_search_by_leading_id_digits_and_by_name(client, people, wang, make_person, areas):
     other = make_person("李小红", area=areas["xiangdong"], sex="F", birth=dt.date(1961, 1, 1))
     login(client, people, "lile_officer")
-    by_id = client.get(reverse("web:person_list"), {"q": other.id_number[:14]}).content.decode()
+    by_id = client.post(reverse("web:person_list"), {"q": other.id_number[:14]}, follow=True).content.decode()
     assert "李小红" in by_id and "王大明" not in by_id
     by_name = client.get(reverse("web:person_list"), {"q": "王大"}).content.decode()
     assert "王大明" in by_name and "李小红" not in by_name
@@ -292,19 +292,20 @@ def test_li_jianhua_exports_his_street_with_full_ids_and_the_export_is_audited(c
                                                                                areas):
     make_person("赵伯", area=areas["waihai_village"])
     login(client, people, "lile_officer")
-    response = client.get(reverse("web:person_export"), {"q": "wdm"})
+    response = client.post(reverse("web:person_export"), {"q": "wdm", "full": "1", "purpose": "低保入户核查"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     rows = read_xlsx(response)
     assert rows[0][:4] == ("姓名", "性别", "出生日期", "身份证号")
     assert [(r[0], r[3], r[7]) for r in rows[1:]] == [("王大明", wang.id_number, "13812345678")]
     entry = AuditEntry.objects.get(action="person.export")
     assert entry.after["rows"] == 1 and entry.after["full_id_numbers"] is True and entry.after["query"] == "wdm"
+    assert entry.after["purpose"] == "低保入户核查"
 
 
 def test_chen_xiaoling_exports_masked_ids_of_her_village_only(client, people, wang, make_person, areas):
     make_person("李小红", area=areas["xiangdong"], sex="F")
     login(client, people, "village_worker")
-    rows = read_xlsx(client.get(reverse("web:person_export")))
+    rows = read_xlsx(client.post(reverse("web:person_export")))
     assert [(r[0], r[3], r[7], r[11]) for r in rows[1:]] == [("王大明", wang.masked_id, "138****5678",
                                                               "************2222")]
     assert AuditEntry.objects.get(action="person.export").after["full_id_numbers"] is False
@@ -312,9 +313,9 @@ def test_chen_xiaoling_exports_masked_ids_of_her_village_only(client, people, wa
 
 def test_export_is_refused_to_the_care_provider_and_out_of_area(client, people, wang):
     login(client, people, "provider")
-    assert client.get(reverse("web:person_export")).status_code == 403
+    assert client.post(reverse("web:person_export")).status_code == 403
     login(client, people, "waihai_officer")
-    assert client.get(reverse("web:person_export"), {"area": "440704003001"}).status_code == 404
+    assert client.post(reverse("web:person_export"), {"area": "440704003001"}).status_code == 404
     assert audit_count("person.export") == 0
 
 
@@ -495,7 +496,7 @@ def person_pages(family, actor):
         ("get", reverse("web:household_detail", args=[h.pk]), {}),
         ("post", reverse("web:household_op", args=[h.pk, "add"]), {"id_number": family["son"].id_number}),
         ("get", reverse("web:person_list") + "?area=440704003001", {}),
-        ("get", reverse("web:person_export") + "?area=440704003001", {}),
+        ("post", reverse("web:person_export"), {"area": "440704003001"}),
         ("post", reverse("web:duplicate_review"), {"a": wang.pk, "b": family["wife"].pk, "decision": "same"}),
     ]
 
