@@ -135,3 +135,8 @@ def test_a_page_form_over_the_size_limit_is_413_in_chinese(huang, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     r = huang.post("/persons/new/", {"name": "英" * 2000})
     assert r.status_code == 413 and "过大" in r.content.decode()
+
+
+def test_a_nul_byte_in_a_path_parameter_is_a_400(huang):
+    body = problem(huang.get("/api/areas/440704%00"), 400)
+    assert "不可见" in body["message"]

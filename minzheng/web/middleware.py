@@ -83,6 +83,8 @@ class BadInputMiddleware:
         # Multipart uploads are limited per field by Django while parsing (files are streamed to disk).
         if not is_multipart and limit is not None and length > limit:
             return 413, "too_large", _too_large(), None
+        if NUL in request.path:  # a path parameter (an area code, a kind) reaches the database as text too
+            return 400, "bad_request", MSG_NUL.format(field="网址"), None
         for key, values in request.GET.lists():
             if NUL in key or any(NUL in v for v in values):
                 return 400, "bad_request", MSG_NUL.format(field=key.replace(NUL, "")), key.replace(NUL, "")
