@@ -5,6 +5,46 @@ import datetime as dt
 import pytest
 
 
+def pytest_addoption(parser):
+    parser.addoption("--clock", metavar="ISO", default=None,
+                     help="run the session with the clock moved to this moment (ISO 8601; no offset = Asia/Shanghai), "
+                          "e.g. --clock=2028-02-29 or --clock=2027-03-01T07:30+08:00")
+
+
+def clock_moment(text: str) -> dt.datetime:
+    """The moment `--clock` names; a date alone means 09:00 in Beijing, a time without offset is Beijing time."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--clock={text}: not an ISO 8601 date or date-time") from None
+    if len(text) == 10:
+        moment = moment.replace(hour=9)
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def pytest_configure(config):
+    text = config.getoption("--clock")
+    if text:
+        import time_machine
+
+        # tick=True: time goes on from there, so durations and ordering by timestamp still work.
+        config._clock_travel = time_machine.travel(clock_moment(text), tick=True)
+        config._clock_travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_clock_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    text = config.getoption("--clock")
+    return f"clock moved to {clock_moment(text).isoformat()}" if text else None
+
+
 @pytest.fixture
 def areas(db):
     """A small real slice of the tree: 江门市江海区 (礼乐/外海) and 云浮市郁南县 (都城镇), with demo villages."""

@@ -626,7 +626,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--villages-per-town", type=int, default=12)
-    parser.add_argument("--year", type=int, default=dt.date.today().year)
+    parser.add_argument("--year", type=int, default=dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).year)  # Beijing
     parser.add_argument("--catalogue", help="a directory with indicators.csv, rules.csv and formulas.csv")
     parser.add_argument("--synthetic", action="store_true", help="the synthetic catalogue even when data/ has one")
     parser.add_argument("--reuse", action="store_true", help="keep the persons and records of an earlier run")

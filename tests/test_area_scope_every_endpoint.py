@@ -47,7 +47,7 @@ from minzheng.timebank import services as timebank
 from minzheng.verification.models import VerificationReport
 from minzheng.verification.services import verification_run
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 ABSENT = 987654321
 TODAY = timezone.localdate()

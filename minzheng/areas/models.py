@@ -3,6 +3,8 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from minzheng.core.periods import local_date
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", "省"
@@ -24,7 +26,7 @@ class CodeSource(models.TextChoices):
 
 class AreaQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None):
-        on = on or dt.date.today()
+        on = on or local_date()
         return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
 
     def within(self, area: "Area"):

@@ -19,6 +19,7 @@ from ninja.responses import codes_4xx
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.idcard import normalize
+from minzheng.core.periods import next_month_start
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
 from minzheng.web.pages import require
@@ -79,10 +80,6 @@ ERR = {codes_4xx: ErrorOut}
 
 def _money(v) -> str | None:
     return None if v is None else f"{Decimal(v):.2f}"
-
-
-def _first_of_next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def _item(app: Application, today: dt.date) -> dict:
@@ -371,7 +368,7 @@ def _facts(request, app: Application, payload: FactsIn, start: dt.date):
              summary="审批测算（不写入）", description="按填写的数据测算是否符合条件和每人每月金额及其计算说明。")
 def approval_preview(request, application_id: int, payload: FactsIn):
     app = _get(request, application_id, Cap.ASSIST_APPROVE)
-    start = _first_of_next_month(timezone.localdate())
+    start = next_month_start(timezone.localdate())
     decision = get_programme(app.programme).assess(dataclasses.replace(_facts(request, app, payload, start), on=start))
     names = dict(Membership.objects.filter(household=app.household).values_list("person_id", "person__name"))
     return DecisionOut(eligible=decision.eligible, reasons=list(decision.reasons), from_month=start,
@@ -385,7 +382,7 @@ def approval_preview(request, application_id: int, payload: FactsIn):
 @router.post("/applications/{application_id}/approve", response={200: ApplicationDetail, **ERR},
              summary="审批（批准纳入）", description="按填写的数据测算并批准；每项金额保存规则版本和计算说明。")
 def approve(request, application_id: int, payload: ApproveIn):
-    start = _first_of_next_month(timezone.localdate())
+    start = next_month_start(timezone.localdate())
     return _step(request, application_id, Cap.ASSIST_APPROVE, lambda app: services.application_approve(
         actor=request.user, application=app, facts=_facts(request, app, payload, start), opinion=payload.opinion))
 

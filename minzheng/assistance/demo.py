@@ -33,7 +33,7 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -43,6 +43,8 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
+from minzheng.core.money import Mode, round_to
+from minzheng.core.periods import age_on, next_month_start, previous_month_start
 from minzheng.core.scope import can_access_area
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Household, Membership, Person, PersonCategory
@@ -123,25 +125,8 @@ STAGE_LABELS = {"submitted": "已申请", "overdue": "受理超期", "investigat
 
 # --- small helpers --------------------------------------------------------------------------------
 
-def _first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _previous_month(day: dt.date) -> dt.date:
-    return _first_of_month(_first_of_month(day) - dt.timedelta(days=1))
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def _yuan(value: Decimal, step: int = 10) -> Decimal:
-    """Round to whole tens of 元 (wages as departments report them)."""
-    return (Decimal(value) / step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * step
-
-
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+# Demo wages are whole tens of 元, as departments report them (demo data, not a payment rule).
+WAGE_ROUNDING = {"unit": Decimal(10), "mode": Mode.HALF_UP}
 
 
 _FILES: dict[str, bytes] = {}
@@ -254,7 +239,7 @@ class _Seeder:
     def __init__(self, code: str, *, seed: int, today: dt.date):
         self.code = code
         self.today = today
-        self.prev = _previous_month(today)
+        self.prev = previous_month_start(today)
         # approved files: dated back so that payment starts last month (approval 4 days before it began)
         self.d0 = self.prev - dt.timedelta(days=20)
         self.rng = random.Random(f"assistance-demo:{code}:{seed}")
@@ -310,8 +295,8 @@ class _Seeder:
         if programme == "tekun" and len(c.members) != 1:
             return None
         std = self.standard(c.household.area, on)
-        working = [m for m in c.members if 18 <= _age(m.birth, on) < 60]
-        elderly = [m for m in c.members if _age(m.birth, on) >= 60]
+        working = [m for m in c.members if 18 <= age_on(m.birth, on) < 60]
+        elderly = [m for m in c.members if age_on(m.birth, on) >= 60]
         plan = {"wages": {}, "pensions": {}, "rigid": Decimal("0"), "extra": {}, "self_care": {}, "expect": True}
         for m in elderly:
             plan["pensions"][m.pk] = Decimal(self.rng.choice([180, 190, 200, 210]))
@@ -320,13 +305,13 @@ class _Seeder:
                 return None
             total = std * len(c.members) * Decimal("1.6")
             for m in working:
-                plan["wages"][m.pk] = _yuan(total / len(working))
+                plan["wages"][m.pk] = round_to(total / len(working), **WAGE_ROUNDING)
             plan["expect"] = False
         elif programme == "dibao":
             if c.has("tekun"):
                 return None
             for m in working:
-                plan["wages"][m.pk] = _yuan(std * Decimal(self.rng.uniform(0.15, 0.45)))
+                plan["wages"][m.pk] = round_to(std * Decimal(self.rng.uniform(0.15, 0.45)), **WAGE_ROUNDING)
         elif programme == "tekun":
             if len(c.members) != 1:
                 return None
@@ -344,8 +329,8 @@ class _Seeder:
             if not working or c.has("tekun"):
                 return None
             for m in working:
-                plan["wages"][m.pk] = _yuan(std * Decimal(self.rng.uniform(0.5, 0.9)))
-            plan["rigid"] = _yuan(std * len(c.members) * Decimal("0.8"))
+                plan["wages"][m.pk] = round_to(std * Decimal(self.rng.uniform(0.5, 0.9)), **WAGE_ROUNDING)
+            plan["rigid"] = round_to(std * len(c.members) * Decimal("0.8"), **WAGE_ROUNDING)
         elif programme == "temporary":
             plan["extra"] = {"event": self.rng.choice(EVENTS)}
         return plan
@@ -547,7 +532,7 @@ class _Seeder:
         services.application_close_publicity(actor=county, application=app,
                                              today=publicity.end_date + dt.timedelta(days=1))
         approve_day = day(16)
-        start = _next_month(approve_day)
+        start = next_month_start(approve_day)
         from minzheng.verification.services import household_income_summary
 
         summary = household_income_summary(h, day(2))

@@ -14,20 +14,17 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.money import fen
+from minzheng.core.periods import month_plus, month_start, next_month_start
 from minzheng.core.scope import ensure_can
 
 from .models import Case, CaseChange, Entitlement, RecheckTask
 from .programmes.base import HouseholdFacts, get_programme
-from .services import _add_months, _fen, _first_of_next_month
-
-
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def in_force(case: Case, month: dt.date):
     """Entitlements paid for `month` (the same rule payroll uses)."""
-    month = _month(month)
+    month = month_start(month)
     return case.entitlements.filter(from_month__lte=month).filter(Q(to_month__isnull=True) | Q(to_month__gt=month))
 
 
@@ -63,7 +60,7 @@ def _apply(*, actor, case: Case, amounts, from_month: dt.date, reason: str, rech
         raise Conflict(f"该对象自{from_month:%Y年%m月}起已有金额版本，请从其后的月份调整", field="起始月份")
     Entitlement.objects.filter(pk__in=[e.pk for e in current]).update(to_month=from_month)
     new = [] if stop else [
-        Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=_fen(a.monthly_amount),
+        Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=fen(a.monthly_amount),
                     from_month=from_month, rule_version=a.rule_version[:200], explanation=a.explanation)
         for a in amounts]
     Entitlement.objects.bulk_create(new)
@@ -100,7 +97,7 @@ def case_exit(*, actor, case: Case, from_month: dt.date, reason: str, recheck: R
         _check(actor, case, from_month)
         change = _apply(actor=actor, case=case, amounts=(), from_month=from_month, reason=reason, recheck=recheck,
                         stop=True)
-        case.status, case.end_month, case.next_recheck = Case.Status.EXITED, _add_months(from_month, -1), None
+        case.status, case.end_month, case.next_recheck = Case.Status.EXITED, month_plus(from_month, -1), None
         case.save(update_fields=["status", "end_month", "next_recheck"])
         _end_category(case, from_month)
     return change
@@ -123,7 +120,7 @@ def recheck_complete(*, actor, task: RecheckTask, facts: HouseholdFacts, note: s
     facts.on; the next 复核 date follows the programme's policy."""
     programme = get_programme(task.case.programme)
     decision = programme.assess(facts)
-    from_month = _first_of_next_month(facts.on)
+    from_month = next_month_start(facts.on)
     with transaction.atomic():
         task = RecheckTask.objects.select_for_update().select_related("case").get(pk=task.pk)
         if task.status != RecheckTask.Status.OPEN:
@@ -134,7 +131,7 @@ def recheck_complete(*, actor, task: RecheckTask, facts: HouseholdFacts, note: s
         if decision.eligible:
             change = _apply(actor=actor, case=case, amounts=decision.amounts, from_month=from_month,
                             reason=f"复核：{reasons}", recheck=task, stop=False)
-            case.next_recheck = _add_months(from_month, programme.recheck_months(facts))
+            case.next_recheck = month_plus(from_month, programme.recheck_months(facts))
             case.save(update_fields=["next_recheck"])
         else:
             change = case_exit(actor=actor, case=case, from_month=from_month, reason=f"复核不再符合条件：{reasons}",

@@ -26,6 +26,8 @@ from minzheng.areas.models import Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import mask, normalize
+from minzheng.core.money import fen
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Category, Household, Membership, Person, PersonCategory
 
@@ -191,19 +193,6 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def _fen(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
-
-
-def _first_of_next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def _add_months(first: dt.date, months: int) -> dt.date:
-    y, m = divmod(first.month - 1 + months, 12)
-    return dt.date(first.year + y, m + 1, 1)
 
 
 # --- 申请 ----------------------------------------------------------------------------------------
@@ -622,7 +611,7 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
     with transaction.atomic():
         app = _lock(application)
         _expect(app, [S.APPROVING], "审批")
-        start = _first_of_next_month(today)
+        start = next_month_start(today)
         if app.applicant_id not in {m.person_id for m in facts.members}:
             raise DomainError("测算所用家庭成员中没有申请人，请按申请家庭重新测算", field="家庭成员")
         facts = dataclasses.replace(facts, on=start)
@@ -639,20 +628,20 @@ def application_approve(*, actor, application: Application, facts: HouseholdFact
             programme=app.programme, household=app.household, head=head, area=app.area, application=app,
             start_month=start, end_month=start if prog.one_off else None,
             urban_rural=facts.urban_rural,
-            next_recheck=_add_months(start, recheck) if recheck else None)
+            next_recheck=month_plus(start, recheck) if recheck else None)
         Entitlement.objects.bulk_create([
-            Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=_fen(a.monthly_amount),
-                        from_month=start, to_month=_add_months(start, 1) if prog.one_off else None,
+            Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=fen(a.monthly_amount),
+                        from_month=start, to_month=month_plus(start, 1) if prog.one_off else None,
                         rule_version=a.rule_version[:200], explanation=a.explanation)
             for a in decision.amounts])
         enrolled = _mark_category(app.programme, start, app.number, prog.per_household,
                                   [m.person_id for m in facts.living], [a.person_id for a in decision.amounts])
         app.decision_reason = opinion.strip() or "；".join(decision.reasons)
         _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
-              extra={"case": case.pk, "start_month": start, "monthly_total": _fen(decision.total),
+              extra={"case": case.pk, "start_month": start, "monthly_total": fen(decision.total),
                      "categories": enrolled,
                      "reasons": list(decision.reasons),
-                     "amounts": [{"person": a.person_id, "component": a.component, "amount": _fen(a.monthly_amount),
+                     "amounts": [{"person": a.person_id, "component": a.component, "amount": fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
 

@@ -22,6 +22,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import normalize
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
 from minzheng.web.pages import page, paginate, require
@@ -73,10 +74,6 @@ def _save(form, write):
             return None, e
         form.attach(e)
         return None, None
-
-
-def _first_of_next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 # --- lists -----------------------------------------------------------------------------------------
@@ -388,7 +385,7 @@ def application_approve(request, pk):
     members = _members(app)
     form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members))
     decision = conflict = None
-    start = _first_of_next_month(timezone.localdate())
+    start = next_month_start(timezone.localdate())
     if request.method == "POST" and form.is_valid():
         if app.household_id is None:
             form.add_error(None, "申请人未登记共同生活家庭，无法按家庭测算；请先在人员登记中建立家庭")
@@ -459,18 +456,13 @@ def recheck_facts(user, case: Case, on: dt.date, **kwargs):
 def recheck_outcome(case: Case, decision, on: dt.date) -> dict:
     """What deciding now would do (nothing written): from which month, the total before and after, and whether
     it is 增发, 减发, 停发 or unchanged — the same rule recheck_complete applies."""
-    from_month = _first_of_next_month(on)
+    from_month = next_month_start(on)
     old = rechecks.monthly_total(case, from_month)
     new = decision.total.quantize(Decimal("0.01")) if decision.eligible else Decimal("0.00")
     kind = (CaseChange.Kind.STOP if not decision.eligible else CaseChange.Kind.INCREASE if new > old
             else CaseChange.Kind.DECREASE if new < old else CaseChange.Kind.UNCHANGED)
     return {"from_month": from_month, "old_total": old, "new_total": new, "kind": kind,
             "kind_label": CaseChange.Kind(kind).label}
-
-
-def _add_months(first: dt.date, months: int) -> dt.date:
-    y, m = divmod(first.month - 1 + months, 12)
-    return dt.date(first.year + y, m + 1, 1)
 
 
 MAX_HISTORY_MONTHS = 60
@@ -485,15 +477,15 @@ def case_history(case: Case, *, today: dt.date | None = None) -> list[dict]:
     if case.end_month:
         last = case.end_month
     else:
-        last = max([_first_of_next_month(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
+        last = max([next_month_start(today), *changes, *(e.from_month for e in ents)], default=case.start_month)
     rows, month = [], case.start_month
     while month <= last:
         total = sum((e.monthly_amount for e in ents if e.from_month <= month and (e.to_month is None
                                                                                    or e.to_month > month)),
                     Decimal("0.00"))
         rows.append({"month": month, "total": total, "change": changes.get(month)})
-        month = _add_months(month, 1)
-    if case.end_month and (stop := changes.get(_add_months(case.end_month, 1))):
+        month = month_plus(month, 1)
+    if case.end_month and (stop := changes.get(month_plus(case.end_month, 1))):
         rows.append({"month": stop.from_month, "total": Decimal("0.00"), "change": stop})
     return rows[::-1][:MAX_HISTORY_MONTHS]
 
@@ -571,7 +563,7 @@ def recheck_task(request, pk):
         "outcome": outcome, "amounts": amounts, "conflict": conflict, "report": report,
         "outcome_label": CaseChange.Kind(task.outcome).label if task.outcome in CaseChange.Kind.values else "",
         "programme": get_programme(case.programme), "current": rechecks.monthly_total(case, today),
-        "start": _first_of_next_month(today), "can_decide": request.user.can(Cap.ASSIST_APPROVE)}, status=status)
+        "start": next_month_start(today), "can_decide": request.user.can(Cap.ASSIST_APPROVE)}, status=status)
 
 
 def _case_page(request, case: Case, *, form=None, conflict=None, status=200):
@@ -582,7 +574,7 @@ def _case_page(request, case: Case, *, form=None, conflict=None, status=200):
         "changes": case.changes.select_related("created_by").order_by("-from_month", "-id"),
         "entitlements": ents, "tasks": case.rechecks.order_by("-due_date", "-id"),
         "current": rechecks.monthly_total(case, today), "today": today,
-        "exit_form": form or CaseExitForm(initial={"from_month": _first_of_next_month(today)}),
+        "exit_form": form or CaseExitForm(initial={"from_month": next_month_start(today)}),
         "can_exit": case.status != Case.Status.EXITED and request.user.can(Cap.ASSIST_APPROVE),
         "conflict": conflict}, status=status)
 

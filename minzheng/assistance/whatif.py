@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import DomainError
+from minzheng.core.money import fen
 from minzheng.core.scope import scoped
 from minzheng.policy.rules import resolve
 from minzheng.verification.models import VerificationReport
@@ -84,7 +85,6 @@ def dibao_what_if(*, user, area, urban_rural: str, new_standard, on: dt.date) ->
     text = (f"以{area.name}现行{'城镇' if urban_rural == 'urban' else '农村'}低保标准{current.value.normalize():f}元"
             f"（{current.explanation}）与拟调标准{new.normalize():f}元比较，按各户最近一次核对结果测算；"
             f"人均货币财产上限为{months.normalize():f}个月低保标准。")
-    cent = Decimal("0.01")
     return WhatIf(households=totals["households"], eligible_now=totals["now"], eligible_then=totals["then"],
-                  newly_eligible=totals["newly"], monthly_cost_now=Decimal(totals["cost_now"]).quantize(cent),
-                  monthly_cost_then=Decimal(totals["cost_then"]).quantize(cent), explanation=text)
+                  newly_eligible=totals["newly"], monthly_cost_now=fen(totals["cost_now"]),
+                  monthly_cost_then=fen(totals["cost_then"]), explanation=text)

@@ -14,8 +14,8 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.core.periods import born_on_or_before
 from minzheng.core.scope import can_access_area, ensure_can
-from minzheng.eldercare.selectors import born_on_or_before
 from minzheng.registry.models import Person
 
 from . import rules, selectors

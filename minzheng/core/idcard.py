@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .errors import DomainError
+from .periods import local_date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -34,7 +35,7 @@ def normalize(value: str) -> str:
 def parse_id_number(value: str, *, today: dt.date | None = None, field: str = "身份证号") -> IdInfo:
     """Validate an 18-digit ID number; raise DomainError naming the field and the reason."""
     number = normalize(value)
-    today = today or dt.date.today()
+    today = today or local_date()
 
     def fail(reason: str):
         raise DomainError(f"{field}“{value}”无效：{reason}", code="invalid_id_number", field=field)

@@ -19,6 +19,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
 from minzheng.core.errors import DomainError
 from minzheng.core.inputs import PageNumber
+from minzheng.core.periods import age_on
 from minzheng.registry.schemas import AreaRef, ErrorOut
 from minzheng.web.pages import require
 
@@ -150,7 +151,7 @@ def _today():
 def _item(p, on) -> ElderItem:
     level = rulesets()[-1].level(p.care_level).short if p.care_level is not None else None
     return ElderItem(id=p.pk, name=p.name, id_masked=p.masked_id, sex=p.get_sex_display(),
-                     age=rules.age_on(p.birth_date, on), area=AreaRef.of(p.residence_area),
+                     age=age_on(p.birth_date, on), area=AreaRef.of(p.residence_area),
                      categories=[CategoryOut(code=c.code, label=c.label, special=c.special)
                                  for c in selectors.current_categories(p, on)],
                      special=bool(p.is_special), care_level=p.care_level, care_level_label=level)

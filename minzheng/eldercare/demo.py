@@ -24,9 +24,10 @@ from minzheng.areas.models import Area
 from minzheng.assistance.demo import STAFF
 from minzheng.assistance.models import Entitlement
 from minzheng.assistance.selectors import tekun_care_tiers
+from minzheng.core.periods import birthday, month_end, previous_month_start
 from minzheng.registry.models import PersonCategory
 
-from . import rules, selectors, services
+from . import selectors, services
 from .models import Assessment, VisitDue
 from .ruleset import ruleset_on
 
@@ -97,10 +98,6 @@ def _target_for_tier(rng: random.Random, tier: str, on: dt.date) -> int:
     return rng.randint(lv.min_total, lv.max_total)
 
 
-def _prev_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
 ASSESSORS = {
     "441800": "qy_assessor",
     "445322": "yn_assessor",
@@ -169,15 +166,15 @@ def _seed(code: str, rng: random.Random, today: dt.date) -> Result:
             actor=county_user,
             person=person,
             category="family_planning_special",
-            valid_from=max(today - dt.timedelta(days=400), rules.birthday(person.birth_date, 60)),
+            valid_from=max(today - dt.timedelta(days=400), birthday(person.birth_date, 60)),
             note="独生子女死亡家庭（演示）",
             today=today,
         )
 
-    this_month, last_month = today.replace(day=1), _prev_month(today)
+    this_month, last_month = today.replace(day=1), previous_month_start(today)
     for month, share in ((last_month, 0.9), (this_month, 0.45)):
         result.visits_due += services.visit_plan_month(actor=county_user, area=county, month=month)
-        last_day = min(today, (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        last_day = min(today, month_end(month))
         for due in (
             VisitDue.objects.filter(month=month, area__path__startswith=county.path)
             .select_related("person", "area")

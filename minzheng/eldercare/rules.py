@@ -134,15 +134,3 @@ def visit_modes() -> tuple[VisitMode, ...]:
 @cache
 def call_kinds() -> dict[str, str]:
     return {r["code"]: r["label"] for r in _rows("call_kinds.csv")}
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def birthday(birth: dt.date, years: int) -> dt.date:
-    """The date someone born on `birth` turns `years` (29 Feb → 1 Mar in common years)."""
-    try:
-        return birth.replace(year=birth.year + years)
-    except ValueError:
-        return dt.date(birth.year + years, 3, 1)

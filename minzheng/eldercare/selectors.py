@@ -20,28 +20,13 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.assistance.models import Entitlement
 from minzheng.core.errors import NotFound
+from minzheng.core.periods import birthday, born_on_or_before, month_start, next_month_start
 from minzheng.core.scope import can_access_area, scoped
 from minzheng.registry.models import Person, PersonCategory
 
 from . import rules
 from .models import Assessment, EmergencyCall, Visit, VisitDue
 from .ruleset import ruleset_by_key
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def born_on_or_before(on: dt.date, years: int) -> dt.date:
-    """The latest birth date of someone aged `years` or more on `on`."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 Feb in a common year
-        return dt.date(on.year - years, 2, 28)
 
 
 def elderly_from(on: dt.date, area=None) -> int:
@@ -198,7 +183,7 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
             if run_start is not None:
                 add(run_start, None, "能力评估", run_note)
         if rule.source == "age":
-            add(rules.birthday(person.birth_date, int(rule.param)), None, "年龄", f"年满{rule.param}周岁")
+            add(birthday(person.birth_date, int(rule.param)), None, "年龄", f"年满{rule.param}周岁")
         if rule.source == "disability" and person.disability_grade and person.disability_grade <= int(rule.param):
             add(None, None, "残疾等级", f"残疾人证{person.disability_grade}级")
     return out
@@ -371,7 +356,7 @@ def response_stats(user, *, root: Area, start: dt.date, end: dt.date) -> list[Re
     _check_root(user, root)
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     lo = dt.datetime.combine(month_start(start), dt.time(), tz)
-    hi = dt.datetime.combine(next_month(end), dt.time(), tz)
+    hi = dt.datetime.combine(next_month_start(end), dt.time(), tz)
     children = list(Area.objects.current(end).filter(parent=root).order_by("code"))
     rows = list(calls_for(user).filter(area__path__startswith=root.path, received_at__gte=lo, received_at__lt=hi)
                 .values_list("area__path", "received_at", "response_seconds"))
@@ -379,7 +364,7 @@ def response_stats(user, *, root: Area, start: dt.date, end: dt.date) -> list[Re
     m = month_start(start)
     while m <= end:
         months.append(m)
-        m = next_month(m)
+        m = next_month_start(m)
     out = []
     for a in [root, *children]:
         for m in months:

@@ -16,6 +16,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.periods import age_on, month_start, same_day_months_later
 from minzheng.core.scope import can_access_area, ensure_can
 from minzheng.registry import services as registry
 from minzheng.registry.models import Person, PersonCategory
@@ -43,22 +44,11 @@ def _check_elder(person: Person, on: dt.date, what: str) -> int:
         raise DomainError(f"{person.name}已于{person.death_date.isoformat()}死亡，不能{what}", code="deceased",
                           field="老年人")
     limit = selectors.elderly_from(on, person.residence_area)
-    age = rules.age_on(person.birth_date, on)
+    age = age_on(person.birth_date, on)
     if age < limit:
         raise DomainError(f"{person.name}在{on.isoformat()}为{age}周岁，未满{limit}周岁，不属于老年人",
                           code="not_elderly", field="老年人")
     return age
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 # --- categories (stored in the registry) ---------------------------------------------------------------
@@ -133,7 +123,7 @@ def assessment_record(*, actor, person: Person, reason: str, assessed_on: dt.dat
                               field="评估原因")
         a = Assessment.objects.create(
             number=f"TMP-{uuid.uuid4().hex[:20]}", person=person, area=person.residence_area, ruleset=result.ruleset,
-            reason=reason, assessed_on=assessed_on, next_due=_add_months(assessed_on, months),
+            reason=reason, assessed_on=assessed_on, next_due=same_day_months_later(assessed_on, months),
             assessor_1=assessor_1, assessor_2=assessor_2, answers=result.answers, part_scores=result.part_scores,
             total=result.total, coma=bool(coma), diagnosis=bool(diagnosis),
             diagnosis_note=(diagnosis_note or "").strip()[:200], risk_events=risk_events,
@@ -176,7 +166,7 @@ def visit_plan_month(*, actor, area: Area, month: dt.date) -> int:
     actor None is the monthly system job (manage.py plan_visits), which has no user and no area limit."""
     if actor is not None:
         ensure_can(actor, area, Cap.ELDER_VISIT)
-    month = selectors.month_start(month)
+    month = month_start(month)
     qs = (selectors.annotate_categories(selectors.elders_base(month), month)
           .filter(residence_area__in=Area.objects.within(area).values("id"), is_special=True)
           .exclude(pk__in=VisitDue.objects.filter(month=month).values("person_id")))
@@ -211,7 +201,7 @@ def visit_record(*, actor, person: Person, visited_on: dt.date, mode: str, findi
                                  recorded_at=timezone.now())
         linked = 0
         if modes[mode].counts:
-            linked = VisitDue.objects.filter(person=person, month=selectors.month_start(visited_on),
+            linked = VisitDue.objects.filter(person=person, month=month_start(visited_on),
                                              visit__isnull=True).update(visit=v)
         audit.record(actor=actor, action="eldercare.visit_record", object_type="visit", object_id=v.pk,
                      object_repr=person.name, area_code=person.residence_area.code,

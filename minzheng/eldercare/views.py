@@ -15,6 +15,7 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get, areas_for, top_areas
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
+from minzheng.core.periods import age_on
 from minzheng.web.pages import page, paginate, require, save_form
 
 from . import rules, selectors, services
@@ -59,7 +60,7 @@ def elder_list(request):
     pg = paginate(request, qs)
     for p in pg:
         p.current = selectors.current_categories(p, on)
-        p.age = rules.age_on(p.birth_date, on)
+        p.age = age_on(p.birth_date, on)
     return render(request, "eldercare/elder_list.html", {
         "page": pg, "areas": areas_for(request.user).exclude(level="village"), "categories": rules.categories(),
         "levels": _level_labels(), "f": request.GET, "on": on})
@@ -86,7 +87,7 @@ def elder_detail(request, pk):
                 return redirect("eldercare:elder", pk=pk)
     periods = [{"p": p, "current": p.covers(on)} for p in selectors.category_periods(person)]
     return render(request, "eldercare/elder_detail.html", {
-        "person": person, "age": rules.age_on(person.birth_date, on),
+        "person": person, "age": age_on(person.birth_date, on),
         "current": selectors.current_categories(person, on), "periods": periods,
         "assessments": selectors.person_assessments(person), "levels": _level_labels(),
         "visits": selectors.person_visits(person)[:24],

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area
+from minzheng.core.periods import previous_month_start
 from minzheng.registry.models import Person
 
 from . import reference, services, settlement
@@ -54,7 +55,7 @@ def seed_homecare_demo(today: dt.date | None = None) -> str:
     if not elders or young is None:
         return "演示村居没有合适的老人或志愿者，跳过居家养老演示数据"
     county, town = users["jh_county"], users["jh_lile"]
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_month = previous_month_start(today)
     with transaction.atomic():
         providers = {}
         for code, name, credit in PROVIDERS:

@@ -7,20 +7,17 @@ import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
+from minzheng.core.money import fen as money  # homecare amounts are kept to the fen (policy data)
+from minzheng.core.periods import age_on
 
 DIR = settings.DATA_DIR / "homecare"
-CENT = Decimal("0.01")
-
-
-def money(x) -> Decimal:
-    return Decimal(x).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @functools.cache
@@ -68,10 +65,6 @@ def groups() -> dict[str, Group]:
 
 def elderly_age() -> int:
     return groups()["elderly"].min_age
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def person_groups(person, on: dt.date) -> list[Group]:

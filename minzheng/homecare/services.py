@@ -24,6 +24,7 @@ from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
+from minzheng.core.periods import age_on, month_start, next_month_start
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
@@ -220,7 +221,7 @@ def catalogue_for(area: Area, on: dt.date) -> tuple[Area | None, list[ServiceIte
 def _elder_checks(person: Person, on: dt.date) -> None:
     if person.death_date:
         raise DomainError(f"{person.name}已登记死亡，不能下单", field="老人")
-    age = reference.age_on(person.birth_date, on)
+    age = age_on(person.birth_date, on)
     if age < reference.elderly_age():
         raise DomainError(f"{person.name}未满{reference.elderly_age()}周岁，不是居家养老服务对象", field="老人")
 
@@ -369,14 +370,6 @@ def order_start(*, actor, order: Order, started_at: dt.datetime | None = None, l
     return record
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 def order_complete(*, actor, order: Order, confirm_code: str, content: str = "", ended_at: dt.datetime | None = None,
                    location: str = "", now: dt.datetime | None = None) -> Order:
     """签退 and 完成: the elder's confirmation code proves the visit; the subsidy/self-pay split is fixed here."""
@@ -398,8 +391,8 @@ def order_complete(*, actor, order: Order, confirm_code: str, content: str = "",
         day = _local_date(ended_at)
         # Serialise completions of one elder so two services cannot both take the last of the monthly cap.
         Person.objects.select_for_update().filter(pk=order.person_id).first()
-        used = (Order.objects.filter(person=order.person, status=S.COMPLETED, service_date__gte=_month_start(day),
-                                     service_date__lt=_next_month(day)).aggregate(s=Sum("subsidy"))["s"]
+        used = (Order.objects.filter(person=order.person, status=S.COMPLETED, service_date__gte=month_start(day),
+                                     service_date__lt=next_month_start(day)).aggregate(s=Sum("subsidy"))["s"]
                 or Decimal("0"))
         split = reference.subsidy_for(person=order.person, jurisdiction=order.jurisdiction,
                                       category=order.item.category, amount=order.amount, on=day,
@@ -576,7 +569,7 @@ def orders_generate(*, actor, jurisdiction: Area, month: dt.date, now: dt.dateti
     if not isinstance(month, dt.date) or month.day != 1:
         raise DomainError("月份应为某月1日", field="月份")
     now = _now(now)
-    end = _next_month(month)
+    end = next_month_start(month)
     made = {"package": 0, "entitlement": 0}
     _, items = catalogue_for(jurisdiction, month)
     by_code = {i.code: i for i in items}

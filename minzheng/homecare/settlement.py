@@ -17,6 +17,7 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.core.periods import next_month_start
 from minzheng.core.scope import can_access_area, ensure_can
 
 from .models import Provider, Statement, StatementLine
@@ -53,10 +54,6 @@ ORDER BY m.date, m.id
 """
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 def _snapshot(s: Statement) -> dict:
     return {"status": s.status, "line_count": s.line_count, "amount": s.amount, "subsidy": s.subsidy,
             "self_pay": s.self_pay}
@@ -68,7 +65,7 @@ def statement_generate(*, actor, provider: Provider, month: dt.date, today: dt.d
     if not isinstance(month, dt.date) or month.day != 1:
         raise DomainError("结算月份应为某月1日，例如2024-05-01", field="结算月份")
     today = today or timezone.localdate()
-    end = _next_month(month)
+    end = next_month_start(month)
     if end > today:
         raise DomainError(f"{month:%Y年%m月}尚未结束，月度结算须在次月办理", code="month_open", field="结算月份")
     with transaction.atomic():

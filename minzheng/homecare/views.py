@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap, Role
 from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.periods import previous_month_start
 from minzheng.web.pages import page, paginate
 
 from . import selectors, services, settlement
@@ -280,7 +281,7 @@ def statements(request):
         except DomainError as e:
             return _refused(request, e, redirect("homecare:statements"))
         return redirect("homecare:statements")
-    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last = previous_month_start(timezone.localdate())
     return render(request, "homecare/statements.html", {
         "statements": paginate(request, settlement.statements_for(user), 30),
         "providers": settlement.providers_to_settle(user), "last_month": f"{last:%Y-%m}",

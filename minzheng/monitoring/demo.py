@@ -2,7 +2,6 @@
 (clearly marked 演示数据, following each plan's own line from baseline to target with seeded noise), those of
 2021–2023 approved by the level above, and every year rebuilt."""
 
-import datetime as dt
 import random
 from decimal import Decimal
 
@@ -75,4 +74,4 @@ def seed_monitoring_demo(*, seed: int = 2026) -> dict:
     years = list(range(2021, this_year + 1))
     for year in years:
         rollup.rebuild(year, resume=False)
-    return {"reported": made, "approved": approved, "years": len(years), "as_of": dt.datetime.now().isoformat()}
+    return {"reported": made, "approved": approved, "years": len(years), "as_of": timezone.localtime().isoformat()}

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from minzheng.areas.models import Area, Level
 from minzheng.core.errors import DomainError
+from minzheng.core.periods import born_on_or_before, month_start
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,10 @@ def element(name: str, label: str, unit: str, area_field: str):
     return wrap
 
 
-def _month(on: dt.date) -> dt.date:
-    return on.replace(day=1)
-
-
 def _entitlements(programme: str, on: dt.date, component: str | None = None):
     from minzheng.assistance.models import Entitlement
 
-    m = _month(on)
+    m = month_start(on)
     qs = Entitlement.objects.filter(case__programme=programme, from_month__lte=m).filter(
         Q(to_month__isnull=True) | Q(to_month__gt=m))
     return qs.filter(component=component) if component else qs
@@ -83,7 +80,7 @@ def _de_facto(on, year):
 def _low_income(on, year):
     from minzheng.assistance.models import Case
 
-    m = _month(on)
+    m = month_start(on)
     qs = Case.objects.filter(programme="low_income", start_month__lte=m).filter(
         Q(end_month__isnull=True) | Q(end_month__gte=m))
     return qs.values("area").annotate(v=Count("id")).values("area", "v")
@@ -164,7 +161,7 @@ def _residents(on, year):
 
 @element("elderly_60", "60周岁及以上老年人数", "人", "residence_area_id")
 def _elderly(on, year):
-    from minzheng.eldercare.selectors import born_on_or_before, elderly_from
+    from minzheng.eldercare.selectors import elderly_from
 
     # the age that makes an elder is eldercare's data (data/eldercare), not a number here
     return _by_residence(_persons(on).filter(birth_date__lte=born_on_or_before(on, elderly_from(on))))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.money import fen
 from minzheng.core.scope import ensure_can
 
 from .models import LineStatus, Roster, RosterLine
@@ -193,7 +194,7 @@ def reconcile(roster: Roster) -> dict:
     def get(*statuses):
         n = sum(rows.get(s, (0, 0))[0] for s in statuses)
         a = sum((rows.get(s, (0, Decimal("0")))[1] for s in statuses), Decimal("0"))
-        return n, a.quantize(Decimal("0.01"))
+        return n, fen(a)
 
     paid, failed, pending = get(LineStatus.PAID), get(LineStatus.FAILED, LineStatus.REISSUED), get(LineStatus.PENDING)
     sent = (paid[0] + failed[0] + pending[0], paid[1] + failed[1] + pending[1])

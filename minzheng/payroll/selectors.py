@@ -1,12 +1,12 @@
 """Reads of the payroll, every one scoped by the roster's area through core.scope."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.money import fen
 from minzheng.core.scope import scoped
 
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
@@ -57,12 +57,10 @@ def totals(user, *, month: dt.date, by: tuple[str, ...] = ("area", "programme", 
     paid = {tuple(r[k] for k in keys): r["paid"] for r in
             base.filter(status=LineStatus.PAID).values(*keys).annotate(paid=Sum("amount")).order_by(*keys)}
     rename = {"roster__area__code": "area_code", "roster__area__name": "area_name", "roster__programme": "programme"}
-    return [{**{rename.get(k, k): r[k] for k in keys}, "lines": r["lines"], "amount": _yuan(r["amount"]),
-             "paid_amount": _yuan(paid.get(tuple(r[k] for k in keys)))} for r in qs]
+    return [{**{rename.get(k, k): r[k] for k in keys}, "lines": r["lines"], "amount": fen(r["amount"] or 0),
+             "paid_amount": fen(paid.get(tuple(r[k] for k in keys)) or 0)} for r in qs]
 
 
-def _yuan(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def anomalies_for(user, *, roster_pk=None, status: str | None = None, rule: str | None = None):

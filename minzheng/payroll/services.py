@@ -16,6 +16,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
+from minzheng.core.money import fen
 from minzheng.core.scope import can_access_area, ensure_can
 
 from . import supervision
@@ -51,7 +52,7 @@ def _locked(roster: Roster) -> Roster:
 def _refresh_totals(roster: Roster) -> None:
     agg = roster.lines.exclude(status=LineStatus.WITHHELD).aggregate(n=Count("id"), s=Sum("amount"))
     roster.line_count = agg["n"] or 0
-    roster.total_amount = (agg["s"] or Decimal("0")).quantize(Decimal("0.01"))
+    roster.total_amount = fen(agg["s"] or 0)
     roster.save(update_fields=["line_count", "total_amount"])
 
 
@@ -175,7 +176,7 @@ def _count_lines(rosters: list[Roster]) -> dict[int, tuple[int, int, int, Decima
                       reissue=Count("id", filter=Q(reissue_of__isnull=False)),
                       n=Count("id", filter=paying), s=Sum("amount", filter=paying)))
     return {r["roster"]: (r["regular"], r["reissue"], r["n"],
-                          (r["s"] or Decimal("0")).quantize(Decimal("0.01"))) for r in rows}
+                          fen(r["s"] or 0)) for r in rows}
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from minzheng.core.periods import previous_month_start
+
 from .models import Anomaly, LineStatus, Roster
 from .reference import ensure_rules, exclusions_for, programme_info
 
@@ -45,10 +47,6 @@ def in_force(alias: str, month_param: str = "%(month)s") -> str:
 def case_in_force(alias: str, month_param: str = "%(month)s") -> str:
     return (f"{alias}.status = 'active' AND {alias}.start_month <= {month_param} "
             f"AND ({alias}.end_month IS NULL OR {alias}.end_month >= {month_param})")
-
-
-def previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
 
 
 # Every rule is one INSERT … SELECT over all pending lines of the run's rosters (one programme, one month): the
@@ -194,7 +192,7 @@ def run_rules(rosters: list[Roster]) -> dict[int, dict[str, int]]:
                 # would take the new month's lines for a handful and pick nested loops over a million rows.
                 cur.execute("ANALYZE payroll_rosterline")
             params = {
-                "month": month, "prev_month": previous_month(month), "programme": programme,
+                "month": month, "prev_month": previous_month_start(month), "programme": programme,
                 "now": connection.ops.adapt_datetimefield_value(now), "true": True, "false": False,
                 "month_text": f"{month:%Y年%m月}",
             }

@@ -9,12 +9,13 @@ import datetime as dt
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Case, Q, When
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_by
 
 from .models import KINDS, Check, Formula, Rounding, Scope, Standard, Status
 
@@ -34,16 +35,6 @@ class Resolved:
     @property
     def version(self) -> str:
         return "+".join(self.sources)
-
-
-def round_by(value: Decimal, rule: str) -> Decimal:
-    if rule == Rounding.YUAN_UP:
-        return value.quantize(Decimal("1"), rounding=ROUND_CEILING)
-    if rule == Rounding.YUAN_HALF_UP:
-        return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    if rule == Rounding.FEN_HALF_UP:
-        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return value
 
 
 def _on(qs, on: dt.date):

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from minzheng.core import audit
 from minzheng.core.idcard import check_char
+from minzheng.core.periods import birthday, born_on_or_before
 from minzheng.core.pinyin import name_pinyin
 
 from .models import Category, DisabilityCategory, Household, Membership, Person, PersonCategory, Relation
@@ -397,13 +398,6 @@ class Chunk:
         yield from self.loose
 
 
-def _years_before(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - years, day=28)
-
-
 def _largest_remainder(n: int, shares: list[float]) -> list[int]:
     raw = [n * s for s in shares]
     out = [int(x) for x in raw]
@@ -507,8 +501,8 @@ def build_chunk(plan: Plan, k: int, ids: IdAllocator, place_cum: list[float] | N
             people.append(P(age, "M" if rng.random() < male_share[band] else "F"))
     rng.shuffle(people)
     for p in people:
-        start = _years_before(as_of, p.age + 1) + dt.timedelta(days=1)
-        p.birth = start + dt.timedelta(days=rng.randrange((_years_before(as_of, p.age) - start).days + 1))
+        start = born_on_or_before(as_of, p.age + 1) + dt.timedelta(days=1)
+        p.birth = start + dt.timedelta(days=rng.randrange((born_on_or_before(as_of, p.age) - start).days + 1))
 
     households: list[H] = []
     kids = [p for p in people if p.age < 18]
@@ -680,7 +674,7 @@ def _places_and_dates(plan: Plan, chunk: Chunk, rng, place_cum) -> None:
         h.place = rng.choices(places, cum_weights=place_cum, k=1)[0]
         h.address = f"{h.place.full_name}{rng.choice(STREETS)}{rng.randint(1, 180)}号"
         head = h.head
-        adult_from = _years_before(head.birth, -18)
+        adult_from = birthday(head.birth, 18)
         h.since = min(as_of, max(as_of - dt.timedelta(days=rng.randrange(25 * 365)), adult_from))
         for p in h.members:
             p.hh = h
@@ -861,14 +855,14 @@ def _categories(plan: Plan, chunk: Chunk, rng, n: int) -> None:
     for p in ever:
         if p.age < 60:
             continue
-        add(p, Category.ELDERLY, _years_before(p.birth, -60))
+        add(p, Category.ELDERLY, birthday(p.birth, 60))
         h = p.hh
         if p.death is None and h.kind == "alone":
-            add(p, Category.ELDERLY_ALONE, since(p, 10, _years_before(p.birth, -60)))
+            add(p, Category.ELDERLY_ALONE, since(p, 10, birthday(p.birth, 60)))
         elif p.death is None and h.kind == "couple" and all(m.age >= 60 for m in h.members):
-            add(p, Category.ELDERLY_EMPTY_NEST, since(p, 10, _years_before(p.birth, -60)))
+            add(p, Category.ELDERLY_EMPTY_NEST, since(p, 10, birthday(p.birth, 60)))
         elif p.death is None and h.kind == "skip":
-            add(p, Category.ELDERLY_LEFT_BEHIND, since(p, 10, _years_before(p.birth, -60)))
+            add(p, Category.ELDERLY_LEFT_BEHIND, since(p, 10, birthday(p.birth, 60)))
 
     for p in chunk.loose:  # the deceased: close what was open
         p.cats = [(c, min(s, p.death), min(e, p.death) if e else p.death, note) for c, s, e, note in p.cats]

@@ -10,6 +10,7 @@ from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
 from minzheng.core.idcard import check_consistency, mask, parse_id_number
+from minzheng.core.periods import local_date
 from minzheng.core.pinyin import name_pinyin
 from minzheng.core.scope import ensure_can
 
@@ -93,7 +94,7 @@ def person_create(*, actor, id_number: str, name: str, hukou_area: Area, residen
                   sex: str | None = None, birth_date: dt.date | None = None, address: str = "", phone: str = "",
                   disability_category: str = "", disability_grade: int | None = None, bank_name: str = "",
                   bank_account: str = "", today: dt.date | None = None) -> Person:
-    today = today or dt.date.today()
+    today = today or local_date()
     ensure_can(actor, residence_area, Cap.REGISTRY_EDIT)
     if birth_date is not None and birth_date > today:
         raise DomainError(f"出生日期{birth_date.isoformat()}晚于今天", code="future_date", field="出生日期")
@@ -120,7 +121,7 @@ def person_create(*, actor, id_number: str, name: str, hukou_area: Area, residen
 
 
 def person_update(*, actor, person: Person, today: dt.date | None = None, **changes) -> Person:
-    today = today or dt.date.today()
+    today = today or local_date()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"不可修改的字段：{'、'.join(sorted(unknown))}（身份证号需走更正流程）",
@@ -244,7 +245,7 @@ def household_create(*, actor, area: Area, head: Person, address: str = "", star
                      number: str | None = None) -> Household:
     ensure_can(actor, area, Cap.HOUSEHOLD_MANAGE)
     ensure_can(actor, head.residence_area, Cap.HOUSEHOLD_MANAGE)
-    start = start_date or dt.date.today()
+    start = start_date or local_date()
     with transaction.atomic():
         _ensure_free(head)
         h = Household.objects.create(number=number or _next_household_number(area), area=area,
@@ -263,7 +264,7 @@ def household_add_member(*, actor, household: Household, person: Person, relatio
         raise DomainError("家庭已有户主，如需更换请办理变更户主", field="与户主关系")
     with transaction.atomic():
         before = _household_snapshot(household)
-        m = _join(household, person, relation, start_date or dt.date.today())
+        m = _join(household, person, relation, start_date or local_date())
         _audit_household(actor, "household.add_member", household, before)
     return m
 
@@ -287,7 +288,7 @@ def household_remove_member(*, actor, household: Household, person: Person, end_
         raise DomainError("不能直接移除户主，请先变更户主", code="is_head", field="成员")
     with transaction.atomic():
         before = _household_snapshot(household)
-        m = _leave(household, person, end_date or dt.date.today(), reason)
+        m = _leave(household, person, end_date or local_date(), reason)
         _audit_household(actor, "household.remove_member", household, before, reason=reason)
     return m
 
@@ -333,7 +334,7 @@ def household_split(*, actor, household: Household, members: list[Person], new_h
     ensure_can(actor, household.area, Cap.HOUSEHOLD_MANAGE)
     ensure_can(actor, area, Cap.HOUSEHOLD_MANAGE)
     _check_active(household)
-    on = on or dt.date.today()
+    on = on or local_date()
     ids = {p.pk for p in members}
     if not ids:
         raise DomainError("请选择要分出的成员", field="成员")
@@ -364,7 +365,7 @@ def household_merge(*, actor, source: Household, target: Household, relations: d
         raise DomainError("不能与自身合并", field="目标家庭")
     _check_active(source)
     _check_active(target)
-    on = on or dt.date.today()
+    on = on or local_date()
     with transaction.atomic():
         before_s, before_t = _household_snapshot(source), _household_snapshot(target)
         moving = [m.person for m in household_members_qs(source).select_related("person")]

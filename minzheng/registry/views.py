@@ -1,6 +1,5 @@
 """Registry pages: thin views over selectors (reads, scoped) and services (writes, audited)."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.http import FileResponse
@@ -13,6 +12,7 @@ from minzheng.areas.selectors import area_get, areas_for, top_areas
 from minzheng.core.errors import NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
 
 from . import services
@@ -77,7 +77,7 @@ def person_list(request):
 def person_export(request):
     q, area, category = _list_filters(request)
     out, _rows = persons_export(actor=request.user, query=q, area=area, category=category or None)
-    return FileResponse(out, as_attachment=True, filename=f"人员名单-{dt.date.today():%Y%m%d}.xlsx",
+    return FileResponse(out, as_attachment=True, filename=f"人员名单-{local_date():%Y%m%d}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

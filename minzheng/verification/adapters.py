@@ -10,13 +10,14 @@ import functools
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
 
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import parse_id_number
+from minzheng.core.money import fen
 from minzheng.core.tabular import cell_text, read_table
 
 from .models import Nature
@@ -25,7 +26,6 @@ SOURCES_FILE = Path(settings.DATA_DIR) / "verification" / "sources.toml"
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 PERIOD_LABELS = {"monthly": "每月", "quarterly": "每季度", "annual": "每年", "stock": "余额/价值"}
 UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000), "㎡": Decimal(1)}
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999999999")
 
 
@@ -65,7 +65,7 @@ class SourceLayout:
     def monthly(self, amount: Decimal) -> Decimal | None:
         """元/月 for an income (or a monthly reference figure); None for stocks."""
         months = PERIOD_MONTHS.get(self.period)
-        return None if months is None else (amount / months).quantize(CENT, rounding=ROUND_HALF_UP)
+        return None if months is None else fen(amount / months)
 
     @property
     def conversion(self) -> str:
@@ -141,7 +141,7 @@ def _amount(text: str, column: str, unit: str) -> Decimal:
         raise DomainError(f"{column}“{text}”不是有效数字", field=column)
     if value < 0:
         raise DomainError(f"{column}“{text}”不能为负数", field=column)
-    value = (value * UNIT_FACTORS[unit]).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = fen(value * UNIT_FACTORS[unit])
     if value > MAX_AMOUNT:
         raise DomainError(f"{column}“{text}”超出合理范围", field=column)
     return value

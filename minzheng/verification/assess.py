@@ -22,11 +22,12 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import mask
+from minzheng.core.money import fen
 from minzheng.policy.models import Scope, Standard
 from minzheng.policy.rules import Resolved, resolve
 
@@ -115,7 +116,7 @@ class Policy:
     def money_limit(self) -> Decimal | None:
         """Money assets per capita may not exceed asset_limit_months × the 低保 standard."""
         rule = self.limits.get("money")
-        return (rule.value * self.standard.value).quantize(CENT) if rule else None
+        return fen(rule.value * self.standard.value) if rule else None
 
     @functools.cached_property
     def disregard_shares(self) -> dict[str, Decimal]:
@@ -296,7 +297,7 @@ def assess(*, members: list[MemberIn], lines: list[Line], rigid: list[RigidIn], 
         share = _pct(rule)
         counted = monthly
         if rule is not None and share > 0:
-            counted = (monthly * (HUNDRED - min(share, HUNDRED)) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+            counted = fen(monthly * (HUNDRED - min(share, HUNDRED)) / HUNDRED)
             entry["effect"] = "disregarded" if counted == 0 else "partly"
             if detail:
                 label = INCOME_TYPES.get(ln.type_code, ln.type_code)
@@ -407,9 +408,8 @@ def settle(*, n: int, household_income: Decimal, asset_totals, asset_counts, rig
         share = (rigid_monthly * HUNDRED / household_income) if household_income > 0 else None
         qualifies = threshold is not None and (share is None or share >= threshold.value)
         if qualifies:
-            deduction = min((rigid_monthly * _pct(policy.rigid_deduction) / HUNDRED).quantize(
-                CENT, rounding=ROUND_HALF_UP), household_income)
-    per_capita = ((household_income - deduction) / n).quantize(CENT, rounding=ROUND_HALF_UP)
+            deduction = min(fen(rigid_monthly * _pct(policy.rigid_deduction) / HUNDRED), household_income)
+    per_capita = fen((household_income - deduction) / n)
     standard = policy.standard.value
     income_ok = per_capita < standard
 
@@ -419,7 +419,7 @@ def settle(*, n: int, household_income: Decimal, asset_totals, asset_counts, rig
         total, count = asset_totals.get(cls, ZERO), asset_counts.get(cls, 0)
         limit_rule = policy.limits.get(cls)
         if cls == "money":
-            measured = (total / n).quantize(CENT, rounding=ROUND_HALF_UP)
+            measured = fen(total / n)
             limit = policy.money_limit
         elif cls == "property":
             measured, limit = Decimal(count), (limit_rule.value if limit_rule else None)

@@ -4,7 +4,7 @@ modules and the batch 核对 (members_on, household_totals) are internal and uns
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
@@ -14,6 +14,7 @@ from django.db.transaction import TransactionManagementError
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.money import fen
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Household, Membership, Person
 
@@ -21,7 +22,6 @@ from .adapters import sources
 from .assess import ASSET_CLASSES
 from .models import DepartmentBatch, DepartmentRecord, Nature, RigidExpense, VerificationReport
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 # --- scoped reads -----------------------------------------------------------------------------
@@ -295,9 +295,7 @@ def _drop_quietly(table: str) -> None:
 
 def _money(v) -> Decimal:
     """SQLite hands back floats (or their text): Decimal to the fen; PostgreSQL's numeric is exact already."""
-    if isinstance(v, Decimal):
-        return v
-    return Decimal(str(v)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return v if isinstance(v, Decimal) else fen(v)
 
 
 def _split(text, conv) -> list:

@@ -20,6 +20,7 @@ from minzheng.core import audit
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError, Forbidden
 from minzheng.core.idcard import mask
+from minzheng.core.money import fen
 from minzheng.core.scope import ensure_can, user_area_paths
 from minzheng.registry.models import Household, Person
 
@@ -284,7 +285,7 @@ def rigid_expense_record(*, actor, household: Household, category: str, amount, 
 def _rigid_in(rows) -> list[RigidIn]:
     out = []
     for r in rows:
-        monthly = r.amount if r.period == RigidExpense.Period.MONTHLY else (r.amount / 12).quantize(Decimal("0.01"))
+        monthly = r.amount if r.period == RigidExpense.Period.MONTHLY else fen(r.amount / 12)
         who = f"{r.person.name} " if r.person_id else ""
         out.append(RigidIn(category=r.category, monthly=monthly,
                            label=f"{who}{r.get_category_display()}支出（{r.get_period_display()}{r.amount}元，"

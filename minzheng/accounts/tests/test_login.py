@@ -12,6 +12,8 @@ from minzheng.core.audit import verify_chain
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 RIGHT = "Minzheng#2026"
 WRONG = "minzheng2026"
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from minzheng.core.errors import DomainError
+from minzheng.core.periods import age_on
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Member:
         return any(p == code and (not component or c == component) for p, c in self.enrolled)
 
     def age_on(self, on: dt.date) -> int:
-        return on.year - self.birth_date.year - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, on)
 
 
 @dataclass(frozen=True)

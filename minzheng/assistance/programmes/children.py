@@ -8,9 +8,10 @@ the 集中供养 or 分散供养 standard by placement: facts.extra["placement"]
 """
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_payment
 
 from .base import Amount, Decision, HouseholdFacts, Member, Programme, register
-from .common import MONTHLY, age_limit, check_facts, money, round_money, rounding, standard, version
+from .common import MONTHLY, age_limit, check_facts, money, rounding, standard, version
 
 PLACEMENTS = {"institutional": "集中供养", "dispersed": "分散供养"}
 
@@ -47,7 +48,7 @@ class _ChildAllowance(Programme):
             rate = standard(facts, kind, unit=MONTHLY)
             unit = rounding(facts)
             amounts.append(Amount(
-                person_id=m.person_id, component="basic", monthly_amount=round_money(rate.value, unit),
+                person_id=m.person_id, component="basic", monthly_amount=round_payment(rate.value, unit.value),
                 rule_version=version(self.code, rate, unit),
                 explanation=f"{m.name}（{age}周岁）{how}{self.label}{money(rate.value)}元/人·月。依据：{rate.explanation}"))
             reasons.append(f"{m.name}（{age}周岁）符合条件：{how}{money(rate.value)}元/月")

@@ -4,9 +4,10 @@ Every figure comes from policy.rules.resolve; the only literals here are the nam
 variants looked up (data/policy/README.md lists them) and the unit labels used to pick monthly rows.
 """
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_amount
 from minzheng.policy.rules import Resolved, resolve
 
 from .base import HouseholdFacts, Member
@@ -24,7 +25,7 @@ def money(value: Decimal) -> str:
 
 def shown(value: Decimal, places: Decimal = Decimal("0.01")) -> str:
     """A figure for an explanation: exact when it has at most two decimals, else '约' and two decimals."""
-    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    rounded = round_amount(value, "fen", unit=places)
     return money(value) if rounded == value else f"约{money(rounded)}"
 
 
@@ -89,16 +90,6 @@ def severe_grade(facts: HouseholdFacts, member: Member) -> tuple[bool, Resolved 
 
 def rounding(facts: HouseholdFacts) -> Resolved:
     return standard(facts, "payment_rounding")
-
-
-def round_money(value: Decimal, unit: Resolved) -> Decimal:
-    return (value / unit.value).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * unit.value
-
-
-def split(total: Decimal, n: int, unit: Resolved) -> list[Decimal]:
-    """Share a household total among n members in whole rounding units; the remainder goes to the first."""
-    each = ((total / n) / unit.value).quantize(Decimal("1"), rounding=ROUND_DOWN) * unit.value
-    return [total - each * (n - 1)] + [each] * (n - 1)
 
 
 def version(code: str, *resolved: Resolved | None) -> str:

@@ -6,6 +6,8 @@ jurisdiction has loaded a rate; 江海区 says it practises 分类施保 but pri
 
 from decimal import Decimal
 
+from minzheng.core.money import round_payment, split_amount
+
 from .base import Amount, Decision, HouseholdFacts, Programme, register
 from .common import (
     MONTHLY,
@@ -16,12 +18,10 @@ from .common import (
     optional_standard,
     per_capita_income,
     recheck_by_household,
-    round_money,
     rounding,
     scope_label,
     severe_grade,
     shown,
-    split,
     standard,
     version,
 )
@@ -56,11 +56,11 @@ class Dibao(Programme):
             return Decision(eligible=False, reasons=tuple(reasons))
 
         unit = rounding(facts)
-        gap = round_money(std * n - total_income, unit)  # = (标准 − 人均收入) × 人数, exact before rounding
+        gap = round_payment(std * n - total_income, unit.value)  # = (标准 − 人均收入) × 人数, exact before rounding
         gap_text = f"{income_text}；差额补差（{money(std)} − {shown(pc)}）× {n}人 = {money(gap)}元"
         rule = version(self.code, dibao, months, unit)
         amounts = []
-        shares = split(gap, n, unit)
+        shares = split_amount(gap, n, unit=unit.value)
         for i, (member, share) in enumerate(zip(living, shares, strict=True)):
             note = f"，按人分摊{member.name}每月{money(share)}元" + ("（含分摊余数）" if i == 0 and n > 1 and
                                                                    share != shares[-1] else "")
@@ -92,7 +92,7 @@ class Dibao(Programme):
             if best is None:
                 continue
             group, rate = best
-            amount = round_money(dibao.value * rate.value / Decimal(100), unit)
+            amount = round_payment(dibao.value * rate.value / Decimal(100), unit.value)
             if amount <= 0:
                 continue
             out.append(Amount(

@@ -8,8 +8,10 @@
 Yearly standards (清远, 江海 print 元/人·年) are read through their derived monthly rows (unit 元/人·月).
 """
 
+from minzheng.core.money import round_payment
+
 from .base import Amount, Decision, HouseholdFacts, Programme, register
-from .common import MONTHLY, check_facts, money, round_money, rounding, severe_grade, standard, version
+from .common import MONTHLY, check_facts, money, rounding, severe_grade, standard, version
 
 POOR = {"dibao": "低保", "low_income": "低收入"}
 
@@ -41,7 +43,7 @@ class Disability(Programme):
             if poor:
                 living = standard(facts, "disability_living", unit=MONTHLY)
                 amounts.append(Amount(
-                    person_id=m.person_id, component="living", monthly_amount=round_money(living.value, unit),
+                    person_id=m.person_id, component="living", monthly_amount=round_payment(living.value, unit.value),
                     rule_version=version(self.code, living, unit),
                     explanation=(f"{m.name}为{POOR[poor]}家庭中的{m.disability_grade}级残疾人，困难残疾人生活补贴"
                                  f"{money(living.value)}元/人·月。依据：{living.explanation}")))
@@ -50,7 +52,8 @@ class Disability(Programme):
             if severe:
                 care = standard(facts, "disability_care", unit=MONTHLY)
                 amounts.append(Amount(
-                    person_id=m.person_id, component="care_subsidy", monthly_amount=round_money(care.value, unit),
+                    person_id=m.person_id, component="care_subsidy",
+                    monthly_amount=round_payment(care.value, unit.value),
                     rule_version=version(self.code, care, rule, unit),
                     explanation=(f"{m.name}残疾等级{m.disability_grade}级，属重度残疾人护理补贴范围（{rule.explanation}），"
                                  f"护理补贴{money(care.value)}元/人·月。依据：{care.explanation}")))

@@ -11,10 +11,11 @@ import re
 
 from django.db.models import Q
 
+from minzheng.core.money import round_payment
 from minzheng.policy.models import Standard
 
 from .base import Amount, Decision, HouseholdFacts, Programme, register
-from .common import MONTHLY, check_facts, money, round_money, rounding, standard, version
+from .common import MONTHLY, check_facts, money, rounding, standard, version
 
 _BAND = re.compile(r"^(\d+)(?:-(\d+)|\+)$")
 
@@ -56,7 +57,7 @@ class ElderlyAllowance(Programme):
                 continue
             std = standard(facts, "elderly_allowance", band[2], unit=MONTHLY)
             amounts.append(Amount(
-                person_id=m.person_id, component="allowance", monthly_amount=round_money(std.value, unit),
+                person_id=m.person_id, component="allowance", monthly_amount=round_payment(std.value, unit.value),
                 rule_version=version(self.code, std, unit),
                 explanation=(f"{m.name}{age}周岁，属{band[2]}岁年龄段，高龄津贴{money(std.value)}元/人·月。"
                              f"依据：{std.explanation}")))

@@ -22,11 +22,12 @@ import re
 from django.db.models import Q
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_payment
 from minzheng.policy.models import Standard
 from minzheng.policy.rules import resolve
 
 from .base import Amount, Decision, HouseholdFacts, Member, Programme, get_programme, register
-from .common import MONTHLY, age_limit, check_facts, money, round_money, rounding, standard, version
+from .common import MONTHLY, age_limit, check_facts, money, rounding, standard, version
 
 _LEVEL = re.compile(r"^level_(\d)$")
 
@@ -116,7 +117,7 @@ class ElderlySubsidy(Programme):
             std = standard(facts, self.amount_kind, f"level_{m.care_level}", unit=MONTHLY)
             group = held[0]
             amounts.append(Amount(
-                person_id=m.person_id, component=self.component, monthly_amount=round_money(std.value, unit),
+                person_id=m.person_id, component=self.component, monthly_amount=round_payment(std.value, unit.value),
                 rule_version=version(self.code, std, unit),
                 explanation=(f"{m.name}{age}周岁，属{_group_label(group)}（经济困难老年人；{groups[group]}），"
                              f"能力评估为{m.care_level_label}（{m.care_level_source}），{self.label}"

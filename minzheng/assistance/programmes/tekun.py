@@ -10,6 +10,7 @@ A person qualifies on three findings, each modelled as a fact:
 """
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_payment
 
 from .base import Amount, Decision, HouseholdFacts, Member, Programme, register
 from .common import (
@@ -19,7 +20,6 @@ from .common import (
     assets_check,
     check_facts,
     money,
-    round_money,
     rounding,
     severe_grade,
     standard,
@@ -78,11 +78,11 @@ class Tekun(Programme):
             level = SELF_CARE[m.self_care]
             unit = rounding(facts)
             amounts.append(Amount(
-                person_id=m.person_id, component="basic", monthly_amount=round_money(basic.value, unit),
+                person_id=m.person_id, component="basic", monthly_amount=round_payment(basic.value, unit.value),
                 rule_version=version(self.code, basic, unit),
                 explanation=f"{m.name}特困基本生活{money(basic.value)}元/人·月。依据：{basic.explanation}"))
             amounts.append(Amount(
-                person_id=m.person_id, component="care", monthly_amount=round_money(care.value, unit),
+                person_id=m.person_id, component="care", monthly_amount=round_payment(care.value, unit.value),
                 rule_version=version(self.code, care, unit),
                 explanation=f"{m.name}照料护理（{level}）{money(care.value)}元/人·月。依据：{care.explanation}"
                             + (f"。自理能力：{m.self_care_source}" if m.self_care_source else "")))

@@ -11,6 +11,7 @@ jurisdiction states no floor the programme refuses to guess: a Chinese error nam
 """
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_payment
 
 from .base import Amount, Decision, HouseholdFacts, Programme, register
 from .common import (
@@ -20,7 +21,6 @@ from .common import (
     money,
     optional_standard,
     per_capita_income,
-    round_money,
     rounding,
     shown,
     standard,
@@ -67,11 +67,11 @@ class Temporary(Programme):
             extra_sources = (dibao,)
         unit = rounding(facts)
         need = facts.extra.get("assessed_need")
-        each = round_money(floor.value, unit)
+        each = round_payment(floor.value, unit.value)
         how = f"每人次不低于{money(floor.value)}元"
         if need is not None:
             need = check_amount(need, "核定救助金额", "核定救助金额")
-            share = round_money(need / n, unit)
+            share = round_payment(need / n, unit.value)
             if share > floor.value:
                 each = share
                 how = (f"核定救助金额{money(need)}元 ÷ {n}人 = {money(share)}元，"

@@ -12,7 +12,7 @@ from minzheng.assistance.models import Application, Case, Objection
 from .stories import authorisation, make_family, photo, submit_dibao, walk_to, world_fixture  # noqa: F401
 from .test_views import state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 API = "/api/assistance"
 TODAY = timezone.localdate()
 

@@ -25,7 +25,7 @@ from minzheng.payroll.models import Roster
 from minzheng.verification.models import DepartmentBatch, VerificationReport
 from minzheng.verification.services import household_income_summary
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.clock]
 
 SELF_CARE_BY_LABEL = {label: code for code, label in SELF_CARE.items()}
 

@@ -40,7 +40,7 @@ from minzheng.verification.services import department_batch_push, household_inco
 
 from .stories import area, authorisation, make_family, photo, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SUBMITTED, ACCEPTED, CHECKED = dt.date(2020, 6, 1), dt.date(2020, 6, 2), dt.date(2020, 6, 3)
 AS_OF = dt.date(2020, 5, 31)          # the departments' data are as of the end of May

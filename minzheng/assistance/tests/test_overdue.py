@@ -14,7 +14,7 @@ from minzheng.core.models import AuditEntry
 
 from .stories import authorisation, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():

@@ -15,7 +15,7 @@ from minzheng.core.idcard import mask
 
 from .stories import dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.mark.parametrize("name,masked", [("陈大明", "陈*明"), ("李秀", "李*"), ("欧阳小明", "欧**明"), ("王", "王"),

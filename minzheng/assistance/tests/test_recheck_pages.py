@@ -18,14 +18,15 @@ from minzheng.accounts.services import user_create
 from minzheng.assistance import rechecks, services
 from minzheng.assistance.models import Case, CaseChange, Entitlement, RecheckTask
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import month_plus, next_month_start
 from minzheng.verification.models import VerificationReport
 
 from .stories import area, dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
-NEXT_MONTH = services._first_of_next_month(TODAY)
+NEXT_MONTH = next_month_start(TODAY)
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_the_task_walked_through_the_pages_takes_effect_from_next_month(client, 
 def test_the_exit_form_stops_payment_and_keeps_the_history(client, due):
     w, case, _task = due
     client.force_login(w.huang)
-    stop = services._add_months(NEXT_MONTH, 1)
+    stop = month_plus(NEXT_MONTH, 1)
     before = state()
     bad = client.post(reverse("assistance:case_exit", args=[case.pk]), {"from_month": "2026-13", "reason": "迁出"})
     assert bad.status_code == 400 and "月份格式应为YYYY-MM" in bad.content.decode()
@@ -126,7 +127,7 @@ def test_the_exit_form_stops_payment_and_keeps_the_history(client, due):
                                                                           "reason": "  "})
     assert blank.status_code == 400
     early = client.post(reverse("assistance:case_exit", args=[case.pk]),
-                        {"from_month": f"{services._add_months(case.start_month, -1):%Y-%m}", "reason": "全家迁出"})
+                        {"from_month": f"{month_plus(case.start_month, -1):%Y-%m}", "reason": "全家迁出"})
     assert early.status_code == 400 and "早于开始享受的月份" in early.content.decode()
     assert state() == before
 
@@ -216,7 +217,7 @@ def test_the_api_previews_decides_and_shows_the_case(client, due):
     wrong = client.post(f"{api}/cases/{case.pk}/exit", {"from_month": "下个月", "reason": "迁出外地"},
                         content_type="application/json")
     assert wrong.status_code == 400 and "YYYY-MM" in wrong.json()["message"]
-    stop = services._add_months(NEXT_MONTH, 1)
+    stop = month_plus(NEXT_MONTH, 1)
     out = client.post(f"{api}/cases/{case.pk}/exit", {"from_month": f"{stop:%Y-%m}", "reason": "全家迁往外地"},
                       content_type="application/json")
     assert out.status_code == 200 and out.json()["status"] == "exited"

@@ -13,6 +13,7 @@ from minzheng.assistance.models import Case, CaseChange, RecheckTask
 from minzheng.core.audit import verify_chain
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import month_plus, next_month_start
 
 from .stories import dibao_facts, submit_dibao, walk_to, world_fixture  # noqa: F401
 
@@ -49,10 +50,10 @@ def test_a_smaller_gap_is_paid_from_the_month_after_the_recheck(enrolled):
     on = case.next_recheck
     change = rechecks.recheck_complete(actor=w.huang, task=task, facts=facts_on(w, case, on, {w.dad: "900",
                                                                                               w.mum: "300"}))
-    effective = services._first_of_next_month(on)
+    effective = next_month_start(on)
     assert (change.kind, change.from_month) == (CaseChange.Kind.DECREASE, effective)
     assert (change.old_total, change.new_total) == (Decimal("2100.00"), Decimal("1500.00"))  # (900 − 400) × 3
-    previous = services._add_months(effective, -1)
+    previous = month_plus(effective, -1)
     assert rechecks.monthly_total(case, previous) == Decimal("2100.00"), "the month before keeps its amount"
     assert rechecks.monthly_total(case, effective) == Decimal("1500.00")
     assert rechecks.monthly_total(case, start) == Decimal("2100.00"), "history is kept"
@@ -70,10 +71,10 @@ def test_income_above_the_standard_stops_payment_from_the_next_month(enrolled):
     on = case.next_recheck
     change = rechecks.recheck_complete(actor=w.huang, task=RecheckTask.objects.get(),
                                        facts=facts_on(w, case, on, {w.dad: "3000"}))
-    effective = services._first_of_next_month(on)
+    effective = next_month_start(on)
     assert change.kind == CaseChange.Kind.STOP and change.new_total == 0
     case.refresh_from_db()
-    assert case.status == Case.Status.EXITED and case.end_month == services._add_months(effective, -1)
+    assert case.status == Case.Status.EXITED and case.end_month == month_plus(effective, -1)
     assert rechecks.monthly_total(case, effective) == 0
     assert rechecks.monthly_total(case, case.end_month) == Decimal("2100.00")
     assert rechecks.recheck_schedule(on=on + dt.timedelta(days=400)) == 0, "an exited case is not re-checked"
@@ -81,7 +82,7 @@ def test_income_above_the_standard_stops_payment_from_the_next_month(enrolled):
 
 def test_exit_needs_a_reason_a_first_of_month_and_the_right_person(enrolled):
     w, case = enrolled
-    month = services._add_months(case.start_month, 2)
+    month = month_plus(case.start_month, 2)
     before = CaseChange.objects.count()
     with pytest.raises(DomainError, match="退出原因"):
         rechecks.case_exit(actor=w.huang, case=case, from_month=month, reason=" ")
@@ -92,7 +93,7 @@ def test_exit_needs_a_reason_a_first_of_month_and_the_right_person(enrolled):
     assert CaseChange.objects.count() == before
     rechecks.case_exit(actor=w.huang, case=case, from_month=month, reason="全家迁出本区")
     with pytest.raises(Conflict, match="已于"):
-        rechecks.case_exit(actor=w.huang, case=case, from_month=services._add_months(month, 1), reason="重复")
+        rechecks.case_exit(actor=w.huang, case=case, from_month=month_plus(month, 1), reason="重复")
 
 
 def test_enrolment_and_exit_show_in_the_registry_categories(enrolled):
@@ -104,6 +105,6 @@ def test_enrolment_and_exit_show_in_the_registry_categories(enrolled):
     held = PersonCategory.objects.filter(category="dibao").order_by("person_id")
     assert [p.person_id for p in held] == sorted([w.dad.pk, w.mum.pk, w.son.pk])
     assert {p.valid_from for p in held} == {case.start_month} and all(p.valid_to is None for p in held)
-    stop = services._add_months(case.start_month, 3)
+    stop = month_plus(case.start_month, 3)
     rechecks.case_exit(actor=w.huang, case=case, from_month=stop, reason="家庭收入超过低保标准")
     assert {p.valid_to for p in held.all()} == {stop - dt.timedelta(days=1)}

@@ -37,7 +37,7 @@ from .stories import (  # noqa: F401
     world_fixture,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 TODAY = timezone.localdate()
 
 

@@ -17,7 +17,7 @@ from minzheng.verification.services import department_batch_push
 
 from .stories import submit_dibao, walk_to, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 TODAY = timezone.localdate()
 
 

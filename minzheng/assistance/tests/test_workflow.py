@@ -26,7 +26,7 @@ from minzheng.core.pdf import pdf_text
 
 from .stories import authorisation, dibao_facts, make_family, photo, submit_dibao, walk_to, world_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_the_chen_family_walks_from_application_to_enrolment(world):

@@ -12,11 +12,13 @@ from minzheng.assistance.facts import build_facts
 from minzheng.assistance.models import Entitlement
 from minzheng.assistance.programmes.base import get_programme
 from minzheng.assistance.tests.stories import authorisation, walk_to
-from minzheng.eldercare.rules import age_on
+from minzheng.core.periods import age_on
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import RosterLine
 from minzheng.policy.rules import resolve
 from minzheng.registry.services import household_add_member, household_create
+
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from minzheng.registry.services import category_add, household_add_member, house
 
 from .conftest import TODAY, answers_for_total
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 SERVICE, CARE = "elderly_service_subsidy", "elderly_care_subsidy"
 
 

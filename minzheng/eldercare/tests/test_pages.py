@@ -3,6 +3,7 @@ month's visit list and the call desk; 外海's officer gets 404 for 礼乐's eld
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -10,6 +11,8 @@ from minzheng.eldercare import services
 from minzheng.eldercare.models import Assessment, EmergencyCall, Visit
 
 from .conftest import answers_for_total
+
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
 
 
 def as_user(user) -> Client:

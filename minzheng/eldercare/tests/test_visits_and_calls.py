@@ -11,6 +11,8 @@ from minzheng.core.models import AuditEntry
 from minzheng.eldercare import selectors, services
 from minzheng.eldercare.models import EmergencyCall, Visit, VisitDue
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 OCT = dt.date(2026, 10, 1)
 
 

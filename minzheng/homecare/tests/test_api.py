@@ -3,10 +3,13 @@
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from minzheng.core.models import AuditEntry
 from minzheng.homecare.models import Order, Statement
+
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
 
 BASE = "/api/homecare"
 

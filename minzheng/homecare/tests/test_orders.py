@@ -13,6 +13,8 @@ from minzheng.homecare.models import Order, OrderStatus, ServiceRecord, Statemen
 
 from .conftest import at
 
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
 S = OrderStatus
 MARCH = dt.date(2025, 3, 1)
 APRIL = dt.date(2025, 4, 1)

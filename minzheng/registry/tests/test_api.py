@@ -10,8 +10,11 @@ import pytest
 
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import local_date
 from minzheng.registry import services
 from minzheng.registry.models import DuplicateReview, Household, Membership, Person, PersonCategory
+
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
 
 PHONE = "13812345678"
 ACCOUNT = "6222020202020202"
@@ -336,11 +339,11 @@ def test_household_operations_through_the_api(client, world, people):
     r = call(client, "post", f"/api/households/{zhang_home}/members/{zhang2.pk}/remove", {"reason": "迁往外地"})
     assert r.status_code == 200 and [m["name"] for m in r.json()["members"]] == ["张伟"]
     gone = Membership.objects.get(person=zhang2, household_id=zhang_home)
-    assert (gone.end_date, gone.end_reason) == (dt.date.today(), "迁往外地")
+    assert (gone.end_date, gone.end_reason) == (local_date(), "迁往外地")
 
     r = call(client, "post", f"/api/households/{zhang_home}/merge", {"target_id": world["li_home"].pk})
     assert r.status_code == 200 and {m["name"] for m in r.json()["members"]} == {"李秀英", "张伟"}
-    assert client.get(f"/api/households/{zhang_home}").json()["dissolved_on"] == dt.date.today().isoformat()
+    assert client.get(f"/api/households/{zhang_home}").json()["dissolved_on"] == local_date().isoformat()
     assert client.get("/api/households", {"q": "zw"}).json()["count"] == 0
     dissolved = client.get("/api/households", {"q": "zw", "include_dissolved": "true"}).json()["items"]
     assert [h["id"] for h in dissolved] == [zhang_home] and dissolved[0]["member_count"] == 0
@@ -373,7 +376,7 @@ def _create_body(**overrides):
 
 
 GOOD = make_id_number("440704", dt.date(1990, 1, 1), 31)
-FUTURE = dt.date.today() + dt.timedelta(days=400)
+FUTURE = local_date() + dt.timedelta(days=400)
 
 
 @pytest.mark.parametrize("overrides, status, field, words", [

@@ -16,7 +16,7 @@ from minzheng.core.models import AuditEntry
 from minzheng.registry import demo
 from minzheng.registry.models import Category, Household, Membership, Person, PersonCategory, Relation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 AS_OF = dt.date(2026, 1, 1)
 
 

@@ -11,10 +11,13 @@ from openpyxl import load_workbook
 
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import local_date
 from minzheng.registry.models import DuplicateReview, Household, Membership, Person, PersonCategory
 from minzheng.registry.services import category_add, household_add_member, household_create
 
-TODAY = dt.date.today().isoformat()  # the fixture's memberships start today; changes cannot predate them
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
+TODAY = local_date().isoformat()  # the fixture's memberships start today; changes cannot predate them
 
 
 @pytest.fixture

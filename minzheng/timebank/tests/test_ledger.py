@@ -14,11 +14,14 @@ from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
 from minzheng.core.errors import Conflict, DomainError, Forbidden
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import local_date
 from minzheng.registry import services as registry
 from minzheng.timebank import services
 from minzheng.timebank.models import Account, Entry, HourReport, Transfer
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+pytestmark = pytest.mark.clock  # depends on today's date (CI also runs it with the clock moved)
+
+YESTERDAY = local_date() - dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -86,7 +89,7 @@ def test_bad_reports_are_refused_in_chinese(tb):
             services.hours_report(actor=tb["lin_user"], volunteer=tb["lin"], service_date=YESTERDAY, hours=hours,
                                   activity="陪伴")
     with pytest.raises(DomainError, match="不能晚于今天"):
-        services.hours_report(actor=tb["lin_user"], volunteer=tb["lin"], service_date=dt.date.today()
+        services.hours_report(actor=tb["lin_user"], volunteer=tb["lin"], service_date=local_date()
                               + dt.timedelta(days=1), hours=1, activity="陪伴")
     assert not HourReport.objects.exists()
 
