@@ -13,10 +13,12 @@ PY=.venv/bin/python
 WORK=$(mktemp -d /tmp/mz-fuzz.XXXXXX)
 SERVER_PID=""
 DROP_DB=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ -n "$DROP_DB" ] && "$PY" scripts/fuzz_db.py drop "$DROP_DB" || true
+cleanup() {  # keeps the run's exit status (the stopped server's own status is not the run's)
+  local rc=$?
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$DROP_DB" ]; then "$PY" scripts/fuzz_db.py drop "$DROP_DB" || true; fi
   rm -rf "$WORK"
+  exit "$rc"
 }
 trap cleanup EXIT
 
