@@ -30,8 +30,8 @@ def test_the_formula_codes_are_the_policy_vocabulary():
 
 
 def test_a_village_workers_figures_to_the_fen():
-    # 陈小玲 enters a yearly 刚性支出 of 1 234.50 元: per month 102.875 → 102.88 (half-up, not banker's 102.88/102.87).
-    assert money.fen(Decimal("1234.50") / 12) == Decimal("102.88")
+    # 陈小玲 enters a yearly 刚性支出 of 1 234.38 元: per month 102.865 → 102.87 (half-up; banker's would say 102.86).
+    assert money.fen(Decimal("1234.38") / 12) == Decimal("102.87")
     assert money.fen(Decimal("0.125")) == Decimal("0.13")       # half-up, where half-even would give 0.12
     assert money.fen(2.675) == Decimal("2.68")                  # a float read back from SQLite: by its text
     assert str(money.fen(7)) == "7.00"
