@@ -78,8 +78,9 @@ def areas(db):
 
 @pytest.fixture
 def people(areas):
-    """Named staff: 英南村 worker 陈小玲, 礼乐街道 officer 李建华, 江海区 approver 黄志强, 郁南县 approver 梁文杰,
-    江海区 auditor 吴敏, and a care provider 何丽 with no registry rights."""
+    """Named staff: 英南村 worker 陈小玲, 礼乐街道 officer 李建华, 江海区 approver 黄志强 and his colleague 麦嘉怡 (the
+    second pair of eyes on money), 郁南县 approver 梁文杰, 江海区 auditor 吴敏, and a care provider 何丽 with no
+    registry rights."""
     from minzheng.accounts.roles import Role
     from minzheng.accounts.services import user_create
 
@@ -92,6 +93,7 @@ def people(areas):
         "lile_officer": mk("lijh", "李建华", Role.TOWN, areas["lile"]),
         "waihai_officer": mk("zhaoyl", "赵玉兰", Role.TOWN, areas["waihai"]),
         "jianghai_approver": mk("huangzq", "黄志强", Role.COUNTY, areas["jianghai"]),
+        "jianghai_checker": mk("maijy", "麦嘉怡", Role.COUNTY, areas["jianghai"]),
         "yunan_approver": mk("liangwj", "梁文杰", Role.COUNTY, areas["yunan"]),
         "auditor": mk("wumin", "吴敏", Role.AUDITOR, areas["jianghai"]),
         "provider": mk("heli", "何丽", Role.PROVIDER, areas["jianghai"]),

@@ -3,9 +3,11 @@ r"""Benchmark: import N persons from CSV into PostgreSQL, against raw COPY and a
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/minzheng_bench \  (a database of its own: it is wiped)
         .venv/bin/python bench/import_bench.py --sizes 100000,300000,1000000
 
-Prints, per size: our pipeline's rows/s (validate + apply), the ratio to a raw COPY of the same CSV file,
-the child process's peak RSS (flat memory = the same peak at every size), and, after the largest size,
-p50/p95 latency of a scoped name search. Nothing here asserts a time: the figures go in bench/README.md.
+Prints, per size: our pipeline's rows/s (validate + apply, into a just-emptied registry), the ratio to a raw COPY
+of the same persons into registry_person, the child process's peak RSS (flat memory = the same peak at every size);
+the naive per-row import (persons, households, memberships through the services) against the pipeline at the same
+size, alternating over --rounds; and, after the largest size, p50/p95 of a scoped name search and of the person
+list's first page per role. Nothing here asserts a time: the figures go in bench/README.md.
 """
 
 import argparse
@@ -141,26 +143,101 @@ def child(n: int) -> dict:
     }
 
 
-def naive(sample: int = 5000) -> dict:
-    """A naive import: the per-row service call (ORM insert + audit entry per person)."""
+def naive(n: int) -> dict:
+    """The naive import writes what the pipeline writes, row by row through the services: person_create per row,
+    household_create for a head, household_add_member for the others (ORM inserts and an audit entry each), into a
+    just-emptied registry, at the same size as the pipeline."""
     setup_django()
     import csv
 
     from minzheng.accounts.models import User
     from minzheng.areas.models import Area
-    from minzheng.registry.services import person_create
+    from minzheng.registry import services
+    from minzheng.registry.importing import DISABILITY_BY_LABEL, RELATION_BY_LABEL
+    from minzheng.registry.models import Relation
 
     user = User.objects.get(username="bench")
     areas = {a.code: a for a in Area.objects.all()}
-    path = make_csv(sample)
+    path = make_csv(n)
     truncate_registry()
+    households, waiting = {}, []
     t = time.perf_counter()
     with open(path, encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
-            person_create(actor=user, id_number=r["身份证号"], name=r["姓名"], hukou_area=areas[r["户籍地区划代码"]],
-                          residence_area=areas[r["居住地区划代码"]], phone=r["联系电话"])
+            person = services.person_create(
+                actor=user, id_number=r["身份证号"], name=r["姓名"], hukou_area=areas[r["户籍地区划代码"]],
+                residence_area=areas[r["居住地区划代码"]], address=r["居住地址"], phone=r["联系电话"],
+                disability_category=DISABILITY_BY_LABEL.get(r["残疾类别"], ""),
+                disability_grade=int(r["残疾等级"]) if r["残疾等级"] else None, bank_name=r["开户银行"],
+                bank_account=r["银行账号"])
+            number, relation = r["家庭编号"], RELATION_BY_LABEL.get(r["与户主关系"], "")
+            if not number:
+                continue
+            if relation == Relation.HEAD:
+                households[number] = services.household_create(
+                    actor=user, area=person.residence_area, head=person, number=number,
+                    address=r["家庭住址"] or r["居住地址"])
+            else:
+                waiting.append((number, person, relation))
+            while waiting and waiting[0][0] in households:  # members listed after their head
+                number, member, relation = waiting.pop(0)
+                services.household_add_member(actor=user, household=households[number], person=member,
+                                              relation=relation)
+    for number, member, relation in waiting:
+        if number in households:
+            services.household_add_member(actor=user, household=households[number], person=member,
+                                          relation=relation)
     s = time.perf_counter() - t
-    return {"rows": sample, "seconds": round(s, 2), "rows_per_s": round(sample / s)}
+    return {"rows": n, "seconds": round(s, 2), "rows_per_s": round(n / s), "households": len(households)}
+
+
+def list_latency(requests: int = 60, codes: str = AREA) -> dict:
+    """p50/p95 of the person list's first page (the whole page: session, scope, capped count, rows, template),
+    through Django's test client, for a user over `codes` (one city, or several jurisdictions to reach a larger
+    registry, e.g. the monitoring bench's five), a user of the first town and one of its first village."""
+    setup_django()
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from minzheng.accounts.models import User
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area, Level
+    from minzheng.registry.models import Person
+
+    setup_test_environment()
+    tops = list(Area.objects.filter(code__in=codes.split(",")))
+    city = tops[0]
+    town = Area.objects.current().filter(level=Level.TOWN, path__startswith=city.path).order_by("id").first()
+    village = Area.objects.current().filter(level=Level.VILLAGE, path__startswith=town.path).order_by("id").first()
+
+    def user(name, role, area):
+        return User.objects.filter(username=name).first() or user_create(
+            actor=None, username=name, password="Bench#2026bench", display_name=name, role=role,
+            areas=tops if area == tops[0] else [area])
+
+    # a 市 user over the city, or over the several jurisdictions given (the same role, a larger scope)
+    users = {"city": user("bench_list_top", Role.CITY, tops[0]), "town": user("bench_town", Role.TOWN, town),
+             "village": user("bench_village", Role.VILLAGE, village)}
+    result = {"persons": Person.objects.count()}
+    url = reverse("web:person_list")
+    for label, u in users.items():
+        client = Client()
+        client.force_login(u)
+        times = []
+        for i in range(requests):
+            t = time.perf_counter()
+            r = client.get(url if i % 2 else url + "?page=1")
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, r.status_code
+        times.sort()
+        text = r.content.decode()
+        shown = "超过 10,000 条" if "超过 10,000 条" in text else text[text.find("共 "):text.find(" 条") + 2]
+        result[label] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(len(times) * 0.95)
+                                                                                                - 1], 1),
+                         "count_shown": shown}
+    return result
 
 
 def search_latency(queries: int = 300) -> dict:
@@ -199,17 +276,25 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,300000,1000000")
     parser.add_argument("--child", type=int)
-    parser.add_argument("--naive", action="store_true")
+    parser.add_argument("--naive", type=int, help="(internal) the naive import of this many rows")
+    parser.add_argument("--naive-sizes", default="10000",
+                        help="sizes at which the naive import alternates with the pipeline (rows/s ≈ 600: slow)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of naive against pipeline")
+    parser.add_argument("--pipeline-rounds", type=int, default=1, help="pipeline runs per size")
     parser.add_argument("--search", action="store_true")
+    parser.add_argument("--list", help="(alone) the person-list latency over these area codes in the existing DB")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child)))
         return
     if args.naive:
-        print(json.dumps(naive()))
+        print(json.dumps(naive(args.naive)))
         return
     if args.search:
         print(json.dumps(search_latency()))
+        return
+    if args.list:
+        print(json.dumps(list_latency(codes=args.list), ensure_ascii=False))
         return
     setup_django()
     from django.db import connection
@@ -218,10 +303,27 @@ def main():
         sys.exit("请设置 DATABASE_URL=postgres://… —— 本基准针对 PostgreSQL")
     prepare_db()
     run = lambda *a: json.loads(subprocess.check_output([sys.executable, __file__, *a]).splitlines()[-1])  # noqa: E731
-    print("naive per-row import:", json.dumps(run("--naive")), flush=True)
+    # The naive import and the pipeline at the same size, alternating (the pipeline first in even rounds).
+    for n in [int(x) for x in args.naive_sizes.split(",") if x]:
+        ratios = []
+        for r in range(args.rounds):
+            got = {}
+            for side in (("pipeline", "naive") if r % 2 == 0 else ("naive", "pipeline")):
+                got[side] = run("--child", str(n)) if side == "pipeline" else run("--naive", str(n))
+            pipeline_s = got["pipeline"]["validate_s"] + got["pipeline"]["apply_s"]
+            ratios.append(got["naive"]["seconds"] / pipeline_s)
+            print(f"round {r}: pipeline {pipeline_s:.2f} s, naive {got['naive']['seconds']:.2f} s "
+                  f"({got['naive']['households']} households), naive / pipeline {ratios[-1]:.1f}×", flush=True)
+        print(f"naive at {n:,} rows: median naive / pipeline {statistics.median(ratios):.1f}×", flush=True)
     for n in [int(x) for x in args.sizes.split(",")]:
-        print("pipeline:", json.dumps(run("--child", str(n))), flush=True)
+        runs = [run("--child", str(n)) for _ in range(args.pipeline_rounds)]
+        for got in runs:
+            print("pipeline:", json.dumps(got), flush=True)
+        print(f"pipeline at {n:,} rows (into a just-emptied registry): median apply "
+              f"{statistics.median(g['apply_s'] for g in runs):.2f} s, median × COPY into registry_person "
+              f"{statistics.median(g['ratio_to_copy_person_table'] for g in runs):.2f}", flush=True)
     print("search:", json.dumps(run("--search")), flush=True)
+    print("list:", json.dumps(run("--list", AREA), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

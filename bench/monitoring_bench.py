@@ -329,9 +329,97 @@ def make_data(n: int, year: int) -> None:
             FROM assistance_case c WHERE c.programme = 'temporary'
         """)
         cur.execute("DROP TABLE bench_villages")
+    eldercare_data(year)
     audit_history(n)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
+
+
+def eldercare_data(year: int) -> None:
+    """What the 养老 elements count (not timed): monthly 探访 dues of special-hardship elders with the visits that
+    answer most of them, facilities in every town and most villages with their beds, 适老化改造 homes and training
+    sessions — at the rates the plans describe (a 综合养老服务中心 in nine towns of ten, a 养老服务站 in six villages of
+    ten, ≈30 institution beds per 1,000 elders, 40 % of them nursing beds)."""
+    from django.db import connection
+
+    from minzheng.accounts.models import User
+    from minzheng.monitoring.rollup import as_of
+
+    on = as_of(year)
+    user = User.objects.get(username="bench").pk
+    p = {"y0": dt.date(year, 1, 1), "on": on, "m_on": on.replace(day=1), "user": user,
+         "born60": dt.date(on.year - 60, on.month, min(on.day, 28))}
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE eldercare_visitdue, eldercare_visit, carefacility_bed, carefacility_facility, "
+                    "carefacility_retrofit, carefacility_training RESTART IDENTITY CASCADE")
+        # 探访: one elder in 40 (≥ 60) is due every month of the year so far; four dues in five are visited.
+        cur.execute("""
+            INSERT INTO eldercare_visit (person_id, area_id, visited_on, mode, visitor_id, findings, needs_followup,
+                                         recorded_at)
+            SELECT p.id, p.residence_area_id, m.month::date + 9, 'home', %(user)s, '基准探访', false, now()
+            FROM registry_person p
+            CROSS JOIN generate_series(%(y0)s::date, %(m_on)s::date, interval '1 month') AS m(month)
+            WHERE p.id %% 40 = 3 AND p.birth_date <= %(born60)s AND p.death_date IS NULL
+              AND (p.id + extract(month FROM m.month)::int) %% 5 <> 0
+        """, p)
+        cur.execute("""
+            INSERT INTO eldercare_visitdue (person_id, month, area_id, reasons, visit_id, created_at)
+            SELECT p.id, m.month::date, p.residence_area_id, '独居', v.id, now()
+            FROM registry_person p
+            CROSS JOIN generate_series(%(y0)s::date, %(m_on)s::date, interval '1 month') AS m(month)
+            LEFT JOIN eldercare_visit v ON v.person_id = p.id AND v.visited_on = m.month::date + 9
+            WHERE p.id %% 40 = 3 AND p.birth_date <= %(born60)s AND p.death_date IS NULL
+        """, p)
+        # Facilities: a centre in nine towns of ten, a station in six villages of ten, two institutions per town
+        # (every third a 特困 home, every fifth 医养结合), a canteen per town; a few closed.
+        cur.execute("""
+            INSERT INTO carefacility_facility (name, kind, ownership, area_id, operator, filing_number, address,
+                capacity, medical_integration, status, registered_on, closed_on, star_level, created_by_id, created_at)
+            SELECT a.name || f.label, f.kind, 'public', a.id, '基准运营方', '', '', f.capacity,
+                   f.kind = 'institution' AND (a.id + f.k) %% 5 = 0,
+                   CASE WHEN (a.id + f.k) %% 50 = 0 THEN 'closed' ELSE 'operating' END,
+                   DATE '2019-01-01' + ((a.id * 37 + f.k) %% 2000)::int,
+                   CASE WHEN (a.id + f.k) %% 50 = 0 THEN DATE '2024-06-30' END, NULL, %(user)s, now()
+            FROM areas_area a
+            CROSS JOIN LATERAL (VALUES (1, 'town_centre', '综合养老服务中心', 20), (2, 'institution', '养老院', 120),
+                                       (3, 'institution', '颐养院', 80), (4, 'canteen', '长者饭堂', 0),
+                                       (5, 'village_station', '养老服务站', 5)) f(k, kind, label, capacity)
+            WHERE a.valid_to IS NULL AND (
+                  (a.level = 'town' AND f.k = 1 AND a.id %% 10 <> 0)
+               OR (a.level = 'town' AND f.k IN (2, 3, 4))
+               OR (a.level = 'village' AND f.k = 5 AND a.id %% 10 < 6))
+        """, p)
+        cur.execute("UPDATE carefacility_facility SET kind = 'tekun' WHERE kind = 'institution' AND id % 3 = 0")
+        cur.execute("""
+            INSERT INTO carefacility_bed (facility_id, number, registration_code, nursing, status, opened_on,
+                                          retired_on)
+            SELECT f.id, b.i::text, 'B' || f.id || '-' || b.i, f.kind IN ('institution', 'tekun') AND b.i %% 5 < 2,
+                   CASE WHEN b.i %% 40 = 0 THEN 'retired' ELSE 'available' END,
+                   f.registered_on + (b.i %% 300), CASE WHEN b.i %% 40 = 0 THEN DATE '2025-12-31' END
+            FROM carefacility_facility f CROSS JOIN generate_series(1, f.capacity) b(i)
+        """, p)
+        # 适老化改造: one elder in 120, most accepted since 2021, some still in works or refused.
+        cur.execute("""
+            INSERT INTO carefacility_retrofit (person_id, area_id, address, status, applied_on, needs, assessment,
+                planned_items, assessed_on, contractor, works_started_on, acceptance_note, accepted_on,
+                rejected_reason, created_by_id, created_at)
+            SELECT p.id, p.residence_area_id, '', s.status, s.applied, '扶手、防滑', '', '', NULL, '', NULL, '',
+                   CASE WHEN s.status = 'accepted' THEN s.applied + 60 END, '', %(user)s, now()
+            FROM registry_person p
+            CROSS JOIN LATERAL (SELECT CASE WHEN p.id %% 7 = 0 THEN 'works' WHEN p.id %% 11 = 0 THEN 'rejected'
+                                            ELSE 'accepted' END AS status,
+                                       DATE '2020-10-01' + ((p.id * 13) %% 1900)::int AS applied) s
+            WHERE p.id %% 120 = 7 AND p.birth_date <= %(born60)s
+        """, p)
+        # 培训: four sessions per town this year (up to the as-of date) and four last year.
+        cur.execute("""
+            INSERT INTO carefacility_training (area_id, title, organiser, held_on, trainees, hours, recorded_by_id,
+                                               recorded_at)
+            SELECT a.id, '养老护理员培训', '镇街民政办', %(y0)s::date - 365 + t.k * 90 + (a.id %% 20)::int,
+                   20 + (a.id + t.k) %% 40, 8, %(user)s, now()
+            FROM areas_area a CROSS JOIN generate_series(0, 7) t(k)
+            WHERE a.level = 'town' AND a.valid_to IS NULL
+        """, p)
 
 
 def audit_history(n: int) -> None:
@@ -388,6 +476,14 @@ def _res(cond: str) -> str:
 _TEMP = ("SELECT c.area_id, {v} FROM assistance_entitlement e JOIN assistance_case c ON c.id = e.case_id "
          "WHERE c.programme = 'temporary' AND e.from_month >= %(y0)s AND e.from_month < %(y1)s "
          "AND e.from_month <= %(on)s GROUP BY c.area_id")
+_OPEN = "f.registered_on <= %(on)s AND (f.closed_on IS NULL OR f.closed_on > %(on)s)"
+_BEDS = ("SELECT f.area_id, count(*) FROM carefacility_bed b JOIN carefacility_facility f ON f.id = b.facility_id "
+         "WHERE f.kind IN ({kinds}) AND b.opened_on <= %(on)s AND f.registered_on <= %(on)s "
+         "AND (b.retired_on IS NULL OR b.retired_on > %(on)s){extra} GROUP BY f.area_id")
+_AREAS_WITH = ("SELECT a.id, 1 FROM areas_area a WHERE a.level = '{level}' AND a.valid_from <= %(on)s "
+               "AND (a.valid_to IS NULL OR a.valid_to > %(on)s) AND EXISTS (SELECT 1 FROM carefacility_facility f "
+               "WHERE f.area_id = a.id AND f.kind = '{kind}' AND " + "f.registered_on <= %(on)s "
+               "AND (f.closed_on IS NULL OR f.closed_on > %(on)s))")
 _MEMBER_NOW = "{m}.start_date <= %(on)s AND ({m}.end_date IS NULL OR {m}.end_date > %(on)s)"
 BASELINE = {
     "dibao_households": _ent("dibao", "count(DISTINCT e.case_id)"),
@@ -411,6 +507,25 @@ BASELINE = {
     "disabled_care_recipients": _ent("disability", "count(DISTINCT e.person_id)", "care_subsidy"),
     "residents": _res(""),
     "elderly_60": _res("p.birth_date <= %(born60)s"),
+    "elderly_visits_due": ("SELECT area_id, count(*) FROM eldercare_visitdue WHERE month >= %(y0)s AND month < %(y1)s "
+                           "AND month <= %(on)s GROUP BY area_id"),
+    "elderly_visits_done": ("SELECT area_id, count(*) FROM eldercare_visitdue WHERE month >= %(y0)s AND month < %(y1)s"
+                            " AND month <= %(on)s AND visit_id IS NOT NULL GROUP BY area_id"),
+    "beds_total": _BEDS.format(kinds="'institution', 'tekun'", extra=""),
+    "beds_nursing": _BEDS.format(kinds="'institution', 'tekun'", extra=" AND b.nursing"),
+    "beds_all": _BEDS.format(kinds="'institution', 'tekun', 'town_centre', 'village_station'", extra=""),
+    "towns_with_elderly_centre": _AREAS_WITH.format(level="town", kind="town_centre"),
+    "villages_with_elderly_station": _AREAS_WITH.format(level="village", kind="village_station"),
+    "elderly_institutions": ("SELECT f.area_id, count(*) FROM carefacility_facility f WHERE " + _OPEN
+                             + " AND f.kind IN ('institution', 'tekun') GROUP BY f.area_id"),
+    "medical_integrated_institutions": ("SELECT f.area_id, count(*) FROM carefacility_facility f WHERE " + _OPEN
+                                        + " AND f.kind IN ('institution', 'tekun') AND f.medical_integration "
+                                        "GROUP BY f.area_id"),
+    "retrofits_accepted": ("SELECT area_id, count(DISTINCT person_id) FROM carefacility_retrofit "
+                           "WHERE status = 'accepted' AND accepted_on >= DATE '2021-01-01' AND accepted_on <= %(on)s "
+                           "GROUP BY area_id"),
+    "elderly_care_trainees": ("SELECT area_id, sum(trainees) FROM carefacility_training WHERE held_on >= %(y0)s "
+                              "AND held_on < %(y1)s AND held_on <= %(on)s GROUP BY area_id"),
     "villages": ("SELECT id, 1 FROM areas_area WHERE level = 'village' AND valid_from <= %(on)s "
                  "AND (valid_to IS NULL OR valid_to > %(on)s)"),
     "towns": ("SELECT id, 1 FROM areas_area WHERE level = 'town' AND valid_from <= %(on)s "
@@ -545,6 +660,9 @@ def child(args) -> dict:
     else:
         load_s = 0.0
         forget_day_of_changes()
+        eldercare_data(year)  # rewritten on every run (it truncates its own tables first)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     # forget the results and changes of an earlier run (--reuse): the day's changes are added again below
     with connection.cursor() as cur:
         cur.execute("DELETE FROM monitoring_indicatorvalue; DELETE FROM monitoring_elementvalue; "

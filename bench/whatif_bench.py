@@ -5,7 +5,8 @@
         .venv/bin/python bench/whatif_bench.py --households 1000000
 
 Loads N households in 东莞市's demo villages, each with one or two stored 核对 results (the older one must be
-ignored), then times assistance.whatif.dibao_what_if for the whole city. Goal (issue 3): under 2 s.
+ignored), then times assistance.whatif.dibao_what_if for the whole city against one hand-written statement computing the
+same preview, alternating over the rounds, and prints the median ratio. Goal (issue 3): under 2 s.
 """
 
 import argparse
@@ -58,20 +59,73 @@ def prepare(n: int):
     print(f"loaded {n} households / {k} 核对 results in {time.perf_counter() - t:.1f} s", flush=True)
 
 
+_RAW = """
+WITH latest AS (
+    SELECT DISTINCT ON (household_id) area_id, urban_rural, member_count, per_capita_income, money_assets
+    FROM verification_verificationreport WHERE "on" <= %(on)s
+    ORDER BY household_id, id DESC
+)
+SELECT count(*),
+       count(*) FILTER (WHERE per_capita_income < %(now)s AND money_assets <= %(months)s * %(now)s * member_count),
+       count(*) FILTER (WHERE per_capita_income < %(new)s AND money_assets <= %(months)s * %(new)s * member_count
+                          AND NOT (per_capita_income < %(now)s
+                                   AND money_assets <= %(months)s * %(now)s * member_count)),
+       coalesce(sum((%(now)s - per_capita_income) * member_count)
+                FILTER (WHERE per_capita_income < %(now)s AND money_assets <= %(months)s * %(now)s * member_count), 0),
+       coalesce(sum((%(new)s - per_capita_income) * member_count)
+                FILTER (WHERE per_capita_income < %(new)s AND money_assets <= %(months)s * %(new)s * member_count), 0)
+FROM latest
+WHERE urban_rural = %(urban_rural)s AND area_id IN (SELECT id FROM areas_area WHERE path LIKE %(path)s)
+"""
+
+
+def raw_what_if(*, city, now_std, months, new_std) -> tuple:
+    """The same preview as one hand-written statement: the latest result per household (DISTINCT ON), then the
+    counts and costs under the current and the proposed standard."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(_RAW, {"on": ON, "now": now_std, "new": new_std, "months": months, "urban_rural": "urban",
+                           "path": city.path + "%"})
+        return cur.fetchone()
+
+
 def run(repeat: int):
+    """Ours and the raw statement alternate (ours first in even rounds), so that load from other work falls on both;
+    the answers are compared every round."""
+    from decimal import Decimal
+
     from minzheng.accounts.models import User
     from minzheng.areas.models import Area
     from minzheng.assistance.whatif import dibao_what_if
+    from minzheng.policy.rules import resolve
 
     user, city = User.objects.get(username="bench"), Area.objects.get(code=CITY)
-    times, result = [], None
+    now_std = resolve(city, "dibao", scope="urban", on=ON).value
+    months = resolve(city, "asset_limit_months", on=ON).value
+    ours, raw, ratios, result = [], [], [], None
     for x in range(repeat):
-        t = time.perf_counter()
-        result = dibao_what_if(user=user, area=city, urban_rural="urban", new_standard=1100 + 20 * x, on=ON)
-        times.append(time.perf_counter() - t)
-    print(f"what-if over {result.households} households: median {statistics.median(times):.2f} s, "
-          f"max {max(times):.2f} s; last answer: {result.newly_eligible} newly eligible, "
-          f"+{result.extra_monthly_cost} 元/月", flush=True)
+        new_std = Decimal(1100 + 20 * x)
+        pair = {}
+        for side in (("ours", "raw") if x % 2 == 0 else ("raw", "ours")):
+            t = time.perf_counter()
+            if side == "ours":
+                result = dibao_what_if(user=user, area=city, urban_rural="urban", new_standard=new_std, on=ON)
+            else:
+                answer = raw_what_if(city=city, now_std=now_std, months=months, new_std=new_std)
+            pair[side] = time.perf_counter() - t
+        same = (result.households, result.eligible_now, result.newly_eligible, result.monthly_cost_now,
+                result.monthly_cost_then) == (answer[0], answer[1], answer[2], Decimal(answer[3]).quantize(
+                    Decimal("0.01")), Decimal(answer[4]).quantize(Decimal("0.01")))
+        if not same:
+            print(f"round {x}: answers differ: ours {result} raw {answer}", flush=True)
+        ours.append(pair["ours"])
+        raw.append(pair["raw"])
+        ratios.append(pair["ours"] / pair["raw"])
+    print(f"what-if over {result.households} households: ours median {statistics.median(ours):.2f} s "
+          f"(max {max(ours):.2f} s), raw SQL median {statistics.median(raw):.2f} s; median ratio "
+          f"{statistics.median(ratios):.2f}× (per round {' / '.join(f'{r:.2f}' for r in ratios)}); last answer: "
+          f"{result.newly_eligible} newly eligible, +{result.extra_monthly_cost} 元/月", flush=True)
 
 
 def main():

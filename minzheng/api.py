@@ -1,11 +1,16 @@
 """REST API (django-ninja). Each app contributes a router; errors are JSON with a code and a Chinese message."""
 
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from minzheng.core.errors import DomainError
+
+logger = logging.getLogger("minzheng.api")
 
 api = NinjaAPI(title="智慧民政 API", version="1", auth=django_auth, urls_namespace="api",
                description="行政区划、人员、家庭与导入任务。所有接口均按登录用户的管辖区域过滤。")
@@ -30,6 +35,16 @@ def _unauthenticated(request, exc):
 def _http_error(request, exc: HttpError):
     message = "请求体不是有效的JSON或格式有误" if exc.status_code == 400 else "请求无法处理"
     return api.create_response(request, {"code": "bad_request", "message": message}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    # ninja's default answers with the traceback when DEBUG is on; the client never gets one, the log does.
+    if isinstance(exc, (PermissionDenied, SuspiciousOperation, BadRequest)):
+        raise exc  # Django answers these itself (400/403, an oversized body included), not as server errors
+    logger.error("API %s %s failed", request.method, request.path, exc_info=exc)
+    body = {"code": "server_error", "message": "服务器内部错误，请稍后重试或联系系统管理员"}
+    return api.create_response(request, body, status=500)
 
 
 _PYDANTIC_ZH = {

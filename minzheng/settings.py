@@ -1,16 +1,58 @@
 """Settings for 智慧民政. Everything deployment-specific comes from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
 
-SECRET_KEY = os.environ.get("MINZHENG_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("MINZHENG_DEBUG", "1") == "1"
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in ("1", "true", "yes", "on")
+
+
+def _secret_key() -> str:
+    """From MINZHENG_SECRET_KEY, or the file MINZHENG_SECRET_KEY_FILE names (scripts/start.sh writes one for the
+    demo into var/, which git ignores). No built-in default: a key everybody knows signs nobody's sessions."""
+    key = os.environ.get("MINZHENG_SECRET_KEY", "").strip()
+    path = os.environ.get("MINZHENG_SECRET_KEY_FILE", "").strip()
+    if not key and path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as e:
+            raise ImproperlyConfigured(f"无法读取 MINZHENG_SECRET_KEY_FILE 指定的密钥文件：{e.strerror}") from None
+    if not key:
+        raise ImproperlyConfigured(
+            "未设置密钥：请在环境变量 MINZHENG_SECRET_KEY（或 MINZHENG_SECRET_KEY_FILE 指向的文件）中"
+            "提供至少50个字符的随机密钥；本地演示请用 bash scripts/start.sh 启动，它会自动生成")
+    return key
+
+
+SECRET_KEY = _secret_key()
+# Off unless explicitly asked: the debug pages print settings and every URL pattern.
+DEBUG = _flag("MINZHENG_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("MINZHENG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("MINZHENG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# HTTPS (on by default: secure cookies, HSTS, redirect to https). The local demo (scripts/start.sh, plain http on
+# 127.0.0.1) and the tests turn it off with MINZHENG_HTTPS=0. Behind a reverse proxy that terminates TLS, set
+# MINZHENG_BEHIND_PROXY=1 so X-Forwarded-Proto is trusted, and MINZHENG_SSL_REDIRECT=0 if the proxy redirects.
+HTTPS = _flag("MINZHENG_HTTPS", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and _flag("MINZHENG_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("MINZHENG_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("MINZHENG_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("MINZHENG_HSTS_PRELOAD", True)
+BEHIND_PROXY = _flag("MINZHENG_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -19,8 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "minzheng.core",  # before django_tasks_db: core's db_worker (which also recovers abandoned jobs) wins
     "django_tasks_db",
-    "minzheng.core",
     "minzheng.areas",
     "minzheng.accounts",
     "minzheng.registry",
@@ -34,6 +76,7 @@ INSTALLED_APPS = [
     "minzheng.homecare",
     "minzheng.timebank",
     "minzheng.web",
+    "minzheng.demo",
 ]
 
 MIDDLEWARE = [
@@ -70,9 +113,10 @@ TEMPLATES = [
 
 # SQLite (WAL, IMMEDIATE transactions so the audit chain serialises) by default;
 # DATABASE_URL=postgres://... for production and CI.
+# An empty DATABASE_URL= (e.g. a blank line in an env file) means the default, not a crash.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'var' / 'minzheng.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'var' / 'minzheng.sqlite3'}",
         conn_max_age=60,
     )
 }
@@ -87,6 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["minzheng.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 
@@ -95,10 +140,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Login failure handling, as GB/T 22239-2019 (等保2.0) 8.1.4.1 b) requires:
-# lock the account after repeated failures for a period.
+# Login failure handling, as GB/T 22239-2019 (等保2.0) 8.1.4.1 b) requires: limit illegal login attempts and lock
+# after repeated failures for a period. Counted per account *and* client address (a stranger elsewhere cannot lock
+# a real user out), plus a looser limit per client address over all usernames (no spraying). accounts/throttle.py.
 LOGIN_MAX_FAILURES = int(os.environ.get("MINZHENG_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MINZHENG_LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_IP_MAX_FAILURES = int(os.environ.get("MINZHENG_LOGIN_IP_MAX_FAILURES", "30"))
+LOGIN_IP_LOCKOUT_MINUTES = int(os.environ.get("MINZHENG_LOGIN_IP_LOCKOUT_MINUTES", "15"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR, the direct peer).
+LOGIN_TRUSTED_PROXIES = int(os.environ.get("MINZHENG_TRUSTED_PROXIES", "1" if BEHIND_PROXY else "0"))
+
+# The window of dates a record may carry (an earlier or later one is a typo, e.g. 0001-01-01 or 9999-12).
+# The earliest: 《城市居民最低生活保障条例》(国务院令第271号) in force 1999-10-01, the oldest programme paid here.
+RECORDS_EARLIEST_DATE = dt.date.fromisoformat(os.environ.get("MINZHENG_RECORDS_EARLIEST_DATE", "1999-10-01"))
+# A roster may be prepared at most this many months ahead of the current month (next month's payroll).
+PAYROLL_MONTHS_AHEAD = int(os.environ.get("MINZHENG_PAYROLL_MONTHS_AHEAD", "1"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -108,7 +164,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("MINZHENG_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -122,9 +178,44 @@ TASKS = {
     }
 }
 
+# A background job whose worker stops beating for this long was abandoned (worker killed, machine restarted): the
+# user may then retry or discard it, and a running worker resumes it, at most JOB_MAX_ATTEMPTS times in all.
+JOB_LEASE_SECONDS = int(os.environ.get("MINZHENG_JOB_LEASE_SECONDS", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("MINZHENG_JOB_MAX_ATTEMPTS", "3"))
+JOB_RECOVERERS = ["minzheng.registry.importing.import_recover_abandoned",
+                  "minzheng.payroll.runs.roster_run_recover_abandoned"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+def _local_secret(path: Path) -> bytes:
+    """A random key generated once into an untracked local file (demo, tests, single-host installs)."""
+    import secrets
+    import tempfile
+
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: a concurrent process either wins or reads the winner's key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip().encode()
+
+
+# Audit chain: entries are HMAC-SHA256-chained with a secret kept outside the database, so someone who can write
+# to the database cannot recompute the chain; checkpoints of the chain head go to an append-only file outside the
+# database (manage.py audit_checkpoint, run periodically), so deleting the newest entries is detected too.
+AUDIT_HMAC_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "").encode() or _local_secret(
+    Path(os.environ.get("MINZHENG_AUDIT_KEY_FILE", BASE_DIR / "var" / "audit-hmac.key")))
+AUDIT_CHECKPOINT_PATH = Path(os.environ.get("MINZHENG_AUDIT_CHECKPOINT",
+                                            BASE_DIR / "var" / "audit-checkpoints.jsonl"))

@@ -7,4 +7,6 @@ source scripts/lib.sh
 ensure_venv requirements-dev.txt
 ensure_browser
 .venv/bin/ruff check .
+.venv/bin/mypy  # services and selectors (files listed in pyproject.toml)
+.venv/bin/lint-imports --no-logo  # the app layering of DESIGN.md §5 (pyproject.toml): no import cycle between apps
 exec .venv/bin/pytest "$@"

@@ -21,6 +21,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from minzheng.accounts.roles import Role
+from minzheng.accounts.services import user_create
+from minzheng.areas.models import Area
 from minzheng.assistance import services as assistance
 from minzheng.assistance.models import RecheckTask
 from minzheng.assistance.rechecks import recheck_schedule
@@ -38,6 +41,7 @@ from minzheng.homecare import settlement
 from minzheng.monitoring import catalogue
 from minzheng.monitoring import services as monitoring
 from minzheng.monitoring.models import Indicator
+from minzheng.payroll import runs as roster_runs
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import Anomaly, RosterLine
 from minzheng.registry import services as registry
@@ -61,7 +65,7 @@ PUBLIC = {
 }
 
 PAYROLL_ROSTER_ACTIONS = ("generate", "check", "release")
-PAYROLL_LINE_ACTIONS = ("adjust", "hold", "resume")
+PAYROLL_LINE_ACTIONS = ("adjust", "hold", "resume", "approve")
 ANOMALY_ACTIONS = ("assign", "dispose", "close")
 # The elder's phone and the provider's work list act on an order through one route each.
 MOBILE_ACTIONS = {"cancel": "order", "rate": "served", "complain": "served", "missed": "order"}
@@ -106,9 +110,18 @@ def _homecare_and_timebank(w) -> dict:
     volunteer = timebank.volunteer_register(actor=w.chen, person=lin)
     hours = timebank.hours_report(actor=w.chen, volunteer=volunteer, service_date=TODAY - dt.timedelta(days=1),
                                   hours="2", activity="陪伴独居老人、代购生活用品")
+    # 苏慧敏, a volunteer of 中山市石岐街道, offers an hour to 江海区's 公益时间池: it waits for 江海区 to accept.
+    shiqi = Area.objects.get(code="442000001")
+    zhongshan = user_create(actor=None, username="zs_tb", password="Minzheng#2026", display_name="中山社工",
+                            role=Role.TOWN, areas=[shiqi])
+    su = registry.person_create(actor=zhongshan, id_number=make_id_number("442000", dt.date(1975, 3, 9), 614),
+                                name="苏慧敏", hukou_area=shiqi, residence_area=shiqi)
+    offer = timebank.donation_offer_create(actor=zhongshan, volunteer=timebank.volunteer_register(
+        actor=zhongshan, person=su), hours="1", area=w.jianghai)
     return {
         "order": order.pk, "served": served.pk, "complaint": complaint.pk, "statement": statement.pk,
         "provider": provider.pk, "worker": zhou.pk, "account": volunteer.account_id, "hours": hours.pk,
+        "offer": offer.pk,
         "secrets": ["王秀英", wang.id_number, "英南村南街8号", "周志成", "13700001111", "林志强", lin.id_number],
     }
 
@@ -131,6 +144,8 @@ def jianghai(world):
     assistance.application_refuse(actor=w.huang, application=refused, reason="家庭人均收入高于当地低保标准")
     roster = payroll.roster_generate(actor=w.huang, programme="dibao", area=w.jianghai, month=TODAY.replace(day=1))
     payroll.roster_check(actor=w.huang, roster=roster)  # no bank accounts: 资金监管 flags every line
+    run = roster_runs.roster_run_request(actor=w.huang, programme="dibao", area=w.jianghai,
+                                         month=TODAY.replace(day=1))  # queued (no worker in this test)
     relative = payroll.staff_relative_register(actor=w.huang, staff=w.li, person=w.mum, relation="配偶")
     category = registry.category_add(actor=w.huang, person=w.dad, category="elderly", valid_from=dt.date(2020, 1, 1))
     report = VerificationReport.objects.filter(household=w.household).first() or verification_run(
@@ -159,6 +174,7 @@ def jianghai(world):
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
         "line": RosterLine.objects.filter(roster=roster).order_by("id").first().pk,
         "anomaly": Anomaly.objects.filter(roster=roster).order_by("id").first().pk, "relative": relative.pk,
+        "run": run.pk,
         "person": w.dad.pk, "person2": w.mum.pk, "person3": lone.pk, "household": w.household.pk,
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
@@ -239,6 +255,8 @@ def _cases():
                {"worker": "{worker}", "confirm_code": "0000", "note": "x"}) for act in PROVIDER_ACTIONS]
     cases += [("post", "timebank/reports/<int:pk>/review/<int:level>/", f"/timebank/reports/{{hours}}/review/{lv}/",
                {"decision": "approve"}) for lv in (1, 2)]
+    cases += [("post", "timebank/offers/<int:pk>/<slug:action>/", f"/timebank/offers/{{offer}}/{act}/",
+               {"reason": "本县暂不接收"}) for act in ("accept", "decline")]
     facility_bodies = {"bed": {"number": "Z9", "registration_code": "ZZ-9"},
                        "discharge": {"person_id": "{resident}", "reason": "回家"},
                        "status": {"status": "suspended", "reason": "整顿"}}
@@ -336,6 +354,10 @@ def _cases():
          None),
         ("post", "/api/imports/{job_id}/apply", api + "/imports/{job}/apply", {"mode": "valid_only"}),
         ("post", "/api/imports/{job_id}/discard", api + "/imports/{job}/discard", {}),
+        ("post", "/api/imports/{job_id}/retry", api + "/imports/{job}/retry", {}),
+        ("get", "/api/payroll/roster-runs/{run_id}", api + "/payroll/roster-runs/{run}", None),
+        ("post", "/api/payroll/roster-runs/{run_id}/retry", api + "/payroll/roster-runs/{run}/retry", {}),
+        ("post", "/api/payroll/roster-runs/{run_id}/discard", api + "/payroll/roster-runs/{run}/discard", {}),
         ("get", "/api/payroll/rosters/{roster_id}", api + "/payroll/rosters/{roster}", None),
         ("get", "/api/payroll/rosters/{roster_id}/lines", api + "/payroll/rosters/{roster}/lines", None),
         ("post", "/api/payroll/rosters/{roster_id}/check", api + "/payroll/rosters/{roster}/check", {}),
@@ -349,6 +371,7 @@ def _cases():
          {"amount": "1", "reason": "x"}),
         ("post", "/api/payroll/lines/{line_id}/hold", api + "/payroll/lines/{line}/hold", {"reason": "x"}),
         ("post", "/api/payroll/lines/{line_id}/resume", api + "/payroll/lines/{line}/resume", {"reason": "x"}),
+        ("post", "/api/payroll/lines/{line_id}/approve", api + "/payroll/lines/{line}/approve", {}),
         ("post", "/api/payroll/staff-relatives/{relative_id}/remove",
          api + "/payroll/staff-relatives/{relative}/remove", {"reason": "误报"}),
         ("get", "/api/payroll/anomalies/{anomaly_id}", api + "/payroll/anomalies/{anomaly}", None),
@@ -402,6 +425,10 @@ def _cases():
         ("post", "/api/timebank/accounts/{account_id}/withdraw", api + "/timebank/accounts/{account}/withdraw", {}),
         ("post", "/api/timebank/reports/{report_id}/review", api + "/timebank/reports/{hours}/review",
          {"level": 2, "approve": True}),
+        ("post", "/api/timebank/donation-offers/{offer_id}/accept", api + "/timebank/donation-offers/{offer}/accept",
+         {}),
+        ("post", "/api/timebank/donation-offers/{offer_id}/decline",
+         api + "/timebank/donation-offers/{offer}/decline", {"reason": "本县暂不接收"}),
     ]
     return cases
 

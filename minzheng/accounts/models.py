@@ -1,14 +1,12 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .roles import CAPABILITIES, Role
+from .roles import ACTION_LABELS, CAPABILITIES, Role
 
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=64, blank=True)
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.RESIDENT)
-    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -18,6 +16,10 @@ class User(AbstractUser):
 
     def can(self, capability: str) -> bool:
         return self.is_active and capability in CAPABILITIES.get(self.role, frozenset())
+
+    def capability_label(self, capability: str) -> str:
+        """What a capability lets one do, in Chinese (core's refusals name it without knowing the roles)."""
+        return ACTION_LABELS.get(capability, capability)
 
     @property
     def role_label(self) -> str:
@@ -33,3 +35,18 @@ class AreaAssignment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "area"], name="assignment_uniq")]
         verbose_name = verbose_name_plural = "管辖区域"
+
+
+class LoginThrottle(models.Model):
+    """Login failures under one key: "acct:<client address>|<username>" (an account tried from one address; any
+    username, existing or not, so the answers never tell which exist) or "ip:<client address>" (all usernames).
+    Written only by accounts.services.login_attempt."""
+
+    key = models.CharField(max_length=300, unique=True)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录失败记录"
+        indexes = [models.Index(fields=["updated_at"])]

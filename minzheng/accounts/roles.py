@@ -35,7 +35,10 @@ class Cap:
     ASSIST_RELATIVE_FILING = "assistance.relative_filing"  # 近亲属备案
     ASSIST_PLAN = "assistance.plan"                # 县区/市: 低保调标测算 (what-if)
     PAYROLL_VIEW = "payroll.view"        # rosters, lines and totals
-    PAYROLL_RUN = "payroll.run"          # generate, check, release, bank files
+    PAYROLL_RUN = "payroll.run"          # generate, check, adjust, bank files
+    # The checker's right (four-eyes on money): release a roster, approve a line adjusted above its entitlement,
+    # close a blocking anomaly — never on one's own work (payroll/services.py).
+    PAYROLL_APPROVE = "payroll.approve"
     ANOMALY_VIEW = "anomaly.view"        # 资金监管 anomaly list
     ANOMALY_HANDLE = "anomaly.handle"    # assign, dispose, close anomalies
     VERIFY_VIEW = "verification.view"      # 核对 reports and department records
@@ -72,7 +75,7 @@ class Cap:
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
-_PAYROLL = {Cap.PAYROLL_VIEW, Cap.PAYROLL_RUN, Cap.ANOMALY_VIEW, Cap.ANOMALY_HANDLE}
+_PAYROLL = {Cap.PAYROLL_VIEW, Cap.PAYROLL_RUN, Cap.PAYROLL_APPROVE, Cap.ANOMALY_VIEW, Cap.ANOMALY_HANDLE}
 _PAYROLL_READ = {Cap.PAYROLL_VIEW, Cap.ANOMALY_VIEW}
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VILLAGE: frozenset(_STAFF_READ | {Cap.REGISTRY_EDIT}),
@@ -165,7 +168,8 @@ ACTION_LABELS = {
     Cap.AUDIT_VIEW: "查看审计日志",
     Cap.POLICY_EDIT: "维护政策参数",
     Cap.PAYROLL_VIEW: "查看发放名单",
-    Cap.PAYROLL_RUN: "生成、发布发放名单和办理银行代发",
+    Cap.PAYROLL_RUN: "生成、校验、调整发放名单和办理银行代发",
+    Cap.PAYROLL_APPROVE: "复核发布发放名单、审批超额调整和办结阻止发布的疑点",
     Cap.ANOMALY_VIEW: "查看资金监管疑点",
     Cap.ANOMALY_HANDLE: "处置资金监管疑点",
     Cap.VERIFY_VIEW: "查看核对报告和部门数据",

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +13,9 @@ from minzheng.core.errors import DomainError
 
 from .models import Area, CodeSource, Level
 
+if TYPE_CHECKING:  # accounts sits above areas; the type alone is needed here
+    from minzheng.accounts.models import User
+
 AREAS_CSV = Path(settings.DATA_DIR) / "areas" / "areas.csv"
 
 
@@ -20,7 +24,7 @@ def _set_path(area: Area) -> None:
     area.save(update_fields=["path"])
 
 
-def area_create(*, actor, code: str, name: str, level: str, parent: Area | None, code_source: str,
+def area_create(*, actor: "User | None", code: str, name: str, level: str, parent: Area | None, code_source: str,
                 valid_from: dt.date, valid_to: dt.date | None = None, note: str = "", audited: bool = True) -> Area:
     if level not in Level.values:
         raise DomainError(f"层级“{level}”无效", field="层级")
@@ -37,7 +41,7 @@ def area_create(*, actor, code: str, name: str, level: str, parent: Area | None,
     return area
 
 
-def load_reference_areas(path: Path = AREAS_CSV, *, actor=None) -> int:
+def load_reference_areas(*, path: Path = AREAS_CSV, actor: "User | None" = None) -> int:
     """Idempotent load of data/areas/areas.csv (rows already present are skipped)."""
     created = 0
     with open(path, encoding="utf-8") as f, transaction.atomic():
@@ -68,7 +72,7 @@ def load_reference_areas(path: Path = AREAS_CSV, *, actor=None) -> int:
     return created
 
 
-def generate_villages(*, town: Area, count: int, actor=None) -> list[Area]:
+def generate_villages(*, town: Area, count: int, actor: "User | None" = None) -> list[Area]:
     """Demo villages/communities under a town, clearly marked as generated."""
     names = ["东村", "西村", "南村", "北村", "中心社区", "新城社区", "河背村", "石岗村", "塘尾村", "上围村",
              "下围村", "龙岗村", "新安社区", "和平社区", "大坪村"]

@@ -17,12 +17,14 @@ from ninja.files import UploadedFile
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
+from minzheng.areas.selectors import area_get
+from minzheng.core.api import require
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.periods import next_month_start
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
-from minzheng.web.pages import require
 
 from . import rechecks, selectors, services
 from .facts import build_facts
@@ -95,9 +97,7 @@ def _item(app: Application, today: dt.date) -> dict:
 
 
 def _allowed(user, app: Application) -> list[str]:
-    from .views import _actions
-
-    return [name for name, ok in _actions(user, app).items() if ok]
+    return [name for name, ok in selectors.available_actions(user, app).items() if ok]
 
 
 def _detail(user, pk: int) -> ApplicationDetail:
@@ -419,7 +419,6 @@ def _notice(n: dict) -> PublicNotice:
 @router.get("/public/notices", auth=None, response={200: list[PublicNotice], **ERR}, summary="社会救助公示（公开）",
             description="无需登录；只含脱敏姓名、脱敏身份证号、家庭人口和村居。可按区划代码筛选。")
 def public_notices(request, area: str = ""):
-    from minzheng.areas.models import Area
 
     a = Area.objects.current().filter(code=area.strip()).first() if area.strip() else None
     if area.strip() and a is None:
@@ -450,7 +449,6 @@ class WhatIfOut(Schema):
             description="若低保标准调整为 new_standard 元，按各户最近一次核对结果测算新增对象数和每月资金；"
                         "不写入任何数据。")
 def dibao_what_if_api(request, area: str, new_standard: str, urban_rural: str = "urban", on: dt.date | None = None):
-    from minzheng.areas.selectors import area_get
 
     require(request.user, Cap.ASSIST_PLAN)
     if urban_rural not in ("urban", "rural"):
@@ -476,8 +474,6 @@ def _change(c) -> CaseChangeOut:
 
 
 def _case(user, pk: int) -> CaseDetail:
-    from .views import case_history
-
     case = selectors.case_get(user, pk)
     today = timezone.localdate()
     open_task = case.rechecks.filter(status="open").first()
@@ -490,7 +486,7 @@ def _case(user, pk: int) -> CaseDetail:
         current_total=_money(rechecks.monthly_total(case, today)),
         months=[CaseMonthOut(month=r["month"], total=_money(r["total"]),
                              change_id=r["change"].pk if r["change"] else None)
-                for r in case_history(case, today=today)],
+                for r in selectors.case_history(case, today=today)],
         changes=[_change(c) for c in case.changes.order_by("-from_month", "-id")],
         entitlements=[EntitlementOut(person_id=e.person_id, person_name=e.person.name, component=e.component,
                                      monthly_amount=_money(e.monthly_amount), rule_version=e.rule_version,
@@ -525,13 +521,11 @@ def _recheck_task(request, task_id: int):
 
 
 def _recheck_facts(request, case, payload: RecheckIn):
-    from .views import recheck_facts
-
     extra = {"no_working_capacity": payload.no_working_capacity,
              "no_capable_supporter": payload.no_capable_supporter}
     if payload.household_status:
         extra["household_status"] = payload.household_status
-    return recheck_facts(request.user, case, timezone.localdate(), urban_rural=payload.urban_rural,
+    return rechecks.recheck_facts(request.user, case, timezone.localdate(), urban_rural=payload.urban_rural,
                          incomes=payload.incomes, assets=payload.assets, rigid_expenses=payload.rigid_expenses,
                          self_care=payload.self_care, extra=extra)
 
@@ -539,13 +533,11 @@ def _recheck_facts(request, case, payload: RecheckIn):
 @router.post("/rechecks/{task_id}/preview", response={200: RecheckPreviewOut, **ERR}, summary="复核测算（不写入）",
              description="按复核核实的数据测算新金额，以及作出决定后自下月起是增发、减发、停发还是不变。")
 def recheck_preview(request, task_id: int, payload: RecheckIn):
-    from .views import recheck_outcome
-
     task = _recheck_task(request, task_id)
     case = task.case
     facts = _recheck_facts(request, case, payload)
     decision = get_programme(case.programme).assess(facts)
-    got = recheck_outcome(case, decision, facts.on)
+    got = rechecks.recheck_outcome(case, decision, facts.on)
     names = dict(Membership.objects.filter(household=case.household).values_list("person_id", "person__name"))
     return RecheckPreviewOut(
         eligible=decision.eligible, reasons=list(decision.reasons), from_month=got["from_month"],

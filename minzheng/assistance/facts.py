@@ -8,19 +8,37 @@ before any programme sees it. Nothing is written.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
 from minzheng.core.errors import DomainError, NotFound
-from minzheng.eldercare.selectors import care_levels_on, self_care_on
 from minzheng.registry.models import Household, Membership, PersonCategory
 from minzheng.registry.selectors import households_for
 
 from .models import Entitlement
 from .programmes.base import HouseholdFacts, Member
 from .programmes.common import SCOPES, SELF_CARE
+
+# The 老年人能力评估 lives in eldercare, a domain above this one (it reads our enrolments), so eldercare registers
+# its two readers here when the apps are ready (EldercareConfig.ready) instead of this module importing it.
+AssessmentReader = Callable[[list[int], dt.date], dict]
+_assessment_readers: dict[str, AssessmentReader] = {}
+
+
+def register_assessment_readers(*, self_care_on: AssessmentReader, care_levels_on: AssessmentReader) -> None:
+    """self_care_on: person id → (self-care code, wording); care_levels_on: person id → (level, short, wording),
+    each from the latest valid assessment on or before the date."""
+    _assessment_readers.update(self_care_on=self_care_on, care_levels_on=care_levels_on)
+
+
+def _assessed(kind: str, person_ids: list[int], on: dt.date) -> dict:
+    reader = _assessment_readers.get(kind)
+    if reader is None:
+        raise RuntimeError("eldercare has not registered its assessment readers (is it in INSTALLED_APPS?)")
+    return reader(person_ids, on)
+
 
 _SCOPE_BY_LABEL = {label: code for code, label in SCOPES.items()}
 _SELF_CARE_BY_LABEL = {label: code for code, label in SELF_CARE.items()}
@@ -101,7 +119,7 @@ def build_facts(*, user, household: Household | int, on: dt.date, urban_rural: s
 
     # The latest valid 老年人能力评估 is the source of the care level wherever one exists; a typed value is only
     # for members never assessed, and one that contradicts the assessment is refused rather than silently used.
-    assessed = self_care_on(list(people), on)
+    assessed = _assessed("self_care_on", list(people), on)
     care_source = {}
     for pid, (code, source) in assessed.items():
         if pid in care_of and care_of[pid] != code:
@@ -126,7 +144,7 @@ def build_facts(*, user, household: Household | int, on: dt.date, urban_rural: s
             .filter(Q(to_month__isnull=True) | Q(to_month__gt=month))
             .values_list("person_id", "case__programme", "component")):
         enrolled[pid].add((programme, component))
-    levels = care_levels_on(list(people), on)
+    levels = _assessed("care_levels_on", list(people), on)
 
     members = tuple(
         Member(person_id=pid, name=p.name, birth_date=p.birth_date, relation=ms.relation,

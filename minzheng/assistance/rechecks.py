@@ -4,6 +4,7 @@ An amount change never edits an Entitlement in place: the ones in force end at t
 exclusive) and new ones start there, so every month's payroll sees exactly one version and history is kept.
 """
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -17,7 +18,9 @@ from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.money import fen
 from minzheng.core.periods import month_plus, month_start, next_month_start
 from minzheng.core.scope import ensure_can
+from minzheng.registry.models import PersonCategory
 
+from .facts import build_facts
 from .models import Case, CaseChange, Entitlement, RecheckTask
 from .programmes.base import HouseholdFacts, get_programme
 
@@ -106,7 +109,6 @@ def case_exit(*, actor, case: Case, from_month: dt.date, reason: str, recheck: R
 def _end_category(case: Case, from_month: dt.date) -> None:
     """Exit shows in the registry too: the category this case gave ends the day before `from_month` (the
     exit's audit entry, written by _apply, records the case and the month)."""
-    from minzheng.registry.models import PersonCategory
 
     persons = set(case.entitlements.values_list("person_id", flat=True))
     if case.household_id:
@@ -140,3 +142,22 @@ def recheck_complete(*, actor, task: RecheckTask, facts: HouseholdFacts, note: s
         task.completed_at = timezone.now()
         task.save(update_fields=["status", "outcome", "note", "completed_at"])
     return change
+
+
+def recheck_facts(user, case: Case, on: dt.date, **kwargs):
+    """The household's facts for a 复核 decided on `on` (the figures found afresh)."""
+    if case.household_id is None:
+        raise DomainError("该救助对象未登记共同生活家庭，无法按家庭复核测算", code="no_household", field="家庭")
+    return dataclasses.replace(build_facts(user=user, household=case.household, on=on, **kwargs), on=on)
+
+
+def recheck_outcome(case: Case, decision, on: dt.date) -> dict:
+    """What deciding now would do (nothing written): from which month, the total before and after, and whether
+    it is 增发, 减发, 停发 or unchanged — the same rule recheck_complete applies."""
+    from_month = next_month_start(on)
+    old = monthly_total(case, from_month)
+    new = decision.total.quantize(Decimal("0.01")) if decision.eligible else Decimal("0.00")
+    kind = (CaseChange.Kind.STOP if not decision.eligible else CaseChange.Kind.INCREASE if new > old
+            else CaseChange.Kind.DECREASE if new < old else CaseChange.Kind.UNCHANGED)
+    return {"from_month": from_month, "old_total": old, "new_total": new, "kind": kind,
+            "kind_label": CaseChange.Kind(kind).label}

@@ -11,8 +11,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from minzheng.core.api import AreaRef, ErrorOut  # noqa: F401  (re-exported for api.py)
 from minzheng.core.inputs import PageNumber
-from minzheng.registry.schemas import AreaRef, ErrorOut  # noqa: F401  (re-exported for api.py)
 
 from .models import ApplicationStatus
 

@@ -9,9 +9,11 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal, overload
 
 from django.conf import settings
 
+from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import add_workdays, is_workday, workdays_between  # noqa: F401  (re-exported: generic)
 
@@ -49,7 +51,12 @@ def _workflow_rows(path: Path = WORKFLOW_CSV) -> tuple[dict, ...]:
         return tuple(rows)
 
 
-def workflow_param(key: str, *, programme: str = "", area=None, required: bool = True) -> Param | None:
+@overload
+def workflow_param(key: str, *, programme: str = "", area: Area | None = None, required: Literal[True] = True
+                   ) -> Param: ...
+@overload
+def workflow_param(key: str, *, programme: str = "", area: Area | None = None, required: bool) -> Param | None: ...
+def workflow_param(key: str, *, programme: str = "", area: Area | None = None, required: bool = True) -> Param | None:
     """The most specific row for key: the nearest jurisdiction (area code up the tree, then '*'), and the
     programme's own row before the '*' row."""
     codes = [a.code for a in reversed(list(area.ancestors()))] if area is not None else []

@@ -10,10 +10,10 @@ from pydantic import Field
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
+from minzheng.core.api import require
 from minzheng.core.errors import NotFound
 from minzheng.core.inputs import Year
 from minzheng.core.scope import can_access_area
-from minzheng.web.pages import require
 
 from . import rules, selectors, services
 from .models import Facility

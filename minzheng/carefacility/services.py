@@ -4,17 +4,19 @@ transaction. Errors are DomainErrors in Chinese naming the field; a refused chan
 import datetime as dt
 import random
 import secrets
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import CAPABILITIES, Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
-from minzheng.core.periods import born_on_or_before
+from minzheng.core.periods import born_on_or_before, check_not_before_records
 from minzheng.core.scope import can_access_area, ensure_can
 from minzheng.registry.models import Person
 
@@ -37,24 +39,25 @@ from .models import (
 )
 
 # Where each kind may be filed: a 综合养老服务中心 serves a town, a 服务站 a village; the others sit in either.
-KIND_LEVELS = {
+KIND_LEVELS: dict[str, tuple[str, ...]] = {
     Kind.TOWN_CENTRE: (Level.TOWN,),
     Kind.VILLAGE_STATION: (Level.VILLAGE,),
 }
 DEFAULT_LEVELS = (Level.TOWN, Level.VILLAGE)
-LEVEL_NAMES = {Level.TOWN: "镇街", Level.VILLAGE: "村居"}
+LEVEL_NAMES: dict[str, str] = {Level.TOWN: "镇街", Level.VILLAGE: "村居"}
 
 
 def _today(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
 
 
-def _record(actor, action, obj, area: Area, *, before=None, after=None):
+def _record(actor: User, action: str, obj: Model, area: Area, *, before: dict | None = None,
+            after: dict | None = None) -> None:
     audit.record(actor=actor, action=action, object_type=type(obj).__name__.lower(), object_id=obj.pk,
                  object_repr=str(obj), area_code=area.code, before=before, after=after)
 
 
-def _text(value, field: str, label: str, *, max_length: int) -> str:
+def _text(value: str | None, field: str, label: str, *, max_length: int) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(f"{label}不能为空", field=field)
@@ -63,7 +66,7 @@ def _text(value, field: str, label: str, *, max_length: int) -> str:
     return value
 
 
-def _person_in_scope(actor, person: Person, capability: str) -> None:
+def _person_in_scope(actor: User, person: Person, capability: str) -> None:
     if not can_access_area(actor, person.residence_area):
         raise NotFound("人员不存在或不在您的管辖范围内")
     ensure_can(actor, person.residence_area, capability)
@@ -76,7 +79,7 @@ def _locked(facility: Facility) -> Facility:
 
 # --- facilities ----------------------------------------------------------------------------------------
 
-def facility_register(*, actor, name: str, kind: str, ownership: str, area: Area, operator: str, capacity: int,
+def facility_register(*, actor: User, name: str, kind: str, ownership: str, area: Area, operator: str, capacity: int,
                       filing_number: str = "", address: str = "", medical_integration: bool = False,
                       registered_on: dt.date | None = None) -> Facility:
     """备案 (register) a facility in a town or village of the actor's areas."""
@@ -111,7 +114,7 @@ def facility_register(*, actor, name: str, kind: str, ownership: str, area: Area
     return facility
 
 
-def facility_set_capacity(*, actor, facility: Facility, capacity: int) -> Facility:
+def facility_set_capacity(*, actor: User, facility: Facility, capacity: int) -> Facility:
     ensure_can(actor, facility.area, Cap.FACILITY_MANAGE)
     with transaction.atomic():
         facility = _locked(facility)
@@ -126,7 +129,7 @@ def facility_set_capacity(*, actor, facility: Facility, capacity: int) -> Facili
     return facility
 
 
-def facility_set_status(*, actor, facility: Facility, status: str, reason: str, on: dt.date | None = None
+def facility_set_status(*, actor: User, facility: Facility, status: str, reason: str, on: dt.date | None = None
                         ) -> Facility:
     """暂停 / 恢复 / 注销. A facility with residents cannot be closed: discharge or transfer them first."""
     ensure_can(actor, facility.area, Cap.FACILITY_MANAGE)
@@ -158,7 +161,7 @@ def facility_set_status(*, actor, facility: Facility, status: str, reason: str, 
 
 # --- beds ----------------------------------------------------------------------------------------------
 
-def bed_add(*, actor, facility: Facility, number: str, registration_code: str, nursing: bool = False,
+def bed_add(*, actor: User, facility: Facility, number: str, registration_code: str, nursing: bool = False,
             opened_on: dt.date | None = None) -> Bed:
     """Register a bed. Its registration code must be new everywhere: a bed counted by two facilities is refused."""
     ensure_can(actor, facility.area, Cap.FACILITY_MANAGE)
@@ -195,7 +198,7 @@ def bed_add(*, actor, facility: Facility, number: str, registration_code: str, n
     return bed
 
 
-def bed_set_status(*, actor, bed: Bed, status: str, on: dt.date | None = None) -> Bed:
+def bed_set_status(*, actor: User, bed: Bed, status: str, on: dt.date | None = None) -> Bed:
     """空闲 ↔ 维修停用, or 撤销. An occupied bed changes only through admission and discharge."""
     facility = bed.facility
     ensure_can(actor, facility.area, Cap.FACILITY_MANAGE)
@@ -221,7 +224,7 @@ def bed_set_status(*, actor, bed: Bed, status: str, on: dt.date | None = None) -
 
 # --- GB 38600 risk assessment, admission, discharge -----------------------------------------------------
 
-def risk_assess(*, actor, facility: Facility, person: Person, items: dict, assessors: str,
+def risk_assess(*, actor: User, facility: Facility, person: Person, items: dict, assessors: str,
                 assessed_on: dt.date | None = None, note: str = "") -> RiskAssessment:
     """Record a GB 38600-2019 服务安全风险评估 (every item of the ruleset, each with a level)."""
     ensure_can(actor, facility.area, Cap.FACILITY_ADMIT)
@@ -243,7 +246,7 @@ def risk_assess(*, actor, facility: Facility, person: Person, items: dict, asses
     return ra
 
 
-def _usable_assessment(facility, person, on: dt.date) -> RiskAssessment:
+def _usable_assessment(facility: Facility, person: Person, on: dt.date) -> RiskAssessment:
     days = int(rules.param("risk_assessment_valid_days", on))
     ra = RiskAssessment.objects.filter(facility=facility, person=person, assessed_on__lte=on,
                                        assessed_on__gte=on - dt.timedelta(days=days)).order_by(
@@ -254,7 +257,8 @@ def _usable_assessment(facility, person, on: dt.date) -> RiskAssessment:
     return ra
 
 
-def admit(*, actor, facility: Facility, person: Person, bed: Bed, admitted_on: dt.date | None = None) -> Admission:
+def admit(*, actor: User, facility: Facility, person: Person, bed: Bed, admitted_on: dt.date | None = None
+          ) -> Admission:
     """入住: the registry person into one free bed of an operating facility that is not full, after the GB 38600
     risk assessment. The facility row lock serialises admissions, so two clerks cannot overfill it."""
     ensure_can(actor, facility.area, Cap.FACILITY_ADMIT)
@@ -298,7 +302,7 @@ def admit(*, actor, facility: Facility, person: Person, bed: Bed, admitted_on: d
     return admission
 
 
-def discharge(*, actor, facility: Facility, person: Person, reason: str,
+def discharge(*, actor: User, facility: Facility, person: Person, reason: str,
               discharged_on: dt.date | None = None) -> Admission:
     """退住: ends the person's stay in this facility and frees the bed."""
     ensure_can(actor, facility.area, Cap.FACILITY_ADMIT)
@@ -325,7 +329,7 @@ def discharge(*, actor, facility: Facility, person: Person, reason: str,
 
 # --- GB/T 37276 star rating --------------------------------------------------------------------------------
 
-def star_evaluate(*, actor, facility: Facility, scores: dict, evaluators: str,
+def star_evaluate(*, actor: User, facility: Facility, scores: dict, evaluators: str,
                   evaluated_on: dt.date | None = None, prerequisites_met: bool = True) -> StarEvaluation:
     ensure_can(actor, facility.area, Cap.FACILITY_RATE)
     if facility.kind not in INSTITUTION_KINDS:
@@ -353,9 +357,8 @@ def star_evaluate(*, actor, facility: Facility, scores: dict, evaluators: str,
 
 # --- 双随机一公开 ----------------------------------------------------------------------------------------
 
-def inspector_candidates(area: Area):
+def inspector_candidates(area: Area) -> QuerySet[User]:
     """Active users who may inspect, assigned to the draw area or an area inside it, by id."""
-    from minzheng.accounts.roles import CAPABILITIES
 
     roles = [r for r, caps in CAPABILITIES.items() if Cap.FACILITY_INSPECT in caps]
     return User.objects.filter(is_active=True, role__in=roles,
@@ -370,8 +373,9 @@ def draw_sample(*, seed: int, facility_pool: list[int], inspector_pool: list[int
     return [(fid, sorted(rng.sample(sorted(inspector_pool), per_inspection))) for fid in chosen]
 
 
-def inspection_draw(*, actor, area: Area, sample_size: int, seed: int | None = None,
-                    drawn_on: dt.date | None = None, kinds=INSTITUTION_KINDS, note: str = "") -> InspectionDraw:
+def inspection_draw(*, actor: User, area: Area, sample_size: int, seed: int | None = None,
+                    drawn_on: dt.date | None = None, kinds: Iterable[str] = INSTITUTION_KINDS, note: str = ""
+                    ) -> InspectionDraw:
     """随机抽取检查对象、随机选派检查人员: the pools, the seed and the sample are all recorded."""
     ensure_can(actor, area, Cap.FACILITY_INSPECT)
     on = _today(drawn_on)
@@ -403,8 +407,8 @@ def inspection_draw(*, actor, area: Area, sample_size: int, seed: int | None = N
     return draw
 
 
-def inspection_record(*, actor, inspection: Inspection, inspected_on: dt.date | None = None,
-                      findings: list[dict] = (), summary: str = "") -> Inspection:
+def inspection_record(*, actor: User, inspection: Inspection, inspected_on: dt.date | None = None,
+                      findings: Sequence[dict] = (), summary: str = "") -> Inspection:
     """检查结果: the findings, each with a rectification deadline; none found closes the inspection at once."""
     facility = inspection.facility
     ensure_can(actor, facility.area, Cap.FACILITY_INSPECT)
@@ -442,7 +446,7 @@ def inspection_record(*, actor, inspection: Inspection, inspected_on: dt.date | 
     return inspection
 
 
-def finding_rectify(*, actor, finding: Finding, note: str, rectified_on: dt.date | None = None) -> Finding:
+def finding_rectify(*, actor: User, finding: Finding, note: str, rectified_on: dt.date | None = None) -> Finding:
     """整改完成 (checked by the inspector's office); the last open finding closes the inspection."""
     facility = finding.inspection.facility
     ensure_can(actor, facility.area, Cap.FACILITY_INSPECT)
@@ -452,6 +456,7 @@ def finding_rectify(*, actor, finding: Finding, note: str, rectified_on: dt.date
         finding = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
         if finding.status != Finding.Status.OPEN:
             raise DomainError("该问题已整改完成", field="finding", code="already_rectified")
+        assert finding.inspection.inspected_on is not None  # a finding is recorded with its inspection's date
         if on < finding.inspection.inspected_on or on > timezone.localdate():
             raise DomainError("整改完成日期应在检查日期与今天之间", field="rectified_on")
         finding.status, finding.rectified_on, finding.rectification_note = Finding.Status.RECTIFIED, on, note
@@ -479,7 +484,7 @@ RETROFIT_STEPS = {
 RETROFIT_OPEN = (Retrofit.Status.APPLIED, Retrofit.Status.ASSESSED, Retrofit.Status.WORKS)
 
 
-def retrofit_apply(*, actor, person: Person, needs: str, address: str = "",
+def retrofit_apply(*, actor: User, person: Person, needs: str, address: str = "",
                    applied_on: dt.date | None = None) -> Retrofit:
     _person_in_scope(actor, person, Cap.RETROFIT_APPLY)
     needs = _text(needs, "needs", "改造需求", max_length=300)
@@ -500,7 +505,7 @@ def retrofit_apply(*, actor, person: Person, needs: str, address: str = "",
     return r
 
 
-def retrofit_step(*, actor, retrofit: Retrofit, action: str, note: str, on: dt.date | None = None,
+def retrofit_step(*, actor: User, retrofit: Retrofit, action: str, note: str, on: dt.date | None = None,
                   planned_items: str = "", contractor: str = "") -> Retrofit:
     """One transition of the 适老化改造 state machine; the note is the assessment, reason or acceptance opinion."""
     if action not in RETROFIT_STEPS:
@@ -522,11 +527,13 @@ def retrofit_step(*, actor, retrofit: Retrofit, action: str, note: str, on: dt.d
         elif action == "reject":
             r.rejected_reason, r.assessed_on = note, on
         elif action == "start":
+            assert r.assessed_on is not None  # set by "assess", the only way into this status
             if on < r.assessed_on:
                 raise DomainError("开工日期不能早于评估日期", field="on")
             r.contractor = _text(contractor, "contractor", "施工单位", max_length=100)
             r.works_started_on = on
         elif action == "accept":
+            assert r.works_started_on is not None  # set by "start", the only way into this status
             if on < r.works_started_on:
                 raise DomainError("验收日期不能早于开工日期", field="on")
             r.acceptance_note, r.accepted_on = note, on
@@ -539,14 +546,15 @@ def retrofit_step(*, actor, retrofit: Retrofit, action: str, note: str, on: dt.d
 
 
 
-def training_record(*, actor, area: Area, title: str, organiser: str, held_on: dt.date, trainees, hours,
-                    today: dt.date | None = None) -> Training:
+def training_record(*, actor: User, area: Area, title: str, organiser: str, held_on: dt.date,
+                    trainees: object, hours: object, today: dt.date | None = None) -> Training:
     """登记一次养老服务人员培训 (its 人次 feed the plans' 养老服务人员培训数量)."""
     ensure_can(actor, area, Cap.FACILITY_MANAGE)
     title = _text(title, "title", "培训名称", max_length=100)
     organiser = _text(organiser, "organiser", "主办单位", max_length=100)
     if held_on > _today(today):
         raise DomainError(f"培训日期{held_on.isoformat()}晚于今天", field="held_on")
+    check_not_before_records(held_on, field="held_on", label="培训日期")
     try:
         trainees, hours = int(str(trainees).strip()), Decimal(str(hours).strip())
     except (ValueError, InvalidOperation) as e:

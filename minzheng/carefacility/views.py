@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.models import AuditEntry
 from minzheng.core.scope import can_access_area
 from minzheng.web.pages import page, paginate, require
 
@@ -225,7 +226,6 @@ def retrofit_list(request):
 @page(Cap.FACILITY_VIEW)
 def retrofit_detail(request, pk):
     retrofit = selectors.retrofit_get(request.user, pk)
-    from minzheng.core.models import AuditEntry
 
     trail = AuditEntry.objects.filter(object_type="retrofit", object_id=str(retrofit.pk)).order_by("seq")
     return render(request, "carefacility/retrofit.html", {

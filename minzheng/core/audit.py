@@ -1,9 +1,20 @@
-"""Writing and verifying the hash-chained audit trail."""
+"""Writing and verifying the hash-chained audit trail.
+
+Each entry's hash is an HMAC-SHA256 (key: settings.AUDIT_HMAC_KEY, kept outside the database) over its content
+and the previous entry's hash, so someone who can write to the database but does not hold the key cannot
+recompute the chain after an edit. A chain alone cannot show that its newest entries were cut off, so the head is
+checkpointed periodically (manage.py audit_checkpoint) into an HMAC-signed, append-only file outside the database;
+verify_audit checks the chain and that every checkpointed head is still there.
+"""
 
 import datetime as dt
+import fcntl
 import hashlib
+import hmac
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
@@ -17,6 +28,11 @@ _PG_LOCK_KEY = 7_310_001  # advisory lock that serialises appends to the chain
 def _jsonable(value):
     # Normalise dates/Decimals to strings so the stored JSON hashes the same when re-read.
     return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _key() -> bytes:
+    key = settings.AUDIT_HMAC_KEY
+    return key.encode() if isinstance(key, str) else bytes(key)
 
 
 def compute_hash(entry: AuditEntry) -> str:
@@ -35,7 +51,7 @@ def compute_hash(entry: AuditEntry) -> str:
         "prev_hash": entry.prev_hash,
     }
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hmac.new(_key(), raw.encode(), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -83,11 +99,93 @@ def verify_chain(chunk_size: int = 5000):
             return checked, entry, f"序号不连续：期望{prev_seq + 1}，实际{entry.seq}（之前的记录可能被删除）"
         if entry.prev_hash != prev_hash:
             return checked, entry, "前一条哈希与上一条记录不符（之前的记录被修改或删除）"
-        if compute_hash(entry) != entry.hash:
+        if not hmac.compare_digest(compute_hash(entry), entry.hash):
             return checked, entry, "内容与哈希不符（本条记录被修改）"
         prev_hash, prev_seq = entry.hash, entry.seq
         checked += 1
     return checked, None, ""
+
+
+# --- checkpoints of the chain head, outside the database ----------------------------------------------------------
+
+def _checkpoint_path(path: Path | None) -> Path:
+    return Path(path or settings.AUDIT_CHECKPOINT_PATH)
+
+
+def _sign(fields: dict) -> str:
+    raw = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return hmac.new(_key(), b"checkpoint:" + raw.encode(), hashlib.sha256).hexdigest()
+
+
+def _read_checkpoints(path: Path) -> tuple[list[dict], str]:
+    """The file's checkpoints and the first problem with the file itself ("" if none)."""
+    if not path.exists():
+        return [], ""
+    points, prev_mac = [], GENESIS
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            point = json.loads(line)
+            fields = {k: point[k] for k in ("seq", "hash", "at", "prev_mac")}
+            mac = point["mac"]
+        except (ValueError, KeyError, TypeError):
+            return points, f"检查点文件第{number}行格式不对（文件被改动）"
+        if not hmac.compare_digest(_sign(fields), str(mac)):
+            return points, f"检查点文件第{number}行签名不符（文件被改动或密钥不同）"
+        if fields["prev_mac"] != prev_mac:
+            return points, f"检查点文件第{number}行与上一行不衔接（文件中有行被删除或调换）"
+        if points and fields["seq"] < points[-1]["seq"]:
+            return points, f"检查点文件第{number}行的序号小于上一行（文件被改动）"
+        points.append(point)
+        prev_mac = mac
+    return points, ""
+
+
+def checkpoint_write(*, path: Path | None = None) -> dict | None:
+    """Append the current chain head to the checkpoint file; None when the trail is still empty.
+
+    Refuses (RuntimeError) when the head does not carry a valid HMAC or lies behind the last checkpoint: a forged or
+    truncated chain must not be anchored."""
+    path = _checkpoint_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # one writer at a time, so each line links to the one before
+        points, problem = _read_checkpoints(path)
+        if problem:
+            raise RuntimeError(problem)
+        head = AuditEntry.objects.order_by("-seq").first()
+        if head is None:
+            return None
+        if not hmac.compare_digest(compute_hash(head), head.hash):
+            raise RuntimeError(f"最新一条审计记录 #{head.seq} 的哈希不符，拒绝写入检查点")
+        if points and head.seq < points[-1]["seq"]:
+            raise RuntimeError(f"数据库中审计日志只到第{head.seq}条，少于上次检查点的第{points[-1]['seq']}条")
+        fields = {"seq": head.seq, "hash": head.hash, "at": timezone.localtime().isoformat(timespec="seconds"),
+                  "prev_mac": points[-1]["mac"] if points else GENESIS}
+        point = {**fields, "mac": _sign(fields)}
+        f.write(json.dumps(point, sort_keys=True) + "\n")
+        f.flush()
+    return point
+
+
+def verify_checkpoints(*, path: Path | None = None) -> tuple[int, str]:
+    """Return (checkpoints checked, first problem or ""): every checkpointed head must still be in the database
+    with the same hash, and the database must reach at least the newest checkpoint."""
+    points, problem = _read_checkpoints(_checkpoint_path(path))
+    if problem:
+        return len(points), problem
+    if not points:
+        return 0, ""
+    newest = points[-1]
+    last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    if last_seq < newest["seq"]:
+        return len(points), (f"最新的审计记录被删除：检查点（{newest['at']}）记录到第{newest['seq']}条，"
+                             f"数据库中只到第{last_seq}条")
+    wanted = {p["seq"]: p for p in points}
+    stored = dict(AuditEntry.objects.filter(seq__in=list(wanted)).values_list("seq", "hash"))
+    for seq, point in sorted(wanted.items()):
+        if stored.get(seq) != point["hash"]:
+            return len(points), f"第{seq}条审计记录与检查点（{point['at']}）不符（该记录或其之前的记录被改写）"
+    return len(points), ""
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:

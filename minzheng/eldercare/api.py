@@ -17,11 +17,10 @@ from ninja.responses import codes_4xx
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
+from minzheng.core.api import AreaRef, ErrorOut, require
 from minzheng.core.errors import DomainError
 from minzheng.core.inputs import PageNumber
 from minzheng.core.periods import age_on
-from minzheng.registry.schemas import AreaRef, ErrorOut
-from minzheng.web.pages import require
 
 from . import rules, selectors, services
 from .models import Assessment, EmergencyCall

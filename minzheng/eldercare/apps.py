@@ -5,3 +5,11 @@ class EldercareConfig(AppConfig):
     name = "minzheng.eldercare"
     label = "eldercare"
     verbose_name = "大养老"
+
+    def ready(self):
+        # 大救助's facts read the care level from our assessments (assistance sits below us: see its facts.py).
+        from minzheng.assistance.facts import register_assessment_readers
+
+        from .selectors import care_levels_on, self_care_on
+
+        register_assessment_readers(self_care_on=self_care_on, care_levels_on=care_levels_on)

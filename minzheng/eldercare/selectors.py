@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
-from minzheng.assistance.models import Entitlement
+from minzheng.assistance.selectors import enrolled_exists, enrolment_entitlements
 from minzheng.core.errors import NotFound
 from minzheng.core.periods import birthday, born_on_or_before, month_start, next_month_start
 from minzheng.core.scope import can_access_area, scoped
@@ -28,31 +31,33 @@ from . import rules
 from .models import Assessment, EmergencyCall, Visit, VisitDue
 from .ruleset import ruleset_by_key
 
+# Persons annotated with care_level, cat_<code> per category in force and is_special: the names depend on the
+# category data, so the type checker cannot know them and takes any lookup.
+type Elders = QuerySet[Any]
 
-def elderly_from(on: dt.date, area=None) -> int:
+
+def elderly_from(on: dt.date, area: Area | None = None) -> int:
     return int(rules.param("elderly_from", on, area).value)
 
 
 # --- category conditions ----------------------------------------------------------------------------
 
-def _registry_exists(code: str, on: dt.date):
+def _registry_exists(code: str, on: dt.date) -> Exists:
     return Exists(PersonCategory.objects.filter(person=OuterRef("pk"), category=code, valid_from__lte=on)
                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)))
 
 
-def _enrolled_exists(programme: str, on: dt.date):
-    m = month_start(on)
-    return Exists(Entitlement.objects.filter(person=OuterRef("pk"), case__programme=programme, from_month__lte=m)
-                  .filter(Q(to_month__isnull=True) | Q(to_month__gt=m)))
+def _enrolled_exists(programme: str, on: dt.date) -> Exists:
+    return enrolled_exists(programme, month_start(on))
 
 
-def latest_level_subquery(on: dt.date, field: str = "final_level"):
+def latest_level_subquery(on: dt.date, field: str = "final_level") -> Subquery:
     return Subquery(Assessment.objects.filter(person=OuterRef("pk"), status=Assessment.Status.VALID,
                                               assessed_on__lte=on)
                     .order_by("-assessed_on", "-id").values(field)[:1])
 
 
-def category_condition(rule: rules.CategoryRule, on: dt.date):
+def category_condition(rule: rules.CategoryRule, on: dt.date) -> Exists | ExpressionWrapper:
     """A boolean expression on Person (needs the `care_level` annotation for assessment rules)."""
     if rule.source == "registry":
         return _registry_exists(rule.param, on)
@@ -70,7 +75,7 @@ def category_condition(rule: rules.CategoryRule, on: dt.date):
     raise ValueError(rule.source)
 
 
-def annotate_categories(qs, on: dt.date):
+def annotate_categories(qs: QuerySet[Person], on: dt.date) -> Elders:
     """Annotate care_level and one cat_<code> boolean per category in force, plus is_special."""
     qs = qs.annotate(care_level=latest_level_subquery(on))
     flags = {}
@@ -84,18 +89,18 @@ def annotate_categories(qs, on: dt.date):
     return qs.annotate(is_special=ExpressionWrapper(cond if special else Q(pk__in=[]), output_field=BooleanField()))
 
 
-def elders_base(on: dt.date):
+def elders_base(on: dt.date) -> QuerySet[Person]:
     """Everyone aged elderly_from or over and alive on `on` (unscoped: callers scope it)."""
     cutoff = born_on_or_before(on, elderly_from(on))
     return Person.objects.filter(birth_date__lte=cutoff).filter(Q(death_date__isnull=True) | Q(death_date__gt=on))
 
 
-def elders_for(user, *, on: dt.date):
+def elders_for(user: User, *, on: dt.date) -> QuerySet[Person]:
     return scoped(elders_base(on), user, area_field="residence_area", capability=Cap.ELDER_VIEW)
 
 
-def elder_search(user, *, on: dt.date, query: str = "", area: Area | None = None, category: str = "",
-                 special: bool = False, level: int | None = None):
+def elder_search(user: User, *, on: dt.date, query: str = "", area: Area | None = None, category: str = "",
+                 special: bool = False, level: int | None = None) -> Elders:
     qs = annotate_categories(elders_for(user, on=on), on)
     q = (query or "").strip()
     if q:
@@ -113,7 +118,7 @@ def elder_search(user, *, on: dt.date, query: str = "", area: Area | None = None
     return qs.select_related("residence_area").order_by("residence_area__path", "name", "id")
 
 
-def elder_get(user, pk, *, on: dt.date) -> Person:
+def elder_get(user: User, pk: int, *, on: dt.date) -> Person:
     person = annotate_categories(elders_for(user, on=on), on).select_related("residence_area").filter(pk=pk).first()
     if person is None:
         raise NotFound("老年人不存在、未满60周岁或不在您的管辖范围内")
@@ -143,13 +148,14 @@ class CategoryPeriod:
 def category_periods(person: Person) -> list[CategoryPeriod]:
     """Every period of every category of one (already scoped) person, with where it came from."""
     out: list[CategoryPeriod] = []
-    stored = {}
+    stored: dict[str, list[PersonCategory]] = {}
     for pc in PersonCategory.objects.filter(person=person).order_by("valid_from", "id"):
         stored.setdefault(pc.category, []).append(pc)
     assessments = list(Assessment.objects.filter(person=person, status=Assessment.Status.VALID)
                        .order_by("assessed_on", "id"))
     for rule in rules.categories():
-        def add(f, t, source, note="", rule=rule):
+        def add(f: dt.date | None, t: dt.date | None, source: str, note: str = "",
+                rule: rules.CategoryRule = rule) -> None:
             out.append(CategoryPeriod(code=rule.code, label=rule.label, source=source, valid_from=f, valid_to=t,
                                       note=note, special=rule.special, status=rule.status))
 
@@ -158,7 +164,7 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
                 add(pc.valid_from, pc.valid_to, "登记", pc.note)
         if rule.source == "enrolment":
             by_case: dict[int, list] = {}
-            for e in Entitlement.objects.filter(person=person, case__programme=rule.param).order_by("case_id"):
+            for e in enrolment_entitlements(person, rule.param):
                 by_case.setdefault(e.case_id, []).append(e)
             recorded = {pc.valid_from for pc in stored.get(rule.param, [])}
             for case_id, rows in by_case.items():
@@ -191,18 +197,18 @@ def category_periods(person: Person) -> list[CategoryPeriod]:
 
 # --- assessments -----------------------------------------------------------------------------------
 
-def assessments_for(user):
+def assessments_for(user: User) -> QuerySet[Assessment]:
     return scoped(Assessment.objects.all(), user, area_field="area", capability=Cap.ELDER_VIEW)
 
 
-def assessment_get(user, pk) -> Assessment:
+def assessment_get(user: User, pk: int) -> Assessment:
     a = assessments_for(user).select_related("person", "area", "assessor_1", "assessor_2").filter(pk=pk).first()
     if a is None:
         raise NotFound("评估记录不存在或不在您的管辖范围内")
     return a
 
 
-def person_assessments(person: Person):
+def person_assessments(person: Person) -> QuerySet[Assessment]:
     return (Assessment.objects.filter(person=person).select_related("assessor_1", "assessor_2")
             .order_by("-assessed_on", "-id"))
 
@@ -212,7 +218,7 @@ def latest_valid_assessment(person_id: int, on: dt.date) -> Assessment | None:
             .order_by("-assessed_on", "-id").first())
 
 
-def self_care_on(person_ids, on: dt.date) -> dict[int, tuple[str, str]]:
+def self_care_on(person_ids: Iterable[int], on: dt.date) -> dict[int, tuple[str, str]]:
     """person id → (self-care code, wording) from the latest valid assessment on or before `on`.
 
     The one source of the 特困 照料护理 level once a person has been assessed (assistance.facts reads it)."""
@@ -227,7 +233,7 @@ def self_care_on(person_ids, on: dt.date) -> dict[int, tuple[str, str]]:
     return out
 
 
-def care_levels_on(person_ids, on: dt.date) -> dict[int, tuple[int, str, str]]:
+def care_levels_on(person_ids: Iterable[int], on: dt.date) -> dict[int, tuple[int, str, str]]:
     """person id → (GB/T 42195 final level 0–4, its short name, wording) from the latest valid assessment on or
     before `on`.
 
@@ -243,7 +249,7 @@ def care_levels_on(person_ids, on: dt.date) -> dict[int, tuple[int, str, str]]:
     return out
 
 
-def assessments_due(user, *, on: dt.date, area: Area | None = None):
+def assessments_due(user: User, *, on: dt.date, area: Area | None = None) -> QuerySet[Assessment]:
     """Latest valid assessment per person whose next_due has passed (常规评估 overdue)."""
     latest = Assessment.objects.filter(person=OuterRef("person"), status=Assessment.Status.VALID).order_by(
         "-assessed_on", "-id").values("pk")[:1]
@@ -255,11 +261,12 @@ def assessments_due(user, *, on: dt.date, area: Area | None = None):
 
 # --- visits -------------------------------------------------------------------------------------------
 
-def visit_dues_for(user):
+def visit_dues_for(user: User) -> QuerySet[VisitDue]:
     return scoped(VisitDue.objects.all(), user, area_field="area", capability=Cap.ELDER_VIEW)
 
 
-def visit_due_list(user, *, month: dt.date, area: Area | None = None, pending_only: bool = False):
+def visit_due_list(user: User, *, month: dt.date, area: Area | None = None,
+                   pending_only: bool = False) -> QuerySet[VisitDue]:
     qs = visit_dues_for(user).filter(month=month_start(month))
     if area is not None:
         qs = qs.filter(area__in=Area.objects.within(area).values("id"))
@@ -269,7 +276,7 @@ def visit_due_list(user, *, month: dt.date, area: Area | None = None, pending_on
                                                                                    "id")
 
 
-def person_visits(person: Person):
+def person_visits(person: Person) -> QuerySet[Visit]:
     return Visit.objects.filter(person=person).select_related("visitor").order_by("-visited_on", "-id")
 
 
@@ -284,12 +291,12 @@ class RateRow:
         return None if not self.due else self.visited / self.due
 
 
-def _check_root(user, root: Area) -> None:
+def _check_root(user: User, root: Area) -> None:
     if not can_access_area(user, root):
         raise NotFound("地区不存在或不在您的管辖范围内")
 
 
-def visit_rate(user, *, root: Area, month: dt.date) -> list[RateRow]:
+def visit_rate(user: User, *, root: Area, month: dt.date) -> list[RateRow]:
     """月探访率 for `root` and each area directly below it: visited ÷ due, each a sum over the subtree first
     (ratio of sums, never an average of the children's rates)."""
     _check_root(user, root)
@@ -307,18 +314,19 @@ def visit_rate(user, *, root: Area, month: dt.date) -> list[RateRow]:
 
 # --- emergency calls ----------------------------------------------------------------------------------
 
-def calls_for(user):
+def calls_for(user: User) -> QuerySet[EmergencyCall]:
     return scoped(EmergencyCall.objects.all(), user, area_field="area", capability=Cap.ELDER_VIEW)
 
 
-def call_get(user, pk) -> EmergencyCall:
+def call_get(user: User, pk: int) -> EmergencyCall:
     c = calls_for(user).select_related("person", "area", "taken_by").filter(pk=pk).first()
     if c is None:
         raise NotFound("呼叫记录不存在或不在您的管辖范围内")
     return c
 
 
-def call_list(user, *, status: str = "", open_only: bool = False, area: Area | None = None):
+def call_list(user: User, *, status: str = "", open_only: bool = False,
+              area: Area | None = None) -> QuerySet[EmergencyCall]:
     qs = calls_for(user)
     if status:
         qs = qs.filter(status=status)
@@ -345,7 +353,7 @@ class ResponseRow:
     p90_seconds: int | None
 
 
-def response_stats(user, *, root: Area, start: dt.date, end: dt.date) -> list[ResponseRow]:
+def response_stats(user: User, *, root: Area, start: dt.date, end: dt.date) -> list[ResponseRow]:
     """Response time (接警 → 到达) by area directly below `root` (and `root` itself) and month of intake.
 
     Median: the usual middle value (mean of the two middle ones for an even count); p90: nearest rank."""

@@ -12,6 +12,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -53,7 +54,7 @@ def _check_elder(person: Person, on: dt.date, what: str) -> int:
 
 # --- categories (stored in the registry) ---------------------------------------------------------------
 
-def elder_category_add(*, actor, person: Person, category: str, valid_from: dt.date, note: str = "",
+def elder_category_add(*, actor: User, person: Person, category: str, valid_from: dt.date, note: str = "",
                        today: dt.date | None = None) -> PersonCategory:
     """独居/空巢/农村留守/计生特殊家庭: a registry category row. Derived categories (特困, 失能, 高龄 …) are refused:
     they follow their source."""
@@ -69,7 +70,7 @@ def elder_category_add(*, actor, person: Person, category: str, valid_from: dt.d
                                  note=_text(note, "依据/备注", min_len=0, max_len=200))
 
 
-def elder_category_end(*, actor, person_category: PersonCategory, valid_to: dt.date, reason: str = ""
+def elder_category_end(*, actor: User, person_category: PersonCategory, valid_to: dt.date, reason: str = ""
                        ) -> PersonCategory:
     ensure_can(actor, person_category.person.residence_area, Cap.ELDER_EDIT)
     return registry.category_end(actor=actor, person_category=person_category, valid_to=valid_to, reason=reason)
@@ -77,7 +78,7 @@ def elder_category_end(*, actor, person_category: PersonCategory, valid_to: dt.d
 
 # --- 老年人能力评估 ---------------------------------------------------------------------------------------
 
-def _check_assessor(user, person: Person, label: str) -> None:
+def _check_assessor(user: User | None, person: Person, label: str) -> User:
     if user is None or not getattr(user, "pk", None):
         raise DomainError(f"{label}未填写", code="missing_assessor", field=label)
     if not user.is_active or not user.can(Cap.ELDER_ASSESS):
@@ -86,11 +87,12 @@ def _check_assessor(user, person: Person, label: str) -> None:
     if not can_access_area(user, person.residence_area):
         raise DomainError(f"{label}{user.display_name or user.username}不负责{person.name}所在地区的评估",
                           code="assessor_out_of_area", field=label)
+    return user
 
 
-def assessment_record(*, actor, person: Person, reason: str, assessed_on: dt.date, assessor_1, assessor_2,
-                      answers: dict, coma: bool = False, diagnosis: bool = False, diagnosis_note: str = "",
-                      risk_events: int = 0, today: dt.date | None = None) -> Assessment:
+def assessment_record(*, actor: User, person: Person, reason: str, assessed_on: dt.date, assessor_1: User | None,
+                      assessor_2: User | None, answers: dict, coma: bool = False, diagnosis: bool = False,
+                      diagnosis_note: str = "", risk_events: int = 0, today: dt.date | None = None) -> Assessment:
     """Record one assessment: all 26 items scored by two distinct assessors; the ruleset in force on the date
     gives the total, levels, adjustments, care level and next due date. Nothing is written on any error."""
     ensure_can(actor, person.residence_area, Cap.ELDER_ASSESS)
@@ -102,8 +104,8 @@ def assessment_record(*, actor, person: Person, reason: str, assessed_on: dt.dat
     if reason not in Assessment.Reason.values:
         raise DomainError(f"评估原因“{reason}”无效，应为{'、'.join(Assessment.Reason.labels)}", field="评估原因")
     _check_elder(person, assessed_on, "评估")
-    _check_assessor(assessor_1, person, "评估员一")
-    _check_assessor(assessor_2, person, "评估员二")
+    assessor_1 = _check_assessor(assessor_1, person, "评估员一")
+    assessor_2 = _check_assessor(assessor_2, person, "评估员二")
     if assessor_1.pk == assessor_2.pk:
         raise DomainError(f"两名评估员不能是同一人（{assessor_1.display_name or assessor_1.username}）",
                           code="same_assessor", field="评估员二")
@@ -141,7 +143,7 @@ def assessment_record(*, actor, person: Person, reason: str, assessed_on: dt.dat
     return a
 
 
-def assessment_void(*, actor, assessment: Assessment, reason: str) -> Assessment:
+def assessment_void(*, actor: User, assessment: Assessment, reason: str) -> Assessment:
     """作废 a wrongly entered assessment; the previous valid one becomes the source again."""
     ensure_can(actor, assessment.area, Cap.ELDER_ASSESS)
     reason = _text(reason, "作废原因", min_len=4, max_len=500)
@@ -159,7 +161,7 @@ def assessment_void(*, actor, assessment: Assessment, reason: str) -> Assessment
 
 # --- visits -------------------------------------------------------------------------------------------
 
-def visit_plan_month(*, actor, area: Area, month: dt.date) -> int:
+def visit_plan_month(*, actor: User | None, area: Area, month: dt.date) -> int:
     """Put every 特殊困难老年人 living in `area` on the month's due list (as of the month's first day).
 
     Set-based and idempotent: a rerun adds only people who became due since; existing rows are kept.
@@ -183,7 +185,7 @@ def visit_plan_month(*, actor, area: Area, month: dt.date) -> int:
     return len(rows)
 
 
-def visit_record(*, actor, person: Person, visited_on: dt.date, mode: str, findings: str,
+def visit_record(*, actor: User, person: Person, visited_on: dt.date, mode: str, findings: str,
                  needs_followup: bool = False, today: dt.date | None = None) -> Visit:
     ensure_can(actor, person.residence_area, Cap.ELDER_VISIT)
     modes = {m.code: m for m in rules.visit_modes()}
@@ -215,7 +217,7 @@ def visit_record(*, actor, person: Person, visited_on: dt.date, mode: str, findi
 _SKEW = dt.timedelta(minutes=2)  # clocks of the desk's PCs may run a little ahead of the server
 
 
-def _when(at, label: str, after: dt.datetime | None, after_label: str) -> dt.datetime:
+def _when(at: dt.datetime | None, label: str, after: dt.datetime | None, after_label: str) -> dt.datetime:
     now = timezone.now()
     at = at or now
     if timezone.is_naive(at):
@@ -228,7 +230,7 @@ def _when(at, label: str, after: dt.datetime | None, after_label: str) -> dt.dat
     return at
 
 
-def _call_audit(actor, call: EmergencyCall, action: str, before: dict, after: dict) -> None:
+def _call_audit(actor: User, call: EmergencyCall, action: str, before: dict, after: dict) -> None:
     audit.record(actor=actor, action=f"eldercare.call_{action}", object_type="emergency_call", object_id=call.pk,
                  object_repr=f"{call.number} {call.person.name}", area_code=call.area.code, before=before,
                  after=after)
@@ -241,7 +243,7 @@ def _lock_call(call: EmergencyCall, allowed: list[str], doing: str) -> Emergency
     return c
 
 
-def call_intake(*, actor, person: Person, channel: str, kind: str, description: str,
+def call_intake(*, actor: User, person: Person, channel: str, kind: str, description: str,
                 received_at: dt.datetime | None = None) -> EmergencyCall:
     """接警: an elder's call taken in at the desk."""
     ensure_can(actor, person.residence_area, Cap.ELDER_CALL)
@@ -265,7 +267,7 @@ def call_intake(*, actor, person: Person, channel: str, kind: str, description: 
     return c
 
 
-def call_dispatch(*, actor, call: EmergencyCall, dispatched_to: str, at: dt.datetime | None = None
+def call_dispatch(*, actor: User, call: EmergencyCall, dispatched_to: str, at: dt.datetime | None = None
                   ) -> EmergencyCall:
     """派单: to 120, family, the village, a provider's worker …"""
     ensure_can(actor, call.area, Cap.ELDER_CALL)
@@ -282,7 +284,7 @@ def call_dispatch(*, actor, call: EmergencyCall, dispatched_to: str, at: dt.date
     return c
 
 
-def call_arrive(*, actor, call: EmergencyCall, responder: str, at: dt.datetime | None = None) -> EmergencyCall:
+def call_arrive(*, actor: User, call: EmergencyCall, responder: str, at: dt.datetime | None = None) -> EmergencyCall:
     """到达: someone is with the elder; the response time (接警 → 到达) is fixed here."""
     ensure_can(actor, call.area, Cap.ELDER_CALL)
     responder = _text(responder, "到场人员", max_len=100)
@@ -298,7 +300,7 @@ def call_arrive(*, actor, call: EmergencyCall, responder: str, at: dt.datetime |
     return c
 
 
-def call_close(*, actor, call: EmergencyCall, outcome: str, at: dt.datetime | None = None) -> EmergencyCall:
+def call_close(*, actor: User, call: EmergencyCall, outcome: str, at: dt.datetime | None = None) -> EmergencyCall:
     """结案 with the outcome. A call closed before anyone arrived (误触, resolved by phone) has no response time."""
     ensure_can(actor, call.area, Cap.ELDER_CALL)
     outcome = _text(outcome, "处置结果", min_len=2)

@@ -11,7 +11,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.roles import Cap, Role
-from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.api import ErrorOut
+from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.idcard import normalize
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import person_get
 
@@ -20,11 +22,6 @@ from .models import Order, OrderStatus, Provider, Worker
 
 router = Router(tags=["居家养老服务"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _month(value: dt.date | None, field: str = "月份") -> dt.date | None:
@@ -202,7 +199,7 @@ def place_order(request, payload: OrderIn):
     order = services.order_place(actor=request.user, person=person, item_code=payload.item_code,
                                  scheduled_at=payload.scheduled_at, quantity=payload.quantity,
                                  address=payload.address, note=payload.note, provider=provider)
-    return Status(201, OrderOut.of(selectors.order_get(request.user, order.pk), request.user))
+    return Status(201, _out(request, order))
 
 
 @router.get("/orders", response={200: list[OrderOut], codes_4xx: ErrorOut}, summary="订单列表（按身份过滤）")
@@ -226,7 +223,8 @@ def _order_for_write(request, order_id: int) -> Order:
 
 
 def _out(request, order) -> OrderOut:
-    return OrderOut.of(selectors.order_get(request.user, order.pk), request.user)
+    # The order as the service left it (read under its lock with its relations): no second read per step.
+    return OrderOut.of(order, request.user)
 
 
 @router.post("/orders/{order_id}/dispatch", response={200: OrderOut, codes_4xx: ErrorOut}, summary="派单（镇街）")
@@ -250,8 +248,9 @@ def assign(request, order_id: int, payload: AssignIn):
 @router.post("/orders/{order_id}/start", response={200: OrderOut, codes_4xx: ErrorOut}, summary="签到开始服务")
 def start(request, order_id: int, payload: StartIn):
     order = _order_for_write(request, order_id)
-    services.order_start(actor=request.user, order=order, started_at=payload.started_at, location=payload.location)
-    return _out(request, order)
+    record = services.order_start(actor=request.user, order=order, started_at=payload.started_at,
+                                  location=payload.location)
+    return _out(request, record.order)
 
 
 @router.post("/orders/{order_id}/complete", response={200: OrderOut, codes_4xx: ErrorOut},
@@ -338,7 +337,6 @@ def serve_meal(request, payload: MealIn):
     canteen = selectors.canteens_for(request.user).filter(pk=payload.canteen_id).first()
     if canteen is None:
         raise NotFound()
-    from minzheng.core.idcard import normalize
 
     person = Person.objects.filter(id_number=normalize(payload.id_number)).first()
     if person is None:
@@ -351,7 +349,6 @@ def serve_meal(request, payload: MealIn):
 @router.get("/overview", response={200: dict, codes_4xx: ErrorOut}, summary="辖区居家养老服务概况")
 def overview(request, month: dt.date | None = None):
     if not request.user.can(Cap.HOMECARE_VIEW):
-        from minzheng.core.errors import Forbidden
 
         raise Forbidden("您的角色无权查看居家养老服务订单")
     month = _month(month) or timezone.localdate().replace(day=1)

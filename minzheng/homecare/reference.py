@@ -16,6 +16,7 @@ from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
 from minzheng.core.money import fen as money  # homecare amounts are kept to the fen (policy data)
 from minzheng.core.periods import age_on
+from minzheng.registry.models import PersonCategory
 
 DIR = settings.DATA_DIR / "homecare"
 
@@ -32,7 +33,15 @@ def _date(text: str) -> dt.date:
 
 def ancestor_codes(area: Area) -> list[str]:
     """Codes of the area and its ancestors, nearest first."""
-    return [a.code for a in reversed(list(area.ancestors()))]
+    return [area.code, *_ancestor_codes(area.path, area.code)[1:]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _ancestor_codes(path: str, code: str) -> tuple[str, ...]:
+    # Asked on every completion and cancellation: the codes along an area's path of ids do not change (a moved or
+    # recoded area has a new key), so they are read once per process instead of once per order.
+    ids = [int(x) for x in path.strip("/").split("/")]
+    return tuple(reversed(Area.objects.filter(id__in=ids).order_by("path").values_list("code", flat=True)))
 
 
 def _nearest(rows, area: Area, on: dt.date) -> tuple[str, list[dict]]:
@@ -69,7 +78,6 @@ def elderly_age() -> int:
 
 def person_groups(person, on: dt.date) -> list[Group]:
     """The subsidy groups a person belongs to on a day: open registry categories and age bands, best rank first."""
-    from minzheng.registry.models import PersonCategory
 
     cats = set(PersonCategory.objects.filter(person=person, valid_from__lte=on)
                .exclude(valid_to__lt=on).values_list("category", flat=True))

@@ -2,12 +2,16 @@
 provider's orders, a resident to the elders bound to them. Out of reach looks absent."""
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, QuerySet, Sum
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
+from minzheng.areas.models import Area
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import area_q, scoped
+from minzheng.registry.models import Person
 
 from .models import Canteen, Complaint, ElderContact, Meal, Order, OrderStatus, Provider, Worker
 from .services import user_provider
@@ -15,7 +19,7 @@ from .services import user_provider
 S = OrderStatus
 
 
-def orders_for(user):
+def orders_for(user: User) -> QuerySet[Order]:
     qs = Order.objects.select_related("person", "item", "provider", "worker", "area")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -29,28 +33,28 @@ def orders_for(user):
     return scoped(qs, user, area_field="area", capability=Cap.HOMECARE_VIEW)
 
 
-def order_get(user, pk) -> Order:
+def order_get(user: User, pk: int) -> Order:
     order = orders_for(user).filter(pk=pk).first()
     if order is None:
         raise NotFound()
     return order
 
 
-def bound_elders(user) -> list[ElderContact]:
+def bound_elders(user: User) -> list[ElderContact]:
     if getattr(user, "role", None) != Role.RESIDENT:
         return []
     return list(ElderContact.objects.filter(user=user).select_related("person__residence_area")
                 .order_by("relation", "person__name"))
 
 
-def elder_for(user, person_pk):
+def elder_for(user: User, person_pk: int | str | None) -> Person:
     c = next((c for c in bound_elders(user) if c.person_id == int(person_pk or 0)), None)
     if c is None:
         raise NotFound()
     return c.person
 
 
-def worklist(user, *, status: str | None = None, mine_only: bool = False):
+def worklist(user: User, *, status: str | None = None, mine_only: bool = False) -> QuerySet[Order]:
     """The provider's work list: open orders first, earliest appointment first."""
     provider = user_provider(user)
     if provider is None:
@@ -65,18 +69,18 @@ def worklist(user, *, status: str | None = None, mine_only: bool = False):
     return qs.order_by("scheduled_at", "id")
 
 
-def workers_of(user):
+def workers_of(user: User) -> QuerySet[Worker]:
     provider = user_provider(user)
     return Worker.objects.filter(provider=provider, active=True) if provider else Worker.objects.none()
 
 
-def providers_for_area(area):
+def providers_for_area(area: Area) -> QuerySet[Provider]:
     """Providers that serve an area (their service area contains it)."""
     ids = [int(x) for x in area.path.strip("/").split("/")]
     return Provider.objects.filter(active=True, area_id__in=ids).order_by("name")
 
 
-def complaints_for(user, *, status: str | None = None):
+def complaints_for(user: User, *, status: str | None = None) -> QuerySet[Complaint]:
     qs = Complaint.objects.select_related("order", "provider", "area")
     provider = user_provider(user)
     if provider is not None:
@@ -86,7 +90,7 @@ def complaints_for(user, *, status: str | None = None):
     return qs.filter(status=status) if status else qs
 
 
-def canteens_for(user):
+def canteens_for(user: User) -> QuerySet[Canteen]:
     provider = user_provider(user)
     if provider is not None:
         return Canteen.objects.filter(provider=provider)
@@ -94,7 +98,7 @@ def canteens_for(user):
                   capability=Cap.HOMECARE_VIEW)
 
 
-def overview(user, *, month: dt.date) -> dict:
+def overview(user: User, *, month: dt.date) -> dict[str, Any]:
     """The town's (or county's) view of a month: orders by status, money, ratings, complaints, meals, providers."""
     end = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     orders = scoped(Order.objects.all(), user, area_field="area", capability=Cap.HOMECARE_VIEW)
@@ -127,7 +131,7 @@ def overview(user, *, month: dt.date) -> dict:
     }
 
 
-def providers_in_scope(user):
+def providers_in_scope(user: User) -> QuerySet[Provider]:
     return Provider.objects.filter(area_q(user, "area")).order_by("name") if user.can(Cap.HOMECARE_VIEW) else \
         Provider.objects.none()
 

@@ -18,10 +18,11 @@ from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.periods import next_month_start
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.scope import area_q, can_access_area, ensure_can
 
 from .models import Provider, Statement, StatementLine
 from .reference import money
+from .services import user_provider
 
 _SERVICE_SQL = """
 INSERT INTO homecare_statementline (statement_id, kind, order_id, meal_id, person_id, service_date, description,
@@ -110,7 +111,6 @@ def statement_confirm(*, actor, statement: Statement) -> Statement:
 
 def statement_get(user, pk) -> Statement:
     """A statement the user may read: their own provider's, or one in their areas with homecare.view."""
-    from .services import user_provider
 
     st = Statement.objects.select_related("provider__area").filter(pk=pk).first()
     if st is None:
@@ -178,14 +178,12 @@ def statement_xlsx(*, actor, statement: Statement) -> tuple[str, bytes]:
 
 
 def statements_for(user, *, month: dt.date | None = None):
-    from .services import user_provider
 
     qs = Statement.objects.select_related("provider")
     mine = user_provider(user)
     if mine is not None:
         qs = qs.filter(provider=mine)
     elif user.can(Cap.HOMECARE_VIEW):
-        from minzheng.core.scope import area_q
 
         qs = qs.filter(area_q(user, "provider__area"))
     else:
@@ -197,7 +195,6 @@ def statements_for(user, *, month: dt.date | None = None):
 
 def providers_to_settle(user):
     """Providers in the user's areas (for the county's settlement page)."""
-    from minzheng.core.scope import area_q
 
     if not user.can(Cap.HOMECARE_MANAGE):
         return Provider.objects.none()

@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from minzheng.areas.models import Area, Level
+from minzheng.assistance.models import Case, Entitlement
+from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import born_on_or_before, month_start
+from minzheng.eldercare.models import VisitDue
+from minzheng.eldercare.selectors import elderly_from
+from minzheng.policy.models import KINDS
+from minzheng.policy.rules import resolve
+from minzheng.registry.models import Membership, Person, PersonCategory
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,6 @@ def element(name: str, label: str, unit: str, area_field: str):
 
 
 def _entitlements(programme: str, on: dt.date, component: str | None = None):
-    from minzheng.assistance.models import Entitlement
 
     m = month_start(on)
     qs = Entitlement.objects.filter(case__programme=programme, from_month__lte=m).filter(
@@ -78,7 +84,6 @@ def _de_facto(on, year):
 
 @element("low_income_households", "认定在册的低收入家庭数", "户", "area_id")
 def _low_income(on, year):
-    from minzheng.assistance.models import Case
 
     m = month_start(on)
     qs = Case.objects.filter(programme="low_income", start_month__lte=m).filter(
@@ -87,7 +92,6 @@ def _low_income(on, year):
 
 
 def _temporary_in_year(year):
-    from minzheng.assistance.models import Entitlement
 
     return Entitlement.objects.filter(case__programme="temporary", from_month__year=year)
 
@@ -109,7 +113,6 @@ def _alive(on):
 def _poor_household_member(on):
     """The person lives in a household one of whose living members is 低保 or 低收入 on `on` — the programme's
     own test for 困难残疾人生活补贴 (assistance/programmes/disability.py)."""
-    from minzheng.registry.models import Membership, PersonCategory
 
     current = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
     poor_member = Membership.objects.filter(current, household_id=OuterRef("household_id")).filter(
@@ -121,7 +124,6 @@ def _poor_household_member(on):
 
 
 def _persons(on):
-    from minzheng.registry.models import Person
 
     return Person.objects.filter(_alive(on), birth_date__lte=on)
 
@@ -142,7 +144,6 @@ def _living_recipients(on, year):
 
 @element("disabled_severe", "重度残疾人数（持证一、二级）", "人", "residence_area_id")
 def _disabled_severe(on, year):
-    from minzheng.policy.rules import resolve
 
     province = Area.objects.filter(level=Level.PROVINCE).first()
     grade = int(resolve(province, "severe_disability_grade", on=on).value)
@@ -161,14 +162,11 @@ def _residents(on, year):
 
 @element("elderly_60", "60周岁及以上老年人数", "人", "residence_area_id")
 def _elderly(on, year):
-    from minzheng.eldercare.selectors import elderly_from
-
     # the age that makes an elder is eldercare's data (data/eldercare), not a number here
     return _by_residence(_persons(on).filter(birth_date__lte=born_on_or_before(on, elderly_from(on))))
 
 
 def _visit_dues(on, year):
-    from minzheng.eldercare.models import VisitDue
 
     return VisitDue.objects.filter(month__year=year, month__lte=on)
 
@@ -201,13 +199,11 @@ def _towns(on, year):
 # --- 养老服务设施 (carefacility): counted where the facility is filed (a town or a village) ----------------
 
 def _facilities_open(on):
-    from minzheng.carefacility.models import Facility
 
     return Facility.objects.filter(registered_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
 
 
 def _beds_in_service(on, kinds):
-    from minzheng.carefacility.models import Bed
 
     return Bed.objects.filter(facility__kind__in=kinds, opened_on__lte=on,
                               facility__registered_on__lte=on).filter(Q(retired_on__isnull=True) | Q(retired_on__gt=on))
@@ -219,21 +215,18 @@ def _by_facility_area(qs) -> QuerySet:
 
 @element("beds_total", "养老机构床位数", "张", "facility__area_id")
 def _beds_total(on, year):
-    from minzheng.carefacility.models import INSTITUTION_KINDS
 
     return _by_facility_area(_beds_in_service(on, INSTITUTION_KINDS))
 
 
 @element("beds_nursing", "养老机构护理型床位数", "张", "facility__area_id")
 def _beds_nursing(on, year):
-    from minzheng.carefacility.models import INSTITUTION_KINDS
 
     return _by_facility_area(_beds_in_service(on, INSTITUTION_KINDS).filter(nursing=True))
 
 
 @element("beds_all", "养老床位数（机构与社区）", "张", "facility__area_id")
 def _beds_all(on, year):
-    from minzheng.carefacility.models import BED_KINDS
 
     return _by_facility_area(_beds_in_service(on, BED_KINDS))
 
@@ -245,21 +238,18 @@ def _areas_with(level, kind, on):
 
 @element("towns_with_elderly_centre", "建有综合养老服务中心的乡镇（街道）数", "个", "id")
 def _towns_with_centre(on, year):
-    from minzheng.carefacility.models import Kind
 
     return _areas_with(Level.TOWN, Kind.TOWN_CENTRE, on)
 
 
 @element("villages_with_elderly_station", "建有养老服务站的村（居）数", "个", "id")
 def _villages_with_station(on, year):
-    from minzheng.carefacility.models import Kind
 
     return _areas_with(Level.VILLAGE, Kind.VILLAGE_STATION, on)
 
 
 @element("elderly_institutions", "养老机构数", "家", "area_id")
 def _institutions(on, year):
-    from minzheng.carefacility.models import INSTITUTION_KINDS
 
     return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS).values("area").annotate(
         v=Count("id")).values("area", "v")
@@ -267,7 +257,6 @@ def _institutions(on, year):
 
 @element("medical_integrated_institutions", "医养结合型养老机构数", "家", "area_id")
 def _medical_institutions(on, year):
-    from minzheng.carefacility.models import INSTITUTION_KINDS
 
     return _facilities_open(on).filter(kind__in=INSTITUTION_KINDS, medical_integration=True).values(
         "area").annotate(v=Count("id")).values("area", "v")
@@ -275,7 +264,6 @@ def _medical_institutions(on, year):
 
 @element("retrofits_accepted", "完成适老化改造户数（2021年起累计）", "户", "area_id")
 def _retrofits(on, year):
-    from minzheng.carefacility.models import Retrofit
 
     # the plans count the 十四五 period's homes, so from 2021-01-01 up to the as-of date
     return Retrofit.objects.filter(status=Retrofit.Status.ACCEPTED, accepted_on__gte=dt.date(2021, 1, 1),
@@ -285,7 +273,6 @@ def _retrofits(on, year):
 
 @element("elderly_care_trainees", "养老服务人员培训人次（年内）", "人次", "area_id")
 def _trainees(on, year):
-    from minzheng.carefacility.models import Training
 
     return Training.objects.filter(held_on__year=year, held_on__lte=on).values("area").annotate(
         v=Sum("trainees")).values("area", "v")
@@ -302,7 +289,6 @@ def is_policy(name: str) -> bool:
 
 def check_name(name: str, *, field: str = "数据元素") -> None:
     """A formula may only name elements that exist; a policy reference must name a known standard kind."""
-    from minzheng.policy.models import KINDS
 
     if is_policy(name):
         parts = name.split(":")

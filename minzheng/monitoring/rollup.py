@@ -21,6 +21,9 @@ from minzheng.areas.models import Area
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
+from minzheng.policy.models import Formula as PolicyFormula
+from minzheng.policy.models import Standard
+from minzheng.policy.rules import growth, memoized, ref_value
 
 from . import elements, targets
 from .models import ElementValue, Formula, Indicator, IndicatorValue, ReportedValue, RollupRun, TargetRule
@@ -99,8 +102,6 @@ class _Policy:
     """Standards and their growth for one as-of date, each looked up once per area (rules share operands)."""
 
     def __init__(self, on: dt.date, areas: dict[int, Area] | None = None):
-        from minzheng.policy.models import Formula as PolicyFormula
-        from minzheng.policy.models import Standard
 
         self.on, self.cache, self.areas = on, {}, areas or {}
         # areas that set any standard: a place below them resolves exactly as they do
@@ -129,13 +130,11 @@ class _Policy:
         return self.cache[key]
 
     def value(self, area: Area, ref: str) -> Decimal:
-        from minzheng.policy.rules import ref_value
 
         return self._get(ref_value, area, ref)
 
     def growth(self, area: Area, ref: str) -> Decimal:
         """Growth over one year; a ':real' variant is deflated by the consumer price index (实际增速)."""
-        from minzheng.policy.rules import growth
 
         name, _, when = ref.partition("@")
         if not name.endswith(":real"):
@@ -184,7 +183,6 @@ def compute_values(year: int, affected: set[int] | None = None) -> int:
 
     Policy standards are resolved in one memoized batch (policy.rules.memoized) and the rows are written with COPY
     on PostgreSQL: per row only dictionary look-ups and the progress rule run in Python."""
-    from minzheng.policy.rules import memoized
 
     with memoized():
         rows = _value_rows(year, affected)

@@ -6,13 +6,15 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
 from minzheng.core.scope import ensure_can
 
 from . import catalogue, rollup
-from .models import Indicator, ReportedValue
+from .models import Indicator, ReportedValue, RollupRun
 
 GROWTH_WORDS = ("增速", "增长", "幅度")
 
@@ -27,7 +29,7 @@ def value_range(ind: Indicator) -> tuple[Decimal | None, Decimal | None]:
     return Decimal(0), None
 
 
-def _clean_value(ind: Indicator, value, unit: str) -> Decimal:
+def _clean_value(ind: Indicator, value: object, unit: str) -> Decimal:
     if (unit or "").strip() != ind.unit:
         raise DomainError(f"“{ind}”的单位应为“{ind.unit or '无'}”，填报的是“{unit}”", field="单位", code="bad_unit")
     try:
@@ -44,7 +46,8 @@ def _clean_value(ind: Indicator, value, unit: str) -> Decimal:
     return v
 
 
-def report_value(*, actor, indicator: Indicator, area, period: int, value, unit: str, note: str = "") -> ReportedValue:
+def report_value(*, actor: User, indicator: Indicator, area: Area, period: int, value: object, unit: str,
+                 note: str = "") -> ReportedValue:
     """Enter (or correct, until approved) the figure for one indicator, area and year."""
     ensure_can(actor, area, Cap.MONITOR_REPORT)
     if not indicator.area.contains(area):
@@ -68,7 +71,7 @@ def report_value(*, actor, indicator: Indicator, area, period: int, value, unit:
     return rv
 
 
-def approve_value(*, actor, reported: ReportedValue) -> ReportedValue:
+def approve_value(*, actor: User, reported: ReportedValue) -> ReportedValue:
     """Approval comes from above: the approver's own area must contain the reporting area and be larger than it."""
     area = reported.area
     ensure_can(actor, area, Cap.MONITOR_APPROVE)
@@ -87,13 +90,13 @@ def approve_value(*, actor, reported: ReportedValue) -> ReportedValue:
     return rv
 
 
-def load_catalogue(*, actor) -> dict:
+def load_catalogue(*, actor: User) -> dict:
     if not actor.can(Cap.MONITOR_RUN):
         raise Forbidden("您的角色无权重算规划监测指标")
     return catalogue.load(actor=actor)
 
 
-def rebuild(*, actor, period: int, incremental: bool = False):
+def rebuild(*, actor: User, period: int, incremental: bool = False) -> RollupRun:
     if not actor.can(Cap.MONITOR_RUN):
         raise Forbidden("您的角色无权重算规划监测指标")
     run = rollup.refresh(period) if incremental else rollup.rebuild(period)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.web.pages import page
 
@@ -163,7 +164,6 @@ def _back(request):
 @require_POST
 @page(Cap.MONITOR_REPORT)
 def report_value(request):
-    from minzheng.areas.models import Area
 
     try:
         ind = Indicator.objects.filter(pk=request.POST.get("indicator") or 0).first()

@@ -11,29 +11,20 @@ from ninja.files import UploadedFile
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.models import User
-from minzheng.accounts.roles import ACTION_LABELS, Cap
+from minzheng.accounts.roles import Cap
 from minzheng.areas.services import area_by_code
-from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.api import ErrorOut, require
+from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
 from minzheng.core.inputs import PageNumber
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 
-from . import bankfiles, selectors, services
+from . import bankfiles, runs, selectors, services
 from .models import Anomaly, LineStatus
 
 router = Router(tags=["救助金发放与资金监管"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-def _require(user, cap: str) -> None:
-    if not user.can(cap):
-        raise Forbidden(f"您的角色无权{ACTION_LABELS[cap]}")
 
 
 def _month(value: dt.date | None) -> dt.date | None:
@@ -87,6 +78,8 @@ class LineOut(Schema):
     status_label: str
     reissue_of: int | None
     fail_reason: str
+    adjusted_by: int | None = None  # user ids: the maker of an adjustment and its second-person approver
+    approved_by: int | None = None
 
     @staticmethod
     def of(line):
@@ -94,7 +87,7 @@ class LineOut(Schema):
                        area_name=line.area.name, for_month=line.for_month, amount=line.amount,
                        bank_name=line.bank_name, bank_account_masked=mask_account(line.bank_account), fund=line.fund,
                        status=line.status, status_label=line.get_status_display(), reissue_of=line.reissue_of_id,
-                       fail_reason=line.fail_reason)
+                       fail_reason=line.fail_reason, adjusted_by=line.adjusted_by_id, approved_by=line.approved_by_id)
 
 
 class LinePage(Schema):
@@ -181,7 +174,7 @@ class DisposeIn(Schema):
 
 @router.get("/rosters", response={200: list[RosterOut], codes_4xx: ErrorOut}, summary="发放名单列表")
 def list_rosters(request, filters: Query[RosterFilter]):
-    _require(request.user, Cap.PAYROLL_VIEW)
+    require(request.user, Cap.PAYROLL_VIEW)
     return [RosterOut.of(r) for r in selectors.rosters_for(request.user, month=_month(filters.month),
                                                             programme=filters.programme)]
 
@@ -253,6 +246,14 @@ def adjust_line(request, line_id: int, payload: AdjustIn):
     return LineOut.of(selectors.line_get(request.user, line.pk))
 
 
+@router.post("/lines/{line_id}/approve", response={200: LineOut, codes_4xx: ErrorOut},
+             summary="复核超过核定金额的调整（须调整人以外的复核人员）")
+def approve_line(request, line_id: int):
+    line = selectors.line_get(request.user, line_id)
+    services.roster_line_approve(actor=request.user, line=line)
+    return LineOut.of(selectors.line_get(request.user, line_id))
+
+
 @router.post("/lines/{line_id}/hold", response={200: LineOut, codes_4xx: ErrorOut}, summary="暂停发放（发布前）")
 def hold_line(request, line_id: int, payload: ReasonIn):
     line = selectors.line_get(request.user, line_id)
@@ -271,13 +272,13 @@ def resume_line(request, line_id: int, payload: ReasonIn):
 
 @router.get("/staff-relatives", response={200: list[RelativeOut], codes_4xx: ErrorOut}, summary="近亲属备案列表")
 def list_relatives(request, q: str = ""):
-    _require(request.user, Cap.ANOMALY_VIEW)
+    require(request.user, Cap.ANOMALY_VIEW)
     return [RelativeOut.of(r) for r in selectors.staff_relatives_for(request.user, query=q)[:500]]
 
 
 @router.post("/staff-relatives", response={201: RelativeOut, codes_4xx: ErrorOut}, summary="新增近亲属备案")
 def create_relative(request, payload: RelativeIn):
-    _require(request.user, Cap.ANOMALY_HANDLE)
+    require(request.user, Cap.ANOMALY_HANDLE)
     staff = selectors.staff_candidates(request.user).filter(username=payload.staff.strip()).first()
     if staff is None:
         raise DomainError(f"工作人员“{payload.staff}”不存在或不在您的管辖范围内", field="工作人员")
@@ -298,7 +299,7 @@ def remove_relative(request, relative_id: int, payload: ReasonIn):
 
 @router.get("/totals", response={200: list[dict], codes_4xx: ErrorOut}, summary="按区域、项目、资金来源汇总")
 def totals(request, month: dt.date):
-    _require(request.user, Cap.PAYROLL_VIEW)
+    require(request.user, Cap.PAYROLL_VIEW)
     return [_jsonable(r) for r in selectors.totals(request.user, month=_month(month))]
 
 
@@ -306,7 +307,7 @@ def totals(request, month: dt.date):
 
 @router.get("/anomalies", response={200: list[AnomalyOut], codes_4xx: ErrorOut}, summary="资金监管疑点")
 def list_anomalies(request, filters: Query[AnomalyFilter]):
-    _require(request.user, Cap.ANOMALY_VIEW)
+    require(request.user, Cap.ANOMALY_VIEW)
     if filters.status and filters.status not in Anomaly.Status.values:
         raise DomainError(f"疑点状态“{filters.status}”无效", field="状态")
     return [AnomalyOut.of(a) for a in selectors.anomalies_for(request.user, roster_pk=filters.roster,
@@ -343,3 +344,57 @@ def close_anomaly(request, anomaly_id: int):
 
 def _jsonable(d: dict) -> dict:
     return {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in d.items()}
+
+
+# --- roster generation in the background (recoverable job) ----------------------------------------------------
+
+class RosterRunIn(RosterIn):
+    level: str = Field("", description="留空：只生成该区域一份名单；county / town：为其下每个县区 / 镇街各生成一份")
+
+
+class RosterRunOut(Schema):
+    id: int
+    programme: str
+    area_code: str
+    month: dt.date
+    level: str
+    status: str
+    status_label: str
+    stalled: bool = Field(description="后台进程已停止响应：可重新生成或取消")
+    message: str
+    rosters: list[int]
+
+    @staticmethod
+    def of(run):
+        return RosterRunOut(id=run.pk, programme=run.programme, area_code=run.area.code, month=run.month,
+                            level=run.level, status=run.status, status_label=run.get_status_display(),
+                            stalled=run.stalled, message=run.message, rosters=run.rosters)
+
+
+@router.post("/roster-runs", response={201: RosterRunOut, codes_4xx: ErrorOut}, summary="在后台生成发放名单",
+             description="排队由后台进程生成；进程中断后自动续做或标记为中断，用户可重新生成或取消，明细不会重复。")
+def request_roster_run(request, payload: RosterRunIn):
+    area = area_by_code(payload.area_code, field="发放区域")
+    run = runs.roster_run_request(actor=request.user, programme=payload.programme, area=area,
+                                  month=_month(payload.month), level=payload.level)
+    run.refresh_from_db()
+    return Status(201, RosterRunOut.of(run))
+
+
+@router.get("/roster-runs/{run_id}", response={200: RosterRunOut, codes_4xx: ErrorOut}, summary="生成任务状态")
+def get_roster_run(request, run_id: int):
+    return RosterRunOut.of(runs.roster_run_get(request.user, run_id))
+
+
+@router.post("/roster-runs/{run_id}/retry", response={200: RosterRunOut, codes_4xx: ErrorOut},
+             summary="重新生成（中断或失败的任务）")
+def retry_roster_run(request, run_id: int):
+    run = runs.roster_run_get(request.user, run_id)
+    return RosterRunOut.of(runs.roster_run_retry(actor=request.user, run=run))
+
+
+@router.post("/roster-runs/{run_id}/discard", response={200: RosterRunOut, codes_4xx: ErrorOut},
+             summary="取消生成任务（排队中、中断或失败的）")
+def discard_roster_run(request, run_id: int):
+    run = runs.roster_run_get(request.user, run_id)
+    return RosterRunOut.of(runs.roster_run_discard(actor=request.user, run=run))

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from minzheng.core.jobs import lease_expired
+
 
 class Roster(models.Model):
     class Status(models.TextChoices):
@@ -29,6 +31,9 @@ class Roster(models.Model):
     released_at = models.DateTimeField("发布时间", null=True, blank=True)
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="发布人")
+    # Four-eyes: whoever generated the roster (first or last) or adjusted a line in it cannot release it.
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="最近生成人")
 
     class Meta:
         ordering = ["-month", "programme", "area__path"]
@@ -80,6 +85,13 @@ class RosterLine(models.Model):
     fail_reason = models.CharField("失败原因", max_length=200, blank=True)
     result_at = models.DateTimeField("回盘时间", null=True, blank=True)
     adjusted_reason = models.CharField("调整说明", max_length=200, blank=True)
+    # Four-eyes on a line adjusted above its entitlement: approved_by is a second person with the approver right;
+    # a new adjustment clears the approval. No indexes: empty on all but a handful of lines.
+    adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", db_index=False, verbose_name="调整人")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", db_index=False, verbose_name="复核人")
+    approved_at = models.DateTimeField("复核时间", null=True, blank=True)
 
     class Meta:
         ordering = ["roster", "seq", "id"]
@@ -166,3 +178,39 @@ class Anomaly(models.Model):
             # Re-running the checks finds the same hit again and inserts nothing.
             models.UniqueConstraint(fields=["line", "rule"], name="anomaly_line_rule_uniq"),
         ]
+
+
+class RosterRun(models.Model):
+    """A roster generation asked for on a page or through the API and run by the background worker.
+
+    The generation itself is one transaction (services._generate): a worker killed mid-way leaves no line behind,
+    and a rerun writes each line once. heartbeat_at is the worker's lease (core/jobs.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已生成"
+        FAILED = "failed", "未能生成"
+        INTERRUPTED = "interrupted", "生成中断"
+        DISCARDED = "discarded", "已取消"
+
+    programme = models.CharField("救助项目", max_length=32)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="发放区域")
+    month = models.DateField("发放月份")
+    level = models.CharField("逐级生成到", max_length=16, blank=True)  # "" = one roster for `area`
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField("说明", max_length=500, blank=True)
+    rosters = models.JSONField("生成的名单", default=list, blank=True)  # roster ids
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "发放名单生成任务"
+
+    @property
+    def stalled(self) -> bool:
+        return self.status == self.Status.RUNNING and lease_expired(self.heartbeat_at)

@@ -4,12 +4,15 @@ its citation or a note saying it is a demo assumption."""
 
 import csv
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 
 from minzheng.core.errors import DomainError
+
+from .models import SupervisionRule
 
 FUNDS_CSV = settings.DATA_DIR / "payroll" / "funds.csv"
 RULES_CSV = settings.DATA_DIR / "payroll" / "supervision_rules.csv"
@@ -45,13 +48,21 @@ def _funds() -> dict[str, ProgrammeInfo]:
             for r in _read(FUNDS_CSV)}
 
 
-def _registered(code: str):
-    from minzheng.assistance.programmes.base import get_programme
+# The payroll knows no programme (DESIGN.md §5): the assistance app registers its programme look-up here when the
+# apps are ready (AssistanceConfig.ready). It returns the programme module (with .label and .excludes) or None.
+_programme_lookups: list[Callable[[str], object | None]] = []
 
-    try:
-        return get_programme(code)
-    except DomainError:
-        return None
+
+def register_programme_lookup(lookup: Callable[[str], object | None]) -> None:
+    if lookup not in _programme_lookups:
+        _programme_lookups.append(lookup)
+
+
+def _registered(code: str):
+    for lookup in _programme_lookups:
+        if (prog := lookup(code)) is not None:
+            return prog
+    return None
 
 
 def programme_info(code: str) -> ProgrammeInfo:
@@ -82,7 +93,6 @@ def exclusions_for(code: str) -> list[Exclusion]:
 
 def ensure_rules():
     """Create the supervision rules named in the data file that the database does not have yet; keep edits."""
-    from .models import SupervisionRule
 
     existing = set(SupervisionRule.objects.values_list("code", flat=True))
     new = [SupervisionRule(code=r["code"], label=r["label"], blocking=r["blocking"] == "1",

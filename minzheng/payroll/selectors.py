@@ -1,18 +1,22 @@
 """Reads of the payroll, every one scoped by the roster's area through core.scope."""
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import CAPABILITIES, Cap, Role
+from minzheng.areas.models import Area
 from minzheng.core.errors import NotFound
 from minzheng.core.money import fen
-from minzheng.core.scope import scoped
+from minzheng.core.scope import area_q, scoped, users_covering_q
 
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
 
 
-def rosters_for(user, *, month: dt.date | None = None, programme: str | None = None):
+def rosters_for(user: User, *, month: dt.date | None = None, programme: str | None = None) -> QuerySet[Roster]:
     qs = scoped(Roster.objects.select_related("area"), user, area_field="area", capability=Cap.PAYROLL_VIEW)
     if month:
         qs = qs.filter(month=month)
@@ -21,14 +25,14 @@ def rosters_for(user, *, month: dt.date | None = None, programme: str | None = N
     return qs
 
 
-def roster_get(user, pk) -> Roster:
+def roster_get(user: User, pk: int) -> Roster:
     roster = rosters_for(user).filter(pk=pk).first()
     if roster is None:
         raise NotFound("发放名单不存在或不在您的管辖范围内")
     return roster
 
 
-def roster_lines(user, roster_pk, *, status: str | None = None):
+def roster_lines(user: User, roster_pk: int, *, status: str | None = None) -> QuerySet[RosterLine]:
     """Lines of one roster the user may see (empty when the roster is out of scope)."""
     qs = scoped(RosterLine.objects.select_related("person", "area"), user, area_field="roster__area",
                 capability=Cap.PAYROLL_VIEW).filter(roster_id=roster_pk)
@@ -37,7 +41,7 @@ def roster_lines(user, roster_pk, *, status: str | None = None):
     return qs.order_by("seq", "id")
 
 
-def line_get(user, pk) -> RosterLine:
+def line_get(user: User, pk: int) -> RosterLine:
     line = scoped(RosterLine.objects.select_related("roster__area", "person"), user, area_field="roster__area",
                   capability=Cap.PAYROLL_VIEW).filter(pk=pk).first()
     if line is None:
@@ -45,7 +49,7 @@ def line_get(user, pk) -> RosterLine:
     return line
 
 
-def totals(user, *, month: dt.date, by: tuple[str, ...] = ("area", "programme", "fund")) -> list[dict]:
+def totals(user: User, *, month: dt.date, by: tuple[str, ...] = ("area", "programme", "fund")) -> list[dict]:
     """Money by area (the roster's), programme and fund for one month, counting every line that is or was meant
     to be paid (withheld lines excluded), with how much of it the bank has confirmed."""
     fields = {"area": ("roster__area__code", "roster__area__name"), "programme": ("roster__programme",),
@@ -63,7 +67,8 @@ def totals(user, *, month: dt.date, by: tuple[str, ...] = ("area", "programme", 
 
 
 
-def anomalies_for(user, *, roster_pk=None, status: str | None = None, rule: str | None = None):
+def anomalies_for(user: User, *, roster_pk: int | None = None, status: str | None = None,
+                  rule: str | None = None) -> QuerySet[Anomaly]:
     qs = scoped(Anomaly.objects.select_related("roster__area", "line__person", "assignee"), user,
                 area_field="roster__area", capability=Cap.ANOMALY_VIEW)
     if roster_pk:
@@ -75,14 +80,14 @@ def anomalies_for(user, *, roster_pk=None, status: str | None = None, rule: str 
     return qs.order_by("roster_id", "line_id", "rule")
 
 
-def anomaly_get(user, pk) -> Anomaly:
+def anomaly_get(user: User, pk: int) -> Anomaly:
     anomaly = anomalies_for(user).filter(pk=pk).first()
     if anomaly is None:
         raise NotFound("疑点不存在或不在您的管辖范围内")
     return anomaly
 
 
-def anomaly_summary(user, *, month: dt.date | None = None) -> list[dict]:
+def anomaly_summary(user: User, *, month: dt.date | None = None) -> list[Mapping[str, Any]]:
     qs = anomalies_for(user)
     if month:
         qs = qs.filter(roster__month=month)
@@ -92,7 +97,7 @@ def anomaly_summary(user, *, month: dt.date | None = None) -> list[dict]:
 
 # --- 近亲属备案 ----------------------------------------------------------------------------------------
 
-def staff_relatives_for(user, *, query: str = ""):
+def staff_relatives_for(user: User, *, query: str = "") -> QuerySet[StaffRelative]:
     """Filed relatives living in the user's areas (scoped by the relative's residence)."""
     qs = scoped(StaffRelative.objects.select_related("staff", "person__residence_area"), user,
                 area_field="person__residence_area", capability=Cap.ANOMALY_VIEW)
@@ -103,18 +108,22 @@ def staff_relatives_for(user, *, query: str = ""):
     return qs.order_by("-registered_at", "-id")
 
 
-def staff_relative_get(user, pk) -> StaffRelative:
+def staff_relative_get(user: User, pk: int) -> StaffRelative:
     rel = staff_relatives_for(user).filter(pk=pk).first()
     if rel is None:
         raise NotFound("近亲属备案不存在或不在您的管辖范围内")
     return rel
 
 
-def staff_candidates(user):
+def staff_candidates(user: User) -> QuerySet[User]:
     """Officials working inside the user's areas: the staff a relative may be filed against."""
-    from minzheng.accounts.models import User
-    from minzheng.accounts.roles import Role
-    from minzheng.core.scope import area_q
-
     return (User.objects.filter(is_active=True).exclude(role__in=[Role.RESIDENT, Role.PROVIDER])
             .filter(area_q(user, "area_assignments__area")).distinct().order_by("username"))
+
+
+def anomaly_handlers(area: Area) -> list[User]:
+    """Who an anomaly of a roster for `area` may be assigned to: active staff whose role handles anomalies and
+    whose areas include the roster's area (nobody from another jurisdiction is offered)."""
+    roles = [role for role, caps in CAPABILITIES.items() if Cap.ANOMALY_HANDLE in caps]
+    return list(User.objects.filter(users_covering_q(area), is_active=True, role__in=roles).distinct()
+                .order_by("username"))

@@ -7,17 +7,21 @@ the bank's payment outcome is recorded on its lines afterwards.
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Model, Q, Sum
 from django.utils import timezone
 
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area
 from minzheng.core import audit
-from minzheng.core.errors import Conflict, DomainError, Forbidden
+from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.money import fen
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.periods import check_payroll_month
+from minzheng.core.scope import can_access_area, ensure_can, subtree_sql, works_within
+from minzheng.registry.models import Person
 
 from . import supervision
 from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
@@ -27,14 +31,15 @@ from .reference import programme_info
 def _check_month(month: dt.date) -> dt.date:
     if not isinstance(month, dt.date) or month.day != 1:
         raise DomainError("发放月份应为某月1日，例如2024-05-01", field="发放月份")
-    return month
+    return check_payroll_month(month)
 
 
 def _snapshot(r: Roster) -> dict:
     return {"status": r.status, "line_count": r.line_count, "total_amount": r.total_amount}
 
 
-def _audit(actor, action: str, roster: Roster, before: dict | None, after: dict | None, *, obj=None) -> None:
+def _audit(actor: User, action: str, roster: Roster, before: dict | None, after: dict | None, *,
+           obj: Model | None = None) -> None:
     audit.record(actor=actor, action=action, object_type=type(obj).__name__ if obj is not None else "Roster",
                  object_id=(obj or roster).pk, object_repr=str(obj if obj is not None else roster),
                  area_code=roster.area.code, before=before, after=after)
@@ -60,7 +65,7 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
     """A derived table (area_id, roster_id): every area (village, town, …) under each roster's area, so one
     statement serves every roster of a run. The prefixes are constants (ids and paths come from the database,
     not from input), so the planner estimates them from the path statistics and joins the cases by hash."""
-    likes = [(int(r.pk), f"a.path LIKE '{r.area.path}%%'") for r in rosters]
+    likes = [(int(r.pk), subtree_sql("a.path", r.area.path)) for r in rosters]
     which = " ".join(f"WHEN {like} THEN {pk}" for pk, like in likes)
     return (f"(SELECT a.id AS area_id, CASE {which} END AS roster_id FROM areas_area a "
             f"WHERE {' OR '.join(like for _, like in likes)})")
@@ -121,7 +126,7 @@ WHERE status = 'failed' AND EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.r
 """
 
 
-def _generate(actor, *, programme: str, areas: list[Area], month: dt.date) -> list[Roster]:
+def _generate(actor: User, *, programme: str, areas: list[Area], month: dt.date) -> list[Roster]:
     """Create (or complete) one roster per area, all in one transaction and one statement per kind of line."""
     _check_month(month)
     info = programme_info(programme)
@@ -137,7 +142,7 @@ def _generate(actor, *, programme: str, areas: list[Area], month: dt.date) -> li
         _ensure_mutable(roster)
     before = {r.pk: None if r.pk in created else _snapshot(r) for r in rosters}
     ids = ",".join(str(int(r.pk)) for r in rosters)
-    params = {"month": month, "programme": programme, "fund": info.fund}
+    params: dict[str, Any] = {"month": month, "programme": programme, "fund": info.fund}
     counts_before = _count_lines([r for r in rosters if r.pk not in created])
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -158,9 +163,9 @@ def _generate(actor, *, programme: str, areas: list[Area], month: dt.date) -> li
         added, reissued = regular - was_regular, reissue - was_reissue
         if added or reissued or roster.pk in created:
             roster.status = Roster.Status.DRAFT  # new lines have not been through supervision yet
-        roster.generated_at = now
+        roster.generated_at, roster.generated_by = now, actor if actor.pk else None
         roster.line_count, roster.total_amount = line_count, total
-        roster.save(update_fields=["status", "generated_at", "line_count", "total_amount"])
+        roster.save(update_fields=["status", "generated_at", "generated_by", "line_count", "total_amount"])
         _audit(actor, "payroll.roster_generate", roster, before[roster.pk],
                {**_snapshot(roster), "added_lines": added, "reissued_lines": reissued})
     return rosters
@@ -180,7 +185,7 @@ def _count_lines(rosters: list[Roster]) -> dict[int, tuple[int, int, int, Decima
 
 
 @transaction.atomic
-def roster_generate(*, actor, programme: str, area: Area, month: dt.date) -> Roster:
+def roster_generate(*, actor: User, programme: str, area: Area, month: dt.date) -> Roster:
     """Create (or complete) the roster of `programme` for `area` and `month` from the entitlements in force.
 
     Safe to rerun: lines already there are kept, missing ones are added, failed lines of earlier months are
@@ -190,7 +195,8 @@ def roster_generate(*, actor, programme: str, area: Area, month: dt.date) -> Ros
 
 
 @transaction.atomic
-def roster_generate_within(*, actor, programme: str, area: Area, month: dt.date, level: str = "county"):
+def roster_generate_within(*, actor: User, programme: str, area: Area, month: dt.date,
+                           level: str = "county") -> list[Roster]:
     """One roster per `level` area under `area` (e.g. every county of a city), all generated by one set-based
     statement in one transaction: an interrupted run leaves nothing behind and is simply run again. Refused whole
     if any of those rosters is already released."""
@@ -200,7 +206,7 @@ def roster_generate_within(*, actor, programme: str, area: Area, month: dt.date,
     return sorted(rosters, key=lambda r: r.area.path)
 
 
-def _checked(actor, rosters: list[Roster]) -> dict[int, dict[str, int]]:
+def _checked(actor: User, rosters: list[Roster]) -> dict[int, dict[str, int]]:
     rosters = list(Roster.objects.select_for_update().select_related("area")
                    .filter(pk__in=[r.pk for r in rosters]).order_by("pk"))
     for roster in rosters:
@@ -219,7 +225,7 @@ def _checked(actor, rosters: list[Roster]) -> dict[int, dict[str, int]]:
 
 
 @transaction.atomic
-def roster_check(*, actor, roster: Roster) -> dict[str, int]:
+def roster_check(*, actor: User, roster: Roster) -> dict[str, int]:
     """Run the 资金监管 rules over the roster; it becomes `checked` (ready for release once blocking hits are
     handled). Returns the number of new hits per rule."""
     ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
@@ -227,7 +233,7 @@ def roster_check(*, actor, roster: Roster) -> dict[str, int]:
 
 
 @transaction.atomic
-def roster_check_many(*, actor, rosters: list[Roster]) -> dict[int, dict[str, int]]:
+def roster_check_many(*, actor: User, rosters: list[Roster]) -> dict[int, dict[str, int]]:
     """roster_check for every roster of a run at once: each rule is one statement over all their lines. Returns
     the new hits per rule for each roster id."""
     return _checked(actor, rosters)
@@ -242,15 +248,34 @@ WHERE payroll_rosterline.id = s.id
 """
 
 
+def _four_eyes(message: str) -> Forbidden:
+    return Forbidden(f"{message}（资金发放须两人经办：经办人不能复核自己的工作）", code="four_eyes")
+
+
+def _roster_makers(roster: Roster) -> set[int]:
+    """Who prepared this roster's money: its first and latest generator and whoever adjusted a line."""
+    adjusters = roster.lines.filter(adjusted_by__isnull=False).values_list("adjusted_by", flat=True).distinct()
+    return {pk for pk in (roster.created_by_id, roster.generated_by_id, *adjusters) if pk is not None}
+
+
 @transaction.atomic
-def roster_release(*, actor, roster: Roster) -> Roster:
-    """Freeze the roster and number its lines for the bank file. Refused before the checks have run, or while a
-    blocking anomaly is still open."""
-    ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
+def roster_release(*, actor: User, roster: Roster) -> Roster:
+    """Freeze the roster and number its lines for the bank file: the checker's act, by a second person with the
+    approver right who neither generated the roster nor adjusted a line in it. Refused before the checks have run,
+    while a blocking anomaly is still open, or while a line adjusted above its entitlement awaits approval."""
+    ensure_can(actor, roster.area, Cap.PAYROLL_APPROVE)
     roster = _locked(roster)
     _ensure_mutable(roster)
+    if actor.pk in _roster_makers(roster):
+        raise _four_eyes("您生成或调整过这份发放名单，须由另一位有复核权限的人员发布")
     if roster.status != Roster.Status.CHECKED:
         raise Conflict("名单生成或调整后尚未完成资金监管校验，请先校验再发布", code="not_checked")
+    unapproved = supervision.adjusted_above_entitlement(roster, unapproved=True)
+    if unapproved:
+        first = RosterLine.objects.select_related("person").get(pk=unapproved[0])
+        raise Conflict(f"还有{len(unapproved)}笔调整后超过核定金额的明细未经复核（如：{first.person.name}"
+                       f"{first.amount}元），须由调整人以外、有复核权限的人员复核后才能发布",
+                       code="unapproved_adjustments")
     blocking = supervision.open_blocking(roster)
     n = blocking.count()
     if n:
@@ -269,7 +294,7 @@ def roster_release(*, actor, roster: Roster) -> Roster:
     return roster
 
 
-def _parse_amount(value, *, field: str = "金额") -> Decimal:
+def _parse_amount(value: object, *, field: str = "金额") -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -280,7 +305,7 @@ def _parse_amount(value, *, field: str = "金额") -> Decimal:
 
 
 @transaction.atomic
-def roster_line_adjust(*, actor, line: RosterLine, amount, reason: str) -> RosterLine:
+def roster_line_adjust(*, actor: User, line: RosterLine, amount: object, reason: str) -> RosterLine:
     """Change one line's amount before release (e.g. a one-off 补发 agreed by the county); the roster must be checked
     again, and an amount above the entitlement is flagged by supervision."""
     roster = _locked(line.roster)
@@ -291,14 +316,44 @@ def roster_line_adjust(*, actor, line: RosterLine, amount, reason: str) -> Roste
     if not reason:
         raise DomainError("调整金额须填写调整说明", field="调整说明")
     line = RosterLine.objects.select_for_update().get(pk=line.pk)
-    before = {"amount": line.amount}
-    line.amount, line.adjusted_reason = amount, reason[:200]
-    line.save(update_fields=["amount", "adjusted_reason"])
+    before: dict[str, Any] = {"amount": line.amount}
+    if line.approved_by_id:  # the approval this adjustment clears
+        before["approved_by"] = line.approved_by_id
+    # The adjuster is the maker; any earlier approval was of another amount.
+    line.amount, line.adjusted_reason, line.adjusted_by = amount, reason[:200], actor
+    line.approved_by, line.approved_at = None, None
+    line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at"])
     roster.status = Roster.Status.DRAFT
     roster.save(update_fields=["status"])
     _refresh_totals(roster)
     _audit(actor, "payroll.line_adjust", roster, before, {"amount": amount, "reason": reason}, obj=line)
     return line
+
+
+@transaction.atomic
+def roster_line_approve(*, actor: User, line: RosterLine) -> RosterLine:
+    """复核 a line adjusted above what it may pay: a second person with the approver right, never its adjuster.
+    Release waits for it; a later adjustment needs a new approval."""
+    roster = _locked(line.roster)
+    ensure_can(actor, roster.area, Cap.PAYROLL_APPROVE)
+    _ensure_mutable(roster)
+    line = RosterLine.objects.select_for_update().select_related("person").get(pk=line.pk)
+    if not supervision.adjusted_above_entitlement(roster, line_id=line.pk):
+        raise Conflict(f"{line.person.name}的明细没有调整到超过核定金额，无需复核", code="nothing_to_approve")
+    if line.approved_by_id:
+        raise Conflict(f"{line.person.name}的明细已经复核", code="already_approved")
+    if line.adjusted_by_id == actor.pk:
+        raise _four_eyes(f"{line.person.name}的明细金额是您调整的，须由另一位有复核权限的人员复核")
+    line.approved_by, line.approved_at = actor, timezone.now()
+    line.save(update_fields=["approved_by", "approved_at"])
+    _audit(actor, "payroll.line_approve", roster, {"approved_by": None},
+           {"approved_by": actor.pk, "amount": line.amount, "adjusted_by": line.adjusted_by_id}, obj=line)
+    return line
+
+
+def lines_awaiting_approval(roster: Roster) -> list[int]:
+    """Lines adjusted above what they may pay that no second person has approved yet (release waits for them)."""
+    return supervision.adjusted_above_entitlement(roster, unapproved=True)
 
 
 def _reason(reason: str, what: str) -> str:
@@ -309,7 +364,7 @@ def _reason(reason: str, what: str) -> str:
 
 
 @transaction.atomic
-def roster_line_hold(*, actor, line: RosterLine, reason: str) -> RosterLine:
+def roster_line_hold(*, actor: User, line: RosterLine, reason: str) -> RosterLine:
     """暂停发放 one pending line of an unreleased roster (e.g. the family reported a change not yet verified). Taking
     a line out adds no risk, so a checked roster stays checked; its totals shrink."""
     roster = _locked(line.roster)
@@ -328,7 +383,7 @@ def roster_line_hold(*, actor, line: RosterLine, reason: str) -> RosterLine:
 
 
 @transaction.atomic
-def roster_line_resume(*, actor, line: RosterLine, reason: str) -> RosterLine:
+def roster_line_resume(*, actor: User, line: RosterLine, reason: str) -> RosterLine:
     """恢复发放 of a held line before release: it pays again, so the roster must be checked again."""
     roster = _locked(line.roster)
     ensure_can(actor, roster.area, Cap.PAYROLL_RUN)
@@ -357,14 +412,14 @@ def _anomaly_snapshot(a: Anomaly) -> dict:
     return {"status": a.status, "assignee": a.assignee_id, "disposition": a.disposition, "withheld": a.withheld}
 
 
-def _anomaly_audit(actor, action, a: Anomaly, before) -> None:
+def _anomaly_audit(actor: User, action: str, a: Anomaly, before: dict) -> None:
     audit.record(actor=actor, action=action, object_type="Anomaly", object_id=a.pk,
                  object_repr=f"{a.rule}：{a.detail}",
                  area_code=a.roster.area.code, before=before, after=_anomaly_snapshot(a))
 
 
 @transaction.atomic
-def anomaly_assign(*, actor, anomaly: Anomaly, assignee) -> Anomaly:
+def anomaly_assign(*, actor: User, anomaly: Anomaly, assignee: User | None) -> Anomaly:
     a = _anomaly_locked(anomaly)
     ensure_can(actor, a.roster.area, Cap.ANOMALY_HANDLE)
     if a.status not in (Anomaly.Status.OPEN, Anomaly.Status.ASSIGNED):
@@ -380,7 +435,7 @@ def anomaly_assign(*, actor, anomaly: Anomaly, assignee) -> Anomaly:
 
 
 @transaction.atomic
-def anomaly_dispose(*, actor, anomaly: Anomaly, disposition: str, withhold_line: bool = False) -> Anomaly:
+def anomaly_dispose(*, actor: User, anomaly: Anomaly, disposition: str, withhold_line: bool = False) -> Anomaly:
     """The assignee records what was found and done. `withhold_line` takes the line out of an unreleased roster
     (停发: e.g. the payee has died)."""
     a = _anomaly_locked(anomaly)
@@ -407,11 +462,17 @@ def anomaly_dispose(*, actor, anomaly: Anomaly, disposition: str, withhold_line:
 
 
 @transaction.atomic
-def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
+def anomaly_close(*, actor: User, anomaly: Anomaly) -> Anomaly:
+    """办结. A blocking anomaly is closed by a second person with the approver right: not its assignee (who
+    disposed it) and not whoever adjusted the line it was found on."""
     a = _anomaly_locked(anomaly)
     ensure_can(actor, a.roster.area, Cap.ANOMALY_HANDLE)
     if a.status != Anomaly.Status.DISPOSED:
         raise Conflict(f"疑点当前状态为“{a.get_status_display()}”，须先处置才能办结", code="bad_status")
+    if a.blocking:
+        ensure_can(actor, a.roster.area, Cap.PAYROLL_APPROVE)
+        if actor.pk in {a.assignee_id, a.line.adjusted_by_id}:
+            raise _four_eyes("您承办（处置）了这条阻止发布的疑点或调整过该笔明细，须由另一位有复核权限的人员办结")
     before = _anomaly_snapshot(a)
     a.status, a.closed_at = Anomaly.Status.CLOSED, timezone.now()
     a.save(update_fields=["status", "closed_at"])
@@ -419,23 +480,19 @@ def anomaly_close(*, actor, anomaly: Anomaly) -> Anomaly:
     return a
 
 
-def _check_staff(actor, staff) -> None:
+def _check_staff(actor: User, staff: User | None) -> User:
     """The staff member must be an active official working inside the actor's areas (not a resident or provider)."""
-    from minzheng.accounts.roles import Role
-    from minzheng.core.scope import user_area_paths
-
-    mine = user_area_paths(actor)
-    theirs = list(staff.area_assignments.values_list("area__path", flat=True)) if staff is not None else []
     if (staff is None or not staff.is_active or staff.role in (Role.RESIDENT, Role.PROVIDER)
-            or not any(t.startswith(m) for t in theirs for m in mine)):
+            or not works_within(actor, staff)):
         raise DomainError("工作人员须为本辖区在岗的民政经办人员", field="工作人员")
+    return staff
 
 
 @transaction.atomic
-def staff_relative_register(*, actor, staff, person, relation: str) -> StaffRelative:
+def staff_relative_register(*, actor: User, staff: User | None, person: Person, relation: str) -> StaffRelative:
     """近亲属备案: record that `person` is a close relative of `staff`; their payments get a review flag."""
     ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE)
-    _check_staff(actor, staff)
+    staff = _check_staff(actor, staff)
     relation = (relation or "").strip()
     if not relation:
         raise DomainError("请填写与工作人员的关系", field="关系")
@@ -452,13 +509,12 @@ def staff_relative_register(*, actor, staff, person, relation: str) -> StaffRela
 
 
 @transaction.atomic
-def staff_relative_remove(*, actor, relative: StaffRelative, reason: str) -> None:
+def staff_relative_remove(*, actor: User, relative: StaffRelative, reason: str) -> None:
     """撤销备案 (e.g. the staff member has left, or it was filed in error). The row goes; the audit trail keeps who
     filed and who withdrew it, and anomalies already raised on earlier rosters stay as they were."""
     rel = (StaffRelative.objects.select_for_update().select_related("person__residence_area", "staff")
            .filter(pk=relative.pk).first())
     if rel is None:
-        from minzheng.core.errors import NotFound
 
         raise NotFound("近亲属备案不存在或不在您的管辖范围内")
     ensure_can(actor, rel.person.residence_area, Cap.ANOMALY_HANDLE)

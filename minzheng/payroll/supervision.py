@@ -70,6 +70,34 @@ class RuleSQL:
     extra: dict | None = None
 
 
+# What a line may pay: the entitlements in force that month for its case and payee, or for a re-issue the failed
+# line's amount. Shared by the above_entitlement rule and the four-eyes check on adjusted lines.
+_ENTITLED_SQL = ("(SELECT e.case_id, e.person_id, SUM(e.monthly_amount) AS amount FROM assistance_entitlement e "
+                 "JOIN assistance_case ce ON ce.id = e.case_id "
+                 "WHERE ce.programme = %(programme)s AND {in_force} GROUP BY e.case_id, e.person_id)")
+_ALLOWED_SQL = "CASE WHEN l.reissue_of_id IS NULL THEN COALESCE(ent.amount, 0) ELSE f.amount END"
+
+
+def adjusted_above_entitlement(roster: Roster, *, line_id: int | None = None, unapproved: bool = False) -> list[int]:
+    """Ids of the roster's pending lines adjusted to more than they may pay (optionally only one line, or only
+    those no second person has approved yet). Few lines: adjustments are rare."""
+    sql = (f"SELECT l.id FROM payroll_rosterline l "
+           f"LEFT JOIN {_ENTITLED_SQL.format(in_force=in_force('e'))} ent "
+           "ON ent.case_id = l.case_id AND ent.person_id = l.person_id "
+           "LEFT JOIN payroll_rosterline f ON f.id = l.reissue_of_id "
+           "WHERE l.roster_id = %(roster)s AND l.status = 'pending' AND l.adjusted_by_id IS NOT NULL "
+           f"AND ROUND(l.amount, 2) > ROUND({_ALLOWED_SQL}, 2)")
+    params = {"roster": roster.pk, "programme": roster.programme, "month": roster.month}
+    if line_id is not None:
+        sql += " AND l.id = %(line)s"
+        params["line"] = line_id
+    if unapproved:
+        sql += " AND l.approved_by_id IS NULL"
+    with connection.cursor() as cur:
+        cur.execute(sql + " ORDER BY l.id", params)
+        return [row[0] for row in cur.fetchall()]
+
+
 def _rules(programme: str, params: dict, config) -> dict[str, list[RuleSQL]]:
     rules: dict[str, list[RuleSQL]] = {}
     regular = "l.reissue_of_id IS NULL"
@@ -130,10 +158,7 @@ def _rules(programme: str, params: dict, config) -> dict[str, list[RuleSQL]]:
         condition=(f"l.bank_account IN ({shared}) AND EXISTS (" + other_payee.format(what="1", join="") + ")"),
     )]
 
-    entitled = ("(SELECT e.case_id, e.person_id, SUM(e.monthly_amount) AS amount FROM assistance_entitlement e "
-                "JOIN assistance_case ce ON ce.id = e.case_id "
-                f"WHERE ce.programme = %(programme)s AND {in_force('e')} GROUP BY e.case_id, e.person_id)")
-    allowed = "CASE WHEN l.reissue_of_id IS NULL THEN COALESCE(ent.amount, 0) ELSE f.amount END"
+    entitled, allowed = _ENTITLED_SQL.format(in_force=in_force("e")), _ALLOWED_SQL
     rules["above_entitlement"] = [RuleSQL(
         detail=(f"p.name || '本笔发放' || {money_sql('l.amount')} || '元，超过' || "
                 f"CASE WHEN l.reissue_of_id IS NULL THEN '核定金额' ELSE '原失败明细金额' END || "

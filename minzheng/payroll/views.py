@@ -30,7 +30,7 @@ def _month(request) -> dt.date | None:
 
 
 def _refused(request, e: DomainError, to):
-    if e.status in (403, 404):
+    if e.status in (403, 404) and e.code != "four_eyes":  # a four-eyes refusal is shown on the page it came from
         raise e
     messages.error(request, e.message)
     return to
@@ -56,6 +56,8 @@ def roster_detail(request, pk):
         "anomalies": services.anomaly_counts(roster),
         "can_run": request.user.can(Cap.PAYROLL_RUN),
         "can_adjust": request.user.can(Cap.PAYROLL_RUN) and not roster.is_released,
+        "can_approve": request.user.can(Cap.PAYROLL_APPROVE) and not roster.is_released,
+        "awaiting_approval": set() if roster.is_released else set(services.lines_awaiting_approval(roster)),
     })
 
 
@@ -118,12 +120,15 @@ def bank_result(request, pk):
 def anomaly_list(request):
     qs = selectors.anomalies_for(request.user, roster_pk=request.GET.get("roster") or None,
                                  status=request.GET.get("status") or None)
-    handlers = []
-    if request.user.can(Cap.ANOMALY_HANDLE):
-        handlers = [u for u in User.objects.filter(is_active=True).order_by("username")
-                    if u.can(Cap.ANOMALY_HANDLE)]
+    anomalies = paginate(request, qs, 50)
+    if request.user.can(Cap.ANOMALY_HANDLE):  # each anomaly offers only the handlers of its roster's area
+        by_area: dict[int, list] = {}
+        for a in anomalies:
+            if a.roster.area_id not in by_area:
+                by_area[a.roster.area_id] = selectors.anomaly_handlers(a.roster.area)
+            a.handlers = by_area[a.roster.area_id]
     return render(request, "payroll/anomaly_list.html",
-                  {"anomalies": paginate(request, qs, 50), "handlers": handlers,
+                  {"anomalies": anomalies,
                    "can_handle": request.user.can(Cap.ANOMALY_HANDLE), "status": request.GET.get("status", "")})
 
 
@@ -173,6 +178,9 @@ def line_action(request, pk, action):
         elif action == "resume":
             services.roster_line_resume(actor=request.user, line=line, reason=reason)
             messages.success(request, f"已恢复{line.person.name}的发放，请重新进行资金监管校验后发布")
+        elif action == "approve":
+            services.roster_line_approve(actor=request.user, line=line)
+            messages.success(request, f"已复核{line.person.name}调整后的发放金额{line.amount}元")
         else:
             raise DomainError("未知操作")
     except DomainError as e:

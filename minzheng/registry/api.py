@@ -9,10 +9,11 @@ import functools
 from ninja import Query, Router, Status
 from ninja.responses import codes_4xx
 
-from minzheng.accounts.roles import ACTION_LABELS, Cap
+from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
 from minzheng.areas.services import area_by_code
-from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.api import require
+from minzheng.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import Category
@@ -53,8 +54,7 @@ def _registry_readers_only(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.can(Cap.REGISTRY_VIEW):
-            raise Forbidden(f"您的角色无权{ACTION_LABELS[Cap.REGISTRY_VIEW]}")
+        require(request.user, Cap.REGISTRY_VIEW)
         return view(request, *args, **kwargs)
 
     return wrapper

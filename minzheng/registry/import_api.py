@@ -23,6 +23,7 @@ class ImportJobOut(Schema):
     applied_rows: int
     applied_households: int
     message: str
+    stalled: bool  # validating, but the worker stopped: retry or discard
 
     @staticmethod
     def of(job: ImportJob) -> "ImportJobOut":
@@ -30,7 +31,8 @@ class ImportJobOut(Schema):
                             status_label=job.get_status_display(), mode=job.mode, total_rows=job.total_rows,
                             processed_rows=job.processed_rows, progress_percent=job.progress_percent,
                             error_rows=job.error_rows, valid_rows=job.valid_rows, applied_rows=job.applied_rows,
-                            applied_households=job.applied_households, message=job.message)
+                            applied_households=job.applied_households, message=job.message,
+                            stalled=job.stalled)
 
 
 class RowErrorOut(Schema):
@@ -77,6 +79,12 @@ def errors_xlsx(request, job_id: int):
 def apply(request, job_id: int, body: ApplyIn):
     job = importing.import_get(request.user, job_id)
     return ImportJobOut.of(importing.import_apply(actor=request.user, job=job, mode=body.mode))
+
+
+@router.post("/{job_id}/retry", response=ImportJobOut, summary="重新校验中断的导入任务（后台进程中断后）")
+def retry(request, job_id: int):
+    job = importing.import_get(request.user, job_id)
+    return ImportJobOut.of(importing.import_retry(actor=request.user, job=job))
 
 
 @router.post("/{job_id}/discard", response=ImportJobOut, summary="放弃本次导入，不写入任何数据")

@@ -46,6 +46,9 @@ def import_apply(request, job_id):
         if request.POST.get("action") == "discard":
             importing.import_discard(actor=request.user, job=job)
             messages.info(request, "已放弃本次导入，未写入任何数据")
+        elif request.POST.get("action") == "retry":
+            importing.import_retry(actor=request.user, job=job)
+            messages.info(request, "已重新开始校验")
         else:
             job = importing.import_apply(actor=request.user, job=job, mode=request.POST.get("mode", ""))
             messages.success(request, job.message)

@@ -8,23 +8,26 @@ Two phases, so the user sees every problem before anything is written:
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Area
+from minzheng.areas.models import Area, Level
+from minzheng.areas.selectors import areas_for
 from minzheng.core import audit
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.idcard import check_consistency, make_id_number, parse_id_number
+from minzheng.core.jobs import Heartbeat, lease_cutoff, max_attempts
 from minzheng.core.pinyin import name_pinyin
-from minzheng.core.scope import user_area_paths
+from minzheng.core.scope import path_in_scope, path_q
 from minzheng.core.tabular import read_table
 
 from .models import DisabilityCategory, Household, ImportJob, ImportRow, ImportRowError, Membership, Person, Relation
@@ -59,6 +62,7 @@ STAGED_FIELDS = (
     "bank_name", "bank_account", "household_number", "relation", "household_address", "has_error",
 )
 CHUNK = 5000
+log = logging.getLogger(__name__)
 MAX_LEN = {"address": 200, "household_address": 200, "bank_name": 64, "household_number": 32, "name": 64}
 
 
@@ -76,7 +80,7 @@ class _RowChecker:
     def __init__(self, user, today: dt.date):
         self.today = today
         self.areas = {a.code: a for a in Area.objects.current(today).only("id", "code", "path")}
-        self.paths = user_area_paths(user)
+        self.user = user
 
     def area(self, code: str, label: str, errors: list) -> int | None:
         if not code:
@@ -86,13 +90,20 @@ class _RowChecker:
         if area is None:
             errors.append((label, f"区划代码“{code}”不存在或已失效"))
             return None
-        if not any(area.path.startswith(p) for p in self.paths):
+        if not path_in_scope(self.user, area.path):
             errors.append((label, f"区划代码“{code}”不在您的管辖范围内"))
             return None
         return area.pk
 
     def check(self, raw: dict) -> tuple[dict, list[tuple[str, str]]]:
         errors: list[tuple[str, str]] = []
+        if any("\x00" in v for v in raw.values()):
+            # A NUL byte can't be stored as text (PostgreSQL refuses it): name the cell and drop the byte.
+            raw = dict(raw)
+            for key, value in raw.items():
+                if "\x00" in value:
+                    errors.append((FIELD_LABEL[key], "含有不可见的空字符（NUL），请删除后重新上传"))
+                    raw[key] = value.replace("\x00", "")
         out = {k: "" for k in ("id_number", "name", "name_pinyin", "name_initials", "sex", "address", "phone",
                                 "disability_category", "bank_name", "bank_account", "household_number",
                                 "relation", "household_address")}
@@ -186,10 +197,8 @@ def _cross_row_checks(job: ImportJob, user) -> None:
 
     in_households = good.exclude(household_number="")
     existing = Household.objects.filter(number=OuterRef("household_number"))
-    scope = Q()
-    for p in user_area_paths(user):
-        scope |= Q(area__path__startswith=p)
-    usable = Household.objects.filter(scope, number=OuterRef("household_number"), dissolved_on__isnull=True)
+    usable = Household.objects.filter(path_q(user, "area__path"), number=OuterRef("household_number"),
+                                      dissolved_on__isnull=True)
     _flag(job, in_households.filter(Exists(existing)).exclude(Exists(usable)).values_list("row_number",
                                                                                              "household_number"),
           "家庭编号", lambda v: f"家庭编号{v}已注销或不在您的管辖范围内")
@@ -255,13 +264,45 @@ def _set(job: ImportJob, **fields) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
+# A job may be (re)validated unless it is finished or a live worker holds it.
+_VALIDATABLE = Q(status__in=[ImportJob.Status.PENDING, ImportJob.Status.VALIDATED, ImportJob.Status.FAILED,
+                             ImportJob.Status.INTERRUPTED])
+
+
+def _claim(job: ImportJob) -> bool:
+    """Take the job for this worker (one UPDATE, so two workers never validate it at once)."""
+    now = timezone.now()
+    stale = Q(status=ImportJob.Status.VALIDATING) & (Q(heartbeat_at__lt=lease_cutoff(now)) | Q(heartbeat_at=None))
+    taken = ImportJob.objects.filter(_VALIDATABLE | stale, pk=job.pk).update(
+        status=ImportJob.Status.VALIDATING, heartbeat_at=now, attempts=F("attempts") + 1, processed_rows=0,
+        total_rows=0, error_rows=0, message="", finished_at=None)
+    job.refresh_from_db()
+    return bool(taken)
+
+
 def import_validate(job: ImportJob, *, today: dt.date | None = None) -> ImportJob:
-    """Phase 1. Idempotent: a rerun clears the job's staging first."""
+    """Phase 1. Idempotent: a rerun (after a crash, or a retry) clears the job's staging first."""
+    if not _claim(job):
+        return job  # finished, discarded, or a live worker has it
+    with Heartbeat(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATING)):
+        try:
+            return _validate(job, today=today)
+        except Exception:
+            # Not the file's fault (e.g. the database went away): say so, keep nothing, let the user retry.
+            log.exception("import %s: validation failed", job.pk)
+            ImportRowError.objects.filter(job=job).delete()
+            ImportRow.objects.filter(job=job).delete()
+            _set(job, status=ImportJob.Status.INTERRUPTED, processed_rows=0, total_rows=0, error_rows=0,
+                 message="校验时发生系统错误，未写入任何数据；请点击“重新校验”，或放弃本次导入",
+                 finished_at=timezone.now())
+            return job
+
+
+def _validate(job: ImportJob, *, today: dt.date | None) -> ImportJob:
     user = job.created_by
     checker = _RowChecker(user, today or timezone.localdate())
     ImportRowError.objects.filter(job=job).delete()
     ImportRow.objects.filter(job=job).delete()
-    _set(job, status=ImportJob.Status.VALIDATING, processed_rows=0, total_rows=0, error_rows=0, message="")
     processed = 0
     try:
         # Chunked, autocommitted writes so the progress bar (another connection) sees each chunk.
@@ -275,7 +316,7 @@ def import_validate(job: ImportJob, *, today: dt.date | None = None) -> ImportJo
             copy_insert(ImportRow, STAGED_FIELDS, staged)
             ImportRowError.objects.bulk_create(errors)
             processed += len(staged)
-            _set(job, processed_rows=processed, total_rows=processed)
+            _set(job, processed_rows=processed, total_rows=processed, heartbeat_at=timezone.now())
         if processed == 0:
             raise DomainError("文件中没有数据行（只有表头）", code="empty_file", field="文件")
         if connection.vendor == "postgresql":  # fresh statistics, or the set checks plan as nested loops
@@ -320,6 +361,15 @@ WHERE r.job_id = %s AND r.has_error = %s AND r.household_number <> ''
 """
 
 
+def _analyze(cur, table: str) -> None:
+    """Refresh the planner's statistics of a table just written in this transaction (PostgreSQL). Into an empty or
+    just-emptied registry, autovacuum may analyse the table mid-import and record 0 rows; the joins below and the
+    deferred foreign-key checks at COMMIT would then be planned for an empty table and walk a whole index per row
+    (a commit of 15+ minutes at 1,000,000 rows). ANALYZE in the transaction sees its own new rows, as payroll does."""
+    if connection.vendor == "postgresql":
+        cur.execute(f"ANALYZE {table}")
+
+
 def import_apply(*, actor, job: ImportJob, mode: str, today: dt.date | None = None) -> ImportJob:
     """Phase 2: write the good rows (VALID_ROWS) or, if any row is bad, nothing (ALL_OR_NOTHING)."""
     if job.created_by_id != actor.pk:
@@ -346,8 +396,10 @@ def import_apply(*, actor, job: ImportJob, mode: str, today: dt.date | None = No
             with connection.cursor() as cur:
                 cur.execute(_INSERT_PERSONS.format(**tables), [now, now, job.pk, False])
                 persons = cur.rowcount
+                _analyze(cur, tables["person"])
                 cur.execute(_INSERT_HOUSEHOLDS.format(**tables), [now, job.pk, False])
                 households = cur.rowcount
+                _analyze(cur, tables["household"])
                 cur.execute(_INSERT_MEMBERS.format(**tables), [today, job.pk, False])
             _set(job, status=ImportJob.Status.APPLIED, mode=mode, applied_rows=persons,
                  applied_households=households, finished_at=timezone.now(),
@@ -364,16 +416,65 @@ def import_apply(*, actor, job: ImportJob, mode: str, today: dt.date | None = No
     return job
 
 
+def _abandoned() -> Q:
+    """Validating, but the worker's lease ran out: the worker is gone."""
+    return Q(status=ImportJob.Status.VALIDATING) & (Q(heartbeat_at__lt=lease_cutoff()) | Q(heartbeat_at=None))
+
+
 def import_discard(*, actor, job: ImportJob, mode: str = "", reason: str = "用户选择不导入") -> ImportJob:
+    """Nothing is written. Also the way out of a job stuck in the queue or abandoned by its worker."""
     if job.created_by_id != actor.pk:
         raise NotFound("导入任务不存在")
-    if job.status not in (ImportJob.Status.VALIDATED, ImportJob.Status.FAILED):
-        raise Conflict(f"导入任务当前状态为“{job.get_status_display()}”，不能放弃", field="状态")
+    discardable = Q(status__in=[ImportJob.Status.PENDING, ImportJob.Status.VALIDATED, ImportJob.Status.FAILED,
+                                ImportJob.Status.INTERRUPTED]) | _abandoned()
     with transaction.atomic():
-        _set(job, status=ImportJob.Status.DISCARDED, mode=mode, message=reason, finished_at=timezone.now())
+        # Conditional on the state, in one statement: a worker that is alive keeps its job.
+        before = ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        if not ImportJob.objects.filter(discardable, pk=job.pk).update(
+                status=ImportJob.Status.DISCARDED, mode=mode, message=reason, finished_at=timezone.now()):
+            job.refresh_from_db()
+            raise Conflict(f"导入任务当前状态为“{job.get_status_display()}”，不能放弃", field="状态")
+        job.refresh_from_db()
         audit.record(actor=actor, action="import.discard", object_type="import_job", object_id=job.pk,
-                     object_repr=job.original_name, after={"reason": reason, "error_rows": job.error_rows})
+                     object_repr=job.original_name, before={"status": before},
+                     after={"reason": reason, "error_rows": job.error_rows})
     return job
+
+
+def import_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Validate the file again from the start: for a job interrupted or abandoned by its worker."""
+    if job.created_by_id != actor.pk:
+        raise NotFound("导入任务不存在")
+    if not actor.can(Cap.REGISTRY_IMPORT):
+        raise Forbidden("您的角色无权批量导入")
+    retryable = Q(status=ImportJob.Status.INTERRUPTED) | _abandoned()
+    with transaction.atomic():
+        before = ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        if not ImportJob.objects.filter(retryable, pk=job.pk).update(
+                status=ImportJob.Status.PENDING, attempts=0, processed_rows=0, message="", finished_at=None):
+            job.refresh_from_db()
+            raise Conflict(f"导入任务当前状态为“{job.get_status_display()}”，无需重新校验", field="状态")
+        job.refresh_from_db()
+        audit.record(actor=actor, action="import.retry", object_type="import_job", object_id=job.pk,
+                     object_repr=job.original_name, before={"status": before}, after={"status": job.status})
+        transaction.on_commit(lambda: validate_import_task.enqueue(job_id=job.pk))
+    return job
+
+
+def import_recover_abandoned() -> int:
+    """For the worker (core/jobs.py): resume each job its worker abandoned, or after JOB_MAX_ATTEMPTS tries mark it
+    interrupted so its owner can retry or discard it. Returns the number of jobs handled."""
+    handled = 0
+    for pk, attempts in ImportJob.objects.filter(_abandoned()).values_list("pk", "attempts"):
+        if attempts < max_attempts():
+            if ImportJob.objects.filter(_abandoned(), pk=pk).update(status=ImportJob.Status.PENDING):
+                validate_import_task.enqueue(job_id=pk)
+                handled += 1
+        else:
+            handled += ImportJob.objects.filter(_abandoned(), pk=pk).update(
+                status=ImportJob.Status.INTERRUPTED, finished_at=timezone.now(),
+                message=f"后台校验进程已中断{attempts}次，未写入任何数据；请点击“重新校验”，或放弃本次导入")
+    return handled
 
 
 def error_report(job: ImportJob) -> bytes:
@@ -400,8 +501,6 @@ def template_workbook(user) -> bytes:
     """A blank template with one example row placed in the user's own area (lowest level first)."""
     from openpyxl import Workbook
 
-    from minzheng.areas.models import Level
-    from minzheng.areas.selectors import areas_for
 
     scope = areas_for(user)
     area = scope.filter(level=Level.VILLAGE).first() or scope.first()

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from minzheng.core.idcard import mask
+from minzheng.core.jobs import lease_expired
 
 
 class Sex(models.TextChoices):
@@ -182,6 +183,7 @@ class ImportJob(models.Model):
         APPLIED = "applied", "已导入"
         DISCARDED = "discarded", "已放弃，未写入"
         FAILED = "failed", "文件无法读取"
+        INTERRUPTED = "interrupted", "校验中断"
 
     class Mode(models.TextChoices):
         VALID_ROWS = "valid_rows", "导入正确的行，错误行不导入"
@@ -201,10 +203,18 @@ class ImportJob(models.Model):
     message = models.CharField("说明", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Lease of the worker validating the file (core/jobs.py): stale while validating = the worker is gone.
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("校验次数", default=0)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "导入任务"
+
+    @property
+    def stalled(self) -> bool:
+        """Validating, but its worker stopped beating: the user may retry or discard it."""
+        return self.status == self.Status.VALIDATING and lease_expired(self.heartbeat_at)
 
     @property
     def valid_rows(self) -> int:

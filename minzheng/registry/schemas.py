@@ -5,27 +5,12 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from minzheng.core.api import AreaRef, ErrorOut  # noqa: F401  (ErrorOut re-exported for the routers)
 from minzheng.core.idcard import SEX_LABELS
 from minzheng.core.inputs import PageNumber
 
 from .models import Category, DuplicateReview, Relation
 from .services import mask_account, mask_phone
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="错误代码（供程序判断）")
-    message: str = Field(description="中文错误说明")
-    field: str | None = Field(None, description="出错的字段（中文名）")
-
-
-class AreaRef(Schema):
-    code: str = Field(description="区划代码")
-    name: str = Field(description="区划名称")
-
-    @staticmethod
-    def of(area):
-        return AreaRef(code=area.code, name=area.name) if area else None
-
 
 # --- persons -------------------------------------------------------------------------------
 

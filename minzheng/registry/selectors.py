@@ -3,15 +3,17 @@
 import re
 
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Collate
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
+from minzheng.areas.selectors import top_areas
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
-from .models import DuplicateReview, Household, Membership, Person
+from .models import Category, DuplicateReview, Household, Membership, Person, PersonCategory
 
 _ID_LIKE = re.compile(r"^[0-9]{6,17}[0-9Xx]?$")
 _INITIALS = re.compile(r"^[A-Za-z]+$")
@@ -25,18 +27,19 @@ def _prefix(alias: str, q: str) -> Q:
     return Q(**{f"{alias}__gte": q, f"{alias}__lt": q[:-1] + chr(ord(q[-1]) + 1)})
 
 
-def persons_for(user):
+def persons_for(user: User) -> QuerySet[Person]:
     return scoped(Person.objects.all(), user, area_field="residence_area", capability=Cap.REGISTRY_VIEW)
 
 
-def person_get(user, pk) -> Person:
+def person_get(user: User, pk: int) -> Person:
     person = persons_for(user).select_related("residence_area", "hukou_area").filter(pk=pk).first()
     if person is None:
         raise NotFound("人员不存在或不在您的管辖范围内")
     return person
 
 
-def person_search(user, query: str = "", *, area=None, category: str | None = None):
+def person_search(user: User, query: str = "", *, area: Area | None = None,
+                  category: str | None = None) -> QuerySet[Person]:
     """Name (prefix), 身份证号 (full or leading digits) or pinyin initials (e.g. zs for 张三)."""
     qs = persons_for(user).annotate(name_c=Collate("name", _BYTE_ORDER))
     order = ("name_c", "id")
@@ -56,30 +59,30 @@ def person_search(user, query: str = "", *, area=None, category: str | None = No
     return qs.select_related("residence_area").order_by(*order)
 
 
-def households_for(user):
+def households_for(user: User) -> QuerySet[Household]:
     return scoped(Household.objects.all(), user, area_field="area", capability=Cap.REGISTRY_VIEW)
 
 
-def household_get(user, pk) -> Household:
+def household_get(user: User, pk: int) -> Household:
     household = households_for(user).select_related("area", "head").filter(pk=pk).first()
     if household is None:
         raise NotFound("家庭不存在或不在您的管辖范围内")
     return household
 
 
-def household_members(household, *, current_only: bool = True):
+def household_members(household: Household, *, current_only: bool = True) -> QuerySet[Membership]:
     qs = Membership.objects.filter(household=household).select_related("person")
     if current_only:
         qs = qs.filter(end_date__isnull=True)
     return qs.order_by("end_date", "id")
 
 
-def current_household(person) -> Household | None:
+def current_household(person: Person) -> Household | None:
     m = Membership.objects.filter(person=person, end_date__isnull=True).select_related("household").first()
     return m.household if m else None
 
 
-def duplicate_candidates(user, *, limit: int = 200) -> list[dict]:
+def duplicate_candidates(user: User, *, limit: int = 200) -> list[dict]:
     """Pairs of different IDs that may be one person: same birth date and same name or same pinyin."""
     base = persons_for(user)
     reviewed = set(DuplicateReview.objects.values_list("person_a_id", "person_b_id"))
@@ -97,12 +100,12 @@ def duplicate_candidates(user, *, limit: int = 200) -> list[dict]:
     return list(pairs.values())[:limit]
 
 
-def person_categories(person):
+def person_categories(person: Person) -> QuerySet[PersonCategory]:
     """A person's categories, open ones first, then by start date (the person was already scoped)."""
     return person.categories.order_by(F("valid_to").desc(nulls_first=True), "-valid_from", "id")
 
 
-def household_search(user, query: str = "", *, include_dissolved: bool = False):
+def household_search(user: User, query: str = "", *, include_dissolved: bool = False) -> QuerySet[Household]:
     """Household number (prefix), head's name (prefix), head's 身份证号 (prefix) or head's pinyin initials."""
     qs = households_for(user)
     if not include_dissolved:
@@ -120,3 +123,29 @@ def household_search(user, query: str = "", *, include_dissolved: bool = False):
     current = Q(memberships__end_date__isnull=True)
     return (qs.select_related("area", "head").annotate(member_count=Count("memberships", filter=current))
             .order_by("number"))
+
+
+def _areas_below(user: User) -> list[Area]:
+    """The areas one level below the user's own (or the user's own areas when they have none below)."""
+    tops = top_areas(user)
+    below = list(Area.objects.current().filter(parent__in=tops).order_by("path"))
+    return below or tops
+
+
+def registry_overview(user: User) -> dict:
+    """The home page's figures: persons and open households in the user's areas, by category and by the areas one
+    level below (one aggregate query per table for all those areas)."""
+    persons, households = persons_for(user), households_for(user).filter(dissolved_on__isnull=True)
+    below = _areas_below(user)
+    p_counts = persons.aggregate(**{f"a{a.pk}": Count("id", filter=Q(residence_area__path__startswith=a.path))
+                                    for a in below}) if below else {}
+    h_counts = households.aggregate(**{f"a{a.pk}": Count("id", filter=Q(area__path__startswith=a.path))
+                                       for a in below}) if below else {}
+    by_cat = dict(PersonCategory.objects.filter(valid_to__isnull=True, person__in=persons)
+                  .values_list("category").annotate(n=Count("person_id", distinct=True)).order_by())
+    return {
+        "person_count": persons.count(),
+        "household_count": households.count(),
+        "categories": [(c.value, c.label, by_cat.get(c.value, 0)) for c in Category],
+        "below": [(a, p_counts.get(f"a{a.pk}", 0), h_counts.get(f"a{a.pk}", 0)) for a in below],
+    }

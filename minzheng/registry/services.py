@@ -1,10 +1,12 @@
 """Writes to the registry: one function per state change, each validated, scoped and audited."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -90,7 +92,7 @@ def _validate_details(data: dict, *, today: dt.date) -> None:
         raise DomainError(errors[0][1], field=errors[0][0])
 
 
-def person_create(*, actor, id_number: str, name: str, hukou_area: Area, residence_area: Area,
+def person_create(*, actor: User, id_number: str, name: str, hukou_area: Area, residence_area: Area,
                   sex: str | None = None, birth_date: dt.date | None = None, address: str = "", phone: str = "",
                   disability_category: str = "", disability_grade: int | None = None, bank_name: str = "",
                   bank_account: str = "", today: dt.date | None = None) -> Person:
@@ -120,7 +122,7 @@ def person_create(*, actor, id_number: str, name: str, hukou_area: Area, residen
     return person
 
 
-def person_update(*, actor, person: Person, today: dt.date | None = None, **changes) -> Person:
+def person_update(*, actor: User, person: Person, today: dt.date | None = None, **changes: Any) -> Person:
     today = today or local_date()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -150,7 +152,7 @@ def person_update(*, actor, person: Person, today: dt.date | None = None, **chan
     return person
 
 
-def person_view_full(*, actor, person: Person, purpose: str = "") -> dict:
+def person_view_full(*, actor: User, person: Person, purpose: str = "") -> dict:
     """The unmasked record; every call leaves an audit entry."""
     ensure_can(actor, person.residence_area, Cap.REGISTRY_VIEW_FULL)
     with transaction.atomic():
@@ -160,7 +162,7 @@ def person_view_full(*, actor, person: Person, purpose: str = "") -> dict:
     return person_snapshot(person, masked=False)
 
 
-def category_add(*, actor, person: Person, category: str, valid_from: dt.date, note: str = "") -> PersonCategory:
+def category_add(*, actor: User, person: Person, category: str, valid_from: dt.date, note: str = "") -> PersonCategory:
     ensure_can(actor, person.residence_area, Cap.REGISTRY_EDIT)
     if category not in Category.values:
         raise DomainError(f"人员类别“{category}”无效", field="类别")
@@ -174,7 +176,8 @@ def category_add(*, actor, person: Person, category: str, valid_from: dt.date, n
     return pc
 
 
-def category_end(*, actor, person_category: PersonCategory, valid_to: dt.date, reason: str = "") -> PersonCategory:
+def category_end(*, actor: User, person_category: PersonCategory, valid_to: dt.date, reason: str = ""
+                 ) -> PersonCategory:
     pc = person_category
     ensure_can(actor, pc.person.residence_area, Cap.REGISTRY_EDIT)
     if pc.valid_to is not None:
@@ -199,7 +202,7 @@ def _household_snapshot(h: Household) -> dict:
         "number": h.number,
         "area": h.area.code,
         "address": h.address,
-        "head": h.head.masked_id if h.head_id else None,
+        "head": h.head.masked_id if h.head else None,
         "members": [f"{m.person.name}:{m.person.masked_id}:{m.relation}" for m in members],
         "dissolved_on": h.dissolved_on,
     }
@@ -230,7 +233,7 @@ def _join(household: Household, person: Person, relation: str, start: dt.date) -
         raise Conflict(f"{person.name}已是其他家庭的成员", code="already_member", field="成员") from None
 
 
-def _audit_household(actor, action: str, h: Household, before: dict | None, **extra) -> None:
+def _audit_household(actor: User, action: str, h: Household, before: dict | None, **extra: object) -> None:
     after = _household_snapshot(h) | extra
     audit.record(actor=actor, action=action, object_type="household", object_id=h.pk, object_repr=h.number,
                  area_code=h.area.code, before=before, after=after)
@@ -241,7 +244,7 @@ def _check_active(h: Household) -> None:
         raise DomainError(f"家庭{h.number}已于{h.dissolved_on}注销", code="dissolved", field="家庭")
 
 
-def household_create(*, actor, area: Area, head: Person, address: str = "", start_date: dt.date | None = None,
+def household_create(*, actor: User, area: Area, head: Person, address: str = "", start_date: dt.date | None = None,
                      number: str | None = None) -> Household:
     ensure_can(actor, area, Cap.HOUSEHOLD_MANAGE)
     ensure_can(actor, head.residence_area, Cap.HOUSEHOLD_MANAGE)
@@ -255,7 +258,7 @@ def household_create(*, actor, area: Area, head: Person, address: str = "", star
     return h
 
 
-def household_add_member(*, actor, household: Household, person: Person, relation: str,
+def household_add_member(*, actor: User, household: Household, person: Person, relation: str,
                          start_date: dt.date | None = None) -> Membership:
     ensure_can(actor, household.area, Cap.HOUSEHOLD_MANAGE)
     ensure_can(actor, person.residence_area, Cap.HOUSEHOLD_MANAGE)
@@ -280,7 +283,7 @@ def _leave(household: Household, person: Person, end: dt.date, reason: str) -> M
     return m
 
 
-def household_remove_member(*, actor, household: Household, person: Person, end_date: dt.date | None = None,
+def household_remove_member(*, actor: User, household: Household, person: Person, end_date: dt.date | None = None,
                             reason: str = "迁出") -> Membership:
     ensure_can(actor, household.area, Cap.HOUSEHOLD_MANAGE)
     _check_active(household)
@@ -293,7 +296,7 @@ def household_remove_member(*, actor, household: Household, person: Person, end_
     return m
 
 
-def household_change_head(*, actor, household: Household, new_head: Person,
+def household_change_head(*, actor: User, household: Household, new_head: Person,
                           old_head_relation: str = Relation.OTHER, relation_changes: dict | None = None) -> Household:
     """New head from the current members; others' relations may be restated relative to the new head."""
     ensure_can(actor, household.area, Cap.HOUSEHOLD_MANAGE)
@@ -323,11 +326,11 @@ def household_change_head(*, actor, household: Household, new_head: Person,
     return household
 
 
-def household_members_qs(household: Household):
+def household_members_qs(household: Household) -> QuerySet[Membership]:
     return Membership.objects.filter(household=household, end_date__isnull=True)
 
 
-def household_split(*, actor, household: Household, members: list[Person], new_head: Person, address: str = "",
+def household_split(*, actor: User, household: Household, members: list[Person], new_head: Person, address: str = "",
                     area: Area | None = None, relations: dict | None = None, on: dt.date | None = None) -> Household:
     """Members leave to form a new household (分户); the original head stays."""
     area = area or household.area
@@ -356,7 +359,7 @@ def household_split(*, actor, household: Household, members: list[Person], new_h
     return new
 
 
-def household_merge(*, actor, source: Household, target: Household, relations: dict | None = None,
+def household_merge(*, actor: User, source: Household, target: Household, relations: dict | None = None,
                     on: dt.date | None = None) -> Household:
     """All current members of `source` join `target` (并户); `source` is dissolved, its history kept."""
     ensure_can(actor, source.area, Cap.HOUSEHOLD_MANAGE)
@@ -380,7 +383,7 @@ def household_merge(*, actor, source: Household, target: Household, relations: d
     return target
 
 
-def duplicate_review(*, actor, a: Person, b: Person, decision: str, note: str = "") -> DuplicateReview:
+def duplicate_review(*, actor: User, a: Person, b: Person, decision: str, note: str = "") -> DuplicateReview:
     if not actor.can(Cap.DUPLICATE_REVIEW):
         raise Forbidden("您的角色无权审核疑似重复人员")
     ensure_can(actor, a.residence_area, Cap.DUPLICATE_REVIEW)

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/export.xlsx", views.person_export, name="person_export"),
     path("persons/new/", views.person_create, name="person_create"),

@@ -40,7 +40,18 @@ from .selectors import (
     person_get,
     person_search,
     persons_for,
+    registry_overview,
 )
+
+
+@page()
+def home(request):
+    """The start page: the user's areas and, for registry readers, the registry's figures for them."""
+    ctx = {"tops": top_areas(request.user)}
+    if request.user.can(Cap.REGISTRY_VIEW):
+        ctx |= registry_overview(request.user)
+    return render(request, "web/home.html", ctx)
+
 
 # --- person list, search and export ----------------------------------------------------------
 
@@ -63,10 +74,16 @@ def _area_options(user):
     return qs
 
 
+# The list counts at most this many persons: a city's exact COUNT over 1,000,000 rows was most of the page's time
+# (issue 9); past it the page says "超过 10,000 条" and 500 pages of 20 are still reachable.
+PERSON_LIST_COUNT_CAP = 10_000
+
+
 @page(Cap.REGISTRY_VIEW)
 def person_list(request):
     q, area, category = _list_filters(request)
-    ctx = {"page": paginate(request, person_search(request.user, q, area=area, category=category)),
+    ctx = {"page": paginate(request, person_search(request.user, q, area=area, category=category),
+                            count_cap=PERSON_LIST_COUNT_CAP),
            "q": q, "area": area, "category": category, "categories": Category.choices}
     if is_htmx(request):
         return render(request, "registry/_person_results.html", ctx)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
+from minzheng.areas.services import area_by_code
+from minzheng.core.api import ErrorOut
 from minzheng.core.errors import DomainError
 from minzheng.registry.selectors import person_get
 
@@ -15,11 +17,6 @@ from .models import HourReport
 
 router = Router(tags=["时间银行"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class AccountOut(Schema):
@@ -78,6 +75,33 @@ class DonationIn(Schema):
     volunteer_id: int
     hours: Decimal
     elder_id: int | None = Field(None, description="受赠的孤寡/失独老人；不填则捐入公益时间池")
+
+
+class OfferIn(Schema):
+    volunteer_id: int
+    hours: Decimal
+    area_code: str = Field(description="受赠辖区（另一县区或市）的区划代码；时长捐入其公益时间池，须对方确认")
+
+
+class OfferOut(Schema):
+    id: int
+    volunteer: str
+    from_area: str
+    to_area: str
+    hours: Decimal
+    status: str
+    status_label: str
+    reason: str
+
+    @staticmethod
+    def of(o):
+        return OfferOut(id=o.pk, volunteer=o.volunteer.person.name, from_area=o.from_area.name,
+                        to_area=o.to_area.name, hours=o.hours, status=o.status,
+                        status_label=o.get_status_display(), reason=o.reason)
+
+
+class DeclineIn(Schema):
+    reason: str = Field(description="谢绝原因")
 
 
 class AllocationIn(Schema):
@@ -163,8 +187,35 @@ def review(request, report_id: int, payload: ReviewIn):
 @router.post("/donations", response={201: TransferOut, codes_4xx: ErrorOut}, summary="捐赠时长")
 def donate(request, payload: DonationIn):
     v = selectors.volunteer_get(request.user, payload.volunteer_id)
-    elder = selectors.donation_recipient(pk=payload.elder_id) if payload.elder_id else None
+    elder = selectors.donation_recipient(v, pk=payload.elder_id) if payload.elder_id else None
     return Status(201, _t(services.hours_donate(actor=request.user, volunteer=v, hours=payload.hours, elder=elder)))
+
+
+@router.post("/donation-offers", response={201: OfferOut, codes_4xx: ErrorOut}, summary="跨辖区捐赠时长（待对方确认）")
+def offer(request, payload: OfferIn):
+    v = selectors.volunteer_get(request.user, payload.volunteer_id)
+    area = area_by_code(payload.area_code, field="受赠辖区")
+    return Status(201, OfferOut.of(services.donation_offer_create(actor=request.user, volunteer=v,
+                                                                   hours=payload.hours, area=area)))
+
+
+@router.get("/donation-offers", response={200: list[OfferOut], codes_4xx: ErrorOut}, summary="跨辖区捐赠列表")
+def list_offers(request):
+    return [OfferOut.of(o) for o in selectors.donation_offers_for(request.user)[:500]]
+
+
+@router.post("/donation-offers/{offer_id}/accept", response={200: OfferOut, codes_4xx: ErrorOut},
+             summary="受赠辖区接受捐赠（时长捐入其公益时间池）")
+def accept_offer(request, offer_id: int):
+    o = selectors.donation_offer_get(request.user, offer_id)
+    return OfferOut.of(services.donation_offer_accept(actor=request.user, offer=o))
+
+
+@router.post("/donation-offers/{offer_id}/decline", response={200: OfferOut, codes_4xx: ErrorOut},
+             summary="受赠辖区谢绝捐赠")
+def decline_offer(request, offer_id: int, payload: DeclineIn):
+    o = selectors.donation_offer_get(request.user, offer_id)
+    return OfferOut.of(services.donation_offer_decline(actor=request.user, offer=o, reason=payload.reason))
 
 
 @router.post("/allocations", response={201: TransferOut, codes_4xx: ErrorOut}, summary="公益时间池划拨")

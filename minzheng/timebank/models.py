@@ -121,3 +121,31 @@ class Entry(models.Model):
         verbose_name = verbose_name_plural = "时间银行分录"
         indexes = [models.Index(fields=["account", "transfer"])]
         constraints = [models.UniqueConstraint(fields=["transfer", "account"], name="tb_entry_per_account")]
+
+
+class DonationOffer(models.Model):
+    """Hours a volunteer offers to another jurisdiction's 公益时间池. Donations stay within the donor's jurisdiction
+    unless the receiving one accepts: nothing moves until its staff accept; a decline moves nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待受赠辖区确认"
+        ACCEPTED = "accepted", "已接受"
+        DECLINED = "declined", "已谢绝"
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="donation_offers")
+    from_area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="捐出辖区")
+    to_area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="受赠辖区")
+    hours = models.DecimalField("时长（小时）", **HOURS)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField("谢绝原因", max_length=200, blank=True)
+    transfer = models.OneToOneField(Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "跨辖区时长捐赠"
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="tb_offer_hours_positive")]

@@ -10,12 +10,14 @@ import csv
 import datetime as dt
 import functools
 from decimal import Decimal, InvalidOperation
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
@@ -23,7 +25,7 @@ from minzheng.core.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person, PersonCategory
 
-from .models import Account, Entry, HourReport, Transfer, Volunteer
+from .models import Account, DonationOffer, Entry, HourReport, Transfer, Volunteer
 
 DIR = settings.DATA_DIR / "timebank"
 NOT_CASH = "时间银行的服务时长只能用于兑换志愿服务，不能兑换、折算或提取现金"
@@ -33,7 +35,7 @@ class NotConvertible(DomainError):
     default_code = "not_convertible"
 
 
-def refuse_cash():
+def refuse_cash() -> NoReturn:
     raise NotConvertible(NOT_CASH, field="时长")
 
 
@@ -59,7 +61,7 @@ def jurisdiction_of(area: Area) -> Area:
     return chain[0]
 
 
-def _hours(value, field: str = "时长") -> Decimal:
+def _hours(value: object, field: str = "时长") -> Decimal:
     try:
         h = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -92,7 +94,7 @@ def elder_account(elder: Person) -> Account:
     return _account(Account.Kind.ELDER, area=elder.residence_area, person=elder)
 
 
-def _transfer(*, actor, kind: str, source: Account, target: Account, hours: Decimal, memo: str = "",
+def _transfer(*, actor: User, kind: str, source: Account, target: Account, hours: Decimal, memo: str = "",
               report: HourReport | None = None) -> Transfer:
     """Two entries, −hours and +hours; the sending account may not go below zero unless it is the source."""
     if source.pk == target.pk:
@@ -116,7 +118,7 @@ def _transfer(*, actor, kind: str, source: Account, target: Account, hours: Deci
     return t
 
 
-def _ensure_volunteer_side(actor, volunteer: Volunteer) -> None:
+def _ensure_volunteer_side(actor: User, volunteer: Volunteer) -> None:
     """The volunteer themselves, or a worker with timebank.report in their village."""
     if actor.role == Role.RESIDENT:
         if volunteer.user_id != actor.pk:
@@ -127,7 +129,7 @@ def _ensure_volunteer_side(actor, volunteer: Volunteer) -> None:
     ensure_can(actor, volunteer.area, Cap.TIMEBANK_REPORT)
 
 
-def volunteer_register(*, actor, person: Person, user=None) -> Volunteer:
+def volunteer_register(*, actor: User, person: Person, user: User | None = None) -> Volunteer:
     ensure_can(actor, person.residence_area, Cap.TIMEBANK_REPORT)
     if actor.role == Role.RESIDENT:
         raise Forbidden("志愿者登记须由村（居）或镇街工作人员办理")
@@ -147,7 +149,7 @@ def volunteer_register(*, actor, person: Person, user=None) -> Volunteer:
     return v
 
 
-def hours_report(*, actor, volunteer: Volunteer, service_date: dt.date, hours, activity: str,
+def hours_report(*, actor: User, volunteer: Volunteer, service_date: dt.date, hours: object, activity: str,
                  beneficiary: Person | None = None, today: dt.date | None = None) -> HourReport:
     """申报 hours served; credited only after two reviews."""
     _ensure_volunteer_side(actor, volunteer)
@@ -179,7 +181,7 @@ def _locked_report(report: HourReport) -> HourReport:
             .select_related("volunteer__person", "volunteer__account", "area").get(pk=report.pk))
 
 
-def report_review_first(*, actor, report: HourReport, approve: bool, reason: str = "",
+def report_review_first(*, actor: User, report: HourReport, approve: bool, reason: str = "",
                         now: dt.datetime | None = None) -> HourReport:
     """初审 (村居). The reviewer may not be the one who reported."""
     ensure_can(actor, report.area, Cap.TIMEBANK_REVIEW1)
@@ -192,7 +194,7 @@ def report_review_first(*, actor, report: HourReport, approve: bool, reason: str
         return _decide(actor, r, approve, reason, HourReport.Status.FIRST_APPROVED, "first", now)
 
 
-def report_review_second(*, actor, report: HourReport, approve: bool, reason: str = "",
+def report_review_second(*, actor: User, report: HourReport, approve: bool, reason: str = "",
                          now: dt.datetime | None = None) -> HourReport:
     """复审 (镇街/县区): a second, different person; approval credits the hours from the source account."""
     ensure_can(actor, report.area, Cap.TIMEBANK_REVIEW2)
@@ -210,7 +212,8 @@ def report_review_second(*, actor, report: HourReport, approve: bool, reason: st
     return r
 
 
-def _decide(actor, r: HourReport, approve: bool, reason: str, ok_status: str, level: str, now) -> HourReport:
+def _decide(actor: User, r: HourReport, approve: bool, reason: str, ok_status: str, level: str,
+            now: dt.datetime | None) -> HourReport:
     before = {"status": r.status}
     reason = (reason or "").strip()
     if not approve and not reason:
@@ -246,10 +249,19 @@ def _ensure_recipient(elder: Person) -> str:
     return label
 
 
-def hours_donate(*, actor, volunteer: Volunteer, hours, elder: Person | None = None) -> Transfer:
-    """捐赠: to a 孤寡/失独 elder's account, or (no elder named) to the jurisdiction's 公益时间池."""
+def not_a_recipient() -> DomainError:
+    """The one answer for anyone a volunteer may not donate to (unknown, elsewhere, not eligible, dead)."""
+    names = "、".join(donation_categories().values())
+    return DomainError(f"受赠老人不存在，或不属于可受赠时长的老人（{names}）", code="not_eligible", field="受赠老人")
+
+
+def hours_donate(*, actor: User, volunteer: Volunteer, hours: object, elder: Person | None = None) -> Transfer:
+    """捐赠: to a 孤寡/失独 elder of the volunteer's own jurisdiction, or (no elder named) to its 公益时间池. Hours
+    for another jurisdiction go through `donation_offer_create`, which that jurisdiction accepts or declines."""
     _ensure_volunteer_side(actor, volunteer)
     h = _hours(hours)
+    if elder is not None and jurisdiction_of(elder.residence_area).pk != jurisdiction_of(volunteer.area).pk:
+        raise not_a_recipient()
     label = _ensure_recipient(elder) if elder is not None else ""
     with transaction.atomic():  # a refused transfer leaves no new account behind either
         if elder is not None:
@@ -260,7 +272,75 @@ def hours_donate(*, actor, volunteer: Volunteer, hours, elder: Person | None = N
                          memo=memo)
 
 
-def pool_allocate(*, actor, elder: Person, hours, memo: str = "") -> Transfer:
+def _offer_snapshot(o: DonationOffer) -> dict:
+    return {"status": o.status, "hours": o.hours, "from": o.from_area.code, "to": o.to_area.code,
+            "reason": o.reason}
+
+
+def donation_offer_create(*, actor: User, volunteer: Volunteer, hours: object, area: Area) -> DonationOffer:
+    """Offer hours to another jurisdiction's 公益时间池 (named by any of its areas). Nothing moves yet: the
+    receiving jurisdiction's staff accept (the hours then leave the volunteer's account, which must still hold
+    them: the ledger refuses an overdraw) or decline."""
+    _ensure_volunteer_side(actor, volunteer)
+    h = _hours(hours)
+    if area is None:
+        raise DomainError("请选择受赠辖区", code="required", field="受赠辖区")
+    mine, theirs = jurisdiction_of(volunteer.area), jurisdiction_of(area)
+    if mine.pk == theirs.pk:
+        raise DomainError("本辖区内的捐赠无需对方确认，请直接捐入公益时间池", field="受赠辖区")
+    with transaction.atomic():
+        o = DonationOffer.objects.create(volunteer=volunteer, from_area=mine, to_area=theirs, hours=h,
+                                         created_by=actor)
+        audit.record(actor=actor, action="timebank.offer.create", object_type="timebank.offer", object_id=o.pk,
+                     object_repr=f"{volunteer.person.name}→{theirs.name}", area_code=theirs.code,
+                     after=_offer_snapshot(o))
+    return o
+
+
+def _locked_offer(offer: DonationOffer) -> DonationOffer:
+    o = (DonationOffer.objects.select_for_update(of=("self",))
+         .select_related("volunteer__person", "volunteer__account", "from_area", "to_area").get(pk=offer.pk))
+    if o.status != DonationOffer.Status.PENDING:
+        raise Conflict(f"该捐赠当前为“{o.get_status_display()}”，不能再办理", field="状态")
+    return o
+
+
+def donation_offer_accept(*, actor: User, offer: DonationOffer) -> DonationOffer:
+    """The receiving jurisdiction accepts: the hours move from the volunteer to its 公益时间池, in one transaction."""
+    ensure_can(actor, offer.to_area, Cap.TIMEBANK_ALLOCATE)
+    with transaction.atomic():
+        o = _locked_offer(offer)
+        before = _offer_snapshot(o)
+        o.transfer = _transfer(actor=actor, kind=Transfer.Kind.DONATE, source=o.volunteer.account,
+                               target=pool_account(o.to_area), hours=o.hours,
+                               memo=f"{o.from_area.name}志愿者跨辖区捐入公益时间池")
+        o.status, o.decided_by, o.decided_at = DonationOffer.Status.ACCEPTED, actor, timezone.now()
+        o.save(update_fields=["transfer", "status", "decided_by", "decided_at"])
+        audit.record(actor=actor, action="timebank.offer.accept", object_type="timebank.offer", object_id=o.pk,
+                     object_repr=f"{o.volunteer.person.name}→{o.to_area.name}", area_code=o.to_area.code,
+                     before=before, after=_offer_snapshot(o))
+    return o
+
+
+def donation_offer_decline(*, actor: User, offer: DonationOffer, reason: str) -> DonationOffer:
+    """The receiving jurisdiction declines, with a reason; nothing moves."""
+    ensure_can(actor, offer.to_area, Cap.TIMEBANK_ALLOCATE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("谢绝须填写原因", code="required", field="原因")
+    with transaction.atomic():
+        o = _locked_offer(offer)
+        before = _offer_snapshot(o)
+        o.status, o.decided_by, o.decided_at = DonationOffer.Status.DECLINED, actor, timezone.now()
+        o.reason = reason[:200]
+        o.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        audit.record(actor=actor, action="timebank.offer.decline", object_type="timebank.offer", object_id=o.pk,
+                     object_repr=f"{o.volunteer.person.name}→{o.to_area.name}", area_code=o.to_area.code,
+                     before=before, after=_offer_snapshot(o))
+    return o
+
+
+def pool_allocate(*, actor: User, elder: Person, hours: object, memo: str = "") -> Transfer:
     """划拨 from the jurisdiction's 公益时间池 to a 孤寡/失独 elder (镇街/县区)."""
     ensure_can(actor, elder.residence_area, Cap.TIMEBANK_ALLOCATE)
     h = _hours(hours)
@@ -270,7 +350,7 @@ def pool_allocate(*, actor, elder: Person, hours, memo: str = "") -> Transfer:
                          target=elder_account(elder), hours=h, memo=memo or f"公益时间池划拨给{label}{elder.name}")
 
 
-def hours_redeem(*, actor, account: Account, hours, memo: str) -> Transfer:
+def hours_redeem(*, actor: User, account: Account, hours: object, memo: str) -> Transfer:
     """兑换服务: hours spent on a volunteer service received; they leave circulation (back to the source)."""
     if account.kind not in (Account.Kind.VOLUNTEER, Account.Kind.ELDER):
         raise DomainError("只有志愿者和受赠老人的账户可以兑换服务", field="账户")

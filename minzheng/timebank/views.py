@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap, Role
+from minzheng.areas.services import area_by_code
 from minzheng.core.errors import DomainError, Forbidden
 from minzheng.web.pages import page, paginate
 
 from . import selectors, services
-from .models import Account, HourReport
+from .models import Account, DonationOffer, HourReport
 
 
 def _refused(request, e: DomainError):
@@ -30,7 +31,8 @@ def index(request):
         reports = selectors.reports_for(user)[:20]
         entries = selectors.entries_of(volunteer.account, 20) if volunteer else []
         return render(request, "timebank/volunteer.html", {"volunteer": volunteer, "reports": reports,
-                                                           "entries": entries})
+                                                           "entries": entries,
+                                                           "offers": selectors.donation_offers_for(user)[:20]})
     if not user.can(Cap.TIMEBANK_VIEW):
         raise Forbidden("您的角色无权查看时间银行")
     return render(request, "timebank/staff.html", {
@@ -41,6 +43,8 @@ def index(request):
         "accounts": paginate(request, selectors.accounts_for(user).exclude(kind=Account.Kind.SOURCE)
                              .order_by("kind", "-balance"), 50),
         "volunteers": selectors.volunteers_for(user)[:200],
+        "offers": selectors.donation_offers_for(user).filter(status=DonationOffer.Status.PENDING)[:100],
+        "can_decide": user.can(Cap.TIMEBANK_ALLOCATE),
     })
 
 
@@ -82,9 +86,33 @@ def donate(request):
         v = selectors.volunteer_get(request.user, request.POST.get("volunteer") or 0)
         elder = None
         if request.POST.get("elder_id_number"):
-            elder = selectors.donation_recipient(id_number=request.POST["elder_id_number"])
-        t = services.hours_donate(actor=request.user, volunteer=v, hours=request.POST.get("hours"), elder=elder)
-        messages.success(request, f"已{t.memo}{t.hours}小时")
+            elder = selectors.donation_recipient(v, id_number=request.POST["elder_id_number"])
+        if request.POST.get("area_code", "").strip() and elder is None:  # another jurisdiction's pool: it decides
+            o = services.donation_offer_create(actor=request.user, volunteer=v, hours=request.POST.get("hours"),
+                                               area=area_by_code(request.POST["area_code"], field="受赠辖区"))
+            messages.success(request, f"已向{o.to_area.name}提出捐赠{o.hours}小时，待对方确认后转出")
+        else:
+            t = services.hours_donate(actor=request.user, volunteer=v, hours=request.POST.get("hours"), elder=elder)
+            messages.success(request, f"已{t.memo}{t.hours}小时")
+    except DomainError as e:
+        return _refused(request, e)
+    return redirect("timebank:index")
+
+
+@require_POST
+@page(Cap.TIMEBANK_ALLOCATE)
+def offer_decide(request, pk, action):
+    """The receiving jurisdiction accepts (the hours go to its 公益时间池) or declines a cross-jurisdiction offer."""
+    o = selectors.donation_offer_get(request.user, pk)
+    try:
+        if action == "accept":
+            services.donation_offer_accept(actor=request.user, offer=o)
+            messages.success(request, f"已接受{o.volunteer.person.name}捐赠的{o.hours}小时，已捐入公益时间池")
+        elif action == "decline":
+            services.donation_offer_decline(actor=request.user, offer=o, reason=request.POST.get("reason", ""))
+            messages.success(request, "已谢绝该捐赠")
+        else:
+            raise DomainError("未知操作")
     except DomainError as e:
         return _refused(request, e)
     return redirect("timebank:index")

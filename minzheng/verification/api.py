@@ -11,19 +11,13 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from minzheng.accounts.roles import Cap
-from minzheng.core.errors import Forbidden, NotFound
-from minzheng.core.scope import scoped
+from minzheng.core.api import require
 
 from . import selectors, services
 from .adapters import sources
 from .report import report_pdf
 
 router = Router(tags=["家庭经济状况核对"])
-
-
-def _require(user, cap: str, what: str) -> None:
-    if not user.can(cap):
-        raise Forbidden(f"您的角色无权{what}")
 
 
 class SourceOut(Schema):
@@ -140,7 +134,7 @@ def push_batch(request, payload: PushIn):
 @router.post("/batches/upload", response={201: BatchOut}, summary="上传部门数据文件（.csv/.xlsx）")
 def upload_batch(request, source: Form[str], as_of: Form[dt.date], file: File[UploadedFile], period: Form[str] = "",
                  provider: Form[str] = ""):
-    _require(request.user, Cap.VERIFY_INTAKE, "导入部门核对数据")
+    require(request.user, Cap.VERIFY_INTAKE)
     suffix = Path(file.name or "").suffix.lower()
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():
@@ -154,13 +148,13 @@ def upload_batch(request, source: Form[str], as_of: Form[dt.date], file: File[Up
 
 @router.get("/batches", response=list[BatchOut], summary="部门数据批次（本辖区）")
 def list_batches(request):
-    _require(request.user, Cap.VERIFY_VIEW, "查看核对报告和部门数据")
+    require(request.user, Cap.VERIFY_VIEW)
     return [BatchOut.of(b) for b in selectors.batches_for(request.user)[:200]]
 
 
 @router.get("/persons/{person_id}/records", response=list[RecordOut], summary="某人在某日有效的部门数据")
 def person_records(request, person_id: int, on: dt.date):
-    _require(request.user, Cap.VERIFY_VIEW, "查看核对报告和部门数据")
+    require(request.user, Cap.VERIFY_VIEW)
     return [RecordOut(source=r.source, source_name=r.batch.source_name, as_of=r.as_of, type_code=r.type_code,
                       item=r.item, amount=r.amount, monthly_amount=r.monthly_amount, event_date=r.event_date,
                       detail=r.detail) for r in selectors.person_records(request.user, person_id, on=on)]
@@ -172,25 +166,20 @@ def run(request, household_id: int, payload: RunIn):
     household = selectors.household_for_verification(user, household_id)
     application = None
     if payload.application_id is not None:
-        from minzheng.assistance.models import Application
-
-        application = scoped(Application.objects.all(), user, area_field="area",
-                             capability=Cap.VERIFY_VIEW).filter(pk=payload.application_id).first()
-        if application is None:
-            raise NotFound("救助申请不存在或不在您的管辖范围内")
+        application = selectors.application_for_report(user, payload.application_id)
     report = services.verification_run(actor=user, household=household, on=payload.on, application=application)
     return Status(201, ReportOut.of(report))
 
 
 @router.get("/reports/{report_id}", response=ReportOut, summary="核对报告")
 def get_report(request, report_id: int):
-    _require(request.user, Cap.VERIFY_VIEW, "查看核对报告和部门数据")
+    require(request.user, Cap.VERIFY_VIEW)
     return ReportOut.of(selectors.report_get(request.user, report_id))
 
 
 @router.get("/reports/{report_id}/pdf", summary="核对报告PDF")
 def get_report_pdf(request, report_id: int):
-    _require(request.user, Cap.VERIFY_VIEW, "查看核对报告和部门数据")
+    require(request.user, Cap.VERIFY_VIEW)
     report = selectors.report_get(request.user, report_id)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report.number}.pdf"'

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import mask
 from minzheng.core.money import fen
-from minzheng.policy.models import Scope, Standard
+from minzheng.policy.models import Formula, Scope, Standard
 from minzheng.policy.rules import Resolved, resolve
 
 from .adapters import PERIOD_LABELS, sources
@@ -168,7 +169,6 @@ class PolicyCache:
     resolves at the nearest of those ancestors (nothing lies between it and the village)."""
 
     def __init__(self, on: dt.date):
-        from minzheng.policy.models import Formula
 
         self.on = on
         self.holders = (set(Standard.objects.values_list("jurisdiction_id", flat=True).distinct())
@@ -179,7 +179,6 @@ class PolicyCache:
         held = tuple(int(x) for x in area.path.strip("/").split("/") if int(x) in self.holders)
         key = (held, scope)
         if key not in self.cache:
-            from minzheng.areas.models import Area
 
             nearest = Area.objects.get(pk=held[-1]) if held and held[-1] != area.pk else None
             self.cache[key] = load_policy(area, scope, self.on, resolve_at=nearest)

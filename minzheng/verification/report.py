@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from minzheng.core.pdf import cjk_pdf
+from minzheng.registry.models import Relation
 
 from .models import VerificationReport
 
@@ -94,7 +95,6 @@ def _row(table, values) -> None:
 
 
 def _relation(code: str) -> str:
-    from minzheng.registry.models import Relation
 
     try:
         return Relation(code).label

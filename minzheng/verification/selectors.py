@@ -3,15 +3,16 @@ modules and the batch 核对 (members_on, household_totals) are internal and uns
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import Rank
 from django.db.transaction import TransactionManagementError
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.money import fen
@@ -22,22 +23,40 @@ from .adapters import sources
 from .assess import ASSET_CLASSES
 from .models import DepartmentBatch, DepartmentRecord, Nature, RigidExpense, VerificationReport
 
+# 核对 knows no programme (DESIGN.md §5), yet a report may be run for an assistance application: the assistance app
+# registers its scoped reader here when the apps are ready (AssistanceConfig.ready).
+_application_readers: list[Callable] = []
+
+
+def register_application_reader(reader: Callable) -> None:
+    """reader(user, pk) → the application in the user's areas, or None."""
+    if reader not in _application_readers:
+        _application_readers.append(reader)
+
+def application_for_report(user: User, pk: int) -> Any:
+    """The programme's application (verification cannot name its type)."""
+    for reader in _application_readers:
+        if (app := reader(user, pk)) is not None:
+            return app
+    raise NotFound("救助申请不存在或不在您的管辖范围内")
+
+
 HUNDRED = Decimal("100")
 
 # --- scoped reads -----------------------------------------------------------------------------
 
-def reports_for(user):
+def reports_for(user: User) -> QuerySet[VerificationReport]:
     return scoped(VerificationReport.objects.all(), user, area_field="household__area", capability=Cap.VERIFY_VIEW)
 
 
-def report_get(user, pk) -> VerificationReport:
+def report_get(user: User, pk: int) -> VerificationReport:
     report = reports_for(user).select_related("household", "area", "created_by").filter(pk=pk).first()
     if report is None:
         raise NotFound("核对报告不存在或不在您的管辖范围内")
     return report
 
 
-def household_for_verification(user, pk) -> Household:
+def household_for_verification(user: User, pk: int) -> Household:
     household = scoped(Household.objects.all(), user, area_field="area",
                        capability=Cap.VERIFY_VIEW).select_related("area", "head").filter(pk=pk).first()
     if household is None:
@@ -45,11 +64,11 @@ def household_for_verification(user, pk) -> Household:
     return household
 
 
-def batches_for(user):
+def batches_for(user: User) -> QuerySet[DepartmentBatch]:
     return scoped(DepartmentBatch.objects.all(), user, area_field="area", capability=Cap.VERIFY_VIEW)
 
 
-def person_records(user, person_id, *, on: dt.date) -> list[DepartmentRecord]:
+def person_records(user: User, person_id: int, *, on: dt.date) -> list[DepartmentRecord]:
     """A person's department records in force on `on`, if the person lives in the user's area."""
     person = scoped(Person.objects.all(), user, area_field="residence_area",
                     capability=Cap.VERIFY_VIEW).filter(pk=person_id).first()
@@ -67,7 +86,7 @@ def _validity_q(on: dt.date) -> Q:
     return q & Q(as_of__lte=on)
 
 
-def records_in_force(person_ids: Iterable[int], *, on: dt.date):
+def records_in_force(person_ids: Iterable[int], *, on: dt.date) -> QuerySet[DepartmentRecord]:
     """Per person, source and provider, the rows of the latest batch dated on or before `on` and still valid then."""
     ranked = DepartmentRecord.objects.filter(_validity_q(on), person_id__in=list(person_ids)).annotate(
         rk=Window(Rank(), partition_by=[F("person_id"), F("source"), F("provider")], order_by=[F("as_of").desc(),
@@ -75,7 +94,16 @@ def records_in_force(person_ids: Iterable[int], *, on: dt.date):
     return ranked.filter(rk=1).order_by("person_id", "source", "row_number")
 
 
-def members_on(household_ids: Iterable[int], on: dt.date) -> list[dict]:
+class MemberRow(TypedDict):
+    household_id: int
+    person_id: int
+    relation: str
+    person__name: str
+    person__id_number: str
+    person__death_date: dt.date | None
+
+
+def members_on(household_ids: Iterable[int], on: dt.date) -> list[MemberRow]:
     """Members of the households on `on` (joined on or before, not yet left)."""
     return list(Membership.objects.filter(household_id__in=list(household_ids), start_date__lte=on)
                 .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
@@ -84,7 +112,7 @@ def members_on(household_ids: Iterable[int], on: dt.date) -> list[dict]:
                         "person__death_date"))
 
 
-def rigid_expenses_on(household_ids: Iterable[int], on: dt.date):
+def rigid_expenses_on(household_ids: Iterable[int], on: dt.date) -> QuerySet[RigidExpense]:
     return (RigidExpense.objects.filter(household_id__in=list(household_ids), valid_from__lte=on)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("person").order_by("id"))
 
@@ -150,7 +178,7 @@ def areas_of(household_ids: list[int]) -> set[int]:
         return {a for (a,) in cur.fetchall()}
 
 
-def _int_array(ids) -> str:
+def _int_array(ids: Iterable[int]) -> str:
     """A PostgreSQL array literal of integers, e.g. '{1,2,3}' (cast to bigint[], the type of the ids)."""
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
@@ -203,7 +231,7 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
         validity.append(f"(r.source = %(s{i})s AND r.as_of > %(v{i})s)")
     names = {code: f"%(s{i})s" for i, code in enumerate(relevant)}
 
-    def among(codes):
+    def among(codes: list[str]) -> str:
         return f"r.source IN ({', '.join(names[c] for c in codes)})" if codes else "1 = 0"
 
     deaths = [c for c, s in relevant.items() if s.type == "death"]
@@ -218,8 +246,8 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
         profiles.setdefault(tuple(sorted((t, v) for t, v in shares.items() if v > 0)), []).append(int(area_id))
     profiles = profiles or {(): []}
     income_cols = []
-    for g, shares in enumerate(profiles):
-        counted = _counted(dict(shares), params, g)
+    for g, profile in enumerate(profiles):
+        counted = _counted(dict(profile), params, g)
         parts = [f"COALESCE(SUM({counted}) FILTER (WHERE {among(plain)}), 0)"]
         parts += [_greatest([f"COALESCE(SUM({counted}) FILTER (WHERE r.source = {names[c]}), 0)" for c in codes])
                   for codes in groups.values()]
@@ -271,7 +299,7 @@ def household_totals(household_ids: list[int], on: dt.date, *, disregard_by_area
         _drop_quietly(table)
 
 
-def _totals(row, *, pg: bool) -> HouseholdTotals:
+def _totals(row: tuple, *, pg: bool) -> HouseholdTotals:
     hid, area_id, members, ids, incomes, dead, has_rigid, *assets = row
     if not pg:
         ids, incomes, dead = _split(ids, int), _split(incomes, _money), _split(dead, int)
@@ -293,10 +321,10 @@ def _drop_quietly(table: str) -> None:
         pass
 
 
-def _money(v) -> Decimal:
+def _money(v: object) -> Decimal:
     """SQLite hands back floats (or their text): Decimal to the fen; PostgreSQL's numeric is exact already."""
     return v if isinstance(v, Decimal) else fen(v)
 
 
-def _split(text, conv) -> list:
+def _split[T](text: str | None, conv: Callable[[str], T]) -> list[T]:
     return [conv(x) for x in text.split(",")] if text else []

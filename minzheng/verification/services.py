@@ -7,13 +7,16 @@ Any problem raises a DomainError naming the rows, and the transaction leaves not
 """
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core import audit
@@ -21,15 +24,16 @@ from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError, Forbidden
 from minzheng.core.idcard import mask
 from minzheng.core.money import fen
-from minzheng.core.scope import ensure_can, user_area_paths
+from minzheng.core.scope import assigned_areas_q, ensure_can, path_q, path_sql, user_area_paths
 from minzheng.registry.models import Household, Person
 
 from . import selectors
-from .adapters import SourceLayout, get_source, parse_row, read_file, read_push
+from .adapters import SourceLayout, _amount, get_source, parse_row, read_file, read_push
 from .assess import (
     Assessment,
     Line,
     MemberIn,
+    Policy,
     PolicyCache,
     RigidIn,
     assess,
@@ -37,7 +41,13 @@ from .assess import (
     load_policy,
     urban_rural,
 )
-from .models import DepartmentBatch, DepartmentRecord, RigidExpense, StagingRow, VerificationReport
+from .models import (
+    DepartmentBatch,
+    DepartmentRecord,
+    RigidExpense,
+    StagingRow,
+    VerificationReport,
+)
 
 CHUNK = 5000
 MAX_REPORTED = 100          # row errors listed in one answer
@@ -46,28 +56,30 @@ STAGED = ("batch_id", "row_number", "id_number", "person_id", "name", "key", "si
           "monthly_amount", "event_date", "detail")
 
 
+class ApplicationRef(Protocol):
+    """What 核对 needs of a programme's application (verification knows no programme)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def household_id(self) -> int | None: ...
+
+
 # --- intake -----------------------------------------------------------------------------------
 
-def _intake_area(actor) -> Area:
+def _intake_area(actor: User) -> Area:
     """The widest area the user is assigned (a county user's county)."""
     if not actor.can(Cap.VERIFY_INTAKE):
         raise Forbidden("您的角色无权导入部门核对数据")
-    area = Area.objects.filter(area_q_paths(actor)).order_by("path").first()
+    area = Area.objects.filter(assigned_areas_q(actor)).order_by("path").first()
     if area is None:
         raise Forbidden("您没有管辖区域，不能导入部门核对数据")
     return area
 
 
-def area_q_paths(user):
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for p in user_area_paths(user):
-        q |= Q(path=p)
-    return q
-
-
-def _chunks(iterable, size):
+def _chunks[T](iterable: Iterable[T], size: int) -> Iterator[list[T]]:
     chunk = []
     for item in iterable:
         chunk.append(item)
@@ -84,25 +96,20 @@ def _tables() -> dict[str, str]:
             "person": q(Person._meta.db_table), "area": q(Area._meta.db_table)}
 
 
-def _person_ids(actor, id_numbers) -> dict[str, int]:
+def _person_ids(actor: User, id_numbers: Iterable[str]) -> dict[str, int]:
     """身份证号 → person id for the IDs registered in the uploader's areas (one indexed look-up per chunk)."""
-    paths, wanted = user_area_paths(actor), list(set(id_numbers))
-    if not paths or not wanted:
+    wanted = list(set(id_numbers))
+    if not user_area_paths(actor) or not wanted:
         return {}
     if connection.vendor == "postgresql":  # one array parameter: no per-ID placeholders to build and split
         t = _tables()
-        scope = " OR ".join(["a.path LIKE %s"] * len(paths))
+        scope, params = path_sql(actor, "a.path")
         with connection.cursor() as cur:
             cur.execute(f"SELECT p.id_number, p.id FROM {t['person']} p JOIN {t['area']} a "
-                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND ({scope})",
-                        [wanted, *(f"{p}%" for p in paths)])
+                        f"ON a.id = p.residence_area_id WHERE p.id_number = ANY(%s) AND {scope}", [wanted, *params])
             return dict(cur.fetchall())
-    from django.db.models import Q
-
-    scope = Q(pk__in=[])
-    for path in paths:
-        scope |= Q(residence_area__path__startswith=path)
-    return dict(Person.objects.filter(scope, id_number__in=wanted).values_list("id_number", "pk"))
+    return dict(Person.objects.filter(path_q(actor, "residence_area__path"), id_number__in=wanted)
+                .values_list("id_number", "pk"))
 
 
 # Cross-row checks, each one pass over the batch's staged rows (grouped by key), whatever the statistics say.
@@ -149,8 +156,8 @@ def _describe(layout: SourceLayout, sig: str) -> str:
     return "，".join(parts) or "内容"
 
 
-def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, channel: str, provider: str = "",
-            original_name: str = "", today: dt.date | None = None) -> DepartmentBatch:
+def _intake(*, actor: User, layout: SourceLayout, as_of: dt.date, period: str, rows: Iterable[tuple[int, dict]],
+            channel: str, provider: str = "", original_name: str = "", today: dt.date | None = None) -> DepartmentBatch:
     area = _intake_area(actor)
     today = today or timezone.localdate()
     if not isinstance(as_of, dt.date):
@@ -165,7 +172,8 @@ def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, c
             provider=(provider or "").strip()[:64],
             period=(period or "")[:32], channel=channel, original_name=(original_name or "")[:255], area=area,
             created_by=actor)
-        errors, error_count, total = [], 0, 0
+        errors: list[dict] = []
+        error_count, total = 0, 0
         for chunk in _chunks(rows, CHUNK):
             parsed_rows = []
             for number, raw in chunk:
@@ -176,6 +184,7 @@ def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, c
                         if len(errors) < MAX_REPORTED:
                             errors.append({"row": number, "field": f, "message": f"第{number}{word}：{m}"})
                     continue
+                assert parsed is not None  # parse_row returns the row whenever it finds no problem
                 parsed_rows.append((number, parsed))
             total += len(chunk)
             if not error_count:
@@ -232,7 +241,7 @@ def _intake(*, actor, layout: SourceLayout, as_of: dt.date, period: str, rows, c
     return batch
 
 
-def department_batch_import(*, actor, source: str, as_of: dt.date, path: Path, file_format: str | None = None,
+def department_batch_import(*, actor: User, source: str, as_of: dt.date, path: Path, file_format: str | None = None,
                             period: str = "", provider: str = "", original_name: str = "") -> DepartmentBatch:
     """Take in a department's CSV or .xlsx file (streamed; all rows or none)."""
     layout = get_source(source)
@@ -247,7 +256,7 @@ def department_batch_import(*, actor, source: str, as_of: dt.date, path: Path, f
                    channel=DepartmentBatch.Channel.FILE, provider=provider, original_name=name)
 
 
-def department_batch_push(*, actor, source: str, as_of: dt.date, records: list, period: str = "",
+def department_batch_push(*, actor: User, source: str, as_of: dt.date, records: list, period: str = "",
                           provider: str = "") -> DepartmentBatch:
     """Take in a department's API push: a JSON list of objects keyed by the source's column names."""
     layout = get_source(source)
@@ -257,14 +266,14 @@ def department_batch_push(*, actor, source: str, as_of: dt.date, records: list, 
 
 # --- 刚性支出 ----------------------------------------------------------------------------------
 
-def rigid_expense_record(*, actor, household: Household, category: str, amount, period: str, valid_from: dt.date,
-                         evidence: str, valid_to: dt.date | None = None, person: Person | None = None) -> RigidExpense:
+def rigid_expense_record(*, actor: User, household: Household, category: str, amount: object, period: str,
+                         valid_from: dt.date, evidence: str, valid_to: dt.date | None = None,
+                         person: Person | None = None) -> RigidExpense:
     ensure_can(actor, household.area, Cap.VERIFY_RUN)
     if category not in RigidExpense.Category.values:
         raise DomainError(f"支出类别“{category}”无效（{'、'.join(RigidExpense.Category.labels)}）", field="支出类别")
     if period not in RigidExpense.Period.values:
         raise DomainError("期间应为每月或每年", field="期间")
-    from .adapters import _amount
 
     value = _amount(str(amount), "金额", "元")
     if not (evidence or "").strip():
@@ -282,11 +291,11 @@ def rigid_expense_record(*, actor, household: Household, category: str, amount, 
     return row
 
 
-def _rigid_in(rows) -> list[RigidIn]:
+def _rigid_in(rows: Iterable[RigidExpense]) -> list[RigidIn]:
     out = []
     for r in rows:
         monthly = r.amount if r.period == RigidExpense.Period.MONTHLY else fen(r.amount / 12)
-        who = f"{r.person.name} " if r.person_id else ""
+        who = f"{r.person.name} " if r.person else ""
         out.append(RigidIn(category=r.category, monthly=monthly,
                            label=f"{who}{r.get_category_display()}支出（{r.get_period_display()}{r.amount}元，"
                                  f"凭证：{r.evidence}）"))
@@ -295,7 +304,7 @@ def _rigid_in(rows) -> list[RigidIn]:
 
 # --- 核对 ------------------------------------------------------------------------------------
 
-def _members(household_ids, on) -> dict[int, list[MemberIn]]:
+def _members(household_ids: Iterable[int], on: dt.date) -> dict[int, list[MemberIn]]:
     out: dict[int, list[MemberIn]] = {}
     for m in selectors.members_on(household_ids, on):
         out.setdefault(m["household_id"], []).append(
@@ -304,7 +313,7 @@ def _members(household_ids, on) -> dict[int, list[MemberIn]]:
     return out
 
 
-def household_assessment(household: Household, on: dt.date, *, policy=None) -> Assessment:
+def household_assessment(household: Household, on: dt.date, *, policy: Policy | None = None) -> Assessment:
     """The full 核对 of one household on a date, every department record a line (nothing written)."""
     members = _members([household.pk], on).get(household.pk, [])
     if not members:
@@ -343,7 +352,7 @@ def household_income_summary(household: Household, on: dt.date) -> IncomeSummary
                          standard=a.standard, rule_version=a.rule_version)
 
 
-def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000):
+def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000) -> Iterator[tuple[int, Assessment]]:
     """Batch 核对 (re-checks, what-ifs, benchmarks): yields (household id, Assessment) in household id order, for
     the households with a living member on the date. Set-based: one SQL statement reads the memberships and the
     department records in force and returns one row of totals per household (income after disregards and
@@ -356,7 +365,7 @@ def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000):
     if not household_ids:
         return
     cache = PolicyCache(on)
-    policies: dict[int, object] = {}
+    policies: dict[int, Policy] = {}
     for area in Area.objects.filter(pk__in=selectors.areas_of(household_ids)):
         policies[area.pk] = cache.get(area, urban_rural(area))
     blocks = selectors.household_totals(household_ids, on, fetch=chunk,
@@ -383,7 +392,8 @@ def _report_number(on: dt.date) -> str:
     return f"{prefix}{seq:05d}"
 
 
-def verification_run(*, actor, household: Household, on: dt.date, application=None) -> VerificationReport:
+def verification_run(*, actor: User, household: Household, on: dt.date, application: ApplicationRef | None = None
+                     ) -> VerificationReport:
     """核对 one household on a date: store the 核对报告 (each source, figure and effect) with an audit entry."""
     ensure_can(actor, household.area, Cap.VERIFY_RUN)
     if application is not None and application.household_id != household.pk:
@@ -395,7 +405,8 @@ def verification_run(*, actor, household: Household, on: dt.date, application=No
                    "period": b.period} for b in DepartmentBatch.objects.filter(pk__in=batches).order_by("source")]
     with transaction.atomic():
         report = VerificationReport.objects.create(
-            number=_report_number(on), household=household, application=application, area=household.area, on=on,
+            number=_report_number(on), household=household,
+            application_id=application.pk if application is not None else None, area=household.area, on=on,
             urban_rural=urban_rural(household.area), member_count=a.member_count,
             household_income=a.household_income, rigid_deduction=a.rigid_deduction,
             per_capita_income=a.per_capita_income, standard=a.standard, standard_explanation=a.standard_explanation,
@@ -410,7 +421,7 @@ def verification_run(*, actor, household: Household, on: dt.date, application=No
     return report
 
 
-def _json(value):
+def _json(value: object) -> Any:
     """Decimals as strings, so the stored report shows exactly what was computed."""
     if isinstance(value, dict):
         return {str(k): _json(v) for k, v in value.items()}

@@ -5,9 +5,8 @@ from . import views
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("audit/", views.audit_log, name="audit_log"),
-    path("", include("minzheng.registry.urls")),
+    path("", include("minzheng.registry.urls")),  # the home page and the registry pages
 ]

@@ -113,3 +113,11 @@ def get_programme(code: str) -> Programme:
         return REGISTRY[code]
     except KeyError:
         raise DomainError(f"救助项目“{code}”不存在", code="unknown_programme", field="救助项目") from None
+
+
+def find_programme(code: str) -> Programme | None:
+    """The registered programme, or None (for callers to whom an unknown code is not an error)."""
+    try:
+        return get_programme(code)
+    except DomainError:
+        return None

@@ -23,8 +23,10 @@ from django.db.models import Q
 
 from minzheng.core.errors import DomainError
 from minzheng.core.money import round_payment
+from minzheng.payroll.reference import exclusions_for, programme_info
 from minzheng.policy.models import Standard
 from minzheng.policy.rules import resolve
+from minzheng.registry.models import Category
 
 from .base import Amount, Decision, HouseholdFacts, Member, Programme, get_programme, register
 from .common import MONTHLY, age_limit, check_facts, money, rounding, standard, version
@@ -42,7 +44,6 @@ def _variants(facts: HouseholdFacts, kind: str) -> set[str]:
 
 
 def _group_label(code: str) -> str:
-    from minzheng.registry.models import Category
 
     return Category(code).label if code in Category.values else code
 
@@ -79,7 +80,6 @@ class ElderlySubsidy(Programme):
         return any(has(m) for m in facts.living) if household_wide else has(member)
 
     def _excluded(self, member: Member) -> str:
-        from minzheng.payroll.reference import exclusions_for, programme_info
 
         for ex in exclusions_for(self.code):
             if member.in_programme(ex.other, ex.other_component) and ex.own_component in ("", self.component):

@@ -53,6 +53,7 @@ def test_without_sessions_the_reported_figure_stands(care):
     ({"hours": "-2"}, "hours", "学时-2不合理"),
     ({"title": " "}, "title", "培训名称不能为空"),
     ({"held_on": TODAY + dt.timedelta(days=1)}, "held_on", "晚于今天"),
+    ({"held_on": dt.date(1, 1, 1)}, "held_on", "培训日期0001-01-01早于本平台可登记的最早日期"),
 ])
 def test_bad_training_records_are_refused_and_nothing_is_written(care, change, field, message):
     w = care
@@ -97,3 +98,14 @@ def test_the_api_records_and_lists_sessions(care, client):
     assert client.post("/api/carefacility/trainings", {"area_code": "440704005", "title": "x", "organiser": "x",
                                                        "held_on": TODAY.isoformat(), "trainees": 1, "hours": "1"},
                        content_type="application/json").status_code == 404
+
+
+def test_a_training_dated_0001_01_01_through_the_api_is_refused_in_chinese(care, client):
+    w = care
+    client.force_login(w.huang)
+    r = client.post("/api/carefacility/trainings", {"area_code": "440704005", "title": "失智照护培训",
+                                                    "organiser": "江海区民政局", "held_on": "0001-01-01",
+                                                    "trainees": 20, "hours": "8"}, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["field"] == "held_on" and "早于本平台可登记的最早日期" in r.json()["message"]
+    assert not Training.objects.exists()

@@ -24,8 +24,11 @@ def _write(actor, n: int, *, start: int = 1) -> list[AuditEntry]:
 
 
 def _raw(sql: str, params=()):
+    """Tamper as the database owner would: on PostgreSQL past the append-only trigger (superusers can)."""
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL session_replication_role = replica")
         cur.execute(sql.format(table=table), params)
 
 

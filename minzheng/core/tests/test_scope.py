@@ -100,3 +100,56 @@ def test_out_of_scope_wins_over_missing_rights(people, areas):
     """Someone outside the area must not learn that the record exists, even if they also lack the right."""
     with pytest.raises(NotFound):
         ensure_can(people["provider"], areas["ducheng_village"], Cap.REGISTRY_EDIT)
+
+
+def test_raw_sql_asks_the_same_scope_door(people, residents):
+    """核对's intake matches 身份证号 in raw SQL: 李建华 of 礼乐街道 gets his town's two residents, 梁文杰 of 郁南县
+    only 邓姨, and a user with no area nothing at all — the same answer persons_for gives."""
+    from django.db import connection
+
+    from minzheng.core.scope import path_sql
+
+    def raw(user):
+        where, params = path_sql(user, "a.path")
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT p.name FROM registry_person p JOIN areas_area a ON a.id = p.residence_area_id "
+                        f"WHERE {where} ORDER BY p.name", params)
+            return sorted(r[0] for r in cur.fetchall())
+
+    for who in ("lile_officer", "yunan_approver", "village_worker"):
+        assert raw(people[who]) == _names(people[who])
+    people["auditor"].area_assignments.all().delete()
+    people["auditor"].refresh_from_db()
+    assert raw(people["auditor"]) == []
+
+
+def test_audit_entries_are_scoped_by_area_code(people, areas):
+    """The audit trail keeps area codes: 陈小玲 (英南村) sees her village's entries, not 向东村's nor 郁南县's."""
+    from minzheng.core import audit
+    from minzheng.core.models import AuditEntry
+    from minzheng.core.scope import area_code_q
+
+    for area in (areas["yingnan"], areas["xiangdong"], areas["ducheng_village"]):
+        audit.record(actor=None, action="test.scope", object_type="area", object_id=area.pk, object_repr=area.name,
+                     area_code=area.code)
+    seen = AuditEntry.objects.filter(area_code_q(people["village_worker"], "area_code"), action="test.scope")
+    assert list(seen.values_list("object_repr", flat=True)) == ["英南村"]
+    county = AuditEntry.objects.filter(area_code_q(people["jianghai_approver"], "area_code"), action="test.scope")
+    assert sorted(county.values_list("object_repr", flat=True)) == ["向东村", "英南村"]
+
+
+def test_who_works_within_whose_areas(people):
+    """李建华 (礼乐街道) is inside 黄志强's county; 黄志强 is not inside 李建华's town; 梁文杰 is in neither."""
+    from minzheng.core.scope import works_within
+
+    assert works_within(people["jianghai_approver"], people["lile_officer"])
+    assert not works_within(people["lile_officer"], people["jianghai_approver"])
+    assert not works_within(people["jianghai_approver"], people["yunan_approver"])
+
+
+def test_an_inlined_path_must_be_a_path_of_ids():
+    from minzheng.core.scope import subtree_sql
+
+    assert subtree_sql("a.path", "/1/7/") == "a.path LIKE '/1/7/%%'"
+    with pytest.raises(ValueError):
+        subtree_sql("a.path", "/1/' OR 1=1 --")

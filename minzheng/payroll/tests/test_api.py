@@ -42,15 +42,23 @@ def may_roster(client, areas, people, make_person, enrol, wang_family):
 
 
 def test_county_runs_the_month_through_the_api(client, people, may_roster):
-    c = as_user(client, people["jianghai_approver"])
+    # 麦嘉怡, the second pair of eyes, would release: a blocking hit stops her.
+    c = as_user(client, people["jianghai_checker"])
     rid = may_roster["id"]
     r = post(c, f"{BASE}/rosters/{rid}/release")
     assert r.status_code == 409 and "阻止发布的资金监管疑点" in r.json()["message"]
+    # 黄志强 takes the hit himself and disposes it ...
+    c = as_user(client, people["jianghai_approver"])
     anomaly = c.get(f"{BASE}/anomalies", {"roster": rid}).json()[0]
     assert anomaly["detail"].startswith("陈伯已于2024-04-10死亡")
     assert post(c, f"{BASE}/anomalies/{anomaly['id']}/assign", {"assignee": "huangzq"}).status_code == 200
     r = post(c, f"{BASE}/anomalies/{anomaly['id']}/dispose", {"disposition": "已死亡，停发", "withhold_line": True})
     assert r.status_code == 200 and r.json()["status"] == "disposed"
+    # ... but cannot close it or release the roster he generated: she does both.
+    r = post(c, f"{BASE}/anomalies/{anomaly['id']}/close")
+    assert r.status_code == 403 and r.json()["code"] == "four_eyes"
+    assert post(c, f"{BASE}/rosters/{rid}/release").json()["code"] == "four_eyes"
+    c = as_user(client, people["jianghai_checker"])
     assert post(c, f"{BASE}/anomalies/{anomaly['id']}/close").json()["status"] == "closed"
     r = post(c, f"{BASE}/rosters/{rid}/release")
     assert r.status_code == 200 and r.json()["total_amount"] == "1000.00"
@@ -148,3 +156,32 @@ def test_bad_requests_get_chinese_errors(client, people, may_roster):
     r = post(c, f"{BASE}/anomalies/{Anomaly.objects.get().pk}/assign", {"assignee": "nobody"})
     assert r.status_code == 400 and r.json()["message"] == "承办人“nobody”不存在"
     assert client.logout() is None and client.get(f"{BASE}/rosters").status_code == 401
+
+
+@pytest.mark.parametrize(("month", "message"), [
+    ("9999-12-01", "发放月份9999年12月超出可办理范围"),
+    ("0001-01-01", "发放月份0001年01月早于本平台可办理的最早月份"),
+])
+def test_a_roster_for_an_impossible_month_is_refused_and_nothing_is_created(client, people, wang_family, month,
+                                                                             message):
+    from minzheng.payroll.models import Roster
+
+    c = as_user(client, people["jianghai_approver"])
+    r = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704", "month": month})
+    assert r.status_code == 400, r.content
+    assert r.json()["field"] == "发放月份" and message in r.json()["message"]
+    assert not Roster.objects.exists()
+
+
+@pytest.mark.clock
+def test_next_months_roster_may_be_prepared_but_not_the_one_after(client, people, wang_family):
+    from minzheng.core.periods import local_date, month_plus, month_start
+
+    this_month = month_start(local_date())
+    c = as_user(client, people["jianghai_approver"])
+    ok = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704",
+                                     "month": month_plus(this_month, 1).isoformat()})
+    assert ok.status_code == 201, ok.content
+    too_far = post(c, f"{BASE}/rosters", {"programme": "dibao", "area_code": "440704",
+                                          "month": month_plus(this_month, 2).isoformat()})
+    assert too_far.status_code == 400 and "超出可办理范围" in too_far.json()["message"]

@@ -42,14 +42,21 @@ def test_county_walks_one_roster_through_the_pages(client, people, may_roster):
     r = client.post(url + "check/", follow=True)
     assert "新发现疑点1条" in r.content.decode()
     r = client.post(url + "release/", follow=True)
+    assert "须由另一位有复核权限的人员发布" in r.content.decode()  # he generated it: not his to release
+    client.force_login(people["jianghai_checker"])
+    r = client.post(url + "release/", follow=True)
     assert "阻止发布的资金监管疑点未处置" in r.content.decode()
     assert Roster.objects.get(pk=may_roster.pk).status == "checked"
+    client.force_login(hzq)
 
     chen = Anomaly.objects.get(rule="deceased")
     page = client.get(f"/payroll/anomalies/?roster={may_roster.pk}").content.decode()
     assert "陈伯已于2024-04-10死亡" in page
     client.post(f"/payroll/anomalies/{chen.pk}/assign/", {"assignee": hzq.pk})
     client.post(f"/payroll/anomalies/{chen.pk}/dispose/", {"disposition": "家属已报丧，停发", "withhold": "1"})
+    r = client.post(f"/payroll/anomalies/{chen.pk}/close/", follow=True)
+    assert "须由另一位有复核权限的人员办结" in r.content.decode()
+    client.force_login(people["jianghai_checker"])
     client.post(f"/payroll/anomalies/{chen.pk}/close/")
     chen.refresh_from_db()
     assert (chen.status, chen.withheld) == ("closed", True)
@@ -132,3 +139,17 @@ def test_auditor_reads_the_pages_but_cannot_act(client, people, may_roster):
     assert "王德明" in page and "资金监管校验" not in page
     assert client.post(f"/payroll/rosters/{may_roster.pk}/check/").status_code == 403
     assert state() == before
+
+
+def test_an_anomaly_is_offered_only_to_handlers_of_its_rosters_area(client, people, may_roster):
+    """黄志强 assigns 江海区's anomaly: the list offers himself, not 梁文杰 of 郁南县 (another county's approver) nor
+    吴敏 (an auditor of 江海区, who handles no anomaly)."""
+    from django.utils.html import escape
+
+    hzq = people["jianghai_approver"]
+    client.force_login(hzq)
+    services.roster_check(actor=hzq, roster=may_roster)
+    page = client.get(f"/payroll/anomalies/?roster={may_roster.pk}").content.decode()
+    assert f'<option value="{hzq.pk}">{escape(str(hzq))}</option>' in page
+    for outsider in (people["yunan_approver"], people["auditor"]):
+        assert f'<option value="{outsider.pk}">' not in page

@@ -126,11 +126,11 @@ def test_release_waits_for_blocking_hits_but_not_for_advisory_ones(areas, people
     roster = generate(hzq, areas["jianghai"])
     services.roster_check(actor=hzq, roster=roster)
     with pytest.raises(Conflict, match="还有1条阻止发布的资金监管疑点未处置（如：陈伯已于2024-04-10死亡"):
-        services.roster_release(actor=hzq, roster=roster)
+        services.roster_release(actor=people["jianghai_checker"], roster=roster)
     # The county decides the death rule only warns (configuration is data): release then goes through.
     SupervisionRule.objects.filter(code="deceased").update(blocking=False)
     Anomaly.objects.filter(rule="deceased").update(blocking=False)
-    assert services.roster_release(actor=hzq, roster=roster).status == "released"
+    assert services.roster_release(actor=people["jianghai_checker"], roster=roster).status == "released"
     # Advisory hits stay on the list after release for follow-up.
     assert Anomaly.objects.filter(status="open").count() == 2
 
@@ -174,7 +174,7 @@ def test_anomaly_from_discovery_to_closure(areas, people, make_person, enrol, wa
     assert (anomaly.status, anomaly.withheld, line.status) == ("disposed", True, "withheld")
     assert (roster.line_count, roster.total_amount) == (2, Decimal("1000.00"))
 
-    roster = services.roster_release(actor=hzq, roster=roster)  # nothing blocking left
+    roster = services.roster_release(actor=people["jianghai_checker"], roster=roster)  # nothing blocking left
     anomaly = services.anomaly_close(actor=hzq, anomaly=anomaly)
     assert anomaly.status == "closed" and anomaly.closed_at is not None
     _, rows = bankfiles.bank_file_export(actor=hzq, roster=roster)
@@ -193,7 +193,7 @@ def test_withholding_is_refused_once_released(areas, people, make_person, enrol,
     services.staff_relative_register(actor=hzq, staff=people["lile_officer"], person=zheng, relation="配偶")
     roster = generate(hzq, areas["jianghai"])
     services.roster_check(actor=hzq, roster=roster)
-    services.roster_release(actor=hzq, roster=roster)
+    services.roster_release(actor=people["jianghai_checker"], roster=roster)
     anomaly = services.anomaly_assign(actor=hzq, anomaly=Anomaly.objects.get(), assignee=hzq)
     with pytest.raises(Conflict, match="已发布"):
         services.anomaly_dispose(actor=hzq, anomaly=anomaly, disposition="停发", withhold_line=True)

@@ -95,6 +95,23 @@ def test_the_list_is_paginated(client, people, make_person, areas):
     assert len(second.context["page"]) == 5
 
 
+def test_a_list_longer_than_the_count_cap_says_so_instead_of_counting_everyone(client, people, make_person, areas,
+                                                                              monkeypatch):
+    """A city's list over a million persons counts at most PERSON_LIST_COUNT_CAP rows (an exact COUNT was most of the
+    page's time); here the cap is lowered to 20 so that 礼乐's 25 persons pass it."""
+    from minzheng.registry import views
+
+    monkeypatch.setattr(views, "PERSON_LIST_COUNT_CAP", 20)
+    for i in range(25):
+        make_person(f"测试{i:02d}", area=areas["yingnan"], birth=dt.date(1960, 1, 1) + dt.timedelta(days=i))
+    login(client, people, "lile_officer")
+    page = client.get(reverse("web:person_list"))
+    text = page.content.decode()
+    assert len(page.context["page"]) == 20 and "超过 20 条" in text and "共 25 条" not in text
+    monkeypatch.setattr(views, "PERSON_LIST_COUNT_CAP", 10_000)
+    assert "共 25 条" in client.get(reverse("web:person_list")).content.decode()
+
+
 def test_zhao_yulan_of_waihai_finds_nobody_from_lile(client, people, wang):
     login(client, people, "waihai_officer")
     page = client.get(reverse("web:person_list"), {"q": "wdm"}).content.decode()

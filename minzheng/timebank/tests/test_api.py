@@ -1,6 +1,9 @@
 """The 时间银行 API: 林志强 tries to cash his hours and overdraw them; both are refused in Chinese, nothing written."""
 
 import datetime as dt
+from decimal import Decimal as D
+
+import pytest
 
 from minzheng.core.models import AuditEntry
 from minzheng.timebank.models import Entry, Transfer
@@ -8,6 +11,7 @@ from minzheng.timebank.models import Entry, Transfer
 from .test_ledger import credit, tb  # noqa: F401  (fixture)
 
 BASE = "/api/timebank"
+pytestmark = pytest.mark.clock  # credit() reports hours served yesterday
 
 
 def post(client, url, body=None):
@@ -64,3 +68,67 @@ def test_a_donation_does_not_tell_a_volunteer_who_a_person_is(client, tb, areas,
         assert page(person.id_number) == nobody_page
         assert person.name not in str(nobody_page) + str(nobody_api)
     assert (Transfer.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_the_lookup_reveals_nothing_about_a_person_outside_the_volunteers_area(
+        client, tb, areas, people, make_person):  # noqa: F811
+    """梁秀兰 of 郁南县 is a 特困 elder — someone 林志强 (江海区) could receive hours for if she lived at home. Named
+    by id or 身份证号 she is answered exactly like nobody at all: the look-up does not say she exists, that she is
+    特困, nor her name; nothing is written. 李伯 of his own district is found as before."""
+    from minzheng.registry import services as registry
+
+    credit(tb, tb["lin"], 2)
+    liang = make_person("梁秀兰", sex="F", birth=dt.date(1938, 1, 1), area=areas["ducheng_village"])
+    registry.category_add(actor=people["yunan_approver"], person=liang, category="tekun",
+                          valid_from=dt.date(2020, 1, 1))
+    client.force_login(tb["lin_user"])
+    before = (Transfer.objects.count(), AuditEntry.objects.count())
+
+    def api(elder_id):
+        r = post(client, f"{BASE}/donations", {"volunteer_id": tb["lin"].pk, "hours": 1, "elder_id": elder_id})
+        return r.status_code, r.json()
+
+    def page(id_number):
+        r = client.post("/timebank/donate/", {"volunteer": tb["lin"].pk, "hours": "1", "elder_id_number": id_number},
+                        follow=True)
+        return [str(m) for m in r.context["messages"]]
+
+    nobody = api(987654321), page("110101193801010000")
+    assert nobody[0][0] == 400
+    assert (api(liang.pk), page(liang.id_number)) == nobody
+    assert "梁秀兰" not in str(nobody)
+    assert (Transfer.objects.count(), AuditEntry.objects.count()) == before
+    assert api(tb["li"].pk)[0] == 201  # his own district's 孤寡 elder is still found
+
+
+def test_hours_for_another_county_wait_until_that_county_accepts(client, tb, areas, people):  # noqa: F811
+    """林志强 offers 1.5 hours to 郁南县's 公益时间池. Nothing leaves his account until 梁文杰 (郁南县) accepts; 黄志强
+    of his own district cannot accept for 郁南县; a decline needs a reason and moves nothing."""
+    from minzheng.timebank.models import Account, DonationOffer
+
+    credit(tb, tb["lin"], 4)
+    client.force_login(tb["lin_user"])
+    r = post(client, f"{BASE}/donation-offers", {"volunteer_id": tb["lin"].pk, "hours": "1.5",
+                                                  "area_code": areas["yunan"].code})
+    assert r.status_code == 201, r.json()
+    offer = r.json()
+    assert offer["status"] == "pending" and offer["to_area"] == areas["yunan"].name
+    tb["lin"].account.refresh_from_db()
+    assert tb["lin"].account.balance == 4
+
+    r = post(client, f"{BASE}/donation-offers", {"volunteer_id": tb["lin"].pk, "hours": 1,
+                                                  "area_code": areas["jianghai"].code})
+    assert r.status_code == 400 and "直接捐入公益时间池" in r.json()["message"]
+
+    client.force_login(tb["hzq"])
+    assert post(client, f"{BASE}/donation-offers/{offer['id']}/accept").status_code == 404
+    client.force_login(people["yunan_approver"])
+    r = post(client, f"{BASE}/donation-offers/{offer['id']}/decline", {"reason": " "})
+    assert r.status_code == 400 and r.json()["field"] == "原因"
+    r = post(client, f"{BASE}/donation-offers/{offer['id']}/accept")
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    tb["lin"].account.refresh_from_db()
+    assert tb["lin"].account.balance == D("2.5")
+    assert Account.objects.get(kind=Account.Kind.POOL, area=areas["yunan"]).balance == D("1.5")
+    assert post(client, f"{BASE}/donation-offers/{offer['id']}/accept").status_code == 409
+    assert DonationOffer.objects.get().status == DonationOffer.Status.ACCEPTED

@@ -130,3 +130,31 @@ def test_htmx_is_vendored_and_the_stylesheet_is_local(client, people):
     client.force_login(people["lile_officer"])
     page = client.get(reverse("web:home")).content.decode()
     assert "/static/web/htmx.min.js" in page and "http://" not in page and "https://" not in page
+
+
+def test_the_admin_login_counts_and_locks_like_the_front_door(client, people):
+    """A stranger guesses at the superuser through /admin/login/: the fifth wrong password locks that door too,
+    and the right one no longer opens it — the front door counted the same attempts."""
+    from minzheng.accounts.models import User
+
+    User.objects.create_superuser(username="root", password=PASSWORD, display_name="系统管理员")
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
+        page = client.post("/admin/login/", {"username": "root", "password": "guess"}).content.decode()
+        assert "用户名或密码错误，还可尝试" in page
+    last = client.post("/admin/login/", {"username": "root", "password": "guess"}).content.decode()
+    assert f"密码连续错误{settings.LOGIN_MAX_FAILURES}次，账号已锁定" in last
+
+    response = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert "账号因多次密码错误已被锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("web:login"), {"username": "root", "password": PASSWORD})
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="user.lockout", object_repr="root").count() == 1
+
+
+def test_the_admin_login_still_lets_the_superuser_in(client, people):
+    from minzheng.accounts.models import User
+
+    User.objects.create_superuser(username="root", password=PASSWORD, display_name="系统管理员")
+    response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"]

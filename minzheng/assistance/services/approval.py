@@ -1,0 +1,98 @@
+"""审批 / 不予批准: the county approves (the case, its entitlements and categories) or refuses."""
+
+import dataclasses
+import datetime as dt
+
+from django.db import transaction
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.money import fen
+from minzheng.core.periods import month_plus, next_month_start
+from minzheng.core.scope import ensure_can
+from minzheng.registry.models import Category, PersonCategory
+
+from ..models import (
+    Application,
+    Case,
+    Entitlement,
+)
+from ..programmes.base import HouseholdFacts, get_programme
+from .base import S, _expect, _lock, _move, _text, _today
+
+# --- 审批 ------------------------------------------------------------------------------------------
+
+def application_approve(*, actor: User, application: Application, facts: HouseholdFacts, opinion: str = "",
+                        today: dt.date | None = None) -> Case:
+    """审批: enrol the household. The programme assesses `facts` (assistance.facts.build_facts: the registry plus
+    the incomes and assets found by 核对 and 入户调查) on the first month of payment — the month after approval —
+    and every amount is stored with its rule version and explanation. A programme that pays no cash (低收入家庭认定)
+    enrols the household with no amounts; the programme's reasons, citing its basis, stay on the audit entry."""
+    today = _today(today)
+    ensure_can(actor, application.area, Cap.ASSIST_APPROVE)
+    with transaction.atomic():
+        app = _lock(application)
+        _expect(app, [S.APPROVING], "审批")
+        start = next_month_start(today)
+        if app.applicant_id not in {m.person_id for m in facts.members}:
+            raise DomainError("测算所用家庭成员中没有申请人，请按申请家庭重新测算", field="家庭成员")
+        facts = dataclasses.replace(facts, on=start)
+        decision = get_programme(app.programme).assess(facts)
+        prog = get_programme(app.programme)
+        if not decision.eligible:
+            raise Conflict(f"经测算不符合{prog.label}条件：{'；'.join(decision.reasons)}。"
+                           "如不予批准，请写明理由办理不予批准", code="not_eligible")
+        if not decision.amounts and prog.pays_cash:
+            raise Conflict("测算结果没有救助金额，不能批准", code="no_amount")
+        household = app.household
+        head = household.head if household is not None and household.head is not None else app.applicant
+        recheck = None if prog.one_off else prog.recheck_months(facts)
+        case = Case.objects.create(
+            programme=app.programme, household=app.household, head=head, area=app.area, application=app,
+            start_month=start, end_month=start if prog.one_off else None,
+            urban_rural=facts.urban_rural,
+            next_recheck=month_plus(start, recheck) if recheck else None)
+        Entitlement.objects.bulk_create([
+            Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=fen(a.monthly_amount),
+                        from_month=start, to_month=month_plus(start, 1) if prog.one_off else None,
+                        rule_version=a.rule_version[:200], explanation=a.explanation)
+            for a in decision.amounts])
+        enrolled = _mark_category(app.programme, start, app.number, prog.per_household,
+                                  [m.person_id for m in facts.living], [a.person_id for a in decision.amounts])
+        app.decision_reason = opinion.strip() or "；".join(decision.reasons)
+        _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
+              extra={"case": case.pk, "start_month": start, "monthly_total": fen(decision.total),
+                     "categories": enrolled,
+                     "reasons": list(decision.reasons),
+                     "amounts": [{"person": a.person_id, "component": a.component, "amount": fen(a.monthly_amount),
+                                  "rule_version": a.rule_version} for a in decision.amounts]})
+    return case
+
+
+def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living: list[int],
+                   paid: list[int]) -> list[int]:
+    """Enrolment shows in the registry: the household's living members (or the persons paid, for a person
+    programme) hold the programme's category from the first month, unless they already do. Programmes without a
+    registry category (临时救助, 两项补贴) change nothing."""
+    if programme not in Category.values:
+        return []
+    ids = set(living if per_household else paid)
+    holding = set(PersonCategory.objects.filter(person_id__in=ids, category=programme, valid_to__isnull=True)
+                  .values_list("person_id", flat=True))
+    PersonCategory.objects.bulk_create([
+        PersonCategory(person_id=pid, category=programme, valid_from=start, note=f"救助申请{number}审批纳入")
+        for pid in sorted(ids - holding)])
+    return sorted(ids - holding)
+
+
+def application_refuse(*, actor: User, application: Application, reason: str, today: dt.date | None = None
+                       ) -> Application:
+    """不予批准 with a written reason (at 审核 or 审批); the notice letter is letters.refusal_letter_pdf."""
+    ensure_can(actor, application.area, Cap.ASSIST_APPROVE)
+    reason = _text(reason, "不予批准理由", min_len=5)
+    with transaction.atomic():
+        app = _lock(application)
+        _expect(app, [S.REVIEWING, S.APPROVING], "作出不予批准决定")
+        app.decision_reason = reason
+        return _move(actor, app, S.REFUSED, action="application.refuse", today=_today(today), note=reason)
