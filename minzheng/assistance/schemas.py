@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 
 from minzheng.core.api import AreaRef, ErrorOut  # noqa: F401  (re-exported for api.py)
+from minzheng.core.inputs import PageNumber
 
 from .models import ApplicationStatus
 
@@ -34,7 +35,7 @@ class ApplicationFilter(Schema):
     status: str | None = Field(None, description=f"状态：{_STATUSES}")
     programme: str | None = Field(None, description="救助项目代码，如 dibao、tekun、temporary")
     overdue: bool = Field(False, description="只看本环节已超期的申请")
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100, description="每页条数（最多100）")
 
 
@@ -310,7 +311,7 @@ class ObjectionDecideIn(Schema):
 
 class RecheckFilter(Schema):
     status: str = Field("open", description="open 待复核、done 已复核、all 全部")
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100, description="每页条数（最多100）")
 
 

@@ -12,6 +12,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.api import require
 from minzheng.core.errors import NotFound
+from minzheng.core.inputs import Year
 from minzheng.core.scope import can_access_area
 
 from . import rules, selectors, services
@@ -465,7 +466,7 @@ def _training(t) -> TrainingOut:
 
 
 @router.get("/trainings", response=list[TrainingOut], summary="养老服务人员培训登记（本辖区）")
-def list_trainings(request, year: int | None = None):
+def list_trainings(request, year: Year | None = None):
     require(request.user, Cap.FACILITY_VIEW)
     qs = selectors.trainings_for(request.user)
     return [_training(t) for t in (qs.filter(held_on__year=year) if year else qs)[:500]]

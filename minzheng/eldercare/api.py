@@ -19,6 +19,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
 from minzheng.core.api import AreaRef, ErrorOut, require
 from minzheng.core.errors import DomainError
+from minzheng.core.inputs import PageNumber
 from minzheng.core.periods import age_on
 
 from . import rules, selectors, services
@@ -63,7 +64,7 @@ class ElderFilter(Schema):
     special: bool = Field(False, description="只看特殊困难老年人")
     level: int | None = Field(None, ge=0, le=4, description="能力等级")
     on: dt.date | None = Field(None, description="按哪一天计算年龄和类别（默认今天）")
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100)
 
 

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.inputs import Year
 
 from . import reports, selectors, services
 from .models import Indicator
@@ -174,7 +175,7 @@ def rebuild(request, payload: RebuildIn):
 
 
 @router.get("/reports/{area_code}/{kind}", summary="评估报告（annual/midterm/final；format=pdf 或 xlsx）")
-def report(request, area_code: str, kind: str, format: str = "pdf", year: int | None = None):
+def report(request, area_code: str, kind: str, format: str = "pdf", year: Year | None = None):
     area = selectors.area_for(request.user, area_code)
     if format not in ("pdf", "xlsx"):
         raise DomainError("format 应为 pdf 或 xlsx", field="format")

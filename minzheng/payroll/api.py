@@ -16,6 +16,7 @@ from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut, require
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
+from minzheng.core.inputs import PageNumber
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 
@@ -96,7 +97,7 @@ class LinePage(Schema):
 
 class LineFilter(Schema):
     status: str | None = None
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(50, ge=1, le=500)
 
 

@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from minzheng.core.inputs import Limit, Offset
 from minzheng.registry import importing
 from minzheng.registry.models import ImportJob
 
@@ -62,7 +63,7 @@ def get_job(request, job_id: int):
 
 
 @router.get("/{job_id}/errors", response=list[RowErrorOut], summary="逐行错误（分页）")
-def errors(request, job_id: int, offset: int = 0, limit: int = 500):
+def errors(request, job_id: int, offset: Offset = 0, limit: Limit = 500):
     job = importing.import_get(request.user, job_id)
     return list(job.errors.values("row_number", "field", "message")[offset:offset + min(limit, 5000)])
 

@@ -7,6 +7,7 @@ from pydantic import ConfigDict
 
 from minzheng.core.api import AreaRef, ErrorOut  # noqa: F401  (ErrorOut re-exported for the routers)
 from minzheng.core.idcard import SEX_LABELS
+from minzheng.core.inputs import PageNumber
 
 from .models import Category, DuplicateReview, Relation
 from .services import mask_account, mask_phone
@@ -17,7 +18,7 @@ class PersonFilter(Schema):
     q: str = Field("", description="姓名（前缀）、身份证号（前几位）或姓名拼音首字母，如 zs 查张三")
     area: str | None = Field(None, description="只看此区划代码及其下级区划")
     category: str | None = Field(None, description=f"只看有效的人员类别：{'、'.join(Category.values)}")
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100, description="每页条数（最多100）")
 
 
@@ -149,7 +150,7 @@ RELATION_HELP = "、".join(f"{r.value}（{r.label}）" for r in Relation)
 class HouseholdFilter(Schema):
     q: str = Field("", description="家庭编号（前缀）、户主姓名（前缀）、户主身份证号（前几位）或户主拼音首字母")
     include_dissolved: bool = Field(False, description="是否包含已注销（并户等）的家庭")
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100, description="每页条数（最多100）")
 
 
