@@ -76,7 +76,7 @@ def broken_areas_list(monkeypatch):
         raise RuntimeError("connection to postgres://admin:hunter2@db failed")
 
     monkeypatch.setattr("minzheng.areas.api.areas_for", boom)
-    monkeypatch.setattr("minzheng.web.views.top_areas", boom)
+    monkeypatch.setattr("minzheng.registry.views.top_areas", boom)
 
 
 def test_an_api_crash_answers_json_without_a_traceback_even_in_debug(client, people, settings, broken_areas_list):
