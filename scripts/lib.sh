@@ -25,7 +25,8 @@ ensure_venv() {  # $1: requirements file
 }
 
 ensure_browser() {  # Debian's Chromium and CJK fonts for the Playwright tests
-  [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "noto.*cjk" && return 0
+  # grep reads all of fc-list (no -q): under pipefail an early exit would fail the pipe with SIGPIPE (141)
+  [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "安装 chromium 与中文字体 …"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
