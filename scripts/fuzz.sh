@@ -29,7 +29,8 @@ if [[ "${DATABASE_URL:-}" == postgres* ]]; then
 else
   DATABASE_URL="sqlite:///$WORK/fuzz.sqlite3"
 fi
-export DATABASE_URL MINZHENG_DEBUG=0 MINZHENG_SECRET_KEY="fuzz-$(date +%s%N)-$RANDOM$RANDOM"
+# plain http on loopback: HTTPS-only cookies and the https redirect are for production
+export MINZHENG_HTTPS=0 DATABASE_URL MINZHENG_DEBUG=0 MINZHENG_SECRET_KEY="fuzz-$(date +%s%N)-$RANDOM$RANDOM"
 echo "== 模糊测试：准备演示数据（${DATABASE_URL%%:*}）"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py setup_demo --persons "${MZ_FUZZ_PERSONS:-60}" --villages-per-town 1 --quiet-table >"$WORK/setup.log"
