@@ -140,3 +140,10 @@ def test_a_page_form_over_the_size_limit_is_413_in_chinese(huang, settings):
 def test_a_nul_byte_in_a_path_parameter_is_a_400(huang):
     body = problem(huang.get("/api/areas/440704%00"), 400)
     assert "不可见" in body["message"]
+
+
+@pytest.mark.parametrize("roster", ["-5300191213882720075837865984", "0", str(2**63)])
+def test_an_anomaly_filter_by_a_roster_id_out_of_range_is_a_422(huang, roster):
+    """Found by the fuzzer: a roster id beyond 64 bits reached SQLite, which cannot bind it."""
+    body = problem(huang.get("/api/payroll/anomalies", {"rule": "missing_account", "roster": roster}), 422)
+    assert body["details"][0]["field"] == "roster"

@@ -21,3 +21,6 @@ Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="跳过的条数"
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, description=f"年度（{MIN_YEAR}–{MAX_YEAR}）")]
 
 Limit = Annotated[int, Field(ge=1, le=5000, description="返回条数（1–5000）")]
+
+# A row id a client filters by: beyond a 64-bit key it can match nothing, and SQLite cannot even bind it.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1, description="记录编号")]

@@ -16,7 +16,7 @@ from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut, require
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
-from minzheng.core.inputs import PageNumber
+from minzheng.core.inputs import PageNumber, RecordId
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 
@@ -156,7 +156,7 @@ class AnomalyOut(Schema):
 
 
 class AnomalyFilter(Schema):
-    roster: int | None = None
+    roster: RecordId | None = None
     status: str | None = None
     rule: str | None = None
 
