@@ -1,6 +1,7 @@
 """The 时间银行 API: 林志强 tries to cash his hours and overdraw them; both are refused in Chinese, nothing written."""
 
 import datetime as dt
+import functools
 from decimal import Decimal as D
 
 import pytest
@@ -44,6 +45,19 @@ def test_a_volunteer_sees_only_their_own_account(client, tb, people):  # noqa: F
     assert client.get(f"{BASE}/reports").json() == []
 
 
+def _donate_by_id(client, accounts, elder_id):
+    """林志强 gives one hour to a person named by id through the API: (status, body)."""
+    r = post(client, f"{BASE}/donations", {"volunteer_id": accounts["lin"].pk, "hours": 1, "elder_id": elder_id})
+    return r.status_code, r.json()
+
+
+def _donate_by_id_number(client, accounts, id_number):
+    """The same on the page, naming the person by 身份证号: the messages shown."""
+    r = client.post("/timebank/donate/", {"volunteer": accounts["lin"].pk, "hours": "1", "elder_id_number": id_number},
+                    follow=True)
+    return [str(m) for m in r.context["messages"]]
+
+
 def test_a_donation_does_not_tell_a_volunteer_who_a_person_is(client, tb, areas, make_person):  # noqa: F811
     """林志强 names recipients by person id (API) or 身份证号 (page). Anyone who may not receive hours — 张伯 next
     door, 梁秀兰 of 郁南县, someone dead — is answered exactly like nobody at all: no name, no hint who it is."""
@@ -52,14 +66,8 @@ def test_a_donation_does_not_tell_a_volunteer_who_a_person_is(client, tb, areas,
     client.force_login(tb["lin_user"])
     before = (Transfer.objects.count(), AuditEntry.objects.count())
 
-    def api(elder_id):
-        r = post(client, f"{BASE}/donations", {"volunteer_id": tb["lin"].pk, "hours": 1, "elder_id": elder_id})
-        return r.status_code, r.json()
-
-    def page(id_number):
-        r = client.post("/timebank/donate/", {"volunteer": tb["lin"].pk, "hours": "1", "elder_id_number": id_number},
-                        follow=True)
-        return [str(m) for m in r.context["messages"]]
+    api = functools.partial(_donate_by_id, client, tb)
+    page = functools.partial(_donate_by_id_number, client, tb)
 
     nobody_api, nobody_page = api(987654321), page("110101193801010000")
     assert nobody_api[0] == 400
@@ -84,14 +92,8 @@ def test_the_lookup_reveals_nothing_about_a_person_outside_the_volunteers_area(
     client.force_login(tb["lin_user"])
     before = (Transfer.objects.count(), AuditEntry.objects.count())
 
-    def api(elder_id):
-        r = post(client, f"{BASE}/donations", {"volunteer_id": tb["lin"].pk, "hours": 1, "elder_id": elder_id})
-        return r.status_code, r.json()
-
-    def page(id_number):
-        r = client.post("/timebank/donate/", {"volunteer": tb["lin"].pk, "hours": "1", "elder_id_number": id_number},
-                        follow=True)
-        return [str(m) for m in r.context["messages"]]
+    api = functools.partial(_donate_by_id, client, tb)
+    page = functools.partial(_donate_by_id_number, client, tb)
 
     nobody = api(987654321), page("110101193801010000")
     assert nobody[0][0] == 400
