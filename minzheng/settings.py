@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minzheng.carefacility",
     "minzheng.homecare",
     "minzheng.timebank",
+    "minzheng.socialorgs",
     "minzheng.web",
     "minzheng.demo",
 ]

@@ -17,5 +17,6 @@ urlpatterns = [
     path("facilities/", include("minzheng.carefacility.urls")),
     path("homecare/", include("minzheng.homecare.urls")),
     path("timebank/", include("minzheng.timebank.urls")),
+    path("socialorgs/", include("minzheng.socialorgs.urls")),
     path("", include("minzheng.web.urls")),
 ]

@@ -73,6 +73,12 @@ class Cap:
     TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
     TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
     TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
+    # 大社会治理 (socialorgs/, socialwork/)
+    SOCIALORG_VIEW = "socialorgs.view"          # organisations, applications, 年报, credit lists of one's areas
+    SOCIALORG_APPLY = "socialorgs.apply"        # take in 登记申请 and 年报 (镇街/县区 windows)
+    SOCIALORG_REGISTER = "socialorgs.register"  # 登记管理机关: review, approve, credit lists (县区)
+    SOCIALWORK_VIEW = "socialwork.view"         # 社工站, service records and coverage of one's areas
+    SOCIALWORK_RECORD = "socialwork.record"     # record a 社工's service to a target-group person (镇街 社工站)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -215,4 +221,17 @@ ACTION_LABELS = {
     Cap.TIMEBANK_REVIEW1: "初审志愿服务时长",
     Cap.TIMEBANK_REVIEW2: "复审志愿服务时长",
     Cap.TIMEBANK_ALLOCATE: "从公益时间池划拨时长",
+    Cap.SOCIALORG_VIEW: "查看社会组织登记和信用信息",
+    Cap.SOCIALORG_APPLY: "受理社会组织登记申请和年度报告",
+    Cap.SOCIALORG_REGISTER: "审查核准社会组织登记和管理信用名录",
+    Cap.SOCIALWORK_VIEW: "查看社工站服务记录",
+    Cap.SOCIALWORK_RECORD: "登记社工服务记录",
 }
+# 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
+_SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
+CAPABILITIES[Role.VILLAGE] |= {Cap.SOCIALWORK_VIEW}
+CAPABILITIES[Role.TOWN] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALWORK_RECORD}
+CAPABILITIES[Role.COUNTY] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGISTER, Cap.SOCIALWORK_RECORD}
+CAPABILITIES[Role.CITY] |= _SO_READ
+CAPABILITIES[Role.AUDITOR] |= _SO_READ
+CAPABILITIES[Role.ADMIN] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGISTER}

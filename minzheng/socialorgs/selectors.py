@@ -1,0 +1,104 @@
+"""Reads of the 社会组织 app, scoped to the user's areas; the public credit-list query shows only what
+《社会组织信用信息管理办法》 makes public (name, code, list, ground with citation, dates)."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
+from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.scope import scoped, subtree_q
+
+from minzheng.registry.models import Person
+from minzheng.registry.selectors import persons_for
+
+from .models import AnnualReport, Application, CreditListing, Form, SocialOrg
+from .rules import grounds
+
+
+def orgs_for(user: User) -> QuerySet[SocialOrg]:
+    return scoped(SocialOrg.objects.select_related("area", "registrar"), user, area_field="area",
+                  capability=Cap.SOCIALORG_VIEW).order_by("name")
+
+
+def org_get(user: User, pk: object) -> SocialOrg:
+    org = orgs_for(user).select_related("legal_rep").filter(pk=_id(pk)).first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def applications_for(user: User) -> QuerySet[Application]:
+    return scoped(Application.objects.select_related("area", "org"), user, area_field="area",
+                  capability=Cap.SOCIALORG_VIEW)
+
+
+def application_get(user: User, pk: object) -> Application:
+    app = applications_for(user).filter(pk=_id(pk)).first()
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def listings_for(user: User) -> QuerySet[CreditListing]:
+    return scoped(CreditListing.objects.select_related("org"), user, area_field="org__area",
+                  capability=Cap.SOCIALORG_VIEW)
+
+
+def listing_get(user: User, pk: object) -> CreditListing:
+    item = listings_for(user).select_related("org__area").filter(pk=_id(pk)).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def _id(pk: object) -> int:
+    try:
+        value = int(str(pk))
+    except ValueError:
+        raise NotFound() from None
+    if not 0 < value < 2**63:
+        raise NotFound()
+    return value
+
+
+def person_by_id_number(user: User, id_number: str) -> Person:
+    """The legal representative named by 身份证号, within the user's areas."""
+    person = persons_for(user).filter(id_number=(id_number or "").strip().upper()).first()
+    if person is None:
+        raise DomainError("法定代表人的身份证号未在人员库中登记（或不在您的管辖范围内）", field="法定代表人")
+    return person
+
+
+def public_credit_query(q: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The public query: organisations on a list now, by name fragment or exact credit code."""
+    q = (q or "").strip()[:100]
+    qs = CreditListing.objects.filter(removed_on__isnull=True).select_related("org", "org__registrar")
+    if q:
+        qs = qs.filter(org__credit_code=q.upper()) if len(q) == 18 and q.isalnum() else qs.filter(
+            org__name__contains=q)
+    rows = []
+    table = grounds()
+    for item in qs.order_by("-listed_on", "org__name")[:limit]:
+        g = table.get(item.escalation_ground or item.ground)
+        first = table.get(item.ground)
+        rows.append({
+            "name": item.org.name, "credit_code": item.org.credit_code or "", "list": item.get_list_kind_display(),
+            "list_kind": item.list_kind, "registrar": item.org.registrar.name,
+            "ground": g.label if g else "", "citation": g.citation if g else "",
+            "first_ground": first.label if first and item.escalation_ground else "",
+            "listed_on": item.listed_on, "escalated_on": item.escalated_on,
+        })
+    return rows
+
+
+def report_rate(area: Area, year: int) -> dict[str, Any]:
+    """年报 rate of the registered organisations in `area` that had to report for `year`."""
+    due = SocialOrg.objects.filter(subtree_q(area, "area__path"), established_on__lt=dt.date(year, 1, 1)).exclude(
+        form=Form.COMMUNITY).exclude(ended_on__lt=dt.date(year + 1, 1, 1))
+    filed = AnnualReport.objects.filter(org__in=due, year=year).count()
+    total = due.count()
+    return {"year": year, "due": total, "filed": filed, "rate": round(100 * filed / total, 1) if total else None}

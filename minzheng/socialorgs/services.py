@@ -1,0 +1,289 @@
+"""Writes of the 社会组织 app: 登记申请 (受理 → 审查 → 核准/不予登记), 年报, the credit lists and their nightly run.
+Each state change validates, writes and audits in one transaction."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area, Level
+from minzheng.core import audit
+from minzheng.core.creditcode import credit_code_problem, make_credit_code
+from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.periods import local_date, same_day_months_later
+from minzheng.core.scope import ensure_can
+from minzheng.registry.models import Person
+
+from .models import FORM_CATEGORY, AnnualReport, Application, CreditListing, Form, SocialOrg
+from .rules import grounds, report_due, rules
+
+
+def registrar_of(area: Area) -> Area:
+    """The 登记管理机关's area: the county above `area`, or the city where there is no county level."""
+    chain = list(area.ancestors())
+    for level in (Level.COUNTY, Level.CITY):
+        found = [a for a in chain if a.level == level]
+        if found:
+            return found[-1]
+    return chain[0]
+
+
+def _fen(value: object, field: str) -> int:
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{field}应为金额（元）", field=field) from None
+    if not d.is_finite() or d < 0 or d > Decimal("100000000000"):
+        raise DomainError(f"{field}应为0至1000亿元之间的金额", field=field)
+    if d != d.quantize(Decimal("0.01")):
+        raise DomainError(f"{field}最多精确到分", field=field)
+    return int(d * 100)
+
+
+def _text(value: object, field: str, limit: int, *, required: bool = True) -> str:
+    text = (str(value) if value is not None else "").strip()
+    if required and not text:
+        raise DomainError(f"请填写{field}", code="required", field=field)
+    if len(text) > limit:
+        raise DomainError(f"{field}不超过{limit}字", field=field)
+    return text
+
+
+def _name_taken(name: str, *, exclude_app: int | None = None) -> bool:
+    pending = Application.objects.filter(kind=Application.Kind.ESTABLISH, particulars__name=name,
+                                         status__in=[Application.Status.SUBMITTED, Application.Status.REVIEWED])
+    if exclude_app:
+        pending = pending.exclude(pk=exclude_app)
+    return SocialOrg.objects.filter(name=name).exists() or pending.exists()
+
+
+def establish_apply(*, actor: User, area: Area, name: str, form: str, legal_rep: Person, capital: object,
+                    domicile: str, purpose: str, supervisor: str = "", hub: SocialOrg | None = None) -> Application:
+    """受理 an application for 成立登记 (or, for a 社区社会组织, 备案 under a hub organisation)."""
+    ensure_can(actor, area, Cap.SOCIALORG_APPLY)
+    name = _text(name, "名称", 100)
+    if form not in Form.values:
+        raise DomainError("组织类型应为社会团体、社会服务机构、基金会或社区社会组织", field="组织类型")
+    if _name_taken(name):
+        raise Conflict(f"名称“{name}”已被登记或正在申请中，不能重复", code="duplicate_name", field="名称")
+    if legal_rep is None or legal_rep.death_date:
+        raise DomainError("法定代表人应为在世的已登记人员", field="法定代表人")
+    particulars = {
+        "name": name, "form": form, "legal_rep_id": legal_rep.pk, "capital_fen": _fen(capital, "注册资金"),
+        "domicile": _text(domicile, "住所", 200), "purpose": _text(purpose, "业务范围", 500),
+        "supervisor": _text(supervisor, "业务主管单位", 100, required=False), "hub_id": None,
+    }
+    if form == Form.COMMUNITY:
+        if hub is None or not hub.is_hub or hub.status != SocialOrg.Status.ACTIVE:
+            raise DomainError("社区社会组织须在一家正常状态的枢纽型社会组织备案", field="枢纽型社会组织")
+        ensure_can(actor, hub.area, Cap.SOCIALORG_VIEW)
+        particulars["hub_id"] = hub.pk
+    with transaction.atomic():
+        app = Application.objects.create(kind=Application.Kind.ESTABLISH, area=area, particulars=particulars,
+                                         submitted_by=actor)
+        audit.record(actor=actor, action="socialorgs.apply", object_type="socialorgs.application", object_id=app.pk,
+                     object_repr=name, area_code=area.code, after={"kind": app.kind, **particulars})
+    return app
+
+
+def _locked(app: Application) -> Application:
+    return Application.objects.select_for_update().select_related("area").get(pk=app.pk)
+
+
+def application_review(*, actor: User, application: Application, approve: bool, opinion: str) -> Application:
+    """审查 by one officer of the 登记管理机关; a refusal ends the application."""
+    ensure_can(actor, application.area, Cap.SOCIALORG_REGISTER)
+    opinion = _text(opinion, "审查意见", 300)
+    with transaction.atomic():
+        app = _locked(application)
+        if app.status != Application.Status.SUBMITTED:
+            raise Conflict(f"该申请当前为“{app.get_status_display()}”，不能审查", field="状态")
+        if app.submitted_by_id == actor.pk:
+            raise DomainError("受理人不能审查自己受理的申请", code="same_person", field="审查人")
+        before = {"status": app.status}
+        app.reviewed_by, app.review_opinion = actor, opinion
+        app.status = Application.Status.REVIEWED if approve else Application.Status.REFUSED
+        if not approve:
+            app.refuse_reason = opinion
+        app.save(update_fields=["reviewed_by", "review_opinion", "status", "refuse_reason"])
+        audit.record(actor=actor, action="socialorgs.review", object_type="socialorgs.application", object_id=app.pk,
+                     object_repr=app.particulars.get("name", ""), area_code=app.area.code, before=before,
+                     after={"status": app.status, "opinion": opinion})
+    return app
+
+
+def application_approve(*, actor: User, application: Application, credit_code: str = "",
+                        today: dt.date | None = None) -> SocialOrg:
+    """核准 by a second officer: the organisation is registered and (except a filed 社区社会组织) gets its
+    统一社会信用代码 — the one entered from the code-issuing system, or one made here."""
+    ensure_can(actor, application.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    code = (credit_code or "").strip().upper()
+    with transaction.atomic():
+        app = _locked(application)
+        if app.status != Application.Status.REVIEWED:
+            raise Conflict(f"该申请当前为“{app.get_status_display()}”，须审查通过后才能核准", field="状态")
+        if actor.pk in (app.reviewed_by_id, app.submitted_by_id):
+            raise DomainError("核准须由受理人和审查人以外的人员办理", code="same_person", field="核准人")
+        p = app.particulars
+        if _name_taken(p["name"], exclude_app=app.pk):
+            raise Conflict(f"名称“{p['name']}”已被登记，不能重复", code="duplicate_name", field="名称")
+        registrar = registrar_of(app.area)
+        if p["form"] == Form.COMMUNITY:
+            code = ""
+        elif code:
+            problem = credit_code_problem(code)
+            if problem:
+                raise DomainError(problem, field="统一社会信用代码")
+            if SocialOrg.objects.filter(credit_code=code).exists():
+                raise Conflict(f"统一社会信用代码{code}已被其他组织使用", code="duplicate_code",
+                               field="统一社会信用代码")
+        else:
+            serial = (SocialOrg.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+            code = make_credit_code(category=FORM_CATEGORY[p["form"]], area_code=registrar.code, serial=serial)
+            while SocialOrg.objects.filter(credit_code=code).exists():
+                serial += 1
+                code = make_credit_code(category=FORM_CATEGORY[p["form"]], area_code=registrar.code, serial=serial)
+        org = SocialOrg.objects.create(
+            name=p["name"], form=p["form"], credit_code=code or None, area=app.area, registrar=registrar,
+            supervisor=p["supervisor"], legal_rep_id=p["legal_rep_id"], capital_fen=p["capital_fen"],
+            domicile=p["domicile"], purpose=p["purpose"], hub_id=p["hub_id"], established_on=today)
+        app.org, app.status, app.decided_by, app.decided_on = org, Application.Status.APPROVED, actor, today
+        app.save(update_fields=["org", "status", "decided_by", "decided_on"])
+        audit.record(actor=actor, action="socialorgs.approve", object_type="socialorgs.org", object_id=org.pk,
+                     object_repr=org.name, area_code=app.area.code,
+                     after={"application": app.pk, "credit_code": code, "established_on": today})
+    return org
+
+
+def hub_designate(*, actor: User, org: SocialOrg, is_hub: bool = True) -> SocialOrg:
+    """Mark a registered organisation as a 枢纽型社会组织 under which 社区社会组织 file."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_REGISTER)
+    if org.form == Form.COMMUNITY:
+        raise DomainError("备案的社区社会组织不能作为枢纽型社会组织", field="枢纽型社会组织")
+    with transaction.atomic():
+        SocialOrg.objects.filter(pk=org.pk).update(is_hub=is_hub)
+        audit.record(actor=actor, action="socialorgs.hub", object_type="socialorgs.org", object_id=org.pk,
+                     object_repr=org.name, area_code=org.area.code, before={"is_hub": org.is_hub},
+                     after={"is_hub": is_hub})
+        org.is_hub = is_hub
+    return org
+
+
+def annual_report_submit(*, actor: User, org: SocialOrg, year: int, income: object = 0, expense: object = 0,
+                         activities: str = "", today: dt.date | None = None) -> AnnualReport:
+    """报送 the 年报 for a past year; one per organisation and year."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_APPLY)
+    today = today or local_date()
+    if org.status != SocialOrg.Status.ACTIVE:
+        raise DomainError(f"{org.name}已{org.get_status_display()}，不再报送年度报告", field="组织")
+    if not isinstance(year, int) or year >= today.year or year < org.established_on.year:
+        raise DomainError(f"报告年度应在{org.established_on.year}年至{today.year - 1}年之间", field="报告年度")
+    if AnnualReport.objects.filter(org=org, year=year).exists():
+        raise Conflict(f"{org.name}的{year}年度工作报告已报送，不能重复报送", code="duplicate_report",
+                       field="报告年度")
+    with transaction.atomic():
+        r = AnnualReport.objects.create(org=org, year=year, submitted_on=today, due_on=report_due(year),
+                                        income_fen=_fen(income, "年度收入"), expense_fen=_fen(expense, "年度支出"),
+                                        activities=_text(activities, "年度主要活动", 500, required=False),
+                                        submitted_by=actor)
+        audit.record(actor=actor, action="socialorgs.annual_report", object_type="socialorgs.org", object_id=org.pk,
+                     object_repr=org.name, area_code=org.area.code,
+                     after={"year": year, "submitted_on": today, "due_on": r.due_on, "late": r.late})
+    return r
+
+
+def credit_list(*, actor: User, org: SocialOrg, ground: str, today: dt.date | None = None) -> CreditListing:
+    """An officer lists an organisation on the ground named (a serious ground moves an open 异常名录 listing)."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    g = grounds().get(ground)
+    if g is None or g.code == "abnormal_two_years" or g.valid_from > today:
+        raise DomainError("请选择《社会组织信用信息管理办法》规定的列入事由", field="列入事由")
+    with transaction.atomic():
+        SocialOrg.objects.select_for_update().get(pk=org.pk)
+        current = CreditListing.objects.filter(org=org, removed_on__isnull=True).first()
+        if current and (current.list_kind == g.list_kind or current.list_kind == CreditListing.List.SERIOUS):
+            raise Conflict(f"{org.name}已在{current.get_list_kind_display()}中", field="列入事由")
+        if current:  # abnormal → serious on a serious ground
+            before = {"list": current.list_kind}
+            current.list_kind, current.escalated_on, current.escalation_ground = g.list_kind, today, g.code
+            current.decided_by = actor
+            current.save(update_fields=["list_kind", "escalated_on", "escalation_ground", "decided_by"])
+            listing = current
+        else:
+            before = {"list": None}
+            listing = CreditListing.objects.create(org=org, list_kind=g.list_kind, ground=g.code, listed_on=today,
+                                                   decided_by=actor)
+        audit.record(actor=actor, action="socialorgs.credit.list", object_type="socialorgs.org", object_id=org.pk,
+                     object_repr=org.name, area_code=org.area.code, before=before,
+                     after={"list": g.list_kind, "ground": g.code, "citation": g.citation, "on": today})
+    return listing
+
+
+def _missed_reports_sql() -> str:
+    t = {m: m._meta.db_table for m in (SocialOrg, AnnualReport, CreditListing)}
+    return (
+        f"INSERT INTO {t[CreditListing]} (org_id, list_kind, ground, report_year, listed_on, escalated_on, "
+        f"escalation_ground, decided_by_id, removed_on, removal_reason, removed_by_id) "
+        f"SELECT o.id, 'abnormal', 'no_annual_report', %s, %s, NULL, '', NULL, NULL, '', NULL "
+        f"FROM {t[SocialOrg]} o WHERE o.status = 'active' AND o.form <> 'community' AND o.established_on < %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {t[AnnualReport]} r WHERE r.org_id = o.id AND r.year = %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {t[CreditListing]} l WHERE l.org_id = o.id AND l.removed_on IS NULL)")
+
+
+def escalation_cutoff(today: dt.date) -> dt.date:
+    """Listed on or before this day = on the 异常名录 for the full two years."""
+    return same_day_months_later(today, -12 * rules()["abnormal_to_serious_years"])
+
+
+def credit_nightly(*, today: dt.date | None = None) -> dict[str, int]:
+    """The nightly credit-list run, idempotent (a rerun the same day changes nothing):
+    1. organisations that missed last year's 年报 past its due date go on the 活动异常名录 (one INSERT … SELECT;
+       an organisation already on a list stays where it is);
+    2. every listing on the 活动异常名录 for two full years moves to the 严重违法失信名单 — ONE set-based UPDATE.
+    Organisations do not report the year they were established in."""
+    today = today or local_date()
+    year = today.year - 1
+    with transaction.atomic():
+        listed = 0
+        if today > report_due(year):
+            with connection.cursor() as cur:
+                cur.execute(_missed_reports_sql(), [year, today, dt.date(year, 1, 1), year])
+                listed = cur.rowcount
+        escalated = (CreditListing.objects
+                     .filter(list_kind=CreditListing.List.ABNORMAL, removed_on__isnull=True,
+                             listed_on__lte=escalation_cutoff(today))
+                     .update(list_kind=CreditListing.List.SERIOUS, escalated_on=today,
+                             escalation_ground="abnormal_two_years"))
+        if listed or escalated:
+            audit.record(actor=None, action="socialorgs.credit.nightly", object_type="socialorgs.credit",
+                         object_id=today.isoformat(), object_repr="信用名录夜间处理",
+                         after={"listed_missed_report": listed, "report_year": year, "escalated": escalated,
+                                "citation": grounds()["abnormal_two_years"].citation})
+    return {"listed": listed, "escalated": escalated}
+
+
+def listing_remove(*, actor: User, listing: CreditListing, reason: str, today: dt.date | None = None) -> CreditListing:
+    """移出 after remedy: a listing for a missed 年报 only once that report is filed; otherwise the officer states
+    the remedy (整改完成、恢复联系 …)."""
+    ensure_can(actor, listing.org.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    reason = _text(reason, "移出理由", 300)
+    with transaction.atomic():
+        item = CreditListing.objects.select_for_update().select_related("org__area").get(pk=listing.pk)
+        if item.removed_on:
+            raise Conflict("该记录已移出名录", field="状态")
+        if item.ground == "no_annual_report" and not AnnualReport.objects.filter(
+                org=item.org, year=item.report_year).exists():
+            raise DomainError(f"{item.org.name}尚未补报{item.report_year}年度工作报告，不能移出名录",
+                              code="not_remedied", field="移出理由")
+        item.removed_on, item.removal_reason, item.removed_by = today, reason, actor
+        item.save(update_fields=["removed_on", "removal_reason", "removed_by"])
+        audit.record(actor=actor, action="socialorgs.credit.remove", object_type="socialorgs.org",
+                     object_id=item.org_id, object_repr=item.org.name, area_code=item.org.area.code,
+                     before={"list": item.list_kind}, after={"removed_on": today, "reason": reason})
+    return item

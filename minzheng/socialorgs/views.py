@@ -1,0 +1,147 @@
+"""社会组织 pages: the registrar's list and an organisation's record (年报, credit lists, certificate), the
+application queue, and the public credit-list query (no login). Thin: scoped reads, audited writes."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minzheng.accounts.roles import Cap
+from minzheng.areas.services import area_by_code
+from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.periods import local_date
+from minzheng.web.pages import page, paginate
+
+from . import selectors, services
+from .documents import certificate_pdf
+from .models import Application, Form
+from .rules import grounds
+
+
+def _refused(request, e: DomainError, to: str = "socialorgs:index", *args):
+    if e.status in (403, 404):
+        raise e
+    messages.error(request, e.message)
+    return redirect(to, *args)
+
+
+@page(Cap.SOCIALORG_VIEW)
+def index(request):
+    user = request.user
+    return render(request, "socialorgs/index.html", {
+        "orgs": paginate(request, selectors.orgs_for(user), 50),
+        "pending": selectors.applications_for(user).filter(
+            status__in=[Application.Status.SUBMITTED, Application.Status.REVIEWED])[:100],
+        "listings": selectors.listings_for(user).filter(removed_on__isnull=True)[:200],
+        "forms": Form.choices, "can_apply": user.can(Cap.SOCIALORG_APPLY),
+        "can_register": user.can(Cap.SOCIALORG_REGISTER),
+    })
+
+
+@page(Cap.SOCIALORG_VIEW)
+def detail(request, pk):
+    org = selectors.org_get(request.user, pk)
+    return render(request, "socialorgs/detail.html", {
+        "org": org, "reports": org.annual_reports.all(), "listings": org.listings.all(),
+        "grounds": [g for g in grounds().values() if g.code != "abnormal_two_years"],
+        "last_year": local_date().year - 1,
+        "can_apply": request.user.can(Cap.SOCIALORG_APPLY),
+        "can_register": request.user.can(Cap.SOCIALORG_REGISTER),
+    })
+
+
+@page(Cap.SOCIALORG_VIEW)
+def certificate(request, pk):
+    org = selectors.org_get(request.user, pk)
+    response = HttpResponse(certificate_pdf(org), content_type="application/pdf")
+    response["Content-Disposition"] = "inline; filename=certificate.pdf"
+    return response
+
+
+@require_POST
+@page(Cap.SOCIALORG_APPLY)
+def apply(request):
+    try:
+        area = area_by_code(request.POST.get("area_code", ""), field="住所所在地")
+        rep = selectors.person_by_id_number(request.user, request.POST.get("legal_rep_id_number", ""))
+        hub = selectors.org_get(request.user, request.POST["hub"]) if request.POST.get("hub") else None
+        services.establish_apply(actor=request.user, area=area, name=request.POST.get("name", ""),
+                                 form=request.POST.get("form", ""), legal_rep=rep,
+                                 capital=request.POST.get("capital", ""), domicile=request.POST.get("domicile", ""),
+                                 purpose=request.POST.get("purpose", ""),
+                                 supervisor=request.POST.get("supervisor", ""), hub=hub)
+        messages.success(request, "登记申请已受理，待登记管理机关审查")
+    except DomainError as e:
+        return _refused(request, e)
+    return redirect("socialorgs:index")
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def application_action(request, pk, action):
+    app = selectors.application_get(request.user, pk)
+    try:
+        if action == "review":
+            services.application_review(actor=request.user, application=app,
+                                        approve=request.POST.get("decision") != "refuse",
+                                        opinion=request.POST.get("opinion", ""))
+            messages.success(request, "审查意见已记录")
+        elif action == "approve":
+            org = services.application_approve(actor=request.user, application=app,
+                                               credit_code=request.POST.get("credit_code", ""))
+            messages.success(request, f"已核准登记，统一社会信用代码：{org.credit_code or '（备案）'}")
+        else:
+            raise DomainError("未知操作")
+    except DomainError as e:
+        return _refused(request, e)
+    return redirect("socialorgs:index")
+
+
+@require_POST
+@page(Cap.SOCIALORG_APPLY)
+def annual_report(request, pk):
+    org = selectors.org_get(request.user, pk)
+    try:
+        year = int(request.POST.get("year") or 0)
+    except ValueError:
+        year = 0
+    try:
+        services.annual_report_submit(actor=request.user, org=org, year=year, income=request.POST.get("income", 0),
+                                      expense=request.POST.get("expense", 0),
+                                      activities=request.POST.get("activities", ""))
+        messages.success(request, f"{year}年度工作报告已报送")
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", org.pk)
+    return redirect("socialorgs:detail", org.pk)
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def list_org(request, pk):
+    org = selectors.org_get(request.user, pk)
+    try:
+        services.credit_list(actor=request.user, org=org, ground=request.POST.get("ground", ""))
+        messages.success(request, "已列入名录")
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", org.pk)
+    return redirect("socialorgs:detail", org.pk)
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def remove_listing(request, pk):
+    item = selectors.listing_get(request.user, pk)
+    try:
+        services.listing_remove(actor=request.user, listing=item, reason=request.POST.get("reason", ""))
+        messages.success(request, "已移出名录")
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", item.org_id)
+    return redirect("socialorgs:detail", item.org_id)
+
+
+def public_credit(request):
+    """公开查询 (no login): organisations now on the 活动异常名录 or 严重违法失信名单."""
+    if request.method != "GET":
+        raise Forbidden()
+    q = request.GET.get("q", "")
+    return render(request, "socialorgs/public_credit.html", {"q": q[:100], "rows": selectors.public_credit_query(q)})
