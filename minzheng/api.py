@@ -88,6 +88,8 @@ def _register_routers():
     api.add_router("/verification", __import__("minzheng.verification.api", fromlist=["router"]).router)
     api.add_router("/homecare", __import__("minzheng.homecare.api", fromlist=["router"]).router)
     api.add_router("/timebank", __import__("minzheng.timebank.api", fromlist=["router"]).router)
+    api.add_router("/socialorgs", __import__("minzheng.socialorgs.api", fromlist=["router"]).router)
+    api.add_router("/socialwork", __import__("minzheng.socialwork.api", fromlist=["router"]).router)
     api.add_router("/", registry_router)
 
 

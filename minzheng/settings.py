@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minzheng.homecare",
     "minzheng.timebank",
     "minzheng.socialorgs",
+    "minzheng.socialwork",
     "minzheng.web",
     "minzheng.demo",
 ]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("homecare/", include("minzheng.homecare.urls")),
     path("timebank/", include("minzheng.timebank.urls")),
     path("socialorgs/", include("minzheng.socialorgs.urls")),
+    path("socialwork/", include("minzheng.socialwork.urls")),
     path("", include("minzheng.web.urls")),
 ]

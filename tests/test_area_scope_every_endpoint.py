@@ -47,6 +47,8 @@ from minzheng.payroll.models import Anomaly, RosterLine
 from minzheng.registry import services as registry
 from minzheng.registry.importing import import_create
 from minzheng.registry.views import HOUSEHOLD_OPS
+from minzheng.socialorgs.tests.stories import jianghai_socialorg_objects
+from minzheng.socialwork.tests.stories import jianghai_station
 from minzheng.timebank import services as timebank
 from minzheng.verification.models import VerificationReport
 from minzheng.verification.services import verification_run
@@ -170,6 +172,9 @@ def jianghai(world):
     call = eldercare.call_intake(actor=w.li, person=elder, channel="terminal", kind="fall", description="跌倒求助")
     facilities = jianghai_facility_objects(w)
     facility_secrets = facilities.pop("facility_secrets")
+    socialorgs = jianghai_socialorg_objects(w)
+    facility_secrets += socialorgs.pop("org_secrets")
+    facilities |= socialorgs | jianghai_station(w)
     return {k: v for k, v in care.items() if k != "secrets"} | facilities | {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
@@ -279,6 +284,31 @@ def _cases():
         ("get", "facilities/retrofits/<int:pk>/", "/facilities/retrofits/{retrofit}/", None),
         ("post", "facilities/retrofits/<int:pk>/<slug:action>/", "/facilities/retrofits/{retrofit}/assess/",
          {"note": "需要", "planned_items": "扶手"}),
+    ]
+    so = "/api/socialorgs"
+    cases += [
+        ("get", "socialorgs/<int:pk>/", "/socialorgs/{org}/", None),
+        ("get", "socialorgs/<int:pk>/certificate.pdf", "/socialorgs/{org}/certificate.pdf", None),
+        ("post", "socialorgs/<int:pk>/annual-report/", "/socialorgs/{org}/annual-report/", {"year": "2020"}),
+        ("post", "socialorgs/<int:pk>/list/", "/socialorgs/{org}/list/", {"ground": "no_party_org"}),
+        ("post", "socialorgs/applications/<int:pk>/<slug:action>/", "/socialorgs/applications/{org_app}/review/",
+         {"opinion": "同意"}),
+        ("post", "socialorgs/listings/<int:pk>/remove/", "/socialorgs/listings/{org_listing}/remove/",
+         {"reason": "已恢复联系"}),
+        ("get", so + "/orgs/{org_id}", so + "/orgs/{org}", None),
+        ("get", so + "/orgs/{org_id}/certificate.pdf", so + "/orgs/{org}/certificate.pdf", None),
+        ("post", so + "/orgs/{org_id}/annual-reports", so + "/orgs/{org}/annual-reports", {"year": 2020}),
+        ("post", so + "/orgs/{org_id}/listings", so + "/orgs/{org}/listings", {"ground": "no_party_org"}),
+        ("post", so + "/applications/{application_id}/review", so + "/applications/{org_app}/review",
+         {"approve": True, "opinion": "同意"}),
+        ("post", so + "/applications/{application_id}/approve", so + "/applications/{org_app}/approve", {}),
+        ("post", so + "/listings/{listing_id}/remove", so + "/listings/{org_listing}/remove", {"reason": "已恢复联系"}),
+    ]
+    cases += [
+        ("get", "socialwork/stations/<int:pk>/", "/socialwork/stations/{station}/", None),
+        ("post", "socialwork/stations/<int:pk>/record/", "/socialwork/stations/{station}/record/",
+         {"person": "{person}", "service": "care", "served_on": "2025-01-02", "note": "探访"}),
+        ("get", "/api/socialwork/stations/{station_id}/coverage", "/api/socialwork/stations/{station}/coverage", None),
     ]
     cf = "/api/carefacility"
     fac = cf + "/facilities/{facility_id}"

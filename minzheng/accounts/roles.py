@@ -79,6 +79,7 @@ class Cap:
     SOCIALORG_REGISTER = "socialorgs.register"  # 登记管理机关: review, approve, credit lists (县区)
     SOCIALWORK_VIEW = "socialwork.view"         # 社工站, service records and coverage of one's areas
     SOCIALWORK_RECORD = "socialwork.record"     # record a 社工's service to a target-group person (镇街 社工站)
+    SOCIALWORK_MANAGE = "socialwork.manage"     # open stations, register 社工, record 督导 (县区)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -226,12 +227,14 @@ ACTION_LABELS = {
     Cap.SOCIALORG_REGISTER: "审查核准社会组织登记和管理信用名录",
     Cap.SOCIALWORK_VIEW: "查看社工站服务记录",
     Cap.SOCIALWORK_RECORD: "登记社工服务记录",
+    Cap.SOCIALWORK_MANAGE: "设立社工站、登记驻站社工和督导记录",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
 CAPABILITIES[Role.VILLAGE] |= {Cap.SOCIALWORK_VIEW}
 CAPABILITIES[Role.TOWN] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALWORK_RECORD}
-CAPABILITIES[Role.COUNTY] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGISTER, Cap.SOCIALWORK_RECORD}
+CAPABILITIES[Role.COUNTY] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGISTER, Cap.SOCIALWORK_RECORD,
+                                         Cap.SOCIALWORK_MANAGE}
 CAPABILITIES[Role.CITY] |= _SO_READ
 CAPABILITIES[Role.AUDITOR] |= _SO_READ
 CAPABILITIES[Role.ADMIN] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGISTER}

@@ -11,7 +11,6 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.scope import scoped, subtree_q
-
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import persons_for
 
@@ -67,7 +66,7 @@ def _id(pk: object) -> int:
 
 def person_by_id_number(user: User, id_number: str) -> Person:
     """The legal representative named by 身份证号, within the user's areas."""
-    person = persons_for(user).filter(id_number=(id_number or "").strip().upper()).first()
+    person = persons_for(user).filter(id_number=(id_number or "").replace("\x00", "").strip().upper()).first()
     if person is None:
         raise DomainError("法定代表人的身份证号未在人员库中登记（或不在您的管辖范围内）", field="法定代表人")
     return person
@@ -75,7 +74,7 @@ def person_by_id_number(user: User, id_number: str) -> Person:
 
 def public_credit_query(q: str, limit: int = 50) -> list[dict[str, Any]]:
     """The public query: organisations on a list now, by name fragment or exact credit code."""
-    q = (q or "").strip()[:100]
+    q = (q or "").replace("\x00", "").strip()[:100]
     qs = CreditListing.objects.filter(removed_on__isnull=True).select_related("org", "org__registrar")
     if q:
         qs = qs.filter(org__credit_code=q.upper()) if len(q) == 18 and q.isalnum() else qs.filter(

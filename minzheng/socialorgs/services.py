@@ -45,6 +45,8 @@ def _fen(value: object, field: str) -> int:
 
 def _text(value: object, field: str, limit: int, *, required: bool = True) -> str:
     text = (str(value) if value is not None else "").strip()
+    if "\x00" in text:
+        raise DomainError(f"{field}含有不可见的空字符，请删除后重试", field=field)
     if required and not text:
         raise DomainError(f"请填写{field}", code="required", field=field)
     if len(text) > limit:
@@ -209,7 +211,7 @@ def credit_list(*, actor: User, org: SocialOrg, ground: str, today: dt.date | No
         if current and (current.list_kind == g.list_kind or current.list_kind == CreditListing.List.SERIOUS):
             raise Conflict(f"{org.name}已在{current.get_list_kind_display()}中", field="列入事由")
         if current:  # abnormal → serious on a serious ground
-            before = {"list": current.list_kind}
+            before: dict[str, object] = {"list": current.list_kind}
             current.list_kind, current.escalated_on, current.escalation_ground = g.list_kind, today, g.code
             current.decided_by = actor
             current.save(update_fields=["list_kind", "escalated_on", "escalation_ground", "decided_by"])
@@ -278,7 +280,7 @@ def listing_remove(*, actor: User, listing: CreditListing, reason: str, today: d
         if item.removed_on:
             raise Conflict("该记录已移出名录", field="状态")
         if item.ground == "no_annual_report" and not AnnualReport.objects.filter(
-                org=item.org, year=item.report_year).exists():
+                org=item.org, year=item.report_year or 0).exists():
             raise DomainError(f"{item.org.name}尚未补报{item.report_year}年度工作报告，不能移出名录",
                               code="not_remedied", field="移出理由")
         item.removed_on, item.removal_reason, item.removed_by = today, reason, actor

@@ -1,6 +1,7 @@
-"""江海区义工联合会, a 社会团体 of 英南村: its founders apply at 礼乐街道 (李建华 takes it in), 江海区 reviews (黄志强) and
-approves (麦嘉怡); it gets its certificate, then misses its 2025 年报: the nightly run puts it on the 活动异常名录 after
-31 May 2026, two years later (clock moved) on the 严重违法失信名单; it files the late report and is removed."""
+"""江海区义工联合会, a 社会团体 of 英南村: its founders apply at 礼乐街道 (李建华 takes it in),
+江海区 reviews (黄志强) and approves (麦嘉怡); it gets its certificate, then misses its 2025 年报:
+the nightly run puts it on the 活动异常名录 after 31 May 2026, two years later (clock moved) on
+the 严重违法失信名单; it files the late report and is removed."""
 
 import datetime as dt
 
