@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "minzheng.timebank",
     "minzheng.socialorgs",
     "minzheng.socialwork",
+    "minzheng.volunteers",
+    "minzheng.community",
     "minzheng.web",
     "minzheng.demo",
 ]

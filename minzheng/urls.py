@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from minzheng.api import api
 from minzheng.assistance.urls import public_urlpatterns as gongshi_urls
+from minzheng.community.urls import public_urlpatterns as cunwu_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,5 +20,8 @@ urlpatterns = [
     path("timebank/", include("minzheng.timebank.urls")),
     path("socialorgs/", include("minzheng.socialorgs.urls")),
     path("socialwork/", include("minzheng.socialwork.urls")),
+    path("volunteers/", include("minzheng.volunteers.urls")),
+    path("community/", include("minzheng.community.urls")),
+    path("cunwu/", include((cunwu_urls, "cunwu"))),  # the public 村（居）务公开: no login
     path("", include("minzheng.web.urls")),
 ]

@@ -52,6 +52,7 @@ from minzheng.socialwork.tests.stories import jianghai_station
 from minzheng.timebank import services as timebank
 from minzheng.verification.models import VerificationReport
 from minzheng.verification.services import verification_run
+from minzheng.volunteers.tests.stories import jianghai_disclosure, jianghai_volunteering
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
@@ -65,6 +66,7 @@ PUBLIC = {
     ("post", "gongshi/<int:pk>/"),
     ("post", "/api/assistance/public/notices/{notice_id}/objections"),
     ("get", "/api/assistance/public/notices/{notice_id}/challenge"),
+    ("get", "cunwu/<str:code>/"),  # 村（居）务公开: published items only (community/tests/test_self_government.py)
 }
 
 PAYROLL_ROSTER_ACTIONS = ("generate", "check", "release")
@@ -174,7 +176,7 @@ def jianghai(world):
     facility_secrets = facilities.pop("facility_secrets")
     socialorgs = jianghai_socialorg_objects(w)
     facility_secrets += socialorgs.pop("org_secrets")
-    facilities |= socialorgs | jianghai_station(w)
+    facilities |= socialorgs | jianghai_station(w) | jianghai_volunteering(w) | jianghai_disclosure(w)
     return {k: v for k, v in care.items() if k != "secrets"} | facilities | {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
@@ -309,6 +311,18 @@ def _cases():
         ("post", "socialwork/stations/<int:pk>/record/", "/socialwork/stations/{station}/record/",
          {"person": "{person}", "service": "care", "served_on": "2025-01-02", "note": "探访"}),
         ("get", "/api/socialwork/stations/{station_id}/coverage", "/api/socialwork/stations/{station}/coverage", None),
+        ("get", "volunteers/activities/<int:pk>/", "/volunteers/activities/{activity}/", None),
+        ("post", "community/disclosures/<int:pk>/publish/", "/community/disclosures/{disclosure}/publish/", {}),
+        ("post", "volunteers/signups/<int:pk>/confirm/", "/volunteers/signups/{signup}/confirm/", {"hours": "2"}),
+        ("get", "volunteers/certificates/<int:pk>.pdf", "/volunteers/certificates/{certificate}.pdf", None),
+        ("post", "/api/volunteers/activities/{activity_id}/signups", "/api/volunteers/activities/{activity}/signups",
+         {"volunteer_id": "{volunteer}"}),
+        ("post", "/api/volunteers/signups/{signup_id}/confirm", "/api/volunteers/signups/{signup}/confirm",
+         {"hours": 2}),
+        ("post", "/api/volunteers/volunteers/{volunteer_id}/certificates",
+         "/api/volunteers/volunteers/{volunteer}/certificates", {"issuer": "礼乐街道志愿服务站"}),
+        ("get", "/api/volunteers/certificates/{certificate_id}/pdf", "/api/volunteers/certificates/{certificate}/pdf",
+         None),
     ]
     cf = "/api/carefacility"
     fac = cf + "/facilities/{facility_id}"

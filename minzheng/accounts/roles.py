@@ -80,6 +80,8 @@ class Cap:
     SOCIALWORK_VIEW = "socialwork.view"         # 社工站, service records and coverage of one's areas
     SOCIALWORK_RECORD = "socialwork.record"     # record a 社工's service to a target-group person (镇街 社工站)
     SOCIALWORK_MANAGE = "socialwork.manage"     # open stations, register 社工, record 督导 (县区)
+    COMMUNITY_VIEW = "community.view"           # 村（居）bodies, elections, 村务公开, 社区工作者 of one's areas
+    COMMUNITY_EDIT = "community.edit"           # record them (村居, 镇街, 县区)
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -228,6 +230,8 @@ ACTION_LABELS = {
     Cap.SOCIALWORK_VIEW: "查看社工站服务记录",
     Cap.SOCIALWORK_RECORD: "登记社工服务记录",
     Cap.SOCIALWORK_MANAGE: "设立社工站、登记驻站社工和督导记录",
+    Cap.COMMUNITY_VIEW: "查看村（居）自治和社区工作者信息",
+    Cap.COMMUNITY_EDIT: "登记村（居）选举、村务公开和社区工作者",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
@@ -238,3 +242,8 @@ CAPABILITIES[Role.COUNTY] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGI
 CAPABILITIES[Role.CITY] |= _SO_READ
 CAPABILITIES[Role.AUDITOR] |= _SO_READ
 CAPABILITIES[Role.ADMIN] |= _SO_READ | {Cap.SOCIALORG_APPLY, Cap.SOCIALORG_REGISTER}
+_CM = {Cap.COMMUNITY_VIEW, Cap.COMMUNITY_EDIT}
+for _role in (Role.VILLAGE, Role.TOWN, Role.COUNTY, Role.ADMIN):
+    CAPABILITIES[_role] |= _CM
+CAPABILITIES[Role.CITY] |= {Cap.COMMUNITY_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.COMMUNITY_VIEW}

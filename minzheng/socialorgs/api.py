@@ -16,7 +16,7 @@ from .documents import certificate_pdf
 router = Router(tags=["社会组织"])
 
 
-class OrgOut(Schema):
+class SocialOrgOut(Schema):
     id: int
     name: str
     form: str
@@ -30,12 +30,12 @@ class OrgOut(Schema):
 
     @staticmethod
     def of(o):
-        return OrgOut(id=o.pk, name=o.name, form=o.form, form_label=o.get_form_display(), credit_code=o.credit_code,
-                      area_code=o.area.code, registrar=o.registrar.name, established_on=o.established_on,
+        return SocialOrgOut(id=o.pk, name=o.name, form=o.form, form_label=o.get_form_display(),
+                            credit_code=o.credit_code, area_code=o.area.code, registrar=o.registrar.name, established_on=o.established_on,
                       status=o.status, is_hub=o.is_hub)
 
 
-class ApplyIn(Schema):
+class OrgApplyIn(Schema):
     area_code: str = Field(max_length=12, description="住所所在地区划代码")
     name: str = Field(max_length=100)
     form: str = Field(max_length=16, description="social_group / service_org / foundation / community")
@@ -47,7 +47,7 @@ class ApplyIn(Schema):
     hub_id: RecordId | None = None
 
 
-class ApplicationOut(Schema):
+class OrgApplicationOut(Schema):
     id: int
     kind: str
     name: str
@@ -57,38 +57,38 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def of(a):
-        return ApplicationOut(id=a.pk, kind=a.kind, name=a.particulars.get("name", ""), status=a.status,
+        return OrgApplicationOut(id=a.pk, kind=a.kind, name=a.particulars.get("name", ""), status=a.status,
                               status_label=a.get_status_display(), org_id=a.org_id)
 
 
-class ReviewIn(Schema):
+class OrgReviewIn(Schema):
     approve: bool
     opinion: str = Field(max_length=300)
 
 
-class ApproveIn(Schema):
+class OrgApproveIn(Schema):
     credit_code: str = Field("", max_length=18, description="统一社会信用代码；不填则按GB 32100自动赋码")
 
 
-class AnnualReportIn(Schema):
+class OrgAnnualReportIn(Schema):
     year: Year
     income: str = Field("0", max_length=20, description="年度收入（元）")
     expense: str = Field("0", max_length=20, description="年度支出（元）")
     activities: str = Field("", max_length=500)
 
 
-class AnnualReportOut(Schema):
+class OrgAnnualReportOut(Schema):
     year: int
     submitted_on: dt.date
     due_on: dt.date
     late: bool
 
 
-class ListIn(Schema):
+class OrgListIn(Schema):
     ground: str = Field(max_length=32, description="列入事由代码（见《社会组织信用信息管理办法》）")
 
 
-class ListingOut(Schema):
+class OrgListingOut(Schema):
     id: int
     org_id: int
     list_kind: str
@@ -100,16 +100,16 @@ class ListingOut(Schema):
 
     @staticmethod
     def of(i):
-        return ListingOut(id=i.pk, org_id=i.org_id, list_kind=i.list_kind, list_label=i.get_list_kind_display(),
+        return OrgListingOut(id=i.pk, org_id=i.org_id, list_kind=i.list_kind, list_label=i.get_list_kind_display(),
                           ground=i.ground_label, listed_on=i.listed_on, escalated_on=i.escalated_on,
                           removed_on=i.removed_on)
 
 
-class RemoveIn(Schema):
+class OrgListingRemoveIn(Schema):
     reason: str = Field(max_length=300)
 
 
-class PublicRowOut(Schema):
+class OrgCreditRowOut(Schema):
     name: str
     credit_code: str
     list: str
@@ -120,14 +120,14 @@ class PublicRowOut(Schema):
     registrar: str
 
 
-@router.get("/orgs", response={200: list[OrgOut], codes_4xx: ErrorOut}, summary="社会组织列表")
+@router.get("/orgs", response={200: list[SocialOrgOut], codes_4xx: ErrorOut}, summary="社会组织列表")
 def list_orgs(request):
-    return [OrgOut.of(o) for o in selectors.orgs_for(request.user)[:500]]
+    return [SocialOrgOut.of(o) for o in selectors.orgs_for(request.user)[:500]]
 
 
-@router.get("/orgs/{org_id}", response={200: OrgOut, codes_4xx: ErrorOut}, summary="社会组织详情")
+@router.get("/orgs/{org_id}", response={200: SocialOrgOut, codes_4xx: ErrorOut}, summary="社会组织详情")
 def get_org(request, org_id: RecordId):
-    return OrgOut.of(selectors.org_get(request.user, org_id))
+    return SocialOrgOut.of(selectors.org_get(request.user, org_id))
 
 
 @router.get("/orgs/{org_id}/certificate.pdf", response={codes_4xx: ErrorOut}, summary="登记证书（PDF）")
@@ -135,56 +135,57 @@ def certificate(request, org_id: RecordId):
     return HttpResponse(certificate_pdf(selectors.org_get(request.user, org_id)), content_type="application/pdf")
 
 
-@router.post("/applications", response={201: ApplicationOut, codes_4xx: ErrorOut}, summary="受理成立登记申请")
-def apply(request, payload: ApplyIn):
+@router.post("/applications", response={201: OrgApplicationOut, codes_4xx: ErrorOut}, summary="受理成立登记申请")
+def apply(request, payload: OrgApplyIn):
     area = area_by_code(payload.area_code, field="住所所在地")
     rep = selectors.person_by_id_number(request.user, payload.legal_rep_id_number)
     hub = selectors.org_get(request.user, payload.hub_id) if payload.hub_id else None
     app = services.establish_apply(actor=request.user, area=area, name=payload.name, form=payload.form,
                                    legal_rep=rep, capital=payload.capital, domicile=payload.domicile,
                                    purpose=payload.purpose, supervisor=payload.supervisor, hub=hub)
-    return Status(201, ApplicationOut.of(app))
+    return Status(201, OrgApplicationOut.of(app))
 
 
-@router.post("/applications/{application_id}/review", response={200: ApplicationOut, codes_4xx: ErrorOut},
+@router.post("/applications/{application_id}/review", response={200: OrgApplicationOut, codes_4xx: ErrorOut},
              summary="审查登记申请")
-def review(request, application_id: RecordId, payload: ReviewIn):
+def review(request, application_id: RecordId, payload: OrgReviewIn):
     app = selectors.application_get(request.user, application_id)
-    return ApplicationOut.of(services.application_review(actor=request.user, application=app,
+    return OrgApplicationOut.of(services.application_review(actor=request.user, application=app,
                                                          approve=payload.approve, opinion=payload.opinion))
 
 
-@router.post("/applications/{application_id}/approve", response={200: OrgOut, codes_4xx: ErrorOut},
+@router.post("/applications/{application_id}/approve", response={200: SocialOrgOut, codes_4xx: ErrorOut},
              summary="核准登记（赋统一社会信用代码）")
-def approve(request, application_id: RecordId, payload: ApproveIn):
+def approve(request, application_id: RecordId, payload: OrgApproveIn):
     app = selectors.application_get(request.user, application_id)
-    return OrgOut.of(services.application_approve(actor=request.user, application=app,
+    return SocialOrgOut.of(services.application_approve(actor=request.user, application=app,
                                                   credit_code=payload.credit_code))
 
 
-@router.post("/orgs/{org_id}/annual-reports", response={201: AnnualReportOut, codes_4xx: ErrorOut},
+@router.post("/orgs/{org_id}/annual-reports", response={201: OrgAnnualReportOut, codes_4xx: ErrorOut},
              summary="报送年度工作报告")
-def annual_report(request, org_id: RecordId, payload: AnnualReportIn):
+def annual_report(request, org_id: RecordId, payload: OrgAnnualReportIn):
     org = selectors.org_get(request.user, org_id)
     r = services.annual_report_submit(actor=request.user, org=org, year=payload.year, income=payload.income,
                                       expense=payload.expense, activities=payload.activities)
-    return Status(201, AnnualReportOut(year=r.year, submitted_on=r.submitted_on, due_on=r.due_on, late=r.late))
+    return Status(201, OrgAnnualReportOut(year=r.year, submitted_on=r.submitted_on, due_on=r.due_on, late=r.late))
 
 
-@router.post("/orgs/{org_id}/listings", response={201: ListingOut, codes_4xx: ErrorOut}, summary="列入信用名录")
-def list_org(request, org_id: RecordId, payload: ListIn):
+@router.post("/orgs/{org_id}/listings", response={201: OrgListingOut, codes_4xx: ErrorOut}, summary="列入信用名录")
+def list_org(request, org_id: RecordId, payload: OrgListIn):
     org = selectors.org_get(request.user, org_id)
-    return Status(201, ListingOut.of(services.credit_list(actor=request.user, org=org, ground=payload.ground)))
+    return Status(201, OrgListingOut.of(services.credit_list(actor=request.user, org=org, ground=payload.ground)))
 
 
-@router.post("/listings/{listing_id}/remove", response={200: ListingOut, codes_4xx: ErrorOut},
+@router.post("/listings/{listing_id}/remove", response={200: OrgListingOut, codes_4xx: ErrorOut},
              summary="移出信用名录（整改后）")
-def remove_listing(request, listing_id: RecordId, payload: RemoveIn):
+def remove_listing(request, listing_id: RecordId, payload: OrgListingRemoveIn):
     item = selectors.listing_get(request.user, listing_id)
-    return ListingOut.of(services.listing_remove(actor=request.user, listing=item, reason=payload.reason))
+    return OrgListingOut.of(services.listing_remove(actor=request.user, listing=item, reason=payload.reason))
 
 
-@router.get("/public/credit-list", auth=None, response={200: list[PublicRowOut]},
+@router.get("/public/credit-list", auth=None, response={200: list[OrgCreditRowOut]},
             summary="公开查询：活动异常名录和严重违法失信名单")
 def public_credit_list(request, q: str = ""):
-    return [PublicRowOut(**{k: r[k] for k in PublicRowOut.model_fields}) for r in selectors.public_credit_query(q)]
+    rows = selectors.public_credit_query(q)
+    return [OrgCreditRowOut(**{k: r[k] for k in OrgCreditRowOut.model_fields}) for r in rows]

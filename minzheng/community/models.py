@@ -1,0 +1,98 @@
+"""城乡社区治理: 村（居）委会 and 村务监督委员会 with members and terms, 换届选举 records, 村（居）务公开 items with the
+四议两公开 steps, and the 社区工作者 roster."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Body(models.Model):
+    class Kind(models.TextChoices):
+        VILLAGE_COMMITTEE = "village_committee", "村民委员会"
+        RESIDENTS_COMMITTEE = "residents_committee", "居民委员会"
+        SUPERVISION = "supervision", "村（居）务监督委员会"
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="村（居）")
+    kind = models.CharField("组织", max_length=20, choices=Kind.choices)
+    term_start = models.DateField("任期开始")
+    term_end = models.DateField("任期届满")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村（居）自治组织"
+        constraints = [models.CheckConstraint(condition=Q(term_end__gt=F("term_start")), name="cm_term_order")]
+
+
+class Member(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="members")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    post = models.CharField("职务", max_length=20)
+    also_party_secretary = models.BooleanField("书记、主任“一肩挑”", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织成员"
+        constraints = [models.UniqueConstraint(fields=["body", "person"], name="cm_member_once")]
+
+
+class Election(models.Model):
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="村（居）")
+    held_on = models.DateField("选举日期")
+    voters = models.PositiveIntegerField("登记选民数")
+    non_hukou_voters = models.PositiveIntegerField("其中非户籍选民数", default=0)
+    votes = models.PositiveIntegerField("参加投票人数")
+    first_round = models.BooleanField("一次选举成功", default=True)
+    one_shoulder = models.BooleanField("书记、主任“一肩挑”", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = verbose_name_plural = "换届选举"
+        constraints = [
+            models.CheckConstraint(condition=Q(votes__lte=F("voters")), name="cm_votes_within_voters"),
+            models.CheckConstraint(condition=Q(non_hukou_voters__lte=F("voters")), name="cm_non_hukou_within"),
+        ]
+
+    @property
+    def turnout(self) -> float | None:
+        return round(100 * self.votes / self.voters, 1) if self.voters else None
+
+
+STEPS = [
+    ("proposal", "村党组织提议"), ("consult", "村“两委”会议商议"), ("review", "党员大会审议"),
+    ("resolve", "村民会议或村民代表会议决议"), ("publish_resolution", "决议公开"), ("publish_result", "实施结果公开"),
+]
+
+
+class Disclosure(models.Model):
+    """村（居）务公开 item. Decisions on major matters record the 四议两公开 steps with their dates; an item is
+    public (on the page residents read, no login) once published."""
+
+    class Category(models.TextChoices):
+        AFFAIRS = "affairs", "村（居）务公开"
+        FINANCE = "finance", "财务公开"
+        PARTY = "party", "党务公开"
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="村（居）")
+    category = models.CharField("类别", max_length=10, choices=Category.choices)
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("公开内容", max_length=5000)
+    steps = models.JSONField("四议两公开步骤", default=dict)
+    published_on = models.DateField("公开日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = verbose_name_plural = "村（居）务公开"
+
+
+class CommunityWorker(models.Model):
+    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在社区（村）")
+    grade = models.CharField("岗位等级", max_length=20)
+    certificate = models.CharField("职业资格", max_length=30, blank=True)
+    training_hours = models.PositiveIntegerField("年度培训学时", default=0)
+    pay_band = models.CharField("薪酬档次", max_length=20, blank=True)
+    since = models.DateField("入职日期")
+    left_on = models.DateField("离职日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区工作者"

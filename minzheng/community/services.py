@@ -1,0 +1,151 @@
+"""Writes of 城乡社区治理: bodies and members, 换届选举 records, 村务公开 with the 四议两公开 steps, and the 社区工作者
+roster. Each validates, writes and audits in one transaction."""
+
+import csv
+import datetime as dt
+import functools
+
+from django.conf import settings
+from django.db import transaction
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area, Level
+from minzheng.core import audit
+from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.periods import local_date
+from minzheng.core.scope import ensure_can
+from minzheng.registry.models import Person
+
+from .models import STEPS, Body, CommunityWorker, Disclosure, Election, Member
+
+
+@functools.cache
+def grades() -> dict[str, str]:
+    with open(settings.DATA_DIR / "community" / "worker_grades.csv", encoding="utf-8") as f:
+        return {r["code"]: f"{r['post']}{r['level']}级" for r in csv.DictReader(f)}
+
+
+def _village(area: Area) -> None:
+    if area.level != Level.VILLAGE:
+        raise DomainError("请选择村（居）", field="村（居）")
+
+
+def _text(value: object, field: str, limit: int) -> str:
+    text = (str(value) if value is not None else "").strip()
+    if not text:
+        raise DomainError(f"请填写{field}", code="required", field=field)
+    if len(text) > limit or "\x00" in text:
+        raise DomainError(f"{field}不超过{limit}字且不含不可见字符", field=field)
+    return text
+
+
+def body_create(*, actor: User, area: Area, kind: str, term_start: dt.date, term_end: dt.date,
+                members: list[tuple[Person, str, bool]]) -> Body:
+    ensure_can(actor, area, Cap.COMMUNITY_EDIT)
+    _village(area)
+    if kind not in Body.Kind.values:
+        raise DomainError("组织应为村民委员会、居民委员会或村（居）务监督委员会", field="组织")
+    if term_end <= term_start:
+        raise DomainError("任期届满日期应晚于任期开始日期", field="任期届满")
+    if not members:
+        raise DomainError("请填写组织成员", field="成员")
+    with transaction.atomic():
+        body = Body.objects.create(area=area, kind=kind, term_start=term_start, term_end=term_end)
+        for n, (person, post, one_shoulder) in enumerate(members, start=1):
+            if not person.residence_area.path.startswith(area.path):
+                raise DomainError(f"第{n}名成员{person.name}不住在{area.name}", field="成员")
+            Member.objects.create(body=body, person=person, post=_text(post, f"第{n}名成员的职务", 20),
+                                  also_party_secretary=bool(one_shoulder))
+        audit.record(actor=actor, action="community.body.create", object_type="community.body", object_id=body.pk,
+                     object_repr=f"{area.name}{body.get_kind_display()}", area_code=area.code,
+                     after={"kind": kind, "term": [term_start, term_end], "members": len(members)})
+    return body
+
+
+def election_record(*, actor: User, area: Area, held_on: dt.date, voters: int, votes: int,
+                    non_hukou_voters: int = 0, first_round: bool = True, one_shoulder: bool = False) -> Election:
+    """换届选举 record; the votes cast cannot exceed the registered voters."""
+    ensure_can(actor, area, Cap.COMMUNITY_EDIT)
+    _village(area)
+    for label, n in (("登记选民数", voters), ("参加投票人数", votes), ("非户籍选民数", non_hukou_voters)):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0 or n > 10_000_000:
+            raise DomainError(f"{label}应为0至一千万之间的整数", field=label)
+    if votes > voters:
+        raise DomainError(f"参加投票人数（{votes}）不能超过登记选民数（{voters}）", code="votes_exceed_voters",
+                          field="参加投票人数")
+    if non_hukou_voters > voters:
+        raise DomainError(f"非户籍选民数（{non_hukou_voters}）不能超过登记选民数（{voters}）", field="非户籍选民数")
+    if not isinstance(held_on, dt.date) or held_on > local_date():
+        raise DomainError("选举日期不能晚于今天", field="选举日期")
+    with transaction.atomic():
+        e = Election.objects.create(area=area, held_on=held_on, voters=voters, votes=votes,
+                                    non_hukou_voters=non_hukou_voters, first_round=bool(first_round),
+                                    one_shoulder=bool(one_shoulder), recorded_by=actor)
+        audit.record(actor=actor, action="community.election", object_type="community.election", object_id=e.pk,
+                     object_repr=area.name, area_code=area.code,
+                     after={"held_on": held_on, "voters": voters, "votes": votes, "turnout": e.turnout})
+    return e
+
+
+def disclosure_create(*, actor: User, area: Area, category: str, title: str, content: str,
+                      steps: dict[str, dt.date] | None = None) -> Disclosure:
+    """A 村务公开 item; a decision records its 四议两公开 steps (each a date, in order)."""
+    ensure_can(actor, area, Cap.COMMUNITY_EDIT)
+    _village(area)
+    if category not in Disclosure.Category.values:
+        raise DomainError("类别应为村（居）务、财务或党务公开", field="类别")
+    steps = steps or {}
+    known = dict(STEPS)
+    unknown = [k for k in steps if k not in known]
+    if unknown:
+        raise DomainError("四议两公开步骤只能是：" + "、".join(known.values()), field="四议两公开步骤")
+    dates = [(known[k], steps[k]) for k, _ in STEPS if k in steps]
+    for (a_label, a), (b_label, b) in zip(dates, dates[1:], strict=False):
+        if not isinstance(a, dt.date) or not isinstance(b, dt.date) or b < a:
+            raise DomainError(f"“{b_label}”的日期不能早于“{a_label}”", field="四议两公开步骤")
+    with transaction.atomic():
+        d = Disclosure.objects.create(area=area, category=category, title=_text(title, "标题", 100),
+                                      content=_text(content, "公开内容", 5000),
+                                      steps={k: v.isoformat() for k, v in steps.items()}, created_by=actor)
+        audit.record(actor=actor, action="community.disclosure.create", object_type="community.disclosure",
+                     object_id=d.pk, object_repr=d.title, area_code=area.code, after={"steps": d.steps})
+    return d
+
+
+def disclosure_publish(*, actor: User, item: Disclosure, today: dt.date | None = None) -> Disclosure:
+    """Publish: a decision with 四议 steps recorded must have all four (提议、商议、审议、决议) before it is made
+    public."""
+    ensure_can(actor, item.area, Cap.COMMUNITY_EDIT)
+    if item.published_on:
+        raise Conflict("该事项已公开", field="状态")
+    four = [k for k, _ in STEPS[:4]]
+    if item.steps and any(k not in item.steps for k in four):
+        missing = "、".join(label for k, label in STEPS[:4] if k not in item.steps)
+        raise DomainError(f"“四议”未走完，尚缺：{missing}", code="steps_missing", field="四议两公开步骤")
+    today = today or local_date()
+    with transaction.atomic():
+        Disclosure.objects.filter(pk=item.pk).update(published_on=today)
+        item.published_on = today
+        audit.record(actor=actor, action="community.disclosure.publish", object_type="community.disclosure",
+                     object_id=item.pk, object_repr=item.title, area_code=item.area.code, after={"on": today})
+    return item
+
+
+def worker_add(*, actor: User, person: Person, area: Area, grade: str, since: dt.date, certificate: str = "",
+               training_hours: int = 0, pay_band: str = "") -> CommunityWorker:
+    ensure_can(actor, area, Cap.COMMUNITY_EDIT)
+    _village(area)
+    if grade not in grades():
+        raise DomainError("岗位等级应为岗位等级序列中的一级：" + "、".join(grades().values()), field="岗位等级")
+    if CommunityWorker.objects.filter(person=person).exists():
+        raise Conflict(f"{person.name}已在社区工作者名册中", field="社区工作者")
+    if not isinstance(training_hours, int) or not 0 <= training_hours <= 2000:
+        raise DomainError("年度培训学时应为0至2000之间的整数", field="年度培训学时")
+    with transaction.atomic():
+        w = CommunityWorker.objects.create(person=person, area=area, grade=grade, since=since,
+                                           certificate=certificate[:30], training_hours=training_hours,
+                                           pay_band=pay_band[:20])
+        audit.record(actor=actor, action="community.worker.add", object_type="community.worker", object_id=w.pk,
+                     object_repr=person.name, area_code=area.code, after={"grade": grade})
+    return w

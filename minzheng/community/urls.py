@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("disclosures/<int:pk>/publish/", views.publish, name="publish"),
+]
+
+public_urlpatterns = [path("<str:code>/", views.public, name="public")]

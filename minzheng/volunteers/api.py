@@ -1,0 +1,116 @@
+"""志愿服务 REST API. Thin: scoped reads, audited writes; certificate verification is public."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpResponse
+from ninja import Field, Router, Schema, Status
+from ninja.responses import codes_4xx
+
+from minzheng.areas.services import area_by_code
+from minzheng.core.api import ErrorOut
+from minzheng.core.errors import NotFound
+from minzheng.core.inputs import RecordId
+
+from . import selectors, services
+from .documents import certificate_pdf
+
+router = Router(tags=["志愿服务"])
+
+
+class VolActivityIn(Schema):
+    area_code: str = Field(max_length=12)
+    title: str = Field(max_length=100)
+    held_on: dt.date
+    content: str = Field(max_length=300)
+    feeds_timebank: bool = False
+
+
+class VolActivityOut(Schema):
+    id: int
+    title: str
+    held_on: dt.date
+    feeds_timebank: bool
+
+
+class VolSignupIn(Schema):
+    volunteer_id: RecordId
+
+
+class VolSignupOut(Schema):
+    id: int
+    volunteer: str
+    status: str
+    hours: Decimal | None
+
+
+class VolHoursConfirmIn(Schema):
+    hours: Decimal = Field(ge=0, le=1000)
+
+
+class VolCertificateIn(Schema):
+    issuer: str = Field(max_length=100, description="出具单位（志愿服务组织）")
+
+
+class VolCertificateOut(Schema):
+    id: int
+    code: str
+    total_hours: Decimal
+    issued_on: dt.date
+
+
+class VolCertificateCheckOut(Schema):
+    name: str
+    total_hours: Decimal
+    issued_on: dt.date
+    issuer: str
+    activities: int
+
+
+def _s(s) -> VolSignupOut:
+    return VolSignupOut(id=s.pk, volunteer=s.volunteer.person.name, status=s.status, hours=s.hours)
+
+
+@router.post("/activities", response={201: VolActivityOut, codes_4xx: ErrorOut}, summary="发布志愿服务活动")
+def create_activity(request, payload: VolActivityIn):
+    a = services.activity_create(actor=request.user, area=area_by_code(payload.area_code, field="活动地点"),
+                                 title=payload.title, held_on=payload.held_on, content=payload.content,
+                                 feeds_timebank=payload.feeds_timebank)
+    return Status(201, VolActivityOut(id=a.pk, title=a.title, held_on=a.held_on, feeds_timebank=a.feeds_timebank))
+
+
+@router.post("/activities/{activity_id}/signups", response={201: VolSignupOut, codes_4xx: ErrorOut}, summary="报名")
+def create_signup(request, activity_id: RecordId, payload: VolSignupIn):
+    a = selectors.activity_get(request.user, activity_id)
+    v = selectors.volunteer_get(request.user, payload.volunteer_id)
+    return Status(201, _s(services.signup(actor=request.user, activity=a, volunteer=v)))
+
+
+@router.post("/signups/{signup_id}/confirm", response={200: VolSignupOut, codes_4xx: ErrorOut},
+             summary="组织人确认服务时长")
+def confirm(request, signup_id: RecordId, payload: VolHoursConfirmIn):
+    s = selectors.signup_get(request.user, signup_id)
+    return _s(services.hours_confirm(actor=request.user, signup=s, hours=payload.hours))
+
+
+@router.post("/volunteers/{volunteer_id}/certificates", response={201: VolCertificateOut, codes_4xx: ErrorOut},
+             summary="出具志愿服务记录证明")
+def issue(request, volunteer_id: RecordId, payload: VolCertificateIn):
+    v = selectors.volunteer_get(request.user, volunteer_id)
+    c = services.certificate_issue(actor=request.user, volunteer=v, issuer=payload.issuer)
+    return Status(201, VolCertificateOut(id=c.pk, code=c.code, total_hours=c.total_hours, issued_on=c.issued_on))
+
+
+@router.get("/certificates/{certificate_id}/pdf", response={codes_4xx: ErrorOut}, summary="志愿服务记录证明（PDF）")
+def certificate(request, certificate_id: RecordId):
+    return HttpResponse(certificate_pdf(selectors.certificate_get(request.user, certificate_id)),
+                        content_type="application/pdf")
+
+
+@router.get("/public/verify", auth=None, response={200: VolCertificateCheckOut, codes_4xx: ErrorOut},
+            summary="公开查验志愿服务记录证明")
+def verify(request, code: str = ""):
+    found = selectors.verify(code)
+    if found is None:
+        raise NotFound("未查到该验证码对应的志愿服务记录证明")
+    return VolCertificateCheckOut(**{k: found[k] for k in VolCertificateCheckOut.model_fields})

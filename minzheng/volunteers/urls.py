@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("verify/", views.verify, name="verify"),
+    path("activities/<int:pk>/", views.activity, name="activity"),
+    path("signups/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
+]
