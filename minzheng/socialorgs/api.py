@@ -31,8 +31,8 @@ class SocialOrgOut(Schema):
     @staticmethod
     def of(o):
         return SocialOrgOut(id=o.pk, name=o.name, form=o.form, form_label=o.get_form_display(),
-                            credit_code=o.credit_code, area_code=o.area.code, registrar=o.registrar.name, established_on=o.established_on,
-                      status=o.status, is_hub=o.is_hub)
+                            credit_code=o.credit_code, area_code=o.area.code, registrar=o.registrar.name,
+                            established_on=o.established_on, status=o.status, is_hub=o.is_hub)
 
 
 class OrgApplyIn(Schema):
