@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
+from minzheng.community.models import CommunityWorker
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import born_on_or_before, month_start
 from minzheng.eldercare.models import VisitDue
@@ -22,6 +23,11 @@ from minzheng.eldercare.selectors import elderly_from
 from minzheng.policy.models import KINDS
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Membership, Person, PersonCategory
+from minzheng.socialorgs.models import AnnualReport, Form, SocialOrg
+from minzheng.socialwork.models import ServiceRecord as SWRecord
+from minzheng.socialwork.models import Station
+from minzheng.socialwork.selectors import in_target_group
+from minzheng.timebank.models import Volunteer as TBVolunteer
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,78 @@ def _trainees(on, year):
 
     return Training.objects.filter(held_on__year=year, held_on__lte=on).values("area").annotate(
         v=Sum("trainees")).values("area", "v")
+
+
+# --- 大社会治理 (socialorgs, socialwork, volunteers, community) ----------------------------------------------
+
+def _orgs_active(on):
+
+    return (SocialOrg.objects.exclude(form=Form.COMMUNITY).filter(established_on__lte=on)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on)))
+
+
+@element("social_orgs", "登记的社会组织数（不含备案的社区社会组织）", "家", "area_id")
+def _social_orgs(on, year):
+    return _orgs_active(on).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("hub_orgs", "枢纽型社会组织数", "家", "area_id")
+def _hub_orgs(on, year):
+    return _orgs_active(on).filter(is_hub=True).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+def _orgs_due_report(year):
+
+    # organisations that existed all year and were not wound up during it report for it
+    return (SocialOrg.objects.exclude(form=Form.COMMUNITY).filter(established_on__lt=dt.date(year, 1, 1))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=dt.date(year, 12, 31))))
+
+
+@element("orgs_due_annual_report", "应报送上年度工作报告的社会组织数", "家", "area_id")
+def _orgs_due(on, year):
+    return _orgs_due_report(year - 1).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("orgs_filed_annual_report", "已报送上年度工作报告的社会组织数（截至统计日）", "家", "area_id")
+def _orgs_filed(on, year):
+    filed = AnnualReport.objects.filter(org=OuterRef("pk"), year=year - 1, submitted_on__lte=on)
+    return _orgs_due_report(year - 1).filter(Exists(filed)).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_sw_station", "建有社工站的乡镇（街道）数", "个", "id")
+def _towns_with_sw(on, year):
+    has = Station.objects.filter(town_id=OuterRef("pk"), opened_on__lte=on)
+    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
+        "area", "v")
+
+
+def _sw_targets(on):
+
+    return _persons(on).filter(in_target_group(on))
+
+
+@element("sw_target_persons", "社工站服务对象数（低保、特困、困境儿童、特殊困难老年人）", "人", "residence_area_id")
+def _sw_target_persons(on, year):
+    return _by_residence(_sw_targets(on))
+
+
+@element("sw_target_served", "年内接受社工站服务的服务对象数", "人", "residence_area_id")
+def _sw_target_served(on, year):
+    served = SWRecord.objects.filter(person=OuterRef("pk"), served_on__gte=dt.date(on.year, 1, 1),
+                                     served_on__lte=on)
+    return _by_residence(_sw_targets(on).filter(Exists(served)))
+
+
+@element("registered_volunteers", "注册志愿者数", "人", "area_id")
+def _volunteers(on, year):
+    return TBVolunteer.objects.filter(registered_at__date__lte=on).values("area").annotate(v=Count("id")).values(
+        "area", "v")
+
+
+@element("community_workers", "在岗社区工作者数", "人", "area_id")
+def _community_workers(on, year):
+    return CommunityWorker.objects.filter(since__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on)).values(
+        "area").annotate(v=Count("id")).values("area", "v")
 
 
 # --- non-additive: policy standards -------------------------------------------------------------
