@@ -20,6 +20,7 @@ from minzheng.demo.assistance import AssistanceDemoError, seed_assistance_demo
 from minzheng.demo.carefacility import seed_facility_demo
 from minzheng.demo.eldercare import DemoError as EldercareDemoError
 from minzheng.demo.eldercare import seed_eldercare_demo
+from minzheng.demo.governance import seed_governance_demo
 from minzheng.demo.homecare import seed_homecare_demo
 from minzheng.demo.monitoring import seed_monitoring_demo
 from minzheng.policy.services import load_policy_data
@@ -70,6 +71,8 @@ ACCOUNTS = [
     ("jh_worker", "周志成", Role.PROVIDER, ["440704"]),
     ("jh_family", "王小红", Role.RESIDENT, []),
     ("jh_village2", "刘芳", Role.VILLAGE, ["440704005001"]),
+    # 大社会治理 (demo/governance.py): the 社工 of 礼乐街道社工站.
+    ("jh_socialworker", "苏晓晴", Role.TOWN, ["440704005"]),
     # 资金复核: money needs two people (payroll/services.py): a second county officer in each jurisdiction closes
     # blocking 资金监管 hits, approves lines adjusted above their entitlement and releases the roster.
     ("qy_checker", "朱振华", Role.COUNTY, ["441881"]),
@@ -126,6 +129,7 @@ class Command(BaseCommand):
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
+        self.stdout.write(f"社会治理演示：{seed_governance_demo()}")
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪，用时 {time.monotonic() - t0:.1f} 秒"))
         if not quiet_table:
             self.stdout.write(account_table())
