@@ -152,3 +152,18 @@ def test_the_public_credit_page_needs_no_login_and_shows_no_personal_data(areas,
     page = client.get("/socialorgs/credit/", {"q": "义工"}).content.decode()
     assert "江海区义工联合会" in page and "通过登记的住所无法与社会组织取得联系" in page
     assert "《社会组织信用信息管理办法》" in page and "冯志明" not in page and so["feng"].id_number not in page
+
+
+def test_the_nightly_escalation_is_one_set_based_statement(areas, so):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with at("2024-03-01"):
+        orgs = [register(so, areas, name=f"礼乐街道协会{n}") for n in range(3)]
+        for org in orgs:
+            services.credit_list(actor=so["reviewer"], org=org, ground="unreachable")
+    with at("2026-03-02"), CaptureQueriesContext(connection) as ctx:
+        assert services.credit_nightly() == {"listed": 0, "escalated": 3}
+    table = CreditListing._meta.db_table
+    updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+    assert len(updates) == 1
