@@ -144,3 +144,18 @@ class CreditListing(models.Model):
 
         labels = [grounds()[c].label for c in (self.ground, self.escalation_ground) if c in grounds()]
         return " → ".join(labels)
+
+
+class Rating(models.Model):
+    """等级评估 (1A–5A), valid for the years the rules give from the day it is awarded."""
+
+    org = models.ForeignKey(SocialOrg, on_delete=models.PROTECT, related_name="ratings")
+    grade = models.PositiveSmallIntegerField("评估等级（A数）")
+    awarded_on = models.DateField("评定日期")
+    valid_to = models.DateField("有效期至")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-awarded_on"]
+        verbose_name = verbose_name_plural = "社会组织等级评估"
+        constraints = [models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=5), name="so_grade_1_to_5")]

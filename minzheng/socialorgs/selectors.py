@@ -4,17 +4,18 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.periods import same_day_months_later
 from minzheng.core.scope import scoped, subtree_q
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import persons_for
 
-from .models import AnnualReport, Application, CreditListing, Form, SocialOrg
+from .models import AnnualReport, Application, CreditListing, Form, Rating, SocialOrg
 from .rules import grounds
 
 
@@ -101,3 +102,20 @@ def report_rate(area: Area, year: int) -> dict[str, Any]:
     filed = AnnualReport.objects.filter(org__in=due, year=year).count()
     total = due.count()
     return {"year": year, "due": total, "filed": filed, "rate": round(100 * filed / total, 1) if total else None}
+
+
+def zombie_candidates(user: User, on: dt.date) -> QuerySet[SocialOrg]:
+    """僵尸组织 candidates: active registered organisations that filed no 年报 for the last two years they had to
+    and show no activity recorded here since (no rating, no 变更/注销 application in two years)."""
+    y1, y2 = on.year - 1, on.year - 2
+    since = same_day_months_later(on, -24)
+    return (orgs_for(user).filter(status=SocialOrg.Status.ACTIVE, established_on__lt=dt.date(y2, 1, 1))
+            .exclude(form=Form.COMMUNITY)
+            .exclude(Exists(AnnualReport.objects.filter(org=OuterRef("pk"), year__in=[y1, y2])))
+            .exclude(Exists(Rating.objects.filter(org=OuterRef("pk"), awarded_on__gte=since)))
+            .exclude(Exists(Application.objects.filter(org=OuterRef("pk"), submitted_at__date__gte=since)
+                            .exclude(kind=Application.Kind.ESTABLISH))))
+
+
+def rating_current(org: SocialOrg, on: dt.date) -> Rating | None:
+    return org.ratings.filter(awarded_on__lte=on, valid_to__gte=on).order_by("-awarded_on").first()

@@ -17,7 +17,7 @@ from minzheng.core.periods import local_date, same_day_months_later
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
-from .models import FORM_CATEGORY, AnnualReport, Application, CreditListing, Form, SocialOrg
+from .models import FORM_CATEGORY, AnnualReport, Application, CreditListing, Form, Rating, SocialOrg
 from .rules import grounds, report_due, rules
 
 
@@ -289,3 +289,24 @@ def listing_remove(*, actor: User, listing: CreditListing, reason: str, today: d
                      object_id=item.org_id, object_repr=item.org.name, area_code=item.org.area.code,
                      before={"list": item.list_kind}, after={"removed_on": today, "reason": reason})
     return item
+
+
+def rating_award(*, actor: User, org: SocialOrg, grade: int, today: dt.date | None = None) -> Rating:
+    """等级评估: 1A–5A, valid five years (《社会组织评估管理办法》); an organisation on a credit list is not rated."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    if not isinstance(grade, int) or isinstance(grade, bool) or not 1 <= grade <= 5:
+        raise DomainError("评估等级应为1A至5A", field="评估等级")
+    if org.status != SocialOrg.Status.ACTIVE or org.form == Form.COMMUNITY:
+        raise DomainError(f"{org.name}不是正常状态的登记社会组织，不能参加等级评估", field="组织")
+    if CreditListing.objects.filter(org=org, removed_on__isnull=True).exists():
+        raise DomainError(f"{org.name}在信用名录中，不能评定等级", code="listed", field="组织")
+    years = rules()["rating_valid_years"]
+    with transaction.atomic():
+        r = Rating.objects.create(org=org, grade=grade, awarded_on=today,
+                                  valid_to=same_day_months_later(today, 12 * years) - dt.timedelta(days=1),
+                                  decided_by=actor)
+        audit.record(actor=actor, action="socialorgs.rating", object_type="socialorgs.org", object_id=org.pk,
+                     object_repr=org.name, area_code=org.area.code,
+                     after={"grade": f"{grade}A", "valid_to": r.valid_to})
+    return r

@@ -33,6 +33,8 @@ def index(request):
         "pending": selectors.applications_for(user).filter(
             status__in=[Application.Status.SUBMITTED, Application.Status.REVIEWED])[:100],
         "listings": selectors.listings_for(user).filter(removed_on__isnull=True)[:200],
+        "zombies": selectors.zombie_candidates(user, local_date())[:100]
+        if user.can(Cap.SOCIALORG_REGISTER) else [],
         "forms": Form.choices, "can_apply": user.can(Cap.SOCIALORG_APPLY),
         "can_register": user.can(Cap.SOCIALORG_REGISTER),
     })
@@ -43,6 +45,7 @@ def detail(request, pk):
     org = selectors.org_get(request.user, pk)
     return render(request, "socialorgs/detail.html", {
         "org": org, "reports": org.annual_reports.all(), "listings": org.listings.all(),
+        "rating": selectors.rating_current(org, local_date()),
         "grounds": [g for g in grounds().values() if g.code != "abnormal_two_years"],
         "last_year": local_date().year - 1,
         "can_apply": request.user.can(Cap.SOCIALORG_APPLY),

@@ -167,3 +167,26 @@ def test_the_nightly_escalation_is_one_set_based_statement(areas, so):
     table = CreditListing._meta.db_table
     updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
     assert len(updates) == 1
+
+
+def test_a_rating_lasts_five_years_and_a_listed_organisation_is_not_rated(areas, so):
+    org = register(so, areas, today=dt.date(2020, 3, 1))
+    r = services.rating_award(actor=so["reviewer"], org=org, grade=4, today=dt.date(2021, 7, 1))
+    assert r.valid_to == dt.date(2026, 6, 30)
+    assert selectors.rating_current(org, dt.date(2026, 6, 30)) == r
+    assert selectors.rating_current(org, dt.date(2026, 7, 1)) is None
+    with pytest.raises(DomainError, match="1A至5A"):
+        services.rating_award(actor=so["reviewer"], org=org, grade=6)
+    services.credit_list(actor=so["reviewer"], org=org, ground="unreachable")
+    with pytest.raises(DomainError, match="在信用名录中"):
+        services.rating_award(actor=so["reviewer"], org=org, grade=3)
+
+
+def test_zombie_candidates_filed_nothing_for_two_years(areas, so):
+    sleeping = register(so, areas, name="英南村沉睡协会", today=dt.date(2019, 3, 1))
+    busy = register(so, areas, name="英南村活跃协会", today=dt.date(2019, 3, 1))
+    services.annual_report_submit(actor=so["window"], org=busy, year=2024, today=dt.date(2025, 4, 1))
+    register(so, areas, name="英南村新协会", today=dt.date(2024, 3, 1))  # too young to have missed two
+    found = selectors.zombie_candidates(so["reviewer"], dt.date(2025, 9, 1))
+    assert [o.name for o in found] == [sleeping.name]
+    assert not selectors.zombie_candidates(so["outsider"], dt.date(2025, 9, 1)).exists()
