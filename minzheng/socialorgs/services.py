@@ -117,10 +117,49 @@ def application_review(*, actor: User, application: Application, approve: bool, 
     return app
 
 
+CHANGEABLE = {"name": ("名称", 100), "domicile": ("住所", 200), "purpose": ("业务范围", 500),
+              "supervisor": ("业务主管单位", 100)}
+
+
+def change_apply(*, actor: User, org: SocialOrg, changes: dict[str, str]) -> Application:
+    """受理 a 变更登记: the particulars to change (名称, 住所, 业务范围, 业务主管单位) as the organisation asks."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_APPLY)
+    if org.status != SocialOrg.Status.ACTIVE:
+        raise DomainError(f"{org.name}已{org.get_status_display()}，不能办理变更", field="组织")
+    unknown = [k for k in changes if k not in CHANGEABLE]
+    if unknown or not changes:
+        raise DomainError("可变更的事项为：" + "、".join(v[0] for v in CHANGEABLE.values()), field="变更事项")
+    clean = {k: _text(v, CHANGEABLE[k][0], CHANGEABLE[k][1], required=k != "supervisor") for k, v in changes.items()}
+    if "name" in clean and clean["name"] != org.name and _name_taken(clean["name"]):
+        raise Conflict(f"名称“{clean['name']}”已被登记或正在申请中，不能重复", code="duplicate_name", field="名称")
+    return _apply_for(actor, org, Application.Kind.CHANGE, clean)
+
+
+def deregister_apply(*, actor: User, org: SocialOrg, reason: str) -> Application:
+    """受理 a 注销登记 (清算完成后)."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_APPLY)
+    if org.status != SocialOrg.Status.ACTIVE:
+        raise DomainError(f"{org.name}已{org.get_status_display()}", field="组织")
+    return _apply_for(actor, org, Application.Kind.DEREGISTER, {"reason": _text(reason, "注销理由", 300)})
+
+
+def _apply_for(actor: User, org: SocialOrg, kind: str, particulars: dict) -> Application:
+    if Application.objects.filter(org=org, status__in=[Application.Status.SUBMITTED,
+                                                       Application.Status.REVIEWED]).exists():
+        raise Conflict(f"{org.name}有尚未办结的登记申请", field="组织")
+    with transaction.atomic():
+        app = Application.objects.create(kind=kind, org=org, area=org.area,
+                                         particulars={"name": org.name, **particulars}, submitted_by=actor)
+        audit.record(actor=actor, action="socialorgs.apply", object_type="socialorgs.application", object_id=app.pk,
+                     object_repr=org.name, area_code=org.area.code, after={"kind": kind, **particulars})
+    return app
+
+
 def application_approve(*, actor: User, application: Application, credit_code: str = "",
                         today: dt.date | None = None) -> SocialOrg:
-    """核准 by a second officer: the organisation is registered and (except a filed 社区社会组织) gets its
-    统一社会信用代码 — the one entered from the code-issuing system, or one made here."""
+    """核准 by a second officer. 成立: the organisation is registered and (except a filed 社区社会组织) gets its
+    统一社会信用代码 — the one entered from the code-issuing system, or one made here. 变更: the particulars change.
+    注销: the organisation ends today."""
     ensure_can(actor, application.area, Cap.SOCIALORG_REGISTER)
     today = today or local_date()
     code = (credit_code or "").strip().upper()
@@ -130,6 +169,8 @@ def application_approve(*, actor: User, application: Application, credit_code: s
             raise Conflict(f"该申请当前为“{app.get_status_display()}”，须审查通过后才能核准", field="状态")
         if actor.pk in (app.reviewed_by_id, app.submitted_by_id):
             raise DomainError("核准须由受理人和审查人以外的人员办理", code="same_person", field="核准人")
+        if app.kind != Application.Kind.ESTABLISH:
+            return _approve_existing(actor, app, today)
         p = app.particulars
         if _name_taken(p["name"], exclude_app=app.pk):
             raise Conflict(f"名称“{p['name']}”已被登记，不能重复", code="duplicate_name", field="名称")
@@ -158,6 +199,33 @@ def application_approve(*, actor: User, application: Application, credit_code: s
         audit.record(actor=actor, action="socialorgs.approve", object_type="socialorgs.org", object_id=org.pk,
                      object_repr=org.name, area_code=app.area.code,
                      after={"application": app.pk, "credit_code": code, "established_on": today})
+    return org
+
+
+def _approve_existing(actor: User, app: Application, today: dt.date) -> SocialOrg:
+    if app.org_id is None:
+        raise DomainError("该申请未关联社会组织", field="组织")
+    org = SocialOrg.objects.select_for_update().get(pk=app.org_id)
+    if org.status != SocialOrg.Status.ACTIVE:
+        raise Conflict(f"{org.name}已{org.get_status_display()}", field="组织")
+    before = {k: getattr(org, k) for k in (*CHANGEABLE, "status")}
+    if app.kind == Application.Kind.CHANGE:
+        changes = {k: v for k, v in app.particulars.items() if k in CHANGEABLE}
+        if "name" in changes and changes["name"] != org.name and SocialOrg.objects.filter(
+                name=changes["name"]).exists():
+            raise Conflict(f"名称“{changes['name']}”已被登记，不能重复", code="duplicate_name", field="名称")
+        for k, v in changes.items():
+            setattr(org, k, v)
+    else:
+        org.status, org.ended_on = SocialOrg.Status.DEREGISTERED, today
+    org.save()
+    app.status, app.decided_by, app.decided_on = Application.Status.APPROVED, actor, today
+    app.save(update_fields=["status", "decided_by", "decided_on"])
+    after = {k: getattr(org, k) for k in (*CHANGEABLE, "status")}
+    b, a = audit.diff(before, after)
+    audit.record(actor=actor, action=f"socialorgs.approve.{app.kind}", object_type="socialorgs.org",
+                 object_id=org.pk, object_repr=org.name, area_code=org.area.code, before=b,
+                 after={**a, "application": app.pk})
     return org
 
 

@@ -58,3 +58,22 @@ def test_community_workers_per_ten_thousand_residents(areas, people, make_person
                             since=dt.date(2022, 1, 1))
     assert selectors.workers_ratio(areas["lile"], dt.date(2025, 1, 1)) == {"workers": 1, "residents": 3,
                                                                           "per_10k": 3333.3}
+
+
+def test_a_committee_with_its_members_and_term(areas, people, make_person):
+    chen = people["village_worker"]
+    head, member, outsider = make_person("黄村长"), make_person("吴委员"), make_person("郑某", area=areas["xiangdong"])
+    with pytest.raises(DomainError, match="第2名成员郑某不住在英南村"):
+        services.body_create(actor=chen, area=areas["yingnan"], kind="village_committee",
+                             term_start=dt.date(2021, 4, 1), term_end=dt.date(2026, 3, 31),
+                             members=[(head, "主任", True), (outsider, "委员", False)])
+    from minzheng.community.models import Body
+    assert not Body.objects.exists()
+    body = services.body_create(actor=chen, area=areas["yingnan"], kind="village_committee",
+                                term_start=dt.date(2021, 4, 1), term_end=dt.date(2026, 3, 31),
+                                members=[(head, "主任", True), (member, "委员", False)])
+    assert [(m.person.name, m.also_party_secretary) for m in body.members.order_by("id")] == [
+        ("黄村长", True), ("吴委员", False)]
+    with pytest.raises(DomainError, match="任期届满日期应晚于"):
+        services.body_create(actor=chen, area=areas["yingnan"], kind="supervision", term_start=dt.date(2021, 4, 1),
+                             term_end=dt.date(2021, 4, 1), members=[(member, "主任", False)])

@@ -190,3 +190,24 @@ def test_zombie_candidates_filed_nothing_for_two_years(areas, so):
     found = selectors.zombie_candidates(so["reviewer"], dt.date(2025, 9, 1))
     assert [o.name for o in found] == [sleeping.name]
     assert not selectors.zombie_candidates(so["outsider"], dt.date(2025, 9, 1)).exists()
+
+
+def test_change_and_deregistration_go_through_review_and_approval(areas, so):
+    org = register(so, areas)
+    other = register(so, areas, name="礼乐街道书画协会")
+    with pytest.raises(Conflict, match="名称“礼乐街道书画协会”已被登记"):
+        services.change_apply(actor=so["window"], org=org, changes={"name": "礼乐街道书画协会"})
+    with pytest.raises(DomainError, match="可变更的事项为"):
+        services.change_apply(actor=so["window"], org=org, changes={"credit_code": "x"})
+    app = services.change_apply(actor=so["window"], org=org, changes={"domicile": "礼乐街道文化中心三楼"})
+    with pytest.raises(Conflict, match="尚未办结"):
+        services.deregister_apply(actor=so["window"], org=org, reason="清算完毕")
+    app = services.application_review(actor=so["reviewer"], application=app, approve=True, opinion="同意变更")
+    org = services.application_approve(actor=so["approver"], application=app)
+    assert org.domicile == "礼乐街道文化中心三楼"
+    app = services.deregister_apply(actor=so["window"], org=other, reason="会员大会决议解散，清算完毕")
+    app = services.application_review(actor=so["reviewer"], application=app, approve=True, opinion="同意注销")
+    ended = services.application_approve(actor=so["approver"], application=app, today=dt.date(2026, 1, 5))
+    assert (ended.status, ended.ended_on) == ("deregistered", dt.date(2026, 1, 5))
+    with pytest.raises(DomainError, match="已注销，不再报送"):
+        services.annual_report_submit(actor=so["window"], org=ended, year=2025, today=dt.date(2026, 2, 1))

@@ -73,3 +73,16 @@ def test_only_the_stations_own_social_workers_record(station, people):
     with pytest.raises(Forbidden, match="只有驻站社工"):
         services.service_record(actor=people["lile_officer"], person=station["chen"], service="care", served_on=DAY,
                                 note="探访", today=DAY)
+
+
+def test_the_county_records_a_supervision_and_another_county_cannot(station, people):
+    s = services.supervision_record(actor=station["hzq"], station=station["station"], held_on=DAY,
+                                    supervisor="何督导", findings="服务记录完整，建议加强困境儿童个案跟进")
+    assert s.station == station["station"]
+    from minzheng.core.errors import NotFound
+    with pytest.raises(NotFound):
+        services.supervision_record(actor=people["yunan_approver"], station=station["station"], held_on=DAY,
+                                    supervisor="x", findings="y")
+    with pytest.raises(DomainError, match="请填写督导意见"):
+        services.supervision_record(actor=station["hzq"], station=station["station"], held_on=DAY,
+                                    supervisor="何督导", findings=" ")
