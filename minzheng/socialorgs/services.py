@@ -31,7 +31,7 @@ def registrar_of(area: Area) -> Area:
     return chain[0]
 
 
-def _fen(value: object, field: str) -> int:
+def _amount_field(value: object, field: str) -> int:
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -74,7 +74,7 @@ def establish_apply(*, actor: User, area: Area, name: str, form: str, legal_rep:
     if legal_rep is None or legal_rep.death_date:
         raise DomainError("法定代表人应为在世的已登记人员", field="法定代表人")
     particulars = {
-        "name": name, "form": form, "legal_rep_id": legal_rep.pk, "capital_fen": _fen(capital, "注册资金"),
+        "name": name, "form": form, "legal_rep_id": legal_rep.pk, "capital_fen": _amount_field(capital, "注册资金"),
         "domicile": _text(domicile, "住所", 200), "purpose": _text(purpose, "业务范围", 500),
         "supervisor": _text(supervisor, "业务主管单位", 100, required=False), "hub_id": None,
     }
@@ -257,7 +257,7 @@ def annual_report_submit(*, actor: User, org: SocialOrg, year: int, income: obje
                        field="报告年度")
     with transaction.atomic():
         r = AnnualReport.objects.create(org=org, year=year, submitted_on=today, due_on=report_due(year),
-                                        income_fen=_fen(income, "年度收入"), expense_fen=_fen(expense, "年度支出"),
+                                        income_fen=_amount_field(income, "年度收入"), expense_fen=_amount_field(expense, "年度支出"),
                                         activities=_text(activities, "年度主要活动", 500, required=False),
                                         submitted_by=actor)
         audit.record(actor=actor, action="socialorgs.annual_report", object_type="socialorgs.org", object_id=org.pk,
