@@ -257,7 +257,8 @@ def annual_report_submit(*, actor: User, org: SocialOrg, year: int, income: obje
                        field="报告年度")
     with transaction.atomic():
         r = AnnualReport.objects.create(org=org, year=year, submitted_on=today, due_on=report_due(year),
-                                        income_fen=_amount_field(income, "年度收入"), expense_fen=_amount_field(expense, "年度支出"),
+                                        income_fen=_amount_field(income, "年度收入"),
+                                        expense_fen=_amount_field(expense, "年度支出"),
                                         activities=_text(activities, "年度主要活动", 500, required=False),
                                         submitted_by=actor)
         audit.record(actor=actor, action="socialorgs.annual_report", object_type="socialorgs.org", object_id=org.pk,

@@ -211,3 +211,16 @@ def test_change_and_deregistration_go_through_review_and_approval(areas, so):
     assert (ended.status, ended.ended_on) == ("deregistered", dt.date(2026, 1, 5))
     with pytest.raises(DomainError, match="已注销，不再报送"):
         services.annual_report_submit(actor=so["window"], org=ended, year=2025, today=dt.date(2026, 2, 1))
+
+
+def test_another_town_gets_404_on_an_organisations_page_and_api(areas, so, people, client: Client):
+    """赵玉兰 of 外海街道 asks for 英南村's organisation: the same 404 as for one that does not exist."""
+    org = register(so, areas)
+    client.force_login(people["waihai_officer"])
+    for url in (f"/socialorgs/{org.pk}/", f"/socialorgs/{org.pk}/certificate.pdf", f"/api/socialorgs/orgs/{org.pk}"):
+        assert client.get(url).status_code == 404
+        assert client.get(url.replace(str(org.pk), "987654321")).status_code == 404
+    r = client.post(f"/api/socialorgs/orgs/{org.pk}/annual-reports", {"year": 2024}, content_type="application/json")
+    assert r.status_code == 404 and not org.annual_reports.exists()
+    client.force_login(people["lile_officer"])
+    assert client.get(f"/socialorgs/{org.pk}/").status_code == 200

@@ -86,3 +86,17 @@ def test_the_county_records_a_supervision_and_another_county_cannot(station, peo
     with pytest.raises(DomainError, match="请填写督导意见"):
         services.supervision_record(actor=station["hzq"], station=station["station"], held_on=DAY,
                                     supervisor="何督导", findings=" ")
+
+
+def test_another_town_gets_404_on_the_station_page_and_api(station, people, client):
+    """赵玉兰 of 外海街道 asks for 礼乐街道's station: the same 404 as for a station that does not exist."""
+    client.force_login(people["waihai_officer"])
+    pk = station["station"].pk
+    for url in (f"/socialwork/stations/{pk}/", f"/api/socialwork/stations/{pk}/coverage"):
+        assert client.get(url).status_code == 404
+        assert client.get(url.replace(str(pk), "987654321")).status_code == 404
+    r = client.post(f"/socialwork/stations/{pk}/record/", {"person": station["chen"].pk, "service": "care",
+                                                           "served_on": "2025-03-10", "note": "探访"})
+    assert r.status_code == 404 and not ServiceRecord.objects.exists()
+    client.force_login(people["lile_officer"])
+    assert client.get(f"/socialwork/stations/{pk}/").status_code == 200
