@@ -77,3 +77,18 @@ def test_a_committee_with_its_members_and_term(areas, people, make_person):
     with pytest.raises(DomainError, match="任期届满日期应晚于"):
         services.body_create(actor=chen, area=areas["yingnan"], kind="supervision", term_start=dt.date(2021, 4, 1),
                              term_end=dt.date(2021, 4, 1), members=[(member, "主任", False)])
+
+
+def test_the_village_worker_records_on_the_page_and_bad_votes_are_named(areas, people, client: Client):
+    client.force_login(people["village_worker"])
+    r = client.post("/community/elections/", {"area_code": "440704003001", "held_on": "2021-03-20", "voters": "1200",
+                                              "votes": "1300"}, follow=True)
+    assert "参加投票人数（1300）不能超过登记选民数（1200）" in r.content.decode() and not Election.objects.exists()
+    client.post("/community/disclose/", {"area_code": "440704003001", "category": "finance", "title": "一季度财务收支",
+                                         "content": "收入12万元，支出9万元"})
+    d = Disclosure.objects.get()
+    client.post(f"/community/disclosures/{d.pk}/publish/")
+    assert "一季度财务收支" in client.get("/cunwu/440704003001/").content.decode()
+    r = client.post("/community/elections/", {"area_code": "440704003002", "held_on": "2021-03-20", "voters": "10",
+                                              "votes": "9"})
+    assert r.status_code == 404  # 向东村 is not 陈小玲's village
