@@ -159,3 +159,26 @@ class Rating(models.Model):
         ordering = ["-awarded_on"]
         verbose_name = verbose_name_plural = "社会组织等级评估"
         constraints = [models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=5), name="so_grade_1_to_5")]
+
+
+class Penalty(models.Model):
+    """行政处罚 of an organisation; recording it puts the organisation on the credit list its kind calls for."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", "警告"
+        FINE = "fine", "罚款"
+        SUSPENSION = "suspension", "限期停止活动"
+        REVOCATION = "revocation", "撤销登记/吊销登记证书"
+
+    org = models.ForeignKey(SocialOrg, on_delete=models.PROTECT, related_name="penalties")
+    kind = models.CharField("处罚种类", max_length=12, choices=Kind.choices)
+    fine_fen = models.BigIntegerField("罚款金额（分）", default=0)
+    decision_no = models.CharField("处罚决定书文号", max_length=50)
+    decided_on = models.DateField("处罚日期")
+    facts = models.CharField("违法事实", max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = verbose_name_plural = "行政处罚"
+        constraints = [models.CheckConstraint(condition=Q(fine_fen__gte=0), name="so_fine_non_negative")]

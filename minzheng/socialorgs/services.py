@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
@@ -17,7 +17,7 @@ from minzheng.core.periods import local_date, same_day_months_later
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
-from .models import FORM_CATEGORY, AnnualReport, Application, CreditListing, Form, Rating, SocialOrg
+from .models import FORM_CATEGORY, AnnualReport, Application, CreditListing, Form, Penalty, Rating, SocialOrg
 from .rules import grounds, report_due, rules
 
 
@@ -379,3 +379,44 @@ def rating_award(*, actor: User, org: SocialOrg, grade: int, today: dt.date | No
                      object_repr=org.name, area_code=org.area.code,
                      after={"grade": f"{grade}A", "valid_to": r.valid_to})
     return r
+
+
+def penalty_record(*, actor: User, org: SocialOrg, kind: str, decision_no: str, facts: str, fine: object = 0,
+                   today: dt.date | None = None) -> Penalty:
+    """Record a 行政处罚 and the listing it calls for: a warning or a fine under 5万元 → 活动异常名录 (the second within
+    three years → 严重违法失信名单); 5万元 or more, 限期停止活动, 撤销/吊销 → 严重违法失信名单 (撤销 also ends the
+    registration)."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    if kind not in Penalty.Kind.values:
+        raise DomainError("处罚种类应为警告、罚款、限期停止活动或撤销登记", field="处罚种类")
+    fine_fen = _amount_field(fine, "罚款金额")
+    if (kind == Penalty.Kind.FINE) != (fine_fen > 0):
+        raise DomainError("罚款须填写大于0的金额，其他处罚不填金额", field="罚款金额")
+    if org.status != SocialOrg.Status.ACTIVE:
+        raise DomainError(f"{org.name}已{org.get_status_display()}", field="组织")
+    r = rules()
+    light = kind == Penalty.Kind.WARNING or (kind == Penalty.Kind.FINE and fine_fen < r["heavy_fine_fen"])
+    since = same_day_months_later(today, -12 * r["repeat_penalty_years"])
+    with transaction.atomic():
+        earlier_light = Penalty.objects.filter(org=org, decided_on__gte=since).filter(
+            Q(kind=Penalty.Kind.WARNING) | Q(kind=Penalty.Kind.FINE, fine_fen__lt=r["heavy_fine_fen"])).exists()
+        p = Penalty.objects.create(org=org, kind=kind, fine_fen=fine_fen, decided_on=today, recorded_by=actor,
+                                   decision_no=_text(decision_no, "处罚决定书文号", 50),
+                                   facts=_text(facts, "违法事实", 500))
+        audit.record(actor=actor, action="socialorgs.penalty", object_type="socialorgs.org", object_id=org.pk,
+                     object_repr=org.name, area_code=org.area.code,
+                     after={"kind": kind, "fine_fen": fine_fen, "decision_no": p.decision_no})
+        if light:
+            ground = "repeat_light_penalty" if earlier_light else "light_penalty"
+        else:
+            ground = {Penalty.Kind.FINE: "heavy_fine", Penalty.Kind.SUSPENSION: "suspension_penalty",
+                      Penalty.Kind.REVOCATION: "revoked"}[Penalty.Kind(kind)]
+        current = CreditListing.objects.filter(org=org, removed_on__isnull=True).first()
+        if current is None or (current.list_kind == CreditListing.List.ABNORMAL
+                               and grounds()[ground].list_kind == CreditListing.List.SERIOUS):
+            credit_list(actor=actor, org=org, ground=ground, today=today)
+        if kind == Penalty.Kind.REVOCATION:
+            SocialOrg.objects.filter(pk=org.pk).update(status=SocialOrg.Status.REVOKED, ended_on=today)
+            org.status, org.ended_on = SocialOrg.Status.REVOKED, today
+    return p

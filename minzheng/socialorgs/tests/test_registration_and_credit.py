@@ -224,3 +224,22 @@ def test_another_town_gets_404_on_an_organisations_page_and_api(areas, so, peopl
     assert r.status_code == 404 and not org.annual_reports.exists()
     client.force_login(people["lile_officer"])
     assert client.get(f"/socialorgs/{org.pk}/").status_code == 200
+
+
+def test_penalties_put_the_organisation_on_the_list_the_rules_name(areas, so):
+    org = register(so, areas, today=dt.date(2020, 3, 1))
+    kw = {"actor": so["reviewer"], "decision_no": "江民罚〔2025〕1号", "facts": "未按规定使用登记证书"}
+    with pytest.raises(DomainError, match="罚款须填写大于0的金额"):
+        services.penalty_record(org=org, kind="fine", fine="0", **kw)
+    services.penalty_record(org=org, kind="warning", today=dt.date(2025, 1, 10), **kw)
+    listing = CreditListing.objects.get(org=org, removed_on__isnull=True)
+    assert (listing.list_kind, listing.ground) == ("abnormal", "light_penalty")
+    services.penalty_record(org=org, kind="fine", fine="20000", today=dt.date(2026, 2, 1), **kw)  # second in 3 years
+    listing.refresh_from_db()
+    assert (listing.list_kind, listing.escalation_ground) == ("serious", "repeat_light_penalty")
+    other = register(so, areas, name="礼乐街道书画协会", today=dt.date(2020, 3, 1))
+    services.penalty_record(org=other, kind="revocation", today=dt.date(2026, 2, 1), **kw)
+    other.refresh_from_db()
+    assert other.status == "revoked" and other.listings.get().ground == "revoked"
+    row = [r for r in selectors.public_credit_query("书画协会")][0]
+    assert row["list"] == "严重违法失信名单" and "第十四条第七项" in row["citation"]
