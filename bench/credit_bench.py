@@ -11,7 +11,8 @@ in ten on the 活动异常名录 since a day in the last three years (so about a
 Timed, alternating over the rounds (the state is put back between rounds, not timed):
 - ours: `socialorgs.services.credit_nightly(today=…)` — the missed-年报 INSERT … SELECT, the escalation as ONE
   set-based UPDATE through the ORM, and the audit entry;
-- raw: the same two statements written by hand in SQL through one cursor, in one transaction.
+- raw: the same statements written by hand in SQL through one cursor, in one transaction (the 双随机 overdue-
+  rectification INSERT … SELECT runs on both sides; no checks are seeded, so it lists nothing).
 Printed: seconds per side, the median ratio ours ÷ raw, the rows changed, and that a rerun changes nothing.
 """
 
@@ -99,6 +100,16 @@ def raw() -> dict:
                               WHERE l.org_id = o.id AND l.removed_on IS NULL)""",
                     [year, TODAY, dt.date(year, 1, 1), year])
         listed = cur.rowcount
+        cur.execute("""
+            INSERT INTO socialorgs_creditlisting (org_id, list_kind, ground, report_year, listed_on, escalated_on,
+                escalation_ground, decided_by_id, removed_on, removal_reason, removed_by_id)
+            SELECT o.id, 'abnormal', 'rectification_overdue', NULL, %s, NULL, '', NULL, NULL, '', NULL
+            FROM socialorgs_socialorg o WHERE o.status = 'active'
+              AND EXISTS (SELECT 1 FROM socialorgs_check c WHERE c.org_id = o.id AND c.result = 'rectify'
+                          AND c.rectify_by < %s)
+              AND NOT EXISTS (SELECT 1 FROM socialorgs_creditlisting l
+                              WHERE l.org_id = o.id AND l.removed_on IS NULL)""", [TODAY, TODAY])
+        listed += cur.rowcount
         cur.execute("""
             UPDATE socialorgs_creditlisting SET list_kind = 'serious', escalated_on = %s,
                    escalation_ground = 'abnormal_two_years'

@@ -182,3 +182,27 @@ class Penalty(models.Model):
         ordering = ["-decided_on", "-id"]
         verbose_name = verbose_name_plural = "行政处罚"
         constraints = [models.CheckConstraint(condition=Q(fine_fen__gte=0), name="so_fine_non_negative")]
+
+
+class Check(models.Model):
+    """双随机一公开: an organisation drawn at random with two inspectors drawn at random; a finding sets a
+    rectification deadline, and one left unrectified past it puts the organisation on the 活动异常名录."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", "待检查"
+        PASSED = "passed", "未发现问题"
+        RECTIFY = "rectify", "责令限期整改"
+        RECTIFIED = "rectified", "已整改"
+
+    org = models.ForeignKey(SocialOrg, on_delete=models.PROTECT, related_name="checks")
+    seed = models.BigIntegerField("抽取随机种子")
+    drawn_on = models.DateField("抽取日期")
+    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name="检查人员")
+    result = models.CharField("检查结果", max_length=10, choices=Result.choices, default=Result.PENDING)
+    findings = models.CharField("检查情况", max_length=500, blank=True)
+    rectify_by = models.DateField("整改期限", null=True, blank=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = verbose_name_plural = "双随机抽查"

@@ -12,12 +12,12 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.creditcode import credit_code_problem, make_credit_code
-from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.errors import Conflict, DomainError, Forbidden
 from minzheng.core.periods import local_date, same_day_months_later
-from minzheng.core.scope import ensure_can
+from minzheng.core.scope import ensure_can, subtree_q
 from minzheng.registry.models import Person
 
-from .models import FORM_CATEGORY, AnnualReport, Application, CreditListing, Form, Penalty, Rating, SocialOrg
+from .models import FORM_CATEGORY, AnnualReport, Application, Check, CreditListing, Form, Penalty, Rating, SocialOrg
 from .rules import grounds, report_due, rules
 
 
@@ -306,6 +306,22 @@ def _missed_reports_sql() -> str:
         f"AND NOT EXISTS (SELECT 1 FROM {t[CreditListing]} l WHERE l.org_id = o.id AND l.removed_on IS NULL)")
 
 
+def _list_overdue_rectifications(today: dt.date) -> int:
+    """Organisations past a 双随机 rectification deadline without rectifying go on the 活动异常名录 (one
+    INSERT … SELECT; an organisation already on a list stays where it is)."""
+    t = {m: m._meta.db_table for m in (SocialOrg, Check, CreditListing)}
+    sql = (f"INSERT INTO {t[CreditListing]} (org_id, list_kind, ground, report_year, listed_on, escalated_on, "
+           f"escalation_ground, decided_by_id, removed_on, removal_reason, removed_by_id) "
+           f"SELECT o.id, 'abnormal', 'rectification_overdue', NULL, %s, NULL, '', NULL, NULL, '', NULL "
+           f"FROM {t[SocialOrg]} o WHERE o.status = 'active' "
+           f"AND EXISTS (SELECT 1 FROM {t[Check]} c WHERE c.org_id = o.id AND c.result = 'rectify' "
+           f"AND c.rectify_by < %s) "
+           f"AND NOT EXISTS (SELECT 1 FROM {t[CreditListing]} l WHERE l.org_id = o.id AND l.removed_on IS NULL)")
+    with connection.cursor() as cur:
+        cur.execute(sql, [today, today])
+        return cur.rowcount
+
+
 def escalation_cutoff(today: dt.date) -> dt.date:
     """Listed on or before this day = on the 异常名录 for the full two years."""
     return same_day_months_later(today, -12 * rules()["abnormal_to_serious_years"])
@@ -313,8 +329,8 @@ def escalation_cutoff(today: dt.date) -> dt.date:
 
 def credit_nightly(*, today: dt.date | None = None) -> dict[str, int]:
     """The nightly credit-list run, idempotent (a rerun the same day changes nothing):
-    1. organisations that missed last year's 年报 past its due date go on the 活动异常名录 (one INSERT … SELECT;
-       an organisation already on a list stays where it is);
+    1. organisations that missed last year's 年报 past its due date, or a 双随机 rectification deadline, go on
+       the 活动异常名录 (one INSERT … SELECT each; an organisation already on a list stays where it is);
     2. every listing on the 活动异常名录 for two full years moves to the 严重违法失信名单 — ONE set-based UPDATE.
     Organisations do not report the year they were established in."""
     today = today or local_date()
@@ -325,6 +341,7 @@ def credit_nightly(*, today: dt.date | None = None) -> dict[str, int]:
             with connection.cursor() as cur:
                 cur.execute(_missed_reports_sql(), [year, today, dt.date(year, 1, 1), year])
                 listed = cur.rowcount
+        listed += _list_overdue_rectifications(today)
         escalated = (CreditListing.objects
                      .filter(list_kind=CreditListing.List.ABNORMAL, removed_on__isnull=True,
                              listed_on__lte=escalation_cutoff(today))
@@ -348,6 +365,9 @@ def listing_remove(*, actor: User, listing: CreditListing, reason: str, today: d
         item = CreditListing.objects.select_for_update().select_related("org__area").get(pk=listing.pk)
         if item.removed_on:
             raise Conflict("该记录已移出名录", field="状态")
+        if item.ground == "rectification_overdue" and item.org.checks.filter(result="rectify").exists():
+            raise DomainError(f"{item.org.name}的抽查问题尚未整改完毕，不能移出名录", code="not_remedied",
+                              field="移出理由")
         if item.ground == "no_annual_report" and not AnnualReport.objects.filter(
                 org=item.org, year=item.report_year or 0).exists():
             raise DomainError(f"{item.org.name}尚未补报{item.report_year}年度工作报告，不能移出名录",
@@ -420,3 +440,62 @@ def penalty_record(*, actor: User, org: SocialOrg, kind: str, decision_no: str, 
             SocialOrg.objects.filter(pk=org.pk).update(status=SocialOrg.Status.REVOKED, ended_on=today)
             org.status, org.ended_on = SocialOrg.Status.REVOKED, today
     return p
+
+
+def check_draw(*, actor: User, area: Area, sample_size: int, inspectors: list[User], seed: int,
+               today: dt.date | None = None) -> list[Check]:
+    """双随机: draw `sample_size` active organisations of `area` and two inspectors for each, reproducibly from
+    `seed` (the seed is kept, so anyone can redo the draw)."""
+    import random
+
+    ensure_can(actor, area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    if not isinstance(sample_size, int) or not 1 <= sample_size <= 1000:
+        raise DomainError("抽取数量应为1至1000", field="抽取数量")
+    pool = sorted({u.pk: u for u in inspectors if u.can(Cap.SOCIALORG_REGISTER) and u.is_active}.values(),
+                  key=lambda u: u.pk)
+    if len(pool) < 2:
+        raise DomainError("至少需要两名具有执法资格的检查人员", field="检查人员")
+    ids = list(SocialOrg.objects.filter(subtree_q(area, "area__path"), status=SocialOrg.Status.ACTIVE)
+               .exclude(form=Form.COMMUNITY).order_by("id").values_list("id", flat=True))
+    if not ids:
+        raise DomainError(f"{area.name}没有可抽取的社会组织", field="抽取范围")
+    rng = random.Random(seed)
+    picked = rng.sample(ids, min(sample_size, len(ids)))
+    with transaction.atomic():
+        checks = []
+        for org_id in picked:
+            c = Check.objects.create(org_id=org_id, seed=seed, drawn_on=today, drawn_by=actor)
+            c.inspectors.set(rng.sample(pool, 2))
+            checks.append(c)
+        audit.record(actor=actor, action="socialorgs.check.draw", object_type="socialorgs.check",
+                     object_id=checks[0].pk, object_repr=f"{area.name}双随机抽查", area_code=area.code,
+                     after={"seed": seed, "orgs": picked, "pool": [u.pk for u in pool]})
+    return checks
+
+
+def check_result(*, actor: User, check: Check, result: str, findings: str,
+                 rectify_by: dt.date | None = None) -> Check:
+    """An inspector drawn for the check records its result; a 限期整改 needs a deadline."""
+    ensure_can(actor, check.org.area, Cap.SOCIALORG_REGISTER)
+    if not check.inspectors.filter(pk=actor.pk).exists():
+        raise Forbidden("只有抽中的检查人员可以登记检查结果")
+    if result not in (Check.Result.PASSED, Check.Result.RECTIFY, Check.Result.RECTIFIED):
+        raise DomainError("检查结果应为未发现问题、责令限期整改或已整改", field="检查结果")
+    if result == Check.Result.RECTIFY and not isinstance(rectify_by, dt.date):
+        raise DomainError("责令限期整改须填写整改期限", field="整改期限")
+    expected = Check.Result.RECTIFY if result == Check.Result.RECTIFIED else Check.Result.PENDING
+    with transaction.atomic():
+        c = Check.objects.select_for_update().get(pk=check.pk)
+        if c.result != expected:
+            raise Conflict(f"该抽查当前为“{c.get_result_display()}”，不能登记为“{Check.Result(result).label}”",
+                           field="检查结果")
+        before = {"result": c.result}
+        c.result, c.findings = result, _text(findings, "检查情况", 500)
+        if result == Check.Result.RECTIFY:
+            c.rectify_by = rectify_by
+        c.save(update_fields=["result", "findings", "rectify_by"])
+        audit.record(actor=actor, action="socialorgs.check.result", object_type="socialorgs.check", object_id=c.pk,
+                     object_repr=c.org.name, area_code=c.org.area.code, before=before,
+                     after={"result": result, "rectify_by": rectify_by})
+    return c

@@ -243,3 +243,31 @@ def test_penalties_put_the_organisation_on_the_list_the_rules_name(areas, so):
     assert other.status == "revoked" and other.listings.get().ground == "revoked"
     row = [r for r in selectors.public_credit_query("书画协会")][0]
     assert row["list"] == "严重违法失信名单" and "第十四条第七项" in row["citation"]
+
+
+def test_a_random_check_left_unrectified_puts_the_organisation_on_the_abnormal_list(areas, so):
+    orgs = [register(so, areas, name=f"礼乐街道协会{n}", today=dt.date(2020, 3, 1)) for n in range(4)]
+    for org in orgs:  # all filed last year's 年报: only the check can list them
+        services.annual_report_submit(actor=so["window"], org=org, year=2024, today=dt.date(2025, 4, 1))
+    inspectors = [so["reviewer"], so["approver"]]
+    with pytest.raises(DomainError, match="至少需要两名"):
+        services.check_draw(actor=so["reviewer"], area=areas["jianghai"], sample_size=2, inspectors=[so["window"]],
+                            seed=7)
+    checks = services.check_draw(actor=so["reviewer"], area=areas["jianghai"], sample_size=2, inspectors=inspectors,
+                                 seed=7, today=dt.date(2025, 4, 1))
+    again = __import__("random").Random(7).sample(sorted(o.pk for o in orgs), 2)
+    assert [c.org_id for c in checks] == again  # the kept seed redoes the draw
+    c = checks[0]
+    with pytest.raises(DomainError, match="须填写整改期限"):
+        services.check_result(actor=so["reviewer"], check=c, result="rectify", findings="财务制度不健全")
+    services.check_result(actor=so["reviewer"], check=c, result="rectify", findings="财务制度不健全",
+                          rectify_by=dt.date(2025, 6, 30))
+    assert services.credit_nightly(today=dt.date(2025, 6, 30)) == {"listed": 0, "escalated": 0}
+    assert services.credit_nightly(today=dt.date(2025, 7, 1)) == {"listed": 1, "escalated": 0}
+    assert services.credit_nightly(today=dt.date(2025, 7, 1)) == {"listed": 0, "escalated": 0}
+    listing = CreditListing.objects.get(org_id=c.org_id)
+    assert listing.ground == "rectification_overdue"
+    with pytest.raises(DomainError, match="尚未整改完毕"):
+        services.listing_remove(actor=so["reviewer"], listing=listing, reason="已整改")
+    services.check_result(actor=so["approver"], check=c, result="rectified", findings="已建立财务制度")
+    services.listing_remove(actor=so["reviewer"], listing=listing, reason="经复查已整改")
