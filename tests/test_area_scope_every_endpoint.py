@@ -305,6 +305,11 @@ def _cases():
          {"approve": True, "opinion": "同意"}),
         ("post", so + "/applications/{application_id}/approve", so + "/applications/{org_app}/approve", {}),
         ("post", so + "/listings/{listing_id}/remove", so + "/listings/{org_listing}/remove", {"reason": "已恢复联系"}),
+        ("post", so + "/orgs/{org_id}/changes", so + "/orgs/{org}/changes", {"domicile": "礼乐街道文化中心"}),
+        ("post", so + "/orgs/{org_id}/deregistration", so + "/orgs/{org}/deregistration", {"reason": "清算完毕"}),
+        ("post", so + "/orgs/{org_id}/ratings", so + "/orgs/{org}/ratings", {"grade": 3}),
+        ("post", so + "/orgs/{org_id}/penalties", so + "/orgs/{org}/penalties",
+         {"kind": "warning", "decision_no": "江民罚〔2025〕1号", "facts": "未按规定使用登记证书"}),
     ]
     cases += [
         ("get", "socialwork/stations/<int:pk>/", "/socialwork/stations/{station}/", None),

@@ -189,3 +189,72 @@ def remove_listing(request, listing_id: RecordId, payload: OrgListingRemoveIn):
 def public_credit_list(request, q: str = ""):
     rows = selectors.public_credit_query(q)
     return [OrgCreditRowOut(**{k: r[k] for k in OrgCreditRowOut.model_fields}) for r in rows]
+
+
+class OrgChangeIn(Schema):
+    name: str | None = Field(None, max_length=100)
+    domicile: str | None = Field(None, max_length=200)
+    purpose: str | None = Field(None, max_length=500)
+    supervisor: str | None = Field(None, max_length=100)
+
+
+class OrgDeregisterIn(Schema):
+    reason: str = Field(max_length=300, description="注销理由（清算情况）")
+
+
+class OrgRatingIn(Schema):
+    grade: int = Field(ge=1, le=5, description="评估等级：1A–5A")
+
+
+class OrgRatingOut(Schema):
+    grade: int
+    awarded_on: dt.date
+    valid_to: dt.date
+
+
+class OrgPenaltyIn(Schema):
+    kind: str = Field(max_length=12,
+                      description="warning 警告 / fine 罚款 / suspension 限期停止活动 / revocation 撤销登记")
+    fine: str = Field("0", max_length=20, description="罚款金额（元），仅罚款填写")
+    decision_no: str = Field(max_length=50)
+    facts: str = Field(max_length=500)
+
+
+class OrgPenaltyOut(Schema):
+    id: int
+    kind: str
+    decided_on: dt.date
+    listed_on: str = Field(description="处罚后所在的信用名录（无则为空）")
+
+
+@router.post("/orgs/{org_id}/changes", response={201: OrgApplicationOut, codes_4xx: ErrorOut}, summary="受理变更登记")
+def change(request, org_id: RecordId, payload: OrgChangeIn):
+    org = selectors.org_get(request.user, org_id)
+    changes = {k: v for k, v in payload.dict().items() if v is not None}
+    return Status(201, OrgApplicationOut.of(services.change_apply(actor=request.user, org=org, changes=changes)))
+
+
+@router.post("/orgs/{org_id}/deregistration", response={201: OrgApplicationOut, codes_4xx: ErrorOut},
+             summary="受理注销登记")
+def deregister(request, org_id: RecordId, payload: OrgDeregisterIn):
+    org = selectors.org_get(request.user, org_id)
+    return Status(201, OrgApplicationOut.of(services.deregister_apply(actor=request.user, org=org,
+                                                                      reason=payload.reason)))
+
+
+@router.post("/orgs/{org_id}/ratings", response={201: OrgRatingOut, codes_4xx: ErrorOut}, summary="评定等级（1A–5A）")
+def rate(request, org_id: RecordId, payload: OrgRatingIn):
+    org = selectors.org_get(request.user, org_id)
+    r = services.rating_award(actor=request.user, org=org, grade=payload.grade)
+    return Status(201, OrgRatingOut(grade=r.grade, awarded_on=r.awarded_on, valid_to=r.valid_to))
+
+
+@router.post("/orgs/{org_id}/penalties", response={201: OrgPenaltyOut, codes_4xx: ErrorOut},
+             summary="登记行政处罚（按《社会组织信用信息管理办法》列入相应名录）")
+def penalise(request, org_id: RecordId, payload: OrgPenaltyIn):
+    org = selectors.org_get(request.user, org_id)
+    p = services.penalty_record(actor=request.user, org=org, kind=payload.kind, fine=payload.fine,
+                                decision_no=payload.decision_no, facts=payload.facts)
+    listing = org.listings.filter(removed_on__isnull=True).first()
+    return Status(201, OrgPenaltyOut(id=p.pk, kind=p.kind, decided_on=p.decided_on,
+                                     listed_on=listing.get_list_kind_display() if listing else ""))

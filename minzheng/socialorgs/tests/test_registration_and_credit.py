@@ -271,3 +271,20 @@ def test_a_random_check_left_unrectified_puts_the_organisation_on_the_abnormal_l
         services.listing_remove(actor=so["reviewer"], listing=listing, reason="已整改")
     services.check_result(actor=so["approver"], check=c, result="rectified", findings="已建立财务制度")
     services.listing_remove(actor=so["reviewer"], listing=listing, reason="经复查已整改")
+
+
+def test_the_registrar_api_answers_in_chinese_and_writes_nothing_on_bad_input(areas, so, client: Client):
+    org = register(so, areas)
+    client.force_login(so["reviewer"])
+    r = client.post(f"/api/socialorgs/orgs/{org.pk}/penalties", {"kind": "fine", "fine": "0", "decision_no": "x",
+                                                                  "facts": "y"}, content_type="application/json")
+    assert r.status_code == 400 and "罚款须填写大于0的金额" in r.json()["message"] and not org.penalties.exists()
+    fine = {"kind": "fine", "fine": "60000", "decision_no": "江民罚〔2025〕2号", "facts": "违规收费"}
+    r = client.post(f"/api/socialorgs/orgs/{org.pk}/penalties", fine, content_type="application/json")
+    assert r.status_code == 201 and r.json()["listed_on"] == "严重违法失信名单"
+    r = client.post(f"/api/socialorgs/orgs/{org.pk}/ratings", {"grade": 4}, content_type="application/json")
+    assert r.status_code == 400 and "在信用名录中" in r.json()["message"]
+    body = {"area_code": "440704003001", "name": "江海区义工联合会", "form": "social_group",
+            "legal_rep_id_number": so["feng"].id_number, "capital": "1", "domicile": "x", "purpose": "y"}
+    r = client.post("/api/socialorgs/applications", body, content_type="application/json")
+    assert r.status_code == 409 and "名称“江海区义工联合会”已被登记" in r.json()["message"]
