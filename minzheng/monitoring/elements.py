@@ -28,6 +28,7 @@ from minzheng.socialwork.models import ServiceRecord as SWRecord
 from minzheng.socialwork.models import Station
 from minzheng.socialwork.selectors import in_target_group
 from minzheng.timebank.models import Volunteer as TBVolunteer
+from minzheng.volunteers.models import Point as VolPoint
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,13 @@ def _sw_target_served(on, year):
 @element("registered_volunteers", "注册志愿者数", "人", "area_id")
 def _volunteers(on, year):
     return TBVolunteer.objects.filter(registered_at__date__lte=on).values("area").annotate(v=Count("id")).values(
+        "area", "v")
+
+
+@element("villages_with_volunteer_point", "设有志愿服务站点的村（居）数", "个", "id")
+def _villages_with_point(on, year):
+    has = VolPoint.objects.filter(area_id=OuterRef("pk"), host=VolPoint.Host.COMMUNITY_CENTRE, opened_on__lte=on)
+    return _areas_at(Level.VILLAGE, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
         "area", "v")
 
 

@@ -63,3 +63,21 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-issued_on", "-id"]
         verbose_name = verbose_name_plural = "志愿服务记录证明"
+
+
+class Point(models.Model):
+    """志愿服务站点 in a village's 社区综合服务设施 (or at the town's 社工站)."""
+
+    class Host(models.TextChoices):
+        COMMUNITY_CENTRE = "community_centre", "社区（村）综合服务设施"
+        SOCIAL_WORK_STATION = "social_work_station", "社工站（点）"
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在村（居）")
+    host = models.CharField("设在", max_length=20, choices=Host.choices)
+    name = models.CharField("站点名称", max_length=100)
+    opened_on = models.DateField("设立日期")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿服务站点"
+        constraints = [models.UniqueConstraint(fields=["area", "host"], name="vol_one_point_per_host")]

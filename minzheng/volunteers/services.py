@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap, Role
-from minzheng.areas.models import Area
+from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
 from minzheng.core.periods import local_date
@@ -20,7 +20,7 @@ from minzheng.socialorgs.models import SocialOrg
 from minzheng.timebank import services as timebank
 from minzheng.timebank.models import Volunteer
 
-from .models import Activity, Certificate, Signup
+from .models import Activity, Certificate, Point, Signup
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
 
@@ -130,3 +130,22 @@ def _new_code() -> str:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
         if not Certificate.objects.filter(code=code).exists():
             return code
+
+
+def point_open(*, actor: User, area: Area, host: str, name: str, opened_on: dt.date) -> Point:
+    """设立 a 志愿服务站点 in a village's community service facility or 社工站 point."""
+    ensure_can(actor, area, Cap.TIMEBANK_REPORT)
+    if actor.role == Role.RESIDENT:
+        raise Forbidden("志愿服务站点由工作人员登记")
+    if area.level != Level.VILLAGE:
+        raise DomainError("志愿服务站点设在村（居）", field="所在村（居）")
+    if host not in Point.Host.values:
+        raise DomainError("站点应设在社区（村）综合服务设施或社工站（点）", field="设在")
+    if Point.objects.filter(area=area, host=host).exists():
+        raise Conflict(f"{area.name}的{Point.Host(host).label}已设有志愿服务站点", field="设在")
+    with transaction.atomic():
+        p = Point.objects.create(area=area, host=host, name=_text(name, "站点名称", 100), opened_on=opened_on,
+                                 created_by=actor)
+        audit.record(actor=actor, action="volunteers.point.open", object_type="volunteers.point", object_id=p.pk,
+                     object_repr=p.name, area_code=area.code, after={"host": host, "opened_on": opened_on})
+    return p

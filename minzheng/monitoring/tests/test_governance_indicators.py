@@ -20,13 +20,14 @@ from minzheng.registry import services as registry
 from minzheng.socialorgs import services as socialorgs
 from minzheng.socialwork import services as socialwork
 from minzheng.timebank import services as timebank
+from minzheng.volunteers import services as volunteers
 
 from .conftest import make_family, write_catalogue
 
 pytestmark = pytest.mark.django_db
 
 KEYS = ["social_work_station_coverage", "sw_target_service_coverage", "social_org_annual_report_rate",
-        "hub_community_orgs", "registered_volunteer_share", "community_workers_per_10k"]
+        "hub_community_orgs", "registered_volunteer_share", "community_workers_per_10k", "volunteer_station_coverage"]
 
 
 def _formulas() -> str:
@@ -69,6 +70,8 @@ def test_governance_indicators_are_computed_from_the_records(world, tmp_path):
     with time_machine.travel(dt.datetime(2023, 6, 1, 9, tzinfo=dt.UTC)):  # registered in 2023, so counted for 2023
         timebank.volunteer_register(actor=w.chen, person=w.son)
     community.worker_add(actor=w.li, person=w.mum, area=w.yingnan, grade="3-1", since=dt.date(2022, 1, 1))
+    volunteers.point_open(actor=w.chen, area=w.yingnan, host="community_centre", name="英南村志愿服务站",
+                          opened_on=dt.date(2022, 5, 1))
     _, extra = make_family(w, "邻居甲", village=w.xiangdong)
 
     rollup.rebuild(2023)
@@ -85,3 +88,5 @@ def test_governance_indicators_are_computed_from_the_records(world, tmp_path):
     assert residents == 4 and _value("registered_volunteer_share", w.lile).numerator == 1
     workers = _value("community_workers_per_10k", w.lile)
     assert (workers.numerator, workers.value) == (1, Decimal("2500"))
+    points = _value("volunteer_station_coverage", w.lile)
+    assert (points.numerator, points.denominator, points.value) == (1, 2, Decimal("50"))

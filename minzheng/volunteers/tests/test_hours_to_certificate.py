@@ -85,3 +85,13 @@ def test_only_the_organiser_confirms_and_nothing_before_the_activity(v, people):
 
 def test_the_public_check_shows_nothing_but_the_certificate(v):
     assert selectors.verify("") is None and selectors.verify("\x00") is None
+
+
+def test_a_volunteer_point_per_village_facility(v, areas):
+    services.point_open(actor=v["chen"], area=areas["yingnan"], host="community_centre", name="英南村志愿服务站",
+                        opened_on=HELD)
+    with pytest.raises(Conflict, match="已设有志愿服务站点"):
+        services.point_open(actor=v["chen"], area=areas["yingnan"], host="community_centre", name="又一个",
+                            opened_on=HELD)
+    with pytest.raises(DomainError, match="设在村（居）"):
+        services.point_open(actor=v["lijh"], area=areas["lile"], host="community_centre", name="x", opened_on=HELD)
