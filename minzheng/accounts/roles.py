@@ -73,6 +73,11 @@ class Cap:
     TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
     TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
     TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
+    # 大儿童保障 (children/): the role gives the right; what a user sees also needs a child-welfare appointment,
+    # and a protection case only its workers, the town's 儿童督导员 and the centre (children.selectors).
+    CHILD_VIEW = "children.view"      # child registry, visit lists, reports and cases one may know
+    CHILD_WORK = "children.work"      # visits, 强制报告, case records, guardianship steps
+    CHILD_MANAGE = "children.manage"  # 县区/市: organisations, appointments, training, 收养登记
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -161,6 +166,14 @@ CAPABILITIES[Role.CITY] |= _FACILITY_READ | {Cap.FACILITY_RATE, Cap.FACILITY_INS
 CAPABILITIES[Role.AUDITOR] |= _FACILITY_READ
 CAPABILITIES[Role.ADMIN] |= _FACILITY_READ | {Cap.FACILITY_MANAGE}
 
+# 大儿童保障: every staff level works on children; counties and the city keep the network and 收养登记.
+_CHILD = {Cap.CHILD_VIEW, Cap.CHILD_WORK}
+CAPABILITIES[Role.VILLAGE] |= _CHILD
+CAPABILITIES[Role.TOWN] |= _CHILD
+CAPABILITIES[Role.COUNTY] |= _CHILD | {Cap.CHILD_MANAGE}
+CAPABILITIES[Role.CITY] |= _CHILD | {Cap.CHILD_MANAGE}
+CAPABILITIES[Role.ADMIN] |= _CHILD | {Cap.CHILD_MANAGE}
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -215,4 +228,7 @@ ACTION_LABELS = {
     Cap.TIMEBANK_REVIEW1: "初审志愿服务时长",
     Cap.TIMEBANK_REVIEW2: "复审志愿服务时长",
     Cap.TIMEBANK_ALLOCATE: "从公益时间池划拨时长",
+    Cap.CHILD_VIEW: "查看儿童信息",
+    Cap.CHILD_WORK: "办理儿童走访、强制报告和个案",
+    Cap.CHILD_MANAGE: "管理儿童保护机构、工作人员和收养登记",
 }

@@ -1,0 +1,57 @@
+"""The cast of the 大儿童保障 stories, on the real reference areas (world of the 大救助 stories):
+
+- 陈小玲 (w.chen), 英南村's 儿童主任; 李建华 (w.li), 礼乐街道's 儿童督导员;
+- 周慧 (w.zhouhui), staff of 江海区未成年人救助保护中心 (the centre);
+- 徐丽 (w.xu), 儿童主任 of 外海社区 in another town; 马伟 (w.ma), an eldercare worker of 礼乐街道 without a child post;
+- 黄志强 (w.huang), the county approver of 江海区, on no case;
+- 陈小宝 (w.son, born 2012) of the 陈 family of 英南村 is the child of the stories.
+"""
+
+import datetime as dt
+
+import pytest
+
+from minzheng.accounts.roles import Role
+from minzheng.accounts.services import user_create
+from minzheng.assistance.tests.stories import world_fixture  # noqa: F401
+from minzheng.children import services
+from minzheng.children.models import OrgKind, Post
+from minzheng.core.periods import local_date
+
+START = dt.date(2024, 1, 2)
+
+
+def user(username, name, role, *areas):
+    return user_create(actor=None, username=username, password="Minzheng#2026", display_name=name, role=role,
+                       areas=list(areas))
+
+
+def network(w):
+    """江海区's child-protection network, appointed by the county (黄志强)."""
+    w.centre = services.org_create(actor=w.huang, name="江海区未成年人救助保护中心", kind=OrgKind.CENTRE,
+                                   area=w.jianghai, opened_on=dt.date(2020, 6, 1))
+    w.station = services.org_create(actor=w.huang, name="礼乐街道未成年人保护工作站", kind=OrgKind.STATION,
+                                    area=w.lile, opened_on=dt.date(2022, 3, 1))
+    w.school_dept = services.org_create(actor=w.huang, name="江海区教育局", kind=OrgKind.DEPARTMENT, area=w.jianghai,
+                                        opened_on=dt.date(2020, 1, 1))
+    w.zhouhui = user("zhouhui", "周慧", Role.COUNTY, w.jianghai)
+    w.xu = user("xuli", "徐丽", Role.VILLAGE, w.waihai_village)
+    w.ma = user("mawei", "马伟", Role.TOWN, w.lile)
+    w.director = services.appointment_create(actor=w.huang, post=Post.DIRECTOR, name="陈小玲", user=w.chen,
+                                             area=w.yingnan, start_date=START)
+    w.supervisor = services.appointment_create(actor=w.huang, post=Post.SUPERVISOR, name="李建华", user=w.li,
+                                               area=w.lile, start_date=START)
+    w.centre_post = services.appointment_create(actor=w.huang, post=Post.CENTRE, name="周慧", user=w.zhouhui,
+                                                area=w.jianghai, org=w.centre, start_date=START, full_time=True)
+    services.appointment_create(actor=w.huang, post=Post.DIRECTOR, name="徐丽", user=w.xu, area=w.waihai_village,
+                                start_date=START)
+    return w
+
+
+@pytest.fixture
+def kids(world):
+    return network(world)
+
+
+def today():
+    return local_date()
