@@ -20,8 +20,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (BooleanField, Case, Count, DateField, Exists, ExpressionWrapper, F, Max, OuterRef, Q,
-                              QuerySet, Value, When)
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
@@ -34,8 +47,25 @@ from minzheng.core.scope import area_q, path_in_scope, user_area_paths
 from minzheng.registry.models import Membership, Person, PersonCategory
 
 from . import rules
-from .models import (STATE_KINDS, Adoption, Appointment, Assessment, CaseAccess, CaseEvent, CaseWorker, ChildCase,
-                     EventKind, Guardian, Org, OrgKind, Post, Referral, Report, StateCare, Visit)
+from .models import (
+    STATE_KINDS,
+    Adoption,
+    Appointment,
+    Assessment,
+    CaseAccess,
+    CaseEvent,
+    CaseWorker,
+    ChildCase,
+    EventKind,
+    Guardian,
+    Org,
+    OrgKind,
+    Post,
+    Referral,
+    Report,
+    StateCare,
+    Visit,
+)
 
 type Children = QuerySet[Any]  # Persons annotated with cat_<code> flags: names come from the data
 

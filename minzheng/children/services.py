@@ -24,9 +24,29 @@ from minzheng.registry import services as registry
 from minzheng.registry.models import Person
 
 from . import rules, selectors
-from .models import (STATE_KINDS, Adoption, Appointment, Assessment, CaseAccess, CaseEvent, CaseWorker, ChildCase,
-                     ChildFile, EventKind, Guardian, GuardianKind, Org, OrgKind, Placement, Post, Referral, Report,
-                     StateCare, Training, Visit)
+from .models import (
+    STATE_KINDS,
+    Adoption,
+    Appointment,
+    Assessment,
+    CaseAccess,
+    CaseEvent,
+    CaseWorker,
+    ChildCase,
+    ChildFile,
+    EventKind,
+    Guardian,
+    GuardianKind,
+    Org,
+    OrgKind,
+    Placement,
+    Post,
+    Referral,
+    Report,
+    StateCare,
+    Training,
+    Visit,
+)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -158,8 +178,8 @@ def training_record(*, actor: User, appointment: Appointment, held_on: dt.date, 
     if not Decimal("0.5") <= h <= Decimal("200"):
         raise DomainError("学时应在0.5至200之间", field="学时")
     with transaction.atomic():
-        t = Training.objects.create(appointment=appointment, held_on=held_on, topic=_text(topic, "培训内容", max_len=100),
-                                    hours=h)
+        topic = _text(topic, "培训内容", max_len=100)
+        t = Training.objects.create(appointment=appointment, held_on=held_on, topic=topic, hours=h)
         _audit(actor, "training_record", t, appointment.area, appointment.name, {"held_on": held_on, "hours": h})
     return t
 
@@ -574,7 +594,8 @@ def case_reopen(*, actor: User, case: ChildCase, happened_on: dt.date, reason: s
 
 INTERVENTIONS = {"assessment": "家庭监护能力评估", "admonition": "劝诫、约谈监护人", "supervision": "监护监督",
                  "temporary_care": "临时监护"}
-GUARDIAN_OUTCOMES = {"fit": "能够履行监护职责", "needs_support": "需要指导帮助", "unfit": "严重不履行监护职责或侵害儿童"}
+GUARDIAN_OUTCOMES = {"fit": "能够履行监护职责", "needs_support": "需要指导帮助",
+                     "unfit": "严重不履行监护职责或侵害儿童"}
 
 
 def intervention_record(*, actor: User, case: ChildCase, kind: str, happened_on: dt.date, note: str,
@@ -680,7 +701,8 @@ def placement_change(*, actor: User, care: StateCare, kind: str, start_date: dt.
     return p
 
 
-EXITS = {"family": "回归家庭", "kin": "亲属抚养", "adopted": "依法收养", "long_term": "转为长期监护", "adult": "年满十八周岁"}
+EXITS = {"family": "回归家庭", "kin": "亲属抚养", "adopted": "依法收养", "long_term": "转为长期监护",
+         "adult": "年满十八周岁"}
 
 
 def state_care_exit(*, actor: User, care: StateCare, exit_on: dt.date, destination: str,

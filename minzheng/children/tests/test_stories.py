@@ -86,8 +86,8 @@ def test_a_guardianship_intervention_ends_in_a_revocation_application_with_its_p
     services.case_emergency(actor=w.zhouhui, case=case, happened_on=t, actions="临时安置于救助保护中心",
                             safety_plan="中心24小时照护")
     with pytest.raises(Conflict, match="尚无认定陈大明严重不履行监护职责"):
-        services.revocation_apply(actor=w.zhouhui, case=case, guardian=guardian, grounds="多次殴打、遗弃儿童，经劝诫无效",
-                                  court="江门市江海区人民法院", happened_on=t)
+        services.revocation_apply(actor=w.zhouhui, case=case, guardian=guardian,
+                                  grounds="多次殴打、遗弃儿童，经劝诫无效", court="江门市江海区人民法院", happened_on=t)
     services.intervention_record(actor=w.zhouhui, case=case, kind="admonition", happened_on=t, guardian=guardian,
                                  note="约谈陈大明，其拒不改正")
     services.intervention_record(actor=w.zhouhui, case=case, kind="assessment", happened_on=t, guardian=guardian,
