@@ -55,3 +55,39 @@ def kids(world):
 
 def today():
     return local_date()
+
+
+def jianghai_child_objects(w):
+    """江海区's child-protection objects for tests/test_area_scope_every_endpoint.py: 黄志强 staffs the district's
+    centre (so the county's own check reaches every object); 何小军 (9) of 英南村 was reported by his school, his case
+    went through an unfit-guardian assessment to a revocation application and a referral; he is in 临时监护."""
+    from minzheng.core.idcard import make_id_number
+    from minzheng.registry.services import person_create
+
+    t = local_date()
+    centre = services.org_create(actor=w.huang, name="江海区未成年人救助保护中心", kind=OrgKind.CENTRE,
+                                 area=w.jianghai, opened_on=dt.date(2020, 6, 1))
+    dept = services.org_create(actor=w.huang, name="江海区教育局", kind=OrgKind.DEPARTMENT, area=w.jianghai,
+                               opened_on=dt.date(2020, 1, 1))
+    services.appointment_create(actor=w.huang, post=Post.CENTRE, name="黄志强", user=w.huang, area=w.jianghai,
+                                org=centre, start_date=START)
+    boy = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(t.year - 9, 4, 1), 531),
+                        name="何小军", hukou_area=w.yingnan, residence_area=w.yingnan)
+    father = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1985, 2, 3), 533),
+                           name="何大勇", hukou_area=w.yingnan, residence_area=w.yingnan)
+    guardian = services.guardian_add(actor=w.huang, child=boy, kind="father", person=father, relation="父子",
+                                     valid_from=boy.birth_date)
+    report = services.report_file(actor=w.huang, child=boy, source="school", priority="high", what="多次带伤到校",
+                                  location="英南村小学", reporter_name="郑老师")
+    case = report.case
+    services.case_verify(actor=w.huang, case=case, happened_on=t, finding="核实属实", substantiated=True)
+    services.intervention_record(actor=w.huang, case=case, kind="assessment", happened_on=t, guardian=guardian,
+                                 outcome="unfit", note="严重不履行监护职责")
+    revocation = services.revocation_apply(actor=w.huang, case=case, guardian=guardian, court="江海区人民法院",
+                                           grounds="何大勇多次殴打何小军，经劝诫拒不改正", happened_on=t)
+    referral = services.referral_create(actor=w.huang, case=case, org_id=dept.pk, service="心理辅导",
+                                        consent="法定职责", requested_on=t)
+    care = services.state_care_intake(actor=w.huang, child=boy, org=centre, kind="temporary", intake_on=t,
+                                      reason="父亲被刑事拘留，暂时无人监护")
+    return {"child": boy.pk, "child_case": case.pk, "referral": referral.pk, "revocation": revocation.pk,
+            "care": care.pk, "child_secrets": ["何小军", boy.id_number, "何大勇", "郑老师"]}
