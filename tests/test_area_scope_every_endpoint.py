@@ -30,8 +30,8 @@ from minzheng.assistance.rechecks import recheck_schedule
 from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
 from minzheng.carefacility.tests.stories import jianghai_facility_objects
-from minzheng.children.tests.stories import jianghai_child_objects
 from minzheng.carefacility.views import FACILITY_OPS
+from minzheng.children.tests.stories import jianghai_child_objects
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
 from minzheng.eldercare import services as eldercare

@@ -82,7 +82,8 @@ def appointments_of(user: User, on: dt.date) -> list[Appointment]:
     cached = getattr(user, "_mz_child_posts", None)
     if cached is None or cached[0] != on:
         posts = list(Appointment.objects.filter(_in_force(on), user=user).select_related("area"))
-        user._mz_child_posts = cached = (on, posts)
+        cached = (on, posts)
+        setattr(user, "_mz_child_posts", cached)  # noqa: B010 - a per-request cache on the user object
     return cached[1]
 
 
@@ -307,9 +308,11 @@ STAGES = {
     "referred": "转介", "intervention": "监护干预", "following": "跟进", "closed": "结案", "reopened": "重新开启",
 }
 _RANK = ["reported", "verified", "emergency", "assessed", "planned", "referred", "intervention", "following"]
-_EVENT_STAGE = {EventKind.VERIFY: "verified", EventKind.EMERGENCY: "emergency", EventKind.PLAN: "planned",
-                EventKind.INTERVENTION: "intervention", EventKind.REVOCATION: "intervention",
-                EventKind.FOLLOW_UP: "following"}
+_EVENT_STAGE: dict[str, str] = {
+    EventKind.VERIFY: "verified", EventKind.EMERGENCY: "emergency", EventKind.PLAN: "planned",
+    EventKind.INTERVENTION: "intervention", EventKind.REVOCATION: "intervention",
+    EventKind.FOLLOW_UP: "following",
+}
 
 
 @dataclass

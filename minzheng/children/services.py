@@ -123,7 +123,7 @@ def org_create(*, actor: User, name: str, kind: str, area: Area, opened_on: dt.d
     return org
 
 
-_POST_LEVEL = {Post.DIRECTOR: Level.VILLAGE, Post.SUPERVISOR: Level.TOWN}
+_POST_LEVEL: dict[str, str] = {Post.DIRECTOR: Level.VILLAGE, Post.SUPERVISOR: Level.TOWN}
 
 
 def appointment_create(*, actor: User, post: str, name: str, area: Area, start_date: dt.date,
@@ -357,10 +357,11 @@ def report_file(*, actor: User, child: Person, source: str, what: str, location:
 
 
 def _assign_initial(case: ChildCase, actor: User, on: dt.date) -> None:
-    users = {actor.pk: "lead"}
+    users: dict[int, str] = {actor.pk: "lead"}
     for a in Appointment.objects.filter(selectors._in_force(on), post=Post.DIRECTOR, area=case.area,
                                         user__isnull=False):
-        users.setdefault(a.user_id, "worker")
+        if a.user_id is not None:
+            users.setdefault(a.user_id, "worker")
     for uid, role in users.items():
         CaseWorker.objects.create(case=case, user_id=uid, role=role, since=on)
 
@@ -443,7 +444,7 @@ def case_emergency(*, actor: User, case: ChildCase, happened_on: dt.date, action
                       {"safety_plan": _text(safety_plan, "安全计划", min_len=4)})
 
 
-def case_assess(*, actor: User, case: ChildCase, assessed_on: dt.date, answers: dict[str, int],
+def case_assess(*, actor: User, case: ChildCase, assessed_on: dt.date, answers: dict[str, Any],
                 today: dt.date | None = None) -> Assessment:
     """Score the risk-assessment form in force on the date (data/children/assessment_forms): every item answered
     with one of its options; the risk level follows the form's bands."""
@@ -457,7 +458,7 @@ def case_assess(*, actor: User, case: ChildCase, assessed_on: dt.date, answers: 
         clean: dict[str, int] = {}
         for item in form.items:
             value = answers.get(item.code)
-            if value is None or value == "":
+            if value is None or value == "":  # a page sends "" for an unanswered item
                 raise DomainError(f"评估项“{item.label}”未填写", code="missing_item", field=item.label)
             try:
                 value = int(value)
