@@ -76,6 +76,11 @@ def _in_force(on: dt.date, start: str = "start_date", end: str = "end_date") -> 
     return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
 
 
+def in_force_q(on: dt.date) -> Q:
+    """Appointments in force on `on` (for 规划监测's counts)."""
+    return _in_force(on)
+
+
 def appointments_of(user: User, on: dt.date) -> list[Appointment]:
     if not getattr(user, "is_authenticated", False):
         return []
