@@ -36,10 +36,11 @@ def seed_children_demo() -> dict:
         town = Area.objects.current().filter(code=town_code).first()
         if actor is None or jurisdiction is None or town is None:
             continue
-        centre_name = f"{jurisdiction.name}未成年人救助保护中心"
-        if Org.objects.filter(name=centre_name, area=jurisdiction).exists():
-            continue
+        # the account's own area holds the centre (清远's demo county account works for 英德市)
         centre_area = jurisdiction if actor.area_assignments.filter(area=jurisdiction).exists() else town.parent
+        centre_name = f"{centre_area.name}未成年人救助保护中心"
+        if Org.objects.filter(name=centre_name, area=centre_area).exists():
+            continue
         with transaction.atomic():
             centre = services.org_create(actor=actor, name=centre_name, kind=OrgKind.CENTRE, area=centre_area,
                                          opened_on=dt.date(2020, 6, 1))
