@@ -472,12 +472,12 @@ def adoption_stats(user: User, *, on: dt.date) -> list[dict[str, Any]]:
     """Registrations and dissolutions per year in the user's areas."""
     qs = adoptions_for(user, on=on)
     years: dict[int, dict[str, Any]] = {}
-    for a in qs.only("registered_on", "dissolved_on"):
-        years.setdefault(a.registered_on.year, {"year": a.registered_on.year, "registered": 0, "dissolved": 0})
-        years[a.registered_on.year]["registered"] += 1
-        if a.dissolved_on:
-            years.setdefault(a.dissolved_on.year, {"year": a.dissolved_on.year, "registered": 0, "dissolved": 0})
-            years[a.dissolved_on.year]["dissolved"] += 1
+    for registered, dissolved in qs.values_list("registered_on", "dissolved_on"):
+        years.setdefault(registered.year, {"year": registered.year, "registered": 0, "dissolved": 0})
+        years[registered.year]["registered"] += 1
+        if dissolved:
+            years.setdefault(dissolved.year, {"year": dissolved.year, "registered": 0, "dissolved": 0})
+            years[dissolved.year]["dissolved"] += 1
     return [years[y] for y in sorted(years)]
 
 

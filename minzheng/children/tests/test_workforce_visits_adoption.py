@@ -1,0 +1,82 @@
+"""The workforce and its gap list, the 儿童主任's due-visit list with intervals from data, and 收养登记."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from minzheng.children import selectors, services
+from minzheng.children.models import Adoption, Post
+from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.idcard import make_id_number
+from minzheng.registry.services import category_add, person_create
+
+from .stories import START, today
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_village_without_a_child_director_is_on_the_gap_list(kids):
+    w, t = kids, today()
+    gaps = selectors.gap_list(w.huang, on=t)
+    assert w.xiangdong in gaps["villages"] and w.yingnan not in gaps["villages"]
+    assert w.waihai_village not in gaps["villages"]
+    assert w.lile not in gaps["towns"] and w.waihai in gaps["towns"]
+    # appointing one closes the gap; a 儿童主任 must sit in a village, a 督导员 in a town
+    services.appointment_create(actor=w.huang, post=Post.DIRECTOR, name="向东村儿童主任", area=w.xiangdong,
+                                start_date=t)
+    assert w.xiangdong not in selectors.gap_list(w.huang, on=t)["villages"]
+    with pytest.raises(DomainError, match="儿童主任应任职于村居"):
+        services.appointment_create(actor=w.huang, post=Post.DIRECTOR, name="错岗", area=w.waihai, start_date=t)
+    # another county sees none of 江海区's villages
+    assert not {a.pk for a in selectors.gap_list(w.liang, on=t)["villages"]} & {w.xiangdong.pk, w.yingnan.pk}
+    body = Client()
+    body.force_login(w.huang)
+    towns = body.get("/api/children/workforce/gaps").json()["towns_without_supervisor"]
+    assert {"code": w.waihai.code, "name": w.waihai.name} in towns and w.lile.code not in {t["code"] for t in towns}
+
+
+def test_the_due_list_follows_the_category_intervals_and_the_director_sees_only_her_village(kids):
+    w, t = kids, today()
+    girl = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(2017, 6, 1), 402), name="陈小美",
+                         hukou_area=w.yingnan, residence_area=w.yingnan)
+    category_add(actor=w.huang, person=w.son, category="left_behind_child", valid_from=START)   # every 90 days
+    category_add(actor=w.huang, person=girl, category="de_facto_unsupported", valid_from=START)  # every 30 days
+    due = {d.child.name: d for d in selectors.visits_due(w.chen, on=t)}
+    assert set(due) == {"陈小宝", "陈小美"} and due["陈小宝"].due_on == t   # never visited: due now
+    services.visit_record(actor=w.chen, child=w.son, visited_on=t - dt.timedelta(days=40), mode="home",
+                          findings="祖母照看，一切正常")
+    services.visit_record(actor=w.chen, child=girl, visited_on=t - dt.timedelta(days=40), mode="phone",
+                          findings="电话随访，生活正常")
+    due = {d.child.name: d for d in selectors.visits_due(w.chen, on=t)}
+    assert set(due) == {"陈小美"}                                  # 40 days: within 90, beyond 30
+    assert due["陈小美"].due_on == t - dt.timedelta(days=10)
+    assert selectors.visit_rate(w.chen, on=t) == (1, 2)
+    assert selectors.visits_due(w.xu, on=t) == []                 # 外海社区's director: not her village
+    assert selectors.visits_due(w.ma, on=t) == []                 # no child post: nothing
+
+
+def test_an_adoption_is_registered_after_a_suitable_assessment_and_can_be_dissolved(kids):
+    w, t = kids, today()
+    child = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(2019, 2, 2), 404), name="周小安",
+                          hukou_area=w.yingnan, residence_area=w.yingnan)
+    adopter = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1986, 5, 5), 405),
+                            name="周建业", hukou_area=w.yingnan, residence_area=w.yingnan)
+    kw = dict(actor=w.huang, child=child, adopter=adopter, area=w.jianghai, assessed_by="江海区社会工作服务中心",
+              assessed_on=t - dt.timedelta(days=20), registered_on=t, archive_number="JH-SY-2025-001")
+    with pytest.raises(DomainError, match="不适合收养，不予登记"):
+        services.adoption_register(**kw, assessment_result="unsuitable", certificate_number="SY001")
+    young = person_create(actor=w.huang, id_number=make_id_number("440704", t.replace(year=t.year - 25) -
+                                                                    dt.timedelta(days=1), 406),
+                          name="年轻人", hukou_area=w.yingnan, residence_area=w.yingnan)
+    with pytest.raises(DomainError, match="未满三十周岁"):
+        services.adoption_register(**(kw | {"adopter": young}), assessment_result="suitable",
+                                   certificate_number="SY001")
+    assert not Adoption.objects.exists()
+    a = services.adoption_register(**kw, assessment_result="suitable", certificate_number="SY001")
+    with pytest.raises(Conflict, match="已登记"):
+        services.adoption_register(**kw, assessment_result="suitable", certificate_number="SY001")
+    assert selectors.adoption_stats(w.huang, on=t) == [{"year": t.year, "registered": 1, "dissolved": 0}]
+    services.adoption_dissolve(actor=w.huang, adoption=a, dissolved_on=t, reason="经协商解除收养关系")
+    assert selectors.adoption_stats(w.huang, on=t) == [{"year": t.year, "registered": 1, "dissolved": 1}]
+    assert list(selectors.adoptions_for(w.liang, on=t)) == []     # another county sees none
