@@ -1,6 +1,6 @@
-"""规划监测's child rows computed from the children data (not reported), checked against hand counts: 儿童主任覆盖率,
-未成年人保护工作站覆盖率, 儿童主任参训率, 县级未成年人救助保护机构覆盖率, 事实无人抚养儿童保障率 — each a ratio of sums up
-the area tree, with the real data/monitoring/formulas.csv — plus the visit and open-case counts."""
+"""规划监测's child rows computed from the children data (not reported), checked against hand counts:
+儿童主任覆盖率, 未成年人保护工作站覆盖率, 儿童主任参训率, 县级未成年人救助保护机构覆盖率, 事实无人抚养儿童保障率 — each a
+ratio of sums up the area tree, with the real data/monitoring/formulas.csv — plus the visit and open-case counts."""
 
 import datetime as dt
 from decimal import Decimal
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 Q4 = Decimal("0.0001")
 
 ROWS = [
-    ("440704.child_director_coverage", "child_director_coverage", "儿童福利", "村（居）儿童主任覆盖率", "", "%", "预期性",
-     "0", "100", "100", "100"),
+    ("440704.child_director_coverage", "child_director_coverage", "儿童福利", "村（居）儿童主任覆盖率", "", "%",
+     "预期性", "0", "100", "100", "100"),
     ("440704.minor_protection_station_coverage", "minor_protection_station_coverage", "儿童福利",
      "乡镇(街道)未成年人保护工作站覆盖率", "", "%", "预期性", "0", "", "30", "100"),
     ("440704.child_director_training_rate", "child_director_training_rate", "儿童福利", "儿童主任参训率", "", "%",
