@@ -1,6 +1,7 @@
 """规划监测's child rows computed from the children data (not reported), checked against hand counts:
 儿童主任覆盖率, 未成年人保护工作站覆盖率, 儿童主任参训率, 县级未成年人救助保护机构覆盖率, 事实无人抚养儿童保障率
-— each a ratio of sums up the area tree, with the real data/monitoring/formulas.csv — plus the visit and open-case counts."""
+— each a ratio of sums up the area tree, with the real data/monitoring/formulas.csv — plus the visit and open-case
+counts."""
 
 import datetime as dt
 from decimal import Decimal
