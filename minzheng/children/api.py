@@ -18,8 +18,8 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
 from minzheng.core.api import AreaRef, ErrorOut, require
 from minzheng.core.errors import DomainError, NotFound
-from minzheng.core.inputs import PageNumber, RecordId
-from minzheng.core.periods import age_on, local_date
+from minzheng.core.inputs import MAX_YEAR, PageNumber, RecordId
+from minzheng.core.periods import age_on, check_not_before_records, local_date
 from minzheng.core.scope import can_access_area
 from minzheng.registry.models import Person
 
@@ -90,7 +90,13 @@ class ChildDetail(ChildItem):
 
 
 def _on(on: dt.date | None) -> dt.date:
-    return on or local_date()
+    """The date asked, within the years a record can carry (a year-1 date has no birth date 18 years before it)."""
+    if on is None:
+        return local_date()
+    check_not_before_records(on, field="on", label="计算日期")
+    if on.year > MAX_YEAR:
+        raise DomainError(f"计算日期{on.isoformat()}超出范围（最晚{MAX_YEAR}年）", field="on")
+    return on
 
 
 def _item(p, on: dt.date) -> ChildItem:

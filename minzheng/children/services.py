@@ -55,6 +55,8 @@ def _today(today: dt.date | None) -> dt.date:
 
 def _text(value: str | None, label: str, *, min_len: int = 1, max_len: int = 2000) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL refuses it in text and in JSON alike
+        raise DomainError(f"{label}含有不可见的空字符，请删除后重试", field=label)
     if len(value) < min_len:
         raise DomainError(f"{label}未填写" if min_len == 1 else f"{label}至少{min_len}个字", field=label)
     if len(value) > max_len:

@@ -9,6 +9,7 @@ app_name = "children"
 urlpatterns = [
     path("", views.child_list, name="list"),
     path("<int:pk>/", views.child_detail, name="child"),
+    path("export.xlsx", views.child_export, name="export"),
     path("m/", views.mobile_home, name="mobile"),
     path("m/visit/<int:pk>/", views.mobile_visit, name="mobile_visit"),
     path("m/report/", views.mobile_report, name="mobile_report"),

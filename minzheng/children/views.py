@@ -60,6 +60,21 @@ def child_list(request):
 
 
 @page(Cap.CHILD_VIEW)
+def child_export(request):
+    from django.http import FileResponse
+
+    from .exports import children_export
+
+    code = request.GET.get("area", "")
+    category = request.GET.get("category", "")
+    out, _rows = children_export(actor=request.user, on=local_date(), query=request.GET.get("q", ""),
+                                 area=area_get(request.user, code) if code else None,
+                                 category=category if category in rules.category_labels() else "")
+    return FileResponse(out, as_attachment=True, filename="儿童名单.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@page(Cap.CHILD_VIEW)
 def child_detail(request, pk):
     on = local_date()
     child = selectors.child_get(request.user, pk, on=on)

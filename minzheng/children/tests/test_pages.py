@@ -61,3 +61,22 @@ def test_the_revocation_pdf_downloads_from_the_case_page_and_is_logged(kids):
     assert r["Content-Type"] == "application/pdf" and "撤销监护人资格申请书" in pdf_text(r.content)
     assert case.accesses.filter(user=w.zhouhui, channel="pdf").count() == 1
     assert _client(w.xu).get(f"/children/cases/{case.pk}/revocation/{e.pk}.pdf").status_code == 404
+
+
+def test_the_register_exports_masked_and_the_export_is_audited(kids):
+    import io
+
+    from openpyxl import load_workbook
+
+    from minzheng.core.models import AuditEntry
+
+    w = kids
+    r = _client(w.chen).get("/children/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True))
+    names = {row[0]: row for row in rows[1:]}
+    assert "陈小宝" in names and names["陈小宝"][4] == w.son.masked_id
+    assert w.son.id_number not in str(rows)
+    assert AuditEntry.objects.filter(action="children.export", actor=w.chen).exists()
+    # an eldercare worker of the same town exports an empty list
+    r = _client(w.ma).get("/children/export.xlsx")
+    assert len(list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows())) == 1
