@@ -68,7 +68,7 @@ def prepare(persons: int):
         cur.execute("""
             INSERT INTO children_visit (child_id, area_id, visitor_id, visited_on, mode, findings, concern,
                 created_at)
-            SELECT c.person_id, p.residence_area_id, %(user)s, %(today)s::date - (c.person_id %% 60), 'home',
+            SELECT c.person_id, p.residence_area_id, %(user)s, %(today)s::date - (c.person_id %% 60)::int, 'home',
                    '走访', false, now()
             FROM registry_personcategory c JOIN registry_person p ON p.id = c.person_id
             WHERE c.category = 'left_behind_child' AND c.person_id %% 10 = 0""", {"user": admin.pk, "today": today})

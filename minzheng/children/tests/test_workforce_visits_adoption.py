@@ -80,3 +80,22 @@ def test_an_adoption_is_registered_after_a_suitable_assessment_and_can_be_dissol
     services.adoption_dissolve(actor=w.huang, adoption=a, dissolved_on=t, reason="经协商解除收养关系")
     assert selectors.adoption_stats(w.huang, on=t) == [{"year": t.year, "registered": 1, "dissolved": 1}]
     assert list(selectors.adoptions_for(w.liang, on=t)) == []     # another county sees none
+
+
+def test_a_step_past_its_working_day_deadline_puts_the_case_on_its_towns_overdue_list(kids):
+    from minzheng.core.periods import add_workdays
+
+    w, t = kids, today()
+    report = services.report_file(actor=w.chen, child=w.son, source="resident", priority="normal",
+                                  what="邻居反映孩子常独自在家", location="英南村", reporter_name="张大姐")
+    assert report.verify_due == add_workdays(report.received_on, 3)   # data/children/priorities.csv: 一般 3 days
+    on_time = selectors.case_state(report.case, on=report.verify_due)
+    late = selectors.case_state(report.case, on=report.verify_due + dt.timedelta(days=1))
+    assert (on_time.next_step, on_time.overdue, late.overdue) == ("核查", False, True)
+    later = report.verify_due + dt.timedelta(days=1)
+    assert [(town, [c.number for c, _ in rows]) for town, rows in selectors.overdue_by_town(w.li, on=later)] == [
+        ("礼乐街道", [report.case.number])]
+    assert selectors.overdue_by_town(w.xu, on=later) == []
+    services.case_verify(actor=w.chen, case=report.case, happened_on=t, finding="核实：祖母外出务农", substantiated=True)
+    after = selectors.case_state(report.case, on=later)
+    assert (after.next_step, after.due_on) == ("评估", add_workdays(t, 10))   # data/children/steps.csv
