@@ -96,6 +96,7 @@ def test_a_step_past_its_working_day_deadline_puts_the_case_on_its_towns_overdue
     assert [(town, [c.number for c, _ in rows]) for town, rows in selectors.overdue_by_town(w.li, on=later)] == [
         ("礼乐街道", [report.case.number])]
     assert selectors.overdue_by_town(w.xu, on=later) == []
-    services.case_verify(actor=w.chen, case=report.case, happened_on=t, finding="核实：祖母外出务农", substantiated=True)
+    services.case_verify(actor=w.chen, case=report.case, happened_on=t, finding="核实：祖母外出务农",
+                         substantiated=True)
     after = selectors.case_state(report.case, on=later)
     assert (after.next_step, after.due_on) == ("评估", add_workdays(t, 10))   # data/children/steps.csv
