@@ -16,10 +16,12 @@ is never entered twice and a category follows its source (an enrolment, a guardi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -228,12 +230,54 @@ def _interval_cutoff(on: dt.date) -> Case:
                   for r in with_interval], default=None, output_field=DateField())
 
 
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL prices the per-child category subqueries high and JIT-compiles the query: over a city that is ~6 s
+    of compiling for ~0.4 s of work (bench/children_bench.py). The list is an interactive read, so no JIT for it."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL jit = off")
+        yield
+
+
+def _source_candidates(rule: rules.CategoryRule, on: dt.date) -> Q:
+    """A cheap superset of the persons `rule` can hold for: the ids its source has a row for (no age, no
+    placement), so the category flags are computed for those few rather than for every child of a county."""
+    def cats(codes: list[str]) -> Q:
+        return Q(pk__in=PersonCategory.objects.filter(_current(on), category__in=codes).values("person_id"))
+
+    if rule.source == "registry":
+        return cats([rule.param])
+    if rule.source in ("enrolment", "orphan_placement"):
+        programme = "orphan" if rule.source == "orphan_placement" else rule.param
+        m = month_start(on)
+        paid = Entitlement.objects.filter(case__programme=programme, from_month__lte=m).filter(
+            Q(to_month__isnull=True) | Q(to_month__gt=m)).values("person_id")
+        return cats([programme]) | Q(pk__in=paid)
+    if rule.source == "household_poor":
+        current = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+        poor = Membership.objects.filter(current, person_id__in=PersonCategory.objects.filter(
+            _current(on), category__in=rule.params).values("person_id")).values("household_id")
+        return Q(pk__in=Membership.objects.filter(current, household_id__in=poor).values("person_id"))
+    if rule.source == "self":
+        return Q(disability_grade__isnull=False) | Q(child_file__serious_illness=True)
+    if rule.source == "guardianship":
+        return Q(pk__in=Guardian.objects.filter(_current(on), kind__in=rule.params).values("child_id")) | Q(
+            child_file__guardianship_improper=True)
+    return Q()  # any_of: its parts are listed on their own
+
+
 def visit_children(qs: QuerySet[Person], on: dt.date) -> Children:
     """Children of `qs` whose categories call for visits, with `cutoff` and `last_visit` annotated."""
     last = Visit.objects.filter(child=OuterRef("pk"), visited_on__lte=on).values("child").annotate(
         m=Max("visited_on")).values("m")
-    return annotate_categories(qs, on).annotate(cutoff=_interval_cutoff(on)).filter(cutoff__isnull=False).annotate(
-        last_visit=last)
+    candidates = Q(pk__in=[])
+    for rule in rules.categories_on(on):
+        if rule.visit_interval_days:
+            candidates |= _source_candidates(rule, on)
+    return annotate_categories(qs.filter(candidates), on).annotate(cutoff=_interval_cutoff(on)).filter(
+        cutoff__isnull=False).annotate(last_visit=last)
 
 
 @dataclass
@@ -249,8 +293,9 @@ def visits_due(user: User, *, on: dt.date, area: Area | None = None) -> list[Due
     if area is not None:
         qs = qs.filter(residence_area__in=Area.objects.within(area).values("id"))
     rows = visit_children(qs, on).filter(Q(last_visit__isnull=True) | Q(last_visit__lt=F("cutoff")))
-    out = [DueVisit(p, p.last_visit, (p.last_visit + (on - p.cutoff)) if p.last_visit else on)
-           for p in rows.select_related("residence_area").order_by("residence_area__path", "name")]
+    with _without_jit():
+        out = [DueVisit(p, p.last_visit, (p.last_visit + (on - p.cutoff)) if p.last_visit else on)
+               for p in rows.select_related("residence_area").order_by("residence_area__path", "name")]
     return sorted(out, key=lambda d: (d.due_on, d.child.residence_area.path, d.child.name))
 
 
@@ -260,7 +305,8 @@ def visit_rate(user: User, *, on: dt.date, area: Area | None = None) -> tuple[in
     if area is not None:
         qs = qs.filter(residence_area__in=Area.objects.within(area).values("id"))
     rows = visit_children(qs, on)
-    return rows.filter(last_visit__gte=F("cutoff")).count(), rows.count()
+    with _without_jit():
+        return rows.filter(last_visit__gte=F("cutoff")).count(), rows.count()
 
 
 def visits_of(child: Person) -> QuerySet[Visit]:
