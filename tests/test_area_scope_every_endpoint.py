@@ -476,6 +476,8 @@ def _cases():
         ("get", kase + "/revocations/{event_id}/pdf", ch + "/cases/{child_case}/revocations/{revocation}/pdf", None),
         ("post", ch + "/state-care/{care_id}/exit", ch + "/state-care/{care}/exit",
          {"exit_on": "2024-01-02", "destination": "family"}),
+        ("post", ch + "/adoptions/{adoption_id}/dissolve", ch + "/adoptions/{adoption}/dissolve",
+         {"dissolved_on": "2024-01-02", "reason": "协议解除"}),
     ]
     return cases
 

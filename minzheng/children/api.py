@@ -629,3 +629,60 @@ def list_adoptions(request):
 def adoption_stats(request):
     require(request.user, Cap.CHILD_VIEW)
     return selectors.adoption_stats(request.user, on=local_date())
+
+
+class ChildAdoptionIn(Schema):
+    child_id: RecordId
+    adopter_id: RecordId
+    co_adopter_id: RecordId | None = None
+    area_code: str = Field(..., max_length=12, description="登记机关所在区划代码（县区或市）")
+    assessment_result: str = Field(..., max_length=16, description="suitable 适合收养 / unsuitable 不适合收养")
+    assessed_by: str = Field(..., min_length=1, max_length=100)
+    assessed_on: dt.date
+    registered_on: dt.date
+    certificate_number: str = Field(..., min_length=1, max_length=32)
+    archive_number: str = Field(..., min_length=1, max_length=32)
+
+
+def _adoption_out(a) -> ChildAdoptionOut:
+    return ChildAdoptionOut(id=a.pk, child_name=a.child.name, adopter_name=a.adopter.name,
+                            registered_on=a.registered_on, certificate_number=a.certificate_number,
+                            archive_number=a.archive_number, assessment=a.get_assessment_result_display(),
+                            dissolved_on=a.dissolved_on)
+
+
+def _person_in_scope(user: User, person_id: int | None, label: str) -> Person | None:
+    if person_id is None:
+        return None
+    p = Person.objects.select_related("residence_area").filter(pk=person_id).first()
+    if p is None or not can_access_area(user, p.residence_area):
+        raise DomainError(f"{label}不存在或不在您的管辖范围内，请先在人员库中登记", field=label)
+    return p
+
+
+@router.post("/adoptions", response={201: ChildAdoptionOut, **ERR}, summary="收养登记")
+def post_adoption(request, payload: ChildAdoptionIn):
+    require(request.user, Cap.CHILD_MANAGE)
+    child = _person_in_scope(request.user, payload.child_id, "被收养人")
+    adopter = _person_in_scope(request.user, payload.adopter_id, "收养人")
+    assert child is not None and adopter is not None
+    a = services.adoption_register(
+        actor=request.user, child=child, adopter=adopter,
+        co_adopter=_person_in_scope(request.user, payload.co_adopter_id, "共同收养人"),
+        area=area_get(request.user, payload.area_code), assessment_result=payload.assessment_result,
+        assessed_by=payload.assessed_by, assessed_on=payload.assessed_on, registered_on=payload.registered_on,
+        certificate_number=payload.certificate_number, archive_number=payload.archive_number)
+    return Status(201, _adoption_out(a))
+
+
+class ChildAdoptionDissolveIn(Schema):
+    dissolved_on: dt.date
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+@router.post("/adoptions/{adoption_id}/dissolve", response={200: ChildAdoptionOut, **ERR}, summary="解除收养关系")
+def post_adoption_dissolve(request, adoption_id: RecordId, payload: ChildAdoptionDissolveIn):
+    require(request.user, Cap.CHILD_MANAGE)
+    a = selectors.adoption_get(request.user, adoption_id, on=local_date())
+    return _adoption_out(services.adoption_dissolve(actor=request.user, adoption=a,
+                                                    dissolved_on=payload.dissolved_on, reason=payload.reason))

@@ -89,5 +89,14 @@ def jianghai_child_objects(w):
                                         consent="法定职责", requested_on=t)
     care = services.state_care_intake(actor=w.huang, child=boy, org=centre, kind="temporary", intake_on=t,
                                       reason="父亲被刑事拘留，暂时无人监护")
-    return {"child": boy.pk, "child_case": case.pk, "referral": referral.pk, "revocation": revocation.pk,
-            "care": care.pk, "child_secrets": ["何小军", boy.id_number, "何大勇", "郑老师"]}
+    adopter = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1980, 6, 6), 535),
+                            name="冯收养", hukou_area=w.yingnan, residence_area=w.yingnan)
+    baby = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(t.year - 3, 1, 9), 537),
+                         name="冯小宝", hukou_area=w.yingnan, residence_area=w.yingnan)
+    adoption = services.adoption_register(actor=w.huang, child=baby, adopter=adopter, area=w.jianghai,
+                                          assessment_result="suitable", assessed_by="江海区社工中心",
+                                          assessed_on=t, registered_on=t, certificate_number="JH-SY-0001",
+                                          archive_number="JH-DA-0001")
+    return {"child": boy.pk, "child_case": case.pk, "adoption": adoption.pk, "referral": referral.pk,
+            "revocation": revocation.pk, "care": care.pk,
+            "child_secrets": ["何小军", boy.id_number, "何大勇", "郑老师", "冯小宝", "JH-SY-0001"]}

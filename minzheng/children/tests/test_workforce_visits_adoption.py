@@ -100,3 +100,28 @@ def test_a_step_past_its_working_day_deadline_puts_the_case_on_its_towns_overdue
                          substantiated=True)
     after = selectors.case_state(report.case, on=later)
     assert (after.next_step, after.due_on) == ("评估", add_workdays(t, 10))   # data/children/steps.csv
+
+
+def test_the_county_registers_and_dissolves_an_adoption_through_the_api(kids):
+    w, t = kids, today()
+    child = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(2020, 8, 8), 410), name="梁小乐",
+                          hukou_area=w.yingnan, residence_area=w.yingnan)
+    adopter = person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1984, 1, 1), 411),
+                            name="梁家豪", hukou_area=w.yingnan, residence_area=w.yingnan)
+    c = Client()
+    c.force_login(w.huang)
+    body = {"child_id": child.pk, "adopter_id": adopter.pk, "area_code": w.jianghai.code,
+            "assessment_result": "suitable", "assessed_by": "江海区社工中心", "assessed_on": t.isoformat(),
+            "registered_on": t.isoformat(), "certificate_number": "SY-API-1", "archive_number": "DA-1"}
+    r = c.post("/api/children/adoptions", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    r = c.post("/api/children/adoptions", body | {"adopter_id": 987654321}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "收养人"
+    pk = Adoption.objects.get().pk
+    liang = Client()
+    liang.force_login(w.liang)
+    assert liang.post(f"/api/children/adoptions/{pk}/dissolve", {"dissolved_on": t.isoformat(), "reason": "协议解除"},
+                      content_type="application/json").status_code == 404
+    r = c.post(f"/api/children/adoptions/{pk}/dissolve", {"dissolved_on": t.isoformat(), "reason": "协议解除"},
+               content_type="application/json")
+    assert r.status_code == 200 and r.json()["dissolved_on"] == t.isoformat()
