@@ -81,6 +81,7 @@ def _register_routers():
     api.add_router("/areas", areas_router)
     api.add_router("/carefacility", __import__("minzheng.carefacility.api", fromlist=["router"]).router)
     api.add_router("/assistance", __import__("minzheng.assistance.api", fromlist=["router"]).router)
+    api.add_router("/children", __import__("minzheng.children.api", fromlist=["router"]).router)
     api.add_router("/eldercare", __import__("minzheng.eldercare.api", fromlist=["router"]).router)
     api.add_router("/imports", import_router)
     api.add_router("/monitoring", __import__("minzheng.monitoring.api", fromlist=["router"]).router)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.payroll",
     "minzheng.eldercare",
+    "minzheng.children",
     "minzheng.monitoring",
     "minzheng.carefacility",
     "minzheng.homecare",

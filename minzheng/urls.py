@@ -14,6 +14,7 @@ urlpatterns = [
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("payroll/", include("minzheng.payroll.urls")),
     path("eldercare/", include("minzheng.eldercare.urls")),
+    path("children/", include("minzheng.children.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
     path("facilities/", include("minzheng.carefacility.urls")),
     path("homecare/", include("minzheng.homecare.urls")),

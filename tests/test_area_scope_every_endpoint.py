@@ -31,6 +31,7 @@ from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_d
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
 from minzheng.carefacility.tests.stories import jianghai_facility_objects
 from minzheng.carefacility.views import FACILITY_OPS
+from minzheng.children.tests.stories import jianghai_child_objects
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
 from minzheng.eldercare import services as eldercare
@@ -177,7 +178,9 @@ def jianghai(world):
     socialorgs = jianghai_socialorg_objects(w)
     facility_secrets += socialorgs.pop("org_secrets")
     facilities |= socialorgs | jianghai_station(w) | jianghai_volunteering(w) | jianghai_disclosure(w)
-    return {k: v for k, v in care.items() if k != "secrets"} | facilities | {
+    children = jianghai_child_objects(w)
+    facility_secrets += children.pop("child_secrets")
+    return {k: v for k, v in care.items() if k != "secrets"} | facilities | children | {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "objection": objection.pk, "refused": refused.pk,
@@ -488,6 +491,42 @@ def _cases():
          {}),
         ("post", "/api/timebank/donation-offers/{offer_id}/decline",
          api + "/timebank/donation-offers/{offer}/decline", {"reason": "本县暂不接收"}),
+    ]
+    ch = "/api/children"
+    kase = ch + "/cases/{case_id}"
+    step = {"happened_on": "2024-01-02", "note": "入户核查情况说明"}
+    cases += [
+        ("get", "children/<int:pk>/", "/children/{child}/", None),
+        ("get", "children/m/visit/<int:pk>/", "/children/m/visit/{child}/", None),
+        ("post", "children/m/visit/<int:pk>/", "/children/m/visit/{child}/",
+         {"visited_on": "2024-01-02", "mode": "home", "findings": "家中情况良好"}),
+        ("get", "children/cases/<int:pk>/", "/children/cases/{child_case}/", None),
+        ("post", "children/cases/<int:pk>/", "/children/cases/{child_case}/",
+         {"step": "follow_up", "happened_on": "2024-01-02", "note": "回访情况良好"}),
+        ("get", "children/cases/<int:pk>/revocation/<int:event_pk>.pdf",
+         "/children/cases/{child_case}/revocation/{revocation}.pdf", None),
+        ("get", ch + "/children/{child_id}", ch + "/children/{child}", None),
+        ("post", ch + "/children/{child_id}/visits", ch + "/children/{child}/visits",
+         {"visited_on": "2024-01-02", "mode": "home", "findings": "家中情况良好"}),
+        ("post", ch + "/children/{child_id}/guardians", ch + "/children/{child}/guardians",
+         {"kind": "mother", "relation": "母子", "person_id": "{person2}", "valid_from": "2020-01-01"}),
+        ("get", kase, ch + "/cases/{child_case}", None),
+        ("get", kase + "/access-log", ch + "/cases/{child_case}/access-log", None),
+        ("post", kase + "/steps/{step}", ch + "/cases/{child_case}/steps/follow-up", step),
+        ("post", kase + "/assessments", ch + "/cases/{child_case}/assessments",
+         {"assessed_on": "2024-01-02", "answers": {"safety": 0}}),
+        ("post", kase + "/referrals", ch + "/cases/{child_case}/referrals",
+         {"org_id": 1, "service": "助学", "consent": "法定职责", "requested_on": "2024-01-02"}),
+        ("post", ch + "/referrals/{referral_id}", ch + "/referrals/{referral}", {"action": "accept"}),
+        ("post", kase + "/interventions", ch + "/cases/{child_case}/interventions",
+         {"kind": "admonition", "happened_on": "2024-01-02", "note": "约谈监护人"}),
+        ("post", kase + "/revocations", ch + "/cases/{child_case}/revocations",
+         {"guardian_id": 1, "grounds": "多次殴打儿童经劝诫无效", "court": "法院", "happened_on": "2024-01-02"}),
+        ("get", kase + "/revocations/{event_id}/pdf", ch + "/cases/{child_case}/revocations/{revocation}/pdf", None),
+        ("post", ch + "/state-care/{care_id}/exit", ch + "/state-care/{care}/exit",
+         {"exit_on": "2024-01-02", "destination": "family"}),
+        ("post", ch + "/adoptions/{adoption_id}/dissolve", ch + "/adoptions/{adoption}/dissolve",
+         {"dissolved_on": "2024-01-02", "reason": "协议解除"}),
     ]
     return cases
 

@@ -82,6 +82,11 @@ class Cap:
     SOCIALWORK_MANAGE = "socialwork.manage"     # open stations, register 社工, record 督导 (县区)
     COMMUNITY_VIEW = "community.view"           # 村（居）bodies, elections, 村务公开, 社区工作者 of one's areas
     COMMUNITY_EDIT = "community.edit"           # record them (村居, 镇街, 县区)
+    # 大儿童保障 (children/): the role gives the right; what a user sees also needs a child-welfare appointment,
+    # and a protection case only its workers, the town's 儿童督导员 and the centre (children.selectors).
+    CHILD_VIEW = "children.view"      # child registry, visit lists, reports and cases one may know
+    CHILD_WORK = "children.work"      # visits, 强制报告, case records, guardianship steps
+    CHILD_MANAGE = "children.manage"  # 县区/市: organisations, appointments, training, 收养登记
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -170,6 +175,14 @@ CAPABILITIES[Role.CITY] |= _FACILITY_READ | {Cap.FACILITY_RATE, Cap.FACILITY_INS
 CAPABILITIES[Role.AUDITOR] |= _FACILITY_READ
 CAPABILITIES[Role.ADMIN] |= _FACILITY_READ | {Cap.FACILITY_MANAGE}
 
+# 大儿童保障: every staff level works on children; counties and the city keep the network and 收养登记.
+_CHILD = {Cap.CHILD_VIEW, Cap.CHILD_WORK}
+CAPABILITIES[Role.VILLAGE] |= _CHILD
+CAPABILITIES[Role.TOWN] |= _CHILD
+CAPABILITIES[Role.COUNTY] |= _CHILD | {Cap.CHILD_MANAGE}
+CAPABILITIES[Role.CITY] |= _CHILD | {Cap.CHILD_MANAGE}
+CAPABILITIES[Role.ADMIN] |= _CHILD | {Cap.CHILD_MANAGE}
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -232,6 +245,9 @@ ACTION_LABELS = {
     Cap.SOCIALWORK_MANAGE: "设立社工站、登记驻站社工和督导记录",
     Cap.COMMUNITY_VIEW: "查看村（居）自治和社区工作者信息",
     Cap.COMMUNITY_EDIT: "登记村（居）选举、村务公开和社区工作者",
+    Cap.CHILD_VIEW: "查看儿童信息",
+    Cap.CHILD_WORK: "办理儿童走访、强制报告和个案",
+    Cap.CHILD_MANAGE: "管理儿童保护机构、工作人员和收养登记",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}

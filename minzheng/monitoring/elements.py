@@ -10,12 +10,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
 from minzheng.community.models import CommunityWorker
+from minzheng.children import selectors as children
+from minzheng.children.models import Appointment, CaseEvent, ChildCase, EventKind, Org, OrgKind, Post, Report
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import born_on_or_before, month_start
 from minzheng.eldercare.models import VisitDue
@@ -361,6 +363,121 @@ def _villages_with_point(on, year):
 @element("community_workers", "在岗社区工作者数", "人", "area_id")
 def _community_workers(on, year):
     return CommunityWorker.objects.filter(since__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on)).values(
+        "area").annotate(v=Count("id")).values("area", "v")
+
+
+# --- 大儿童保障 (children): the network where it is appointed or filed, children where they live -----------------
+
+def _posts(on, post, **extra):
+    return Appointment.objects.filter(children.in_force_q(on), post=post, **extra)
+
+
+def _areas_with_post(level, post, on):
+    has = _posts(on, post).filter(area_id=OuterRef("pk"))
+    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("villages_with_child_director", "配备儿童主任的村（居）数", "个", "id")
+def _villages_with_director(on, year):
+    return _areas_with_post(Level.VILLAGE, Post.DIRECTOR, on)
+
+
+@element("towns_with_child_supervisor", "配备儿童督导员的乡镇（街道）数", "个", "id")
+def _towns_with_supervisor(on, year):
+    return _areas_with_post(Level.TOWN, Post.SUPERVISOR, on)
+
+
+def _directors(on):
+    return _posts(on, Post.DIRECTOR)
+
+
+@element("child_directors", "在岗儿童主任数", "人", "area_id")
+def _child_directors(on, year):
+    return _directors(on).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("child_directors_trained", "参加过培训的在岗儿童主任数", "人", "area_id")
+def _child_directors_trained(on, year):
+    return _directors(on).filter(trainings__held_on__lte=on).values("area").annotate(
+        v=Count("id", distinct=True)).values("area", "v")
+
+
+def _welfare_home_staff(on):
+    return _posts(on, Post.CENTRE, org__kind=OrgKind.WELFARE_HOME)
+
+
+@element("child_welfare_staff", "儿童福利机构在岗工作人员数", "人", "area_id")
+def _welfare_staff(on, year):
+    return _welfare_home_staff(on).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("child_welfare_staff_trained", "参加过培训的儿童福利机构工作人员数", "人", "area_id")
+def _welfare_staff_trained(on, year):
+    return _welfare_home_staff(on).filter(trainings__held_on__lte=on).values("area").annotate(
+        v=Count("id", distinct=True)).values("area", "v")
+
+
+def _areas_with_org(level, kind, on):
+    has = Org.objects.filter(kind=kind, opened_on__lte=on, area_id=OuterRef("pk")).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_minor_station", "建有未成年人保护工作站的乡镇（街道）数", "个", "id")
+def _towns_with_station(on, year):
+    return _areas_with_org(Level.TOWN, OrgKind.STATION, on)
+
+
+@element("counties_with_minor_centre", "设有未成年人救助保护机构的县（区）数", "个", "id")
+def _counties_with_centre(on, year):
+    return _areas_with_org(Level.COUNTY, OrgKind.CENTRE, on)
+
+
+@element("cities_with_minor_centre", "设有未成年人救助保护机构的市数", "个", "id")
+def _cities_with_centre(on, year):
+    return _areas_with_org(Level.CITY, OrgKind.CENTRE, on)
+
+
+@element("counties", "县（区）数", "个", "id")
+def _counties(on, year):
+    return _areas_at(Level.COUNTY, on).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("cities", "市数", "个", "id")
+def _cities(on, year):
+    return _areas_at(Level.CITY, on).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("de_facto_unsupported_children", "认定的事实无人抚养儿童数", "人", "residence_area_id")
+def _de_facto_children(on, year):
+    qs = children.children_base(on).filter(Exists(PersonCategory.objects.filter(
+        person=OuterRef("pk"), category="de_facto_unsupported", valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on))))
+    return _by_residence(qs)
+
+
+@element("children_to_visit", "须定期走访的儿童数", "人", "residence_area_id")
+def _children_to_visit(on, year):
+    return _by_residence(children.visit_children(children.children_base(on), on))
+
+
+@element("children_visited", "在走访周期内已走访的儿童数", "人", "residence_area_id")
+def _children_visited(on, year):
+    return _by_residence(children.visit_children(children.children_base(on), on).filter(
+        last_visit__gte=F("cutoff")))
+
+
+@element("child_cases_open", "未结案的儿童保护个案数", "件", "area_id")
+def _cases_open(on, year):
+    last = CaseEvent.objects.filter(case=OuterRef("pk"), kind__in=(EventKind.CLOSE, EventKind.REOPEN),
+                                    happened_on__lte=on).order_by("-happened_on", "-id").values("kind")[:1]
+    return ChildCase.objects.filter(opened_on__lte=on).annotate(last=Subquery(last)).filter(
+        Q(last__isnull=True) | Q(last=EventKind.REOPEN)).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("child_reports", "接收强制报告数（年内，重复报告不计）", "件", "area_id")
+def _child_reports(on, year):
+    return Report.objects.filter(received_on__year=year, received_on__lte=on, duplicate_of__isnull=True).values(
         "area").annotate(v=Count("id")).values("area", "v")
 
 

@@ -18,6 +18,7 @@ from minzheng.core import audit
 from minzheng.demo import population as demo
 from minzheng.demo.assistance import AssistanceDemoError, seed_assistance_demo
 from minzheng.demo.carefacility import seed_facility_demo
+from minzheng.demo.children import seed_children_demo
 from minzheng.demo.eldercare import DemoError as EldercareDemoError
 from minzheng.demo.eldercare import seed_eldercare_demo
 from minzheng.demo.governance import seed_governance_demo
@@ -80,6 +81,8 @@ ACCOUNTS = [
     ("jh_checker", "麦嘉怡", Role.COUNTY, ["440704"]),
     ("zs_checker", "杨伟杰", Role.COUNTY, ["442000"]),
     ("dg_checker", "蔡惠玲", Role.COUNTY, ["441900"]),
+    # 大儿童保障 (demo/children.py): staff of 江海区未成年人救助保护中心, the only ones who see a reporter.
+    ("jh_centre", "周慧", Role.COUNTY, ["440704"]),
     ("admin", "系统管理员", Role.ADMIN, ["440000"]),
 ]
 
@@ -126,6 +129,9 @@ class Command(BaseCommand):
         f = seed_facility_demo()
         self.stdout.write(f"养老服务设施演示：新增机构 {f['facilities']} 家、床位 {f['beds']} 张、"
                           f"入住 {f['admitted']} 人")
+        c = seed_children_demo()
+        self.stdout.write(f"儿童保障演示：新增机构 {c['orgs']} 家、儿童工作岗位 {c['posts']} 个、"
+                          f"保护个案 {c['cases']} 件")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")

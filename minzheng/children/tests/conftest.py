@@ -1,0 +1,1 @@
+from .stories import kids, world_fixture  # noqa: F401
