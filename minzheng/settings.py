@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "minzheng.carefacility",
     "minzheng.homecare",
     "minzheng.timebank",
+    "minzheng.marriage",
+    "minzheng.funeral",
+    "minzheng.placenames",
     "minzheng.web",
     "minzheng.demo",
 ]

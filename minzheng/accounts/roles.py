@@ -73,6 +73,15 @@ class Cap:
     TIMEBANK_REVIEW1 = "timebank.review1"    # first review of reported hours (村居)
     TIMEBANK_REVIEW2 = "timebank.review2"    # second review, which credits the hours (镇街/县区)
     TIMEBANK_ALLOCATE = "timebank.allocate"  # pool hours to 孤寡/失独 elders (镇街/县区)
+    # 社会事务 (marriage/, funeral/, placenames/): the registry office desk, the funeral desk, the naming officer
+    MARRIAGE_VIEW = "marriage.view"          # appointments, registrations, statistics of one's offices
+    MARRIAGE_REGISTER = "marriage.register"  # 结婚/离婚/补领 registration, divorce applications, office calendar
+    FUNERAL_VIEW = "funeral.view"            # death records, cremations, plots, eco-burials
+    FUNERAL_RECORD = "funeral.record"        # 死亡登记, 遗体接收, 火化, 墓穴/格位 sale, eco-burial preparation
+    FUNERAL_APPROVE = "funeral.approve"      # the second pair of eyes on an eco-burial reward (never one's own)
+    PLACENAME_VIEW = "placenames.view"       # gazetteer and naming applications
+    PLACENAME_EDIT = "placenames.edit"       # applications, public comment, expert review, pinyin edits
+    PLACENAME_APPROVE = "placenames.approve"  # 命名/更名 approval and its certificate
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -161,6 +170,17 @@ CAPABILITIES[Role.CITY] |= _FACILITY_READ | {Cap.FACILITY_RATE, Cap.FACILITY_INS
 CAPABILITIES[Role.AUDITOR] |= _FACILITY_READ
 CAPABILITIES[Role.ADMIN] |= _FACILITY_READ | {Cap.FACILITY_MANAGE}
 
+# 社会事务: the county's registry office, funeral desk and naming officer; towns record deaths reported by villages
+# and hospitals; the city approves names too and reads everything.
+_SA_READ = {Cap.MARRIAGE_VIEW, Cap.FUNERAL_VIEW, Cap.PLACENAME_VIEW}
+_SA_COUNTY = _SA_READ | {Cap.MARRIAGE_REGISTER, Cap.FUNERAL_RECORD, Cap.FUNERAL_APPROVE, Cap.PLACENAME_EDIT,
+                         Cap.PLACENAME_APPROVE}
+CAPABILITIES[Role.TOWN] |= {Cap.FUNERAL_VIEW, Cap.FUNERAL_RECORD, Cap.PLACENAME_VIEW}
+CAPABILITIES[Role.COUNTY] |= _SA_COUNTY
+CAPABILITIES[Role.CITY] |= _SA_READ | {Cap.PLACENAME_APPROVE}
+CAPABILITIES[Role.AUDITOR] |= _SA_READ
+CAPABILITIES[Role.ADMIN] |= _SA_COUNTY
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -215,4 +235,12 @@ ACTION_LABELS = {
     Cap.TIMEBANK_REVIEW1: "初审志愿服务时长",
     Cap.TIMEBANK_REVIEW2: "复审志愿服务时长",
     Cap.TIMEBANK_ALLOCATE: "从公益时间池划拨时长",
+    Cap.MARRIAGE_VIEW: "查看婚姻登记信息",
+    Cap.MARRIAGE_REGISTER: "办理婚姻登记",
+    Cap.FUNERAL_VIEW: "查看殡葬服务信息",
+    Cap.FUNERAL_RECORD: "办理死亡登记、火化和墓穴（格位）业务",
+    Cap.FUNERAL_APPROVE: "审核节地生态安葬奖补",
+    Cap.PLACENAME_VIEW: "查看地名信息",
+    Cap.PLACENAME_EDIT: "办理地名命名更名申请",
+    Cap.PLACENAME_APPROVE: "批准地名命名更名",
 }
