@@ -88,6 +88,9 @@ def _register_routers():
     api.add_router("/verification", __import__("minzheng.verification.api", fromlist=["router"]).router)
     api.add_router("/homecare", __import__("minzheng.homecare.api", fromlist=["router"]).router)
     api.add_router("/timebank", __import__("minzheng.timebank.api", fromlist=["router"]).router)
+    api.add_router("/marriage", __import__("minzheng.marriage.api", fromlist=["router"]).router)
+    api.add_router("/funeral", __import__("minzheng.funeral.api", fromlist=["router"]).router)
+    api.add_router("/placenames", __import__("minzheng.placenames.api", fromlist=["router"]).router)
     api.add_router("/", registry_router)
 
 

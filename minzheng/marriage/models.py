@@ -77,7 +77,8 @@ class Appointment(models.Model):
 class Registration(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="registrations")
     kind = models.CharField("登记类型", max_length=10, choices=Kind.choices)
-    party_a = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="男方/申请人")
+    party_a = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="男方/申请人")
     party_b = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name="女方/配偶")
     registered_on = models.DateField("登记日期")

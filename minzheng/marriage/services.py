@@ -208,7 +208,8 @@ def marriage_refusals(man: Person, woman: Person, on: dt.date) -> list[tuple[str
         elif age_on(person.birth_date, on) < int(limit.value):
             reasons.append((label, f"{label}{person.name}未达法定婚龄（{label[0]}不得早于{limit.value}周岁，"
                                    f"《中华人民共和国民法典》第1047条），"
-                                   f"于{birthday(person.birth_date, int(limit.value)).isoformat()}年满{limit.value}周岁"))
+                                   f"于{birthday(person.birth_date, int(limit.value)).isoformat()}"
+                                   f"年满{limit.value}周岁"))
         record = marital_status(person)
         if record is not None and record.status == MaritalRecord.Status.MARRIED:
             reasons.append((label, f"{label}{person.name}在婚姻登记档案中为已婚（{record.since.isoformat()}登记），"
@@ -263,7 +264,8 @@ def certificate_reissue(*, actor: User, office: Office, person: Person, on: dt.d
         _alive(person, on, "当事人")
         _appointment_served(appointment, office, Kind.REISSUE)
         reg = Registration.objects.create(office=office, kind=Kind.REISSUE, party_a=person, registered_on=on,
-                                          marriage=current.registration, declaration="本人声明：原证遗失或损毁，申请补领。",
+                                          marriage=current.registration,
+                                          declaration="本人声明：原证遗失或损毁，申请补领。",
                                           appointment=appointment, registered_by=actor)
         current.void = True
         current.save(update_fields=["void"])
@@ -274,7 +276,7 @@ def certificate_reissue(*, actor: User, office: Office, person: Person, on: dt.d
     return cert
 
 
-# --- 离婚登记 and the 冷静期 --------------------------------------------------------------------------------------------
+# --- 离婚登记 and the 冷静期 ----------------------------------------------------------------------------------
 
 def _current_marriage(a: Person, b: Person) -> Registration:
     ra, rb = marital_status(a), marital_status(b)

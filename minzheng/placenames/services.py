@@ -74,8 +74,8 @@ def _check_unique(name: str, category: str, area: Area, *, exclude: int | None =
     if exclude:
         same = same.exclude(pk=exclude)
     if same.exists():
-        raise Conflict(f"{area.name}已有同类（{categories()[category]}）标准地名“{name}”，不能重名", code="duplicate_name",
-                       field="拟用名称")
+        raise Conflict(f"{area.name}已有同类（{categories()[category]}）标准地名“{name}”，不能重名",
+                       code="duplicate_name", field="拟用名称")
 
 
 def _coordinates(geometry: str, coordinates: list) -> list:
@@ -153,8 +153,8 @@ def application_close_comment(*, actor: User, application: NamingApplication, co
     ensure_can(actor, application.area, Cap.PLACENAME_EDIT)
     with transaction.atomic():
         app = _lock(application, NamingApplication.Status.COMMENT, "结束征求意见")
-        if today <= app.comment_to:
-            raise DomainError(f"公开征求意见至{app.comment_to.isoformat()}，期满后方可汇总", field="征求意见止")
+        if app.comment_to is None or today <= app.comment_to:
+            raise DomainError(f"公开征求意见至{app.comment_to}，期满后方可汇总", field="征求意见止")
         app.status, app.comments = NamingApplication.Status.EXPERT, (comments or "未收到意见").strip()[:4000]
         app.save(update_fields=["status", "comments"])
         _audit(actor, "placenames.comment_close", app, {"comments": app.comments})
@@ -208,7 +208,7 @@ def application_decide(*, actor: User, application: NamingApplication, approve: 
                     PlaceNameEvent.objects.create(place=place, kind="命名", new_value=place.name, on=today,
                                                   application=app, actor=actor)
                 else:
-                    place = PlaceName.objects.select_for_update().get(pk=app.place_id)
+                    place = PlaceName.objects.select_for_update().get(pk=app.place.pk if app.place else 0)
                     former = place.name
                     place.name, place.pinyin, place.pinyin_search, place.initials = (
                         app.proposed_name, pinyin, search, initials)
