@@ -17,5 +17,8 @@ urlpatterns = [
     path("facilities/", include("minzheng.carefacility.urls")),
     path("homecare/", include("minzheng.homecare.urls")),
     path("timebank/", include("minzheng.timebank.urls")),
+    path("marriage/", include("minzheng.marriage.urls")),  # book/ and verify/ are public
+    path("funeral/", include("minzheng.funeral.urls")),
+    path("placenames/", include("minzheng.placenames.urls")),
     path("", include("minzheng.web.urls")),
 ]

@@ -56,6 +56,7 @@ class OfficeOut(Schema):
 
 class DayOut(Schema):
     date: dt.date
+    weekday: str
     capacity: int
     left: int
     bookable: bool
