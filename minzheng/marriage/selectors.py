@@ -48,7 +48,8 @@ def open_days(office: Office, *, today: dt.date) -> list[dict]:
     while day <= last:
         capacity, reason = services.day_capacity(office, day)
         left = max(capacity - booked.get(day, 0), 0)
-        days.append({"date": day, "weekday": "一二三四五六日"[day.weekday()], "capacity": capacity, "left": left, "reason": reason,
+        days.append({"date": day, "weekday": "一二三四五六日"[day.weekday()], "capacity": capacity,
+                     "left": left, "reason": reason,
                      "bookable": capacity > 0 and left > 0})
         day += dt.timedelta(days=1)
     return days

@@ -127,7 +127,7 @@ def application(request, application_id: RecordId):
 STEPS = ("comment-open", "comment-close", "expert", "decide")
 
 
-@router.post("/applications/{application_id}/{step}", response={200: ApplicationOut, **ERR},
+@router.post("/applications/{application_id}/steps/{step}", response={200: ApplicationOut, **ERR},
              summary="办理环节", description="step：comment-open 公开征求意见 / comment-close 汇总意见 / "
                                             "expert 专家论证意见 / decide 审批（approve、reason）")
 def application_step(request, application_id: RecordId, step: str, payload: StepIn):

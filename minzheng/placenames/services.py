@@ -39,6 +39,29 @@ def nonstandard_chars() -> dict[str, str]:
         return {r["char"]: r["standard"] for r in csv.DictReader(f)}
 
 
+@functools.cache
+def allowed_chars() -> frozenset[str]:
+    with open(DIR / "allowed_chars.csv", encoding="utf-8") as f:
+        return frozenset(r["char"] for r in csv.DictReader(f))
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def standard_form(ch: str) -> str | None:
+    """The standard character for a traditional or variant one (data list first, then OpenCC's table), or None."""
+    if ch in nonstandard_chars():
+        return nonstandard_chars()[ch]
+    if ch in allowed_chars():
+        return None
+    simple = _t2s().convert(ch)
+    return simple if simple != ch else None
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -51,10 +74,10 @@ def check_name(name: str, *, on: dt.date, field: str = "拟用名称") -> str:
     limit = rule_int(RULES, "name_max_length", on)
     if len(name) > limit:
         raise DomainError(f"{field}过长（最多{limit}个字）", field=field)
-    table = nonstandard_chars()
     for i, ch in enumerate(name, start=1):
-        if ch in table:
-            raise DomainError(f"{field}第{i}个字“{ch}”不是规范汉字，应写作“{table[ch]}”"
+        standard = standard_form(ch) if _is_cjk(ch) else None
+        if standard:
+            raise DomainError(f"{field}第{i}个字“{ch}”不是规范汉字，应写作“{standard}”"
                               "（《地名管理条例》第十条：地名应当使用国家通用语言文字）", code="nonstandard_char",
                               field=field)
         if not _is_cjk(ch):

@@ -123,3 +123,10 @@ def test_pinyin_can_be_corrected_and_another_county_sees_nothing(areas, officers
         selectors.place_get(officers["liang"], place.pk)
     with pytest.raises(NotFound):
         services.pinyin_edit(actor=officers["liang"], place=place, pinyin="Waihai", today=DAY)
+
+
+def test_any_traditional_character_is_found_but_standard_characters_are_not():
+    assert services.standard_form("濱") == "滨"
+    assert services.standard_form("邨") == "村"
+    assert services.standard_form("乾") is None  # 珠海市乾务镇: 乾 is in the 通用规范汉字表
+    assert services.check_name("乾务镇", on=DAY) == "乾务镇"
