@@ -19,6 +19,10 @@ from minzheng.core.errors import DomainError
 from minzheng.core.periods import born_on_or_before, month_start
 from minzheng.eldercare.models import VisitDue
 from minzheng.eldercare.selectors import elderly_from
+from minzheng.funeral.models import Cremation, DeathRecord, EcoBurial
+from minzheng.funeral.models import Facility as FuneralFacility
+from minzheng.marriage.models import Registration
+from minzheng.placenames.models import NamingApplication
 from minzheng.policy.models import KINDS
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Membership, Person, PersonCategory
@@ -276,6 +280,53 @@ def _trainees(on, year):
 
     return Training.objects.filter(held_on__year=year, held_on__lte=on).values("area").annotate(
         v=Sum("trainees")).values("area", "v")
+
+
+# --- 社会事务 (funeral, marriage, placenames): counted where the record lives ---------------------------------
+
+@element("deaths_recorded", "死亡登记人数（年内）", "人", "area_id")
+def _deaths(on, year):
+    return DeathRecord.objects.filter(death_date__year=year, death_date__lte=on).values("area").annotate(
+        v=Count("id")).values("area", "v")
+
+
+@element("eco_burials", "节地生态安葬人数（年内，海葬、树葬、草坪葬、骨灰堂）", "人", "record__area_id")
+def _eco_burials(on, year):
+    return EcoBurial.objects.filter(buried_on__year=year, buried_on__lte=on).values(
+        area=F("record__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("cremations", "火化人数（年内）", "人", "record__area_id")
+def _cremations(on, year):
+    return Cremation.objects.filter(cremated_on__year=year, cremated_on__lte=on).values(
+        area=F("record__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_public_ash_facility", "建有公益性骨灰安葬（放）设施的乡镇（街道）数", "个", "id")
+def _towns_with_ash_facility(on, year):
+    # a facility filed at the town or at one of its villages counts for the town
+    kinds = [FuneralFacility.Kind.ASH_FACILITY, FuneralFacility.Kind.PUBLIC_CEMETERY]
+    has = FuneralFacility.objects.filter(kind__in=kinds, area__path__startswith=OuterRef("path"))
+    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
+        "area", "v")
+
+
+@element("marriage_registrations", "结婚登记对数（年内）", "对", "office__area_id")
+def _marriages(on, year):
+    return Registration.objects.filter(kind="marriage", registered_on__year=year, registered_on__lte=on).values(
+        area=F("office__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("divorce_registrations", "离婚登记对数（年内）", "对", "office__area_id")
+def _divorces(on, year):
+    return Registration.objects.filter(kind="divorce", registered_on__year=year, registered_on__lte=on).values(
+        area=F("office__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("place_name_approvals", "地名命名、更名批准件数（年内）", "件", "area_id")
+def _place_names(on, year):
+    return NamingApplication.objects.filter(status="approved", decided_on__year=year, decided_on__lte=on).values(
+        "area").annotate(v=Count("id")).values("area", "v")
 
 
 # --- non-additive: policy standards -------------------------------------------------------------
