@@ -21,8 +21,8 @@ class PlaceName(models.Model):
     category = models.CharField("地名类别", max_length=4)
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在行政区")
     pinyin = models.CharField("汉语拼音", max_length=200)
-    pinyin_search = models.CharField("拼音检索", max_length=200, db_index=True)  # toneless, lower case, no spaces
-    initials = models.CharField("拼音首字母", max_length=40, db_index=True)
+    pinyin_search = models.CharField("拼音检索", max_length=200)  # toneless, lower case, no spaces
+    initials = models.CharField("拼音首字母", max_length=40)
     geometry = models.CharField("位置类型", max_length=5, choices=Geometry.choices, default=Geometry.POINT)
     coordinates = models.JSONField("坐标（经度、纬度）", default=list)
     origin = models.TextField("来历", blank=True)
@@ -34,7 +34,13 @@ class PlaceName(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = verbose_name_plural = "地名"
-        indexes = [models.Index(fields=["name"])]
+        # Prefix search (LIKE '东莞%', 'dongguan%', 'dg%'): pattern opclasses let PostgreSQL use the index under any
+        # collation (as registry.Person's name indexes do).
+        indexes = [
+            models.Index(fields=["name"], name="placename_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["pinyin_search"], name="placename_pinyin_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["initials"], name="placename_initials_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             # 重名: one standard name per category within one area (《地名管理条例》 第十条).
             models.UniqueConstraint(fields=["name", "category", "area"], condition=Q(status="standard"),
