@@ -168,3 +168,29 @@ def test_two_sales_of_one_plot_at_once_exactly_one_wins(facilities, people):
         t.join()
     assert sorted(outcomes) == ["plot_taken", "sold"]
     assert PlotSale.objects.filter(plot=plot, status="sold").count() == 1
+
+
+def test_unclaimed_and_overdue_bodies_are_listed_until_released(facilities, people, make_person):
+    huang = people["jianghai_approver"]
+    home = facilities["home"]
+    with pytest.raises(DomainError, match="无名遗体请填写体貌特征"):
+        services.body_receive(actor=huang, facility=home, on=dt.date(2026, 1, 5))
+    with pytest.raises(DomainError, match="不是殡仪馆"):
+        services.body_receive(actor=huang, facility=facilities["forest"], on=dt.date(2026, 1, 5), description="x")
+    unnamed = services.body_receive(actor=huang, facility=home, on=dt.date(2026, 1, 5),
+                                    description="男性，约60岁，礼乐河边发现")
+    zhang = make_person("张伯", birth=dt.date(1940, 1, 1))
+    services.body_receive(actor=huang, facility=home, person=zhang, on=dt.date(2026, 2, 20))
+    today = dt.date(2026, 3, 1)  # 55 and 9 days held; the limit is 30 (data/funeral/rules.csv)
+    assert list(selectors.unclaimed(huang)) == [unnamed]
+    assert list(selectors.overdue_storage(huang, today=today)) == [unnamed]
+    services.death_record(actor=huang, person=zhang, death_date=dt.date(2026, 2, 19), source="hospital", today=today)
+    services.cremation_record(actor=huang, facility=home, person=zhang, on=today, today=today)
+    assert not selectors.overdue_storage(huang, today=dt.date(2026, 4, 1)).filter(person=zhang).exists()
+    assert list(selectors.unclaimed(people["yunan_approver"])) == []
+    record = DeathRecord.objects.get(person=zhang)
+    item = record.checklist.get(code="hukou")
+    services.checklist_done(actor=huang, item=item, on=today, note="派出所已注销户籍")
+    with pytest.raises(Conflict, match="已于2026-03-01办结"):
+        services.checklist_done(actor=huang, item=item, on=today)
+    assert record.checklist.get(code="cremation").done_on == today
