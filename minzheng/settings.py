@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "minzheng.marriage",
     "minzheng.funeral",
     "minzheng.placenames",
+    "minzheng.rehab",
     "minzheng.web",
     "minzheng.demo",
 ]

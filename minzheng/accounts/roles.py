@@ -82,6 +82,8 @@ class Cap:
     PLACENAME_VIEW = "placenames.view"       # gazetteer and naming applications
     PLACENAME_EDIT = "placenames.edit"       # applications, public comment, expert review, pinyin edits
     PLACENAME_APPROVE = "placenames.approve"  # 命名/更名 approval and its certificate
+    REHAB_VIEW = "rehab.view"                # 精神障碍社区康复: centres and the people they serve
+    REHAB_MANAGE = "rehab.manage"            # register a 康园中心, enrol a person, record services
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -175,7 +177,11 @@ CAPABILITIES[Role.ADMIN] |= _FACILITY_READ | {Cap.FACILITY_MANAGE}
 _SA_READ = {Cap.MARRIAGE_VIEW, Cap.FUNERAL_VIEW, Cap.PLACENAME_VIEW}
 _SA_COUNTY = _SA_READ | {Cap.MARRIAGE_REGISTER, Cap.FUNERAL_RECORD, Cap.FUNERAL_APPROVE, Cap.PLACENAME_EDIT,
                          Cap.PLACENAME_APPROVE}
-CAPABILITIES[Role.TOWN] |= {Cap.FUNERAL_VIEW, Cap.FUNERAL_RECORD, Cap.PLACENAME_VIEW}
+CAPABILITIES[Role.TOWN] |= {Cap.FUNERAL_VIEW, Cap.FUNERAL_RECORD, Cap.PLACENAME_VIEW, Cap.REHAB_VIEW,
+                            Cap.REHAB_MANAGE}
+CAPABILITIES[Role.COUNTY] |= {Cap.REHAB_VIEW, Cap.REHAB_MANAGE}
+CAPABILITIES[Role.CITY] |= {Cap.REHAB_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.REHAB_VIEW}
 CAPABILITIES[Role.COUNTY] |= _SA_COUNTY
 CAPABILITIES[Role.CITY] |= _SA_READ | {Cap.PLACENAME_APPROVE}
 CAPABILITIES[Role.AUDITOR] |= _SA_READ
@@ -243,4 +249,6 @@ ACTION_LABELS = {
     Cap.PLACENAME_VIEW: "查看地名信息",
     Cap.PLACENAME_EDIT: "办理地名命名更名申请",
     Cap.PLACENAME_APPROVE: "批准地名命名更名",
+    Cap.REHAB_VIEW: "查看精神障碍社区康复服务",
+    Cap.REHAB_MANAGE: "办理精神障碍社区康复服务",
 }

@@ -26,6 +26,7 @@ from minzheng.placenames.models import NamingApplication
 from minzheng.policy.models import KINDS
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Membership, Person, PersonCategory
+from minzheng.rehab.models import Centre as RehabCentre
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,22 @@ def _divorces(on, year):
 def _place_names(on, year):
     return NamingApplication.objects.filter(status="approved", decided_on__year=year, decided_on__lte=on).values(
         "area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_kangyuan_centre", "建有社区康园中心的乡镇（街道）数", "个", "id")
+def _towns_with_kangyuan(on, year):
+    # a centre filed at the town or at one of its villages counts for the town
+    has = RehabCentre.objects.filter(kind=RehabCentre.Kind.KANGYUAN, opened_on__lte=on,
+                                     area__path__startswith=OuterRef("path")).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
+        "area", "v")
+
+
+@element("kangyuan_centres", "社区康园中心数", "个", "area_id")
+def _kangyuan_centres(on, year):
+    return RehabCentre.objects.filter(kind=RehabCentre.Kind.KANGYUAN, opened_on__lte=on).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on)).values("area").annotate(v=Count("id")).values("area", "v")
 
 
 # --- non-additive: policy standards -------------------------------------------------------------
