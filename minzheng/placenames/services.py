@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import functools
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -46,8 +47,8 @@ def allowed_chars() -> frozenset[str]:
 
 
 @functools.cache
-def _t2s():
-    import opencc
+def _t2s() -> Any:
+    import opencc  # loaded on first use: its dictionaries are only needed when a name is checked
 
     return opencc.OpenCC("t2s")
 
