@@ -163,3 +163,39 @@ class DivorceApplication(models.Model):
             models.UniqueConstraint(fields=["marriage"], condition=Q(status="cooling"),
                                     name="marriage_one_open_divorce_application"),
         ]
+
+
+class Ceremony(models.Model):
+    """颁证仪式 booked for a registered marriage (free, optional: 《婚姻登记条例》 2025)."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="ceremony")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="ceremonies")
+    date = models.DateField("颁证日期")
+    officiant = models.CharField("颁证人", max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = verbose_name_plural = "颁证仪式"
+
+
+class Counselling(models.Model):
+    """婚姻家庭辅导: a session at the office's 辅导室, e.g. for a couple in the divorce 冷静期."""
+
+    class Kind(models.TextChoices):
+        PREMARITAL = "premarital", "婚前辅导"
+        COOLING = "cooling", "离婚冷静期辅导"
+        FAMILY = "family", "家庭关系辅导"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="counselling")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    held_on = models.DateField("辅导日期")
+    divorce_application = models.ForeignKey(DivorceApplication, null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="counselling")
+    counsellor = models.CharField("辅导员", max_length=64)
+    summary = models.TextField("辅导摘要")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = verbose_name_plural = "婚姻家庭辅导"

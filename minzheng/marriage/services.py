@@ -24,7 +24,9 @@ from minzheng.registry.models import Person, Sex
 
 from .models import (
     Appointment,
+    Ceremony,
     Certificate,
+    Counselling,
     DivorceApplication,
     Kind,
     MaritalRecord,
@@ -393,3 +395,52 @@ def divorce_lapse_overdue(*, today: dt.date) -> int:
             lapsed += 1
     return lapsed
 
+
+
+# --- 颁证仪式 and 婚姻家庭辅导 --------------------------------------------------------------------------------------
+
+def ceremony_book(*, actor: User, registration: Registration, day: dt.date, officiant: str = "") -> Ceremony:
+    """A free certificate ceremony for a registered marriage, on or after the registration, within the hall's day."""
+    ensure_can(actor, registration.office.area, Cap.MARRIAGE_REGISTER)
+    if registration.kind != Kind.MARRIAGE:
+        raise DomainError("颁证仪式只为结婚登记安排", field="登记记录")
+    if day < registration.registered_on:
+        raise DomainError("颁证日期不能早于登记日期", field="颁证日期")
+    try:
+        with transaction.atomic():
+            office = _lock_office(registration.office)
+            limit = _rule("ceremony_daily_capacity", day)
+            if Ceremony.objects.filter(office=office, date=day).count() >= limit:
+                raise Conflict(f"{day.isoformat()}的颁证仪式已排满（{limit}场），请选择其他日期", field="颁证日期")
+            c = Ceremony.objects.create(registration=registration, office=office, date=day,
+                                        officiant=(officiant or "").strip()[:64], created_by=actor)
+            audit.record(actor=actor, action="marriage.ceremony_book", object_type="marriage.registration",
+                         object_id=registration.pk, object_repr="颁证仪式", area_code=office.area.code,
+                         after={"date": day, "officiant": c.officiant})
+    except IntegrityError:
+        raise Conflict("该登记已安排颁证仪式", field="登记记录") from None
+    return c
+
+
+def counselling_record(*, actor: User, office: Office, kind: str, held_on: dt.date, counsellor: str, summary: str,
+                       divorce_application: DivorceApplication | None = None) -> Counselling:
+    ensure_can(actor, office.area, Cap.MARRIAGE_REGISTER)
+    if kind not in Counselling.Kind.values:
+        raise DomainError("请选择辅导类型", field="类型")
+    counsellor, summary = (counsellor or "").strip(), (summary or "").strip()
+    if not counsellor or len(counsellor) > 64:
+        raise DomainError("请填写辅导员姓名", field="辅导员")
+    if len(summary) < 4 or len(summary) > 4000:
+        raise DomainError("请填写辅导摘要（4至4000字）", field="辅导摘要")
+    if kind == Counselling.Kind.COOLING:
+        if divorce_application is None or divorce_application.status != DivorceApplication.Status.COOLING:
+            raise DomainError("离婚冷静期辅导须对应一份冷静期中的离婚申请", field="离婚申请")
+        if held_on > divorce_application.cooling_ends:
+            raise DomainError(f"冷静期已于{divorce_application.cooling_ends.isoformat()}届满", field="辅导日期")
+    with transaction.atomic():
+        c = Counselling.objects.create(office=office, kind=kind, held_on=held_on, counsellor=counsellor,
+                                       summary=summary, divorce_application=divorce_application, recorded_by=actor)
+        audit.record(actor=actor, action="marriage.counselling", object_type="marriage.counselling", object_id=c.pk,
+                     object_repr=c.get_kind_display(), area_code=office.area.code,
+                     after={"kind": kind, "on": held_on, "counsellor": counsellor})
+    return c

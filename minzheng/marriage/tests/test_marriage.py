@@ -225,3 +225,24 @@ def test_strangers_cannot_divorce_and_another_county_cannot_register(office, mar
         _marry(office, people["yunan_approver"], *couple)
     assert selectors.offices_for(people["yunan_approver"]).count() == 0
     assert Registration.objects.values("kind").annotate(n=Count("id")).get()["n"] == 1
+
+
+def test_a_free_ceremony_and_counselling_in_the_cooling_off_period(office, registrar, couple, married):
+    reg = _marry(office, registrar, *couple)
+    c = services.ceremony_book(actor=registrar, registration=reg, day=dt.date(2026, 10, 12), officiant="区民政局长")
+    assert c.office == office
+    with pytest.raises(Conflict, match="该登记已安排颁证仪式"):
+        services.ceremony_book(actor=registrar, registration=reg, day=dt.date(2026, 10, 13))
+    with pytest.raises(DomainError, match="颁证日期不能早于登记日期"):
+        earlier = Registration.objects.get(party_a=married("甲男", "甲女")[0])  # registered 2020-05-20
+        services.ceremony_book(actor=registrar, registration=earlier, day=dt.date(2020, 5, 1))
+
+    zhou, wu = married("周建国", "吴丽")
+    app = services.divorce_apply(actor=registrar, office=office, party_a=zhou, party_b=wu, on=dt.date(2026, 3, 2))
+    session = services.counselling_record(actor=registrar, office=office, kind="cooling", held_on=dt.date(2026, 3, 9),
+                                          counsellor="社工 何敏", summary="双方就子女抚养沟通，约定两周后再谈",
+                                          divorce_application=app)
+    assert session.get_kind_display() == "离婚冷静期辅导"
+    with pytest.raises(DomainError, match="冷静期已于2026-04-01届满"):
+        services.counselling_record(actor=registrar, office=office, kind="cooling", held_on=dt.date(2026, 4, 5),
+                                    counsellor="社工 何敏", summary="再次沟通", divorce_application=app)
