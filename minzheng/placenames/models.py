@@ -108,3 +108,55 @@ class PlaceNameEvent(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+
+class Sign(models.Model):
+    """地名标志: a road or village sign carrying a standard name."""
+
+    class Condition(models.TextChoices):
+        GOOD = "good", "完好"
+        DAMAGED = "damaged", "损坏"
+        MISSING = "missing", "缺失"
+        WRONG = "wrong", "标注不规范"
+
+    place = models.ForeignKey(PlaceName, on_delete=models.PROTECT, related_name="signs")
+    code = models.CharField("标志编号", max_length=32, unique=True)
+    coordinates = models.JSONField("位置（经度、纬度）", default=list)
+    installed_on = models.DateField("设置日期")
+    condition = models.CharField("状况", max_length=10, choices=Condition.choices, default=Condition.GOOD)
+    last_inspected_on = models.DateField("最近巡查日期", null=True, blank=True)
+
+
+class SignInspection(models.Model):
+    sign = models.ForeignKey(Sign, on_delete=models.PROTECT, related_name="inspections")
+    inspected_on = models.DateField("巡查日期")
+    condition = models.CharField("状况", max_length=10, choices=Sign.Condition.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+
+
+class BoundarySection(models.Model):
+    """界线: one section between two administrative areas, inspected jointly by both sides."""
+
+    name = models.CharField("界线名称", max_length=100, unique=True)
+    left_area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="一方")
+    right_area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="另一方")
+    length_km = models.DecimalField("长度（千米）", max_digits=8, decimal_places=2)
+    markers = models.PositiveIntegerField("界桩数", default=0)
+
+
+class BoundaryInspection(models.Model):
+    section = models.ForeignKey(BoundarySection, on_delete=models.PROTECT, related_name="inspections")
+    inspected_on = models.DateField("联检日期")
+    parties = models.CharField("参加单位", max_length=200)
+    findings = models.TextField("联检情况")
+    markers_damaged = models.PositiveIntegerField("损坏界桩数", default=0)
+    dispute = models.TextField("涉界矛盾纠纷", blank=True)
+    dispute_resolved_on = models.DateField("纠纷调处完结日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]

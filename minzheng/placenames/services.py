@@ -19,9 +19,17 @@ from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.dated_rules import rule_int
 from minzheng.core.errors import Conflict, DomainError
-from minzheng.core.scope import ensure_can
+from minzheng.core.scope import can_access_area, ensure_can
 
-from .models import NamingApplication, PlaceName, PlaceNameEvent
+from .models import (
+    BoundaryInspection,
+    BoundarySection,
+    NamingApplication,
+    PlaceName,
+    PlaceNameEvent,
+    Sign,
+    SignInspection,
+)
 from .romanize import romanize, search_keys
 
 DIR = settings.DATA_DIR / "placenames"
@@ -295,3 +303,90 @@ def place_register(*, actor: User, name: str, category: str, area: Area, today: 
                      object_repr=name, area_code=area.code, after={"name": name, "category": category,
                                                                    "pinyin": place.pinyin})
     return place
+
+
+# --- 地名标志 and 界线 ----------------------------------------------------------------------------------------------
+
+def sign_register(*, actor: User, place: PlaceName, code: str, installed_on: dt.date, coordinates: list) -> Sign:
+    ensure_can(actor, place.area, Cap.PLACENAME_EDIT)
+    code = (code or "").strip()
+    if not code or len(code) > 32:
+        raise DomainError("请填写标志编号（不超过32个字符）", field="标志编号")
+    points = _coordinates("point", coordinates)
+    try:
+        with transaction.atomic():
+            s = Sign.objects.create(place=place, code=code, coordinates=points, installed_on=installed_on)
+            audit.record(actor=actor, action="placenames.sign_register", object_type="placenames.sign",
+                         object_id=s.pk, object_repr=f"{place.name}{code}", area_code=place.area.code,
+                         after={"code": code, "installed_on": installed_on})
+    except IntegrityError:
+        raise Conflict(f"标志编号{code}已登记", field="标志编号") from None
+    return s
+
+
+def sign_inspect(*, actor: User, sign: Sign, on: dt.date, condition: str, note: str = "") -> SignInspection:
+    ensure_can(actor, sign.place.area, Cap.PLACENAME_EDIT)
+    if condition not in Sign.Condition.values:
+        raise DomainError("请选择标志状况（完好、损坏、缺失、标注不规范）", field="状况")
+    if on < sign.installed_on:
+        raise DomainError("巡查日期早于设置日期", field="巡查日期")
+    with transaction.atomic():
+        s = Sign.objects.select_for_update().select_related("place__area").get(pk=sign.pk)
+        i = SignInspection.objects.create(sign=s, inspected_on=on, condition=condition,
+                                          note=(note or "").strip()[:200], inspector=actor)
+        before = s.condition
+        if s.last_inspected_on is None or on >= s.last_inspected_on:
+            s.condition, s.last_inspected_on = condition, on
+            s.save(update_fields=["condition", "last_inspected_on"])
+        audit.record(actor=actor, action="placenames.sign_inspect", object_type="placenames.sign", object_id=s.pk,
+                     object_repr=s.code, area_code=s.place.area.code, before={"condition": before},
+                     after={"condition": s.condition, "on": on})
+    return i
+
+
+def _ensure_either_side(actor: User, section: BoundarySection) -> None:
+    """Either side of a boundary records its joint inspections; a third area sees nothing."""
+    side = section.left_area if can_access_area(actor, section.left_area) else section.right_area
+    ensure_can(actor, side, Cap.PLACENAME_EDIT)
+
+
+def boundary_inspect(*, actor: User, section: BoundarySection, on: dt.date, parties: str, findings: str,
+                     markers_damaged: int = 0, dispute: str = "") -> BoundaryInspection:
+    """A joint inspection (界线联检) recorded by either side; a dispute found stays open until mediated."""
+    _ensure_either_side(actor, section)
+    parties, findings = (parties or "").strip(), (findings or "").strip()
+    if not parties or len(parties) > 200:
+        raise DomainError("请填写参加联检的双方单位", field="参加单位")
+    if len(findings) < 4:
+        raise DomainError("请填写联检情况", field="联检情况")
+    if not 0 <= markers_damaged <= section.markers:
+        raise DomainError(f"损坏界桩数应在0至{section.markers}之间", field="损坏界桩数")
+    with transaction.atomic():
+        i = BoundaryInspection.objects.create(section=section, inspected_on=on, parties=parties, findings=findings,
+                                              markers_damaged=markers_damaged, dispute=(dispute or "").strip(),
+                                              recorded_by=actor)
+        audit.record(actor=actor, action="placenames.boundary_inspect", object_type="placenames.boundary",
+                     object_id=section.pk, object_repr=section.name, area_code=section.left_area.code,
+                     after={"on": on, "markers_damaged": markers_damaged, "dispute": bool(i.dispute)})
+    return i
+
+
+def boundary_dispute_resolve(*, actor: User, inspection: BoundaryInspection, on: dt.date, note: str
+                             ) -> BoundaryInspection:
+    section = inspection.section
+    _ensure_either_side(actor, section)
+    if not inspection.dispute:
+        raise DomainError("该次联检未发现涉界矛盾纠纷", field="涉界矛盾纠纷")
+    if len((note or "").strip()) < 4:
+        raise DomainError("请填写调处结果", field="调处结果")
+    with transaction.atomic():
+        i = BoundaryInspection.objects.select_for_update().get(pk=inspection.pk)
+        if i.dispute_resolved_on is not None:
+            raise Conflict(f"该纠纷已于{i.dispute_resolved_on.isoformat()}调处完结", field="涉界矛盾纠纷")
+        i.dispute_resolved_on = on
+        i.dispute = f"{i.dispute}\n调处结果：{note.strip()}"[:4000]
+        i.save(update_fields=["dispute_resolved_on", "dispute"])
+        audit.record(actor=actor, action="placenames.boundary_dispute_resolve", object_type="placenames.boundary",
+                     object_id=section.pk, object_repr=section.name, area_code=section.left_area.code,
+                     after={"resolved_on": on, "note": note})
+    return i

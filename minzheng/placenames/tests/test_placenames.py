@@ -130,3 +130,38 @@ def test_any_traditional_character_is_found_but_standard_characters_are_not():
     assert services.standard_form("邨") == "村"
     assert services.standard_form("乾") is None  # 珠海市乾务镇: 乾 is in the 通用规范汉字表
     assert services.check_name("乾务镇", on=DAY) == "乾务镇"
+
+
+def test_signs_are_inspected_and_a_boundary_dispute_is_followed_to_its_mediation(areas, officers, people):
+    from minzheng.placenames.models import BoundarySection, Sign
+
+    huang = officers["huang"]
+    road = services.place_register(actor=huang, name="文华路", category=ROAD, area=areas["lile"], today=DAY,
+                                   coordinates=[[113.08, 22.55]])
+    sign = services.sign_register(actor=huang, place=road, code="JH-LL-0001", installed_on=dt.date(2022, 5, 1),
+                                  coordinates=[[113.081, 22.551]])
+    with pytest.raises(Conflict, match="标志编号JH-LL-0001已登记"):
+        services.sign_register(actor=huang, place=road, code="JH-LL-0001", installed_on=DAY,
+                               coordinates=[[113.081, 22.551]])
+    services.sign_inspect(actor=huang, sign=sign, on=DAY, condition="damaged", note="台风后牌面脱落")
+    sign.refresh_from_db()
+    assert (sign.condition, sign.last_inspected_on) == (Sign.Condition.DAMAGED, DAY)
+    with pytest.raises(NotFound):
+        services.sign_inspect(actor=officers["liang"], sign=sign, on=DAY, condition="good")
+
+    section = BoundarySection.objects.create(name="江海区—郁南县（演示）", left_area=areas["jianghai"],
+                                             right_area=areas["yunan"], length_km="12.50", markers=6)
+    inspection = services.boundary_inspect(actor=officers["liang"], section=section, on=DAY,
+                                           parties="江海区民政局、郁南县民政局", findings="界桩2号倾斜，其余完好",
+                                           markers_damaged=1, dispute="2号界桩附近林地权属有争议")
+    with pytest.raises(DomainError, match="损坏界桩数应在0至6之间"):
+        services.boundary_inspect(actor=huang, section=section, on=DAY, parties="双方", findings="全线巡查完毕",
+                                  markers_damaged=7)
+    resolved = services.boundary_dispute_resolve(actor=huang, inspection=inspection, on=dt.date(2026, 4, 1),
+                                                 note="经双方协商，按原勘界协议书确认权属")
+    assert resolved.dispute_resolved_on == dt.date(2026, 4, 1)
+    # 外海街道's officer covers neither whole side: the section does not exist for her
+    with pytest.raises(NotFound):
+        services.boundary_inspect(actor=people["waihai_officer"], section=section, on=DAY, parties="x",
+                                  findings="xxxx")
+    assert section.inspections.count() == 1
