@@ -115,7 +115,7 @@ def death_record(*, actor: User, person: Person, death_date: dt.date | None, sou
 def checklist_done(*, actor: User, item: ChecklistItem, on: dt.date, note: str = "") -> ChecklistItem:
     ensure_can(actor, item.record.area, Cap.FUNERAL_RECORD)
     with transaction.atomic():
-        item = ChecklistItem.objects.select_for_update().select_related("record__area").get(pk=item.pk)
+        item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("record__area").get(pk=item.pk)
         if item.done_on is not None:
             raise Conflict(f"“{item.label}”已于{item.done_on.isoformat()}办结", field="事项")
         item.done_on, item.note = on, (note or "").strip()[:200]
@@ -162,7 +162,7 @@ def cremation_record(*, actor: User, facility: Facility, person: Person, on: dt.
         raise DomainError("火化日期早于死亡日期", field="火化日期")
     try:
         with transaction.atomic():
-            facility = Facility.objects.select_for_update().select_related("area").get(pk=facility.pk)
+            facility = Facility.objects.select_for_update(of=("self",)).select_related("area").get(pk=facility.pk)
             serial = Cremation.objects.filter(facility=facility, cremated_on__year=on.year).count() + 1
             c = Cremation.objects.create(record=record, facility=facility, cremated_on=on, created_by=actor,
                                          certificate_number=f"H{facility.pk:04d}-{on.year}-{serial:06d}")
@@ -183,7 +183,7 @@ def cremation_record(*, actor: User, facility: Facility, person: Person, on: dt.
 # --- the plot / niche ledger ---------------------------------------------------------------------------------------
 
 def _lock_plot(plot: Plot) -> Plot:
-    return Plot.objects.select_for_update().select_related("facility__area").get(pk=plot.pk)
+    return Plot.objects.select_for_update(of=("self",)).select_related("facility__area").get(pk=plot.pk)
 
 
 def _live_sale(plot: Plot) -> PlotSale | None:
@@ -278,10 +278,15 @@ def eco_burial_prepare(*, actor: User, record: DeathRecord, method: str, buried_
     return b
 
 
+def _lock_burial(burial: EcoBurial) -> EcoBurial:
+    return (EcoBurial.objects.select_for_update(of=("self",)).select_related("record__area", "record__person")
+            .get(pk=burial.pk))
+
+
 def eco_burial_approve(*, actor: User, burial: EcoBurial) -> EcoBurial:
     ensure_can(actor, burial.record.area, Cap.FUNERAL_APPROVE)
     with transaction.atomic():
-        b = EcoBurial.objects.select_for_update().select_related("record__area", "record__person").get(pk=burial.pk)
+        b = _lock_burial(burial)
         if b.prepared_by_id == actor.pk:
             raise Forbidden("奖补须由经办人以外的另一名工作人员审核，不能审核本人经办的奖补")
         if b.status != EcoBurial.Status.PREPARED:
@@ -297,7 +302,7 @@ def eco_burial_approve(*, actor: User, burial: EcoBurial) -> EcoBurial:
 def eco_burial_pay(*, actor: User, burial: EcoBurial, paid_on: dt.date) -> EcoBurial:
     ensure_can(actor, burial.record.area, Cap.FUNERAL_RECORD)
     with transaction.atomic():
-        b = EcoBurial.objects.select_for_update().select_related("record__area", "record__person").get(pk=burial.pk)
+        b = _lock_burial(burial)
         if b.status != EcoBurial.Status.APPROVED:
             raise Conflict(f"该奖补{b.get_status_display()}，审核通过后方可发放", field="状态")
         b.status, b.paid_on = EcoBurial.Status.PAID, paid_on

@@ -117,7 +117,7 @@ def appointment_book(*, office: Office, day: dt.date, kind: str, name_a: str, id
     if not first <= day <= last:
         raise DomainError(f"可预约{first.isoformat()}至{last.isoformat()}之间的日期", field="预约日期")
     with transaction.atomic():
-        office = Office.objects.select_for_update().select_related("area").get(pk=office.pk)  # serialises the count
+        office = _lock_office(office)  # serialises the count of the day's bookings
         capacity, closed_reason = day_capacity(office, day)
         if capacity == 0:
             raise DomainError(f"{day.isoformat()}不可预约：{closed_reason}", code="day_closed", field="预约日期")
@@ -140,7 +140,7 @@ def appointment_book(*, office: Office, day: dt.date, kind: str, name_a: str, id
 def appointment_cancel(*, appointment: Appointment, id_number: str) -> Appointment:
     """The booking party cancels, proving it with the ID number booked under."""
     with transaction.atomic():
-        appt = Appointment.objects.select_for_update().select_related("office__area").get(pk=appointment.pk)
+        appt = Appointment.objects.select_for_update(of=("self",)).select_related("office__area").get(pk=appointment.pk)
         if (id_number or "").strip().upper() != appt.id_number_a:
             raise DomainError("身份证号与预约信息不符", field="身份证号")
         if appt.status != Appointment.Status.BOOKED:
@@ -167,7 +167,7 @@ def _issue(office: Office, registration: Registration, holder: Person, type_: st
 
 
 def _lock_office(office: Office) -> Office:
-    return Office.objects.select_for_update().select_related("area").get(pk=office.pk)
+    return Office.objects.select_for_update(of=("self",)).select_related("area").get(pk=office.pk)
 
 
 def _alive(person: Person, on: dt.date, label: str) -> None:
@@ -312,8 +312,8 @@ def divorce_apply(*, actor: User, office: Office, party_a: Person, party_b: Pers
 
 
 def _lock_application(app: DivorceApplication) -> DivorceApplication:
-    return (DivorceApplication.objects.select_for_update().select_related("office__area", "party_a", "party_b")
-            .get(pk=app.pk))
+    return (DivorceApplication.objects.select_for_update(of=("self",))
+            .select_related("office__area", "party_a", "party_b").get(pk=app.pk))
 
 
 def divorce_withdraw(*, actor: User, application: DivorceApplication, party: Person, on: dt.date

@@ -162,7 +162,7 @@ def application_submit(*, actor: User, kind: str, proposed_name: str, category: 
 
 
 def _lock(app: NamingApplication, expected: str, doing: str) -> NamingApplication:
-    app = NamingApplication.objects.select_for_update().select_related("area", "place").get(pk=app.pk)
+    app = NamingApplication.objects.select_for_update(of=("self",)).select_related("area", "place").get(pk=app.pk)
     if app.status != expected:
         raise Conflict(f"该申请{app.get_status_display()}，不能{doing}", field="状态")
     return app
@@ -269,7 +269,7 @@ def pinyin_edit(*, actor: User, place: PlaceName, pinyin: str, today: dt.date) -
     if not text or len(text) > 200 or any(_is_cjk(c) for c in text):
         raise DomainError("请填写汉语拼音（不超过200个字符，不含汉字）", field="汉语拼音")
     with transaction.atomic():
-        place = PlaceName.objects.select_for_update().select_related("area").get(pk=place.pk)
+        place = PlaceName.objects.select_for_update(of=("self",)).select_related("area").get(pk=place.pk)
         old = place.pinyin
         if old == text:
             return place
@@ -331,7 +331,7 @@ def sign_inspect(*, actor: User, sign: Sign, on: dt.date, condition: str, note: 
     if on < sign.installed_on:
         raise DomainError("巡查日期早于设置日期", field="巡查日期")
     with transaction.atomic():
-        s = Sign.objects.select_for_update().select_related("place__area").get(pk=sign.pk)
+        s = Sign.objects.select_for_update(of=("self",)).select_related("place__area").get(pk=sign.pk)
         i = SignInspection.objects.create(sign=s, inspected_on=on, condition=condition,
                                           note=(note or "").strip()[:200], inspector=actor)
         before = s.condition
