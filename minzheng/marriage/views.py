@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.periods import local_date
+from minzheng.core.tabular import safe_row
 from minzheng.core.throttle import throttle
 from minzheng.web.pages import page
 
@@ -92,9 +93,9 @@ def statistics_xlsx(request):
     wb = Workbook()
     ws = wb.active
     ws.title = f"{year}年婚姻登记"
-    ws.append(["月份", "结婚登记（对）", "离婚登记（对）", "补领婚姻登记证（件）"])
+    ws.append(safe_row(["月份", "结婚登记（对）", "离婚登记（对）", "补领婚姻登记证（件）"]))
     for m in selectors.monthly_statistics(request.user, year=year):
-        ws.append([f"{year}年{m['month']}月", m["marriage"], m["divorce"], m["reissue"]])
+        ws.append(safe_row([f"{year}年{m['month']}月", m["marriage"], m["divorce"], m["reissue"]]))
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(),
