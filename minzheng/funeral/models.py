@@ -163,3 +163,42 @@ class EcoBurial(models.Model):
         ordering = ["-buried_on", "-id"]
         verbose_name = verbose_name_plural = "节地生态安葬"
         constraints = [models.CheckConstraint(condition=Q(reward__gte=0), name="funeral_reward_non_negative")]
+
+
+class BasicServiceSettlement(models.Model):
+    """A funeral home's month of 惠民殡葬 claims, settled once (one row per home and month)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="settlements")
+    month = models.DateField("结算月份")  # the 1st
+    claims = models.PositiveIntegerField("结算件数")
+    total = models.DecimalField("结算金额", max_digits=12, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facility", "month"], name="funeral_one_settlement_per_month")]
+
+
+class BasicServiceClaim(models.Model):
+    """惠民殡葬: the free basic services given to one deceased, paid to the funeral home at min(actual, cap) per item;
+    prepared by one person, approved by another, then settled in the home's month."""
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", "待审核"
+        APPROVED = "approved", "已审核，待结算"
+        SETTLED = "settled", "已结算"
+
+    record = models.OneToOneField(DeathRecord, on_delete=models.PROTECT, related_name="basic_claim")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="basic_claims")
+    served_on = models.DateField("服务日期")
+    items = models.JSONField("服务项目与金额")
+    total = models.DecimalField("减免金额", max_digits=10, decimal_places=2)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREPARED)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    settlement = models.ForeignKey(BasicServiceSettlement, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="claim_rows")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="funeral_basic_total_non_negative")]

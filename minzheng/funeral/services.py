@@ -26,7 +26,18 @@ from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 from minzheng.registry.services import person_update
 
-from .models import BodyReception, ChecklistItem, Cremation, DeathRecord, EcoBurial, Facility, Plot, PlotSale
+from .models import (
+    BasicServiceClaim,
+    BasicServiceSettlement,
+    BodyReception,
+    ChecklistItem,
+    Cremation,
+    DeathRecord,
+    EcoBurial,
+    Facility,
+    Plot,
+    PlotSale,
+)
 
 DIR = settings.DATA_DIR / "funeral"
 
@@ -331,3 +342,102 @@ def plots_create(*, actor: User, facility: Facility, kind: str, numbers: list[st
                      after={"kind": kind, "count": len(clean)})
     return len(clean)
 
+
+
+# --- 惠民殡葬: free basic services paid to the funeral home, settled monthly ------------------------------------------
+
+@functools.cache
+def _basic_rows() -> list[dict[str, str]]:
+    with open(DIR / "basic_services.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def basic_service_caps(area: Area, on: dt.date) -> dict[str, tuple[str, Decimal, str]]:
+    """item → (label, cap, citation) of the nearest jurisdiction up the tree with rows in force on `on`."""
+    for code in [a.code for a in reversed(list(area.ancestors()))]:
+        rows = [r for r in _basic_rows() if r["area_code"] == code and dt.date.fromisoformat(r["valid_from"]) <= on]
+        if rows:
+            latest: dict[str, dict[str, str]] = {}
+            for r in sorted(rows, key=lambda r: r["valid_from"]):
+                latest[r["item"]] = r
+            return {k: (r["label"], fen(Decimal(r["cap"])), r["source"]) for k, r in latest.items()}
+    raise DomainError(f"{area.name}尚无基本殡葬服务减免标准", code="no_basic_rule", field="服务项目")
+
+
+def basic_claim_prepare(*, actor: User, record: DeathRecord, facility: Facility, served_on: dt.date,
+                        actual: dict[str, object], today: dt.date) -> BasicServiceClaim:
+    """The home's actual charges per item; each is paid at min(actual, cap); one claim per deceased."""
+    ensure_can(actor, facility.area, Cap.FUNERAL_RECORD)
+    _funeral_home(facility)
+    _check_date(served_on, "服务日期", today)
+    caps = basic_service_caps(record.area, served_on)
+    if not actual:
+        raise DomainError("请填写至少一项基本殡葬服务", field="服务项目")
+    items, total = [], Decimal("0.00")
+    for item, value in actual.items():
+        if item not in caps:
+            raise DomainError(f"“{item}”不是基本殡葬服务项目（{'、'.join(v[0] for v in caps.values())}）",
+                              field="服务项目")
+        label, cap, _ = caps[item]
+        try:
+            amount = fen(Decimal(str(value)))
+        except (ArithmeticError, ValueError):
+            raise DomainError(f"{label}的实际费用应为金额", field=label) from None
+        if not amount.is_finite() or amount < 0 or amount > Decimal("100000"):
+            raise DomainError(f"{label}的实际费用应在0至100000元之间", field=label)
+        paid = min(amount, cap)
+        items.append({"item": item, "label": label, "actual": str(amount), "cap": str(cap), "paid": str(paid)})
+        total += paid
+    try:
+        with transaction.atomic():
+            claim = BasicServiceClaim.objects.create(record=record, facility=facility, served_on=served_on,
+                                                     items=items, total=total, prepared_by=actor)
+            audit.record(actor=actor, action="funeral.basic_prepare", object_type="funeral.basic_claim",
+                         object_id=claim.pk, object_repr=record.person.name, area_code=facility.area.code,
+                         after={"total": total, "items": items})
+    except IntegrityError:
+        raise Conflict(f"{record.person.name}的基本殡葬服务减免已申报，每位逝者只能申报一次", field="死者") from None
+    return claim
+
+
+def basic_claim_approve(*, actor: User, claim: BasicServiceClaim) -> BasicServiceClaim:
+    ensure_can(actor, claim.facility.area, Cap.FUNERAL_APPROVE)
+    with transaction.atomic():
+        c = (BasicServiceClaim.objects.select_for_update(of=("self",))
+             .select_related("facility__area", "record__person").get(pk=claim.pk))
+        if c.prepared_by_id == actor.pk:
+            raise Forbidden("减免须由经办人以外的另一名工作人员审核，不能审核本人经办的申报")
+        if c.status != BasicServiceClaim.Status.PREPARED:
+            raise Conflict(f"该申报{c.get_status_display()}", field="状态")
+        c.status, c.approved_by = BasicServiceClaim.Status.APPROVED, actor
+        c.save(update_fields=["status", "approved_by"])
+        audit.record(actor=actor, action="funeral.basic_approve", object_type="funeral.basic_claim", object_id=c.pk,
+                     object_repr=c.record.person.name, area_code=c.facility.area.code,
+                     before={"status": "prepared"}, after={"status": c.status, "total": c.total})
+    return c
+
+
+def basic_settle_month(*, actor: User, facility: Facility, month: dt.date) -> BasicServiceSettlement:
+    """Settle the home's approved claims served in `month` (the 1st): one settlement per home and month, so a rerun
+    is refused and nothing is paid twice. A claim approved after its month was settled stays 待结算 (not yet handled:
+    a supplementary settlement)."""
+    ensure_can(actor, facility.area, Cap.FUNERAL_APPROVE)
+    if month.day != 1:
+        raise DomainError("结算月份应为某月1日", field="结算月份")
+    end = next_month_start(month)
+    try:
+        with transaction.atomic():
+            claims = list(BasicServiceClaim.objects.select_for_update().filter(
+                facility=facility, status=BasicServiceClaim.Status.APPROVED, served_on__gte=month,
+                served_on__lt=end))
+            total = sum((c.total for c in claims), Decimal("0.00"))
+            s = BasicServiceSettlement.objects.create(facility=facility, month=month, claims=len(claims),
+                                                      total=total, created_by=actor)
+            BasicServiceClaim.objects.filter(pk__in=[c.pk for c in claims]).update(
+                status=BasicServiceClaim.Status.SETTLED, settlement=s)
+            audit.record(actor=actor, action="funeral.basic_settle", object_type="funeral.facility",
+                         object_id=facility.pk, object_repr=facility.name, area_code=facility.area.code,
+                         after={"month": month, "claims": len(claims), "total": total})
+    except IntegrityError:
+        raise Conflict(f"{facility.name}{month.year}年{month.month}月已结算", field="结算月份") from None
+    return s

@@ -194,3 +194,34 @@ def test_unclaimed_and_overdue_bodies_are_listed_until_released(facilities, peop
     with pytest.raises(Conflict, match="已于2026-03-01办结"):
         services.checklist_done(actor=huang, item=item, on=today)
     assert record.checklist.get(code="cremation").done_on == today
+
+
+def test_free_basic_services_are_paid_to_the_home_at_the_capped_amount_and_settled_once_a_month(
+        facilities, people, make_person):
+    from minzheng.funeral.models import BasicServiceClaim
+
+    huang, mai = people["jianghai_approver"], people["jianghai_checker"]
+    home = facilities["home"]
+    zhang = make_person("张伯", birth=dt.date(1940, 1, 1))
+    day = dt.date(2026, 3, 3)
+    record = services.death_record(actor=huang, person=zhang, death_date=dt.date(2026, 3, 1), source="hospital",
+                                   today=day)
+    with pytest.raises(DomainError, match="“embalming”不是基本殡葬服务项目"):
+        services.basic_claim_prepare(actor=huang, record=record, facility=home, served_on=day,
+                                     actual={"embalming": "500"}, today=day)
+    claim = services.basic_claim_prepare(actor=huang, record=record, facility=home, served_on=day, today=day,
+                                         actual={"cremation": "850", "transport": "120", "urn": "200"})
+    assert claim.total == Decimal("920.00")  # 火化 capped at 600, 接运 120, 骨灰盒 200
+    assert [i["paid"] for i in claim.items] == ["600.00", "120.00", "200.00"]
+    with pytest.raises(Conflict, match="每位逝者只能申报一次"):
+        services.basic_claim_prepare(actor=huang, record=record, facility=home, served_on=day, today=day,
+                                     actual={"urn": "200"})
+    with pytest.raises(Forbidden, match="不能审核本人经办的申报"):
+        services.basic_claim_approve(actor=huang, claim=claim)
+    services.basic_claim_approve(actor=mai, claim=claim)
+    settlement = services.basic_settle_month(actor=mai, facility=home, month=dt.date(2026, 3, 1))
+    assert (settlement.claims, settlement.total) == (1, Decimal("920.00"))
+    claim.refresh_from_db()
+    assert claim.status == BasicServiceClaim.Status.SETTLED
+    with pytest.raises(Conflict, match="2026年3月已结算"):
+        services.basic_settle_month(actor=mai, facility=home, month=dt.date(2026, 3, 1))
