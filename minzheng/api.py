@@ -91,6 +91,7 @@ def _register_routers():
     api.add_router("/marriage", __import__("minzheng.marriage.api", fromlist=["router"]).router)
     api.add_router("/funeral", __import__("minzheng.funeral.api", fromlist=["router"]).router)
     api.add_router("/placenames", __import__("minzheng.placenames.api", fromlist=["router"]).router)
+    api.add_router("/rehab", __import__("minzheng.rehab.api", fromlist=["router"]).router)
     api.add_router("/", registry_router)
 
 

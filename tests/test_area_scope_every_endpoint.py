@@ -160,6 +160,9 @@ def _social_affairs(w) -> dict:
     funeral.plot_change(actor=w.huang, plot=plot, action="sell", holder_name="张家", record=death, on=TODAY)
     burial = funeral.eco_burial_prepare(actor=w.li, record=death, method="tree", buried_on=TODAY,
                                         family_name="张小明", family_account="6222020000000009", today=TODAY)
+    home = Facility.objects.create(name="江海区殡仪馆", kind=Facility.Kind.FUNERAL_HOME, area=w.jianghai)
+    claim = funeral.basic_claim_prepare(actor=w.huang, record=death, facility=home, served_on=TODAY,
+                                        actual={"cremation": "600"}, today=TODAY)
     road = placenames.place_register(actor=w.huang, name="英南路", category="25", area=w.lile, today=TODAY,
                                      coordinates=[[113.08, 22.55]])
     naming = placenames.application_submit(actor=w.huang, kind="rename", proposed_name="礼乐大道", category="25",
@@ -176,7 +179,7 @@ def _social_affairs(w) -> dict:
                                             coordinates=[[113.1, 22.5]])
     return {"office": office.pk, "registration": reg.pk, "divorce": divorce.pk, "death": death.pk,
             "forest": forest.pk, "plot": spare.pk, "burial": burial.pk, "place": road.pk, "naming": naming.pk,
-            "pending": pending.pk, "lin_id": lin.id_number,
+            "pending": pending.pk, "lin_id": lin.id_number, "claim": claim.pk, "home": home.pk,
             "secrets": ["陈志明", "李晓燕", "何家豪", "林美玲", chen.id_number, "张伯", "张家", "张小明",
                         "6222020000000009", "礼乐大道", "滨江大道"]}
 
@@ -510,6 +513,11 @@ def _cases():
         ("post", "/api/marriage/divorce-applications/{application_id}/confirm",
          mar + "/divorce-applications/{divorce}/confirm", {"on": TODAY.isoformat()}),
         ("get", "/api/funeral/deaths/{record_id}", fun + "/deaths/{death}", None),
+        ("post", "/api/marriage/registrations/{registration_id}/ceremony",
+         mar + "/registrations/{registration}/ceremony", {"date": TODAY.isoformat()}),
+        ("post", "/api/funeral/basic-claims/{claim_id}/approve", fun + "/basic-claims/{claim}/approve", {}),
+        ("post", "/api/funeral/facilities/{facility_id}/settlements", fun + "/facilities/{home}/settlements",
+         {"month": TODAY.replace(day=1).isoformat()}),
         ("get", "/api/funeral/facilities/{facility_id}/plots", fun + "/facilities/{forest}/plots", None),
         ("post", "/api/funeral/plots/{plot_id}/{action}", fun + "/plots/{plot}/reserve",
          {"holder_name": "王家", "on": TODAY.isoformat()}),

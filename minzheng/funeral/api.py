@@ -196,3 +196,62 @@ def eco_pay(request, burial_id: RecordId, payload: PayIn):
 def rates(request, year: Year):
     require(request.user, Cap.FUNERAL_VIEW)
     return RatesOut(**selectors.rates(request.user, year=year))
+
+
+class BasicClaimIn(Schema):
+    death_record_id: RecordId
+    facility_id: RecordId
+    served_on: dt.date
+    actual: dict[str, Decimal] = Field(description="项目代码 → 实际费用（元）：transport, disinfection, cremation, "
+                                                   "ash_storage, body_storage, farewell_hall, urn")
+
+
+class BasicClaimOut(Schema):
+    id: int
+    person: str
+    total: Decimal
+    status: str
+    status_label: str
+
+    @staticmethod
+    def of(c):
+        return BasicClaimOut(id=c.pk, person=c.record.person.name, total=c.total, status=c.status,
+                             status_label=c.get_status_display())
+
+
+class SettleIn(Schema):
+    month: dt.date = Field(description="结算月份（某月1日）")
+
+
+class SettlementOut(Schema):
+    id: int
+    month: dt.date
+    claims: int
+    total: Decimal
+
+
+@router.post("/basic-claims", response={201: BasicClaimOut, **ERR}, summary="申报惠民殡葬基本服务减免（付殡仪馆）")
+def basic_claim(request, payload: BasicClaimIn):
+    if len(payload.actual) > 20:
+        raise DomainError("服务项目过多", field="服务项目")
+    record = selectors.death_record_get(request.user, payload.death_record_id)
+    facility = selectors.facility_get(request.user, payload.facility_id)
+    c = services.basic_claim_prepare(actor=request.user, record=record, facility=facility,
+                                     served_on=_day(payload.served_on, "服务日期"), actual=dict(payload.actual),
+                                     today=local_date())
+    return Status(201, BasicClaimOut.of(c))
+
+
+@router.post("/basic-claims/{claim_id}/approve", response={200: BasicClaimOut, **ERR},
+             summary="审核减免申报（经办人以外的人员）")
+def basic_claim_approve(request, claim_id: RecordId):
+    return BasicClaimOut.of(services.basic_claim_approve(actor=request.user,
+                                                         claim=selectors.basic_claim_get(request.user, claim_id)))
+
+
+@router.post("/facilities/{facility_id}/settlements", response={201: SettlementOut, **ERR},
+             summary="殡仪馆月度结算（每馆每月一次）")
+def settle(request, facility_id: RecordId, payload: SettleIn):
+    facility = selectors.facility_get(request.user, facility_id)
+    s = services.basic_settle_month(actor=request.user, facility=facility, month=_day(payload.month, "结算月份"))
+    return Status(201, SettlementOut(id=s.pk, month=s.month, claims=s.claims, total=s.total))

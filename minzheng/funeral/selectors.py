@@ -12,7 +12,7 @@ from minzheng.core.dated_rules import rule_int
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
-from .models import BodyReception, DeathRecord, EcoBurial, Facility, Plot, PlotSale
+from .models import BasicServiceClaim, BodyReception, DeathRecord, EcoBurial, Facility, Plot, PlotSale
 
 RULES = settings.DATA_DIR / "funeral" / "rules.csv"
 
@@ -100,3 +100,11 @@ def rates(user: User, *, year: int) -> dict:
         return round(100 * x / n, 1) if n else None
 
     return {"deaths": n, "cremated": cremated, "eco": eco, "cremation_rate": pct(cremated), "eco_rate": pct(eco)}
+
+
+def basic_claim_get(user: User, pk: int) -> BasicServiceClaim:
+    c = (scoped(BasicServiceClaim.objects.select_related("record__person", "facility__area"), user,
+                area_field="facility__area", capability=Cap.FUNERAL_VIEW).filter(pk=pk).first())
+    if c is None:
+        raise NotFound("减免申报不存在或不在您的管辖范围内")
+    return c

@@ -289,3 +289,49 @@ def statistics(request, year: Year):
 
 
 __all__ = ["router", "Kind"]
+
+
+class CeremonyIn(Schema):
+    date: dt.date
+    officiant: str = Field("", max_length=64)
+
+
+class CeremonyOut(Schema):
+    id: int
+    date: dt.date
+    officiant: str
+
+
+class CounsellingIn(Schema):
+    office_id: RecordId
+    kind: str = Field(description="premarital 婚前辅导 / cooling 离婚冷静期辅导 / family 家庭关系辅导")
+    held_on: dt.date
+    counsellor: str = Field(max_length=64)
+    summary: str = Field(max_length=4000)
+    divorce_application_id: RecordId | None = None
+
+
+class CounsellingOut(Schema):
+    id: int
+    kind_label: str
+    held_on: dt.date
+
+
+@router.post("/registrations/{registration_id}/ceremony", response={201: CeremonyOut, **ERR},
+             summary="预约颁证仪式（免费）")
+def ceremony(request, registration_id: RecordId, payload: CeremonyIn):
+    reg = selectors.registration_get(request.user, registration_id)
+    day = _day(payload.date, field="颁证日期", ahead=366)
+    c = services.ceremony_book(actor=request.user, registration=reg, day=day, officiant=payload.officiant)
+    return Status(201, CeremonyOut(id=c.pk, date=c.date, officiant=c.officiant))
+
+
+@router.post("/counselling", response={201: CounsellingOut, **ERR}, summary="登记婚姻家庭辅导")
+def counselling(request, payload: CounsellingIn):
+    office = selectors.office_get(request.user, payload.office_id)
+    app = (selectors.divorce_application_get(request.user, payload.divorce_application_id)
+           if payload.divorce_application_id else None)
+    c = services.counselling_record(actor=request.user, office=office, kind=payload.kind,
+                                    held_on=_day(payload.held_on, field="辅导日期"), counsellor=payload.counsellor,
+                                    summary=payload.summary, divorce_application=app)
+    return Status(201, CounsellingOut(id=c.pk, kind_label=c.get_kind_display(), held_on=c.held_on))

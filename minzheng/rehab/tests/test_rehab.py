@@ -42,3 +42,22 @@ def test_a_kangyuan_centre_serves_people_with_mental_disability_records(areas, p
     assert dict(ElementValue.objects.filter(element="towns_with_kangyuan_centre", period=2023)
                 .values_list("area__code", "value"))[areas["lile"].code] == 1
     assert ElementValue.objects.get(element="kangyuan_centres", period=2023).area == areas["lile"]
+
+
+def test_the_rehab_api_is_scoped(areas, people, make_person):
+    from django.test import Client
+
+    chen = make_person("陈明", birth=dt.date(1985, 4, 1), disability_category="mental", disability_grade=2)
+    town = Client()
+    town.force_login(people["lile_officer"])
+    r = town.post("/api/rehab/centres", {"name": "礼乐社区康园中心", "kind": "kangyuan", "area_code": "440704003",
+                                         "opened_on": "2021-03-01"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert town.get("/api/rehab/outreach").json()[0]["id_number"] == chen.masked_id
+    r = town.post("/api/rehab/enrolments", {"centre_id": r.json()["id"], "person_id": chen.pk, "since": "2023-03-01",
+                                            "plan": "每周两次日间康复训练"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["serving"] == 1
+    outsider = Client()
+    outsider.force_login(people["yunan_approver"])
+    assert outsider.get("/api/rehab/centres").json() == []
+    assert outsider.get("/api/rehab/outreach").json() == []
