@@ -92,6 +92,10 @@ def _register_routers():
     api.add_router("/socialorgs", __import__("minzheng.socialorgs.api", fromlist=["router"]).router)
     api.add_router("/socialwork", __import__("minzheng.socialwork.api", fromlist=["router"]).router)
     api.add_router("/volunteers", __import__("minzheng.volunteers.api", fromlist=["router"]).router)
+    api.add_router("/marriage", __import__("minzheng.marriage.api", fromlist=["router"]).router)
+    api.add_router("/funeral", __import__("minzheng.funeral.api", fromlist=["router"]).router)
+    api.add_router("/placenames", __import__("minzheng.placenames.api", fromlist=["router"]).router)
+    api.add_router("/rehab", __import__("minzheng.rehab.api", fromlist=["router"]).router)
     api.add_router("/", registry_router)
 
 

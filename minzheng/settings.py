@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "minzheng.socialwork",
     "minzheng.volunteers",
     "minzheng.community",
+    "minzheng.marriage",
+    "minzheng.funeral",
+    "minzheng.placenames",
+    "minzheng.rehab",
     "minzheng.web",
     "minzheng.demo",
 ]

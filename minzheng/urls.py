@@ -24,5 +24,8 @@ urlpatterns = [
     path("volunteers/", include("minzheng.volunteers.urls")),
     path("community/", include("minzheng.community.urls")),
     path("cunwu/", include((cunwu_urls, "cunwu"))),  # the public 村（居）务公开: no login
+    path("marriage/", include("minzheng.marriage.urls")),  # book/ and verify/ are public
+    path("funeral/", include("minzheng.funeral.urls")),
+    path("placenames/", include("minzheng.placenames.urls")),
     path("", include("minzheng.web.urls")),
 ]

@@ -63,6 +63,10 @@ TODAY = timezone.localdate()
 # Public by design, no login: the 公示 shows only the masked fields fixed when the notice started (tested in
 # assistance/tests/test_publicity.py).
 PUBLIC = {
+    # 婚姻登记's public booking page and certificate check: open days and places left, and whether a number is
+    # valid — never who booked or who holds it (marriage/tests/test_pages_and_api.py).
+    ("get", "/api/marriage/public/offices/{office_id}/days"),
+    ("get", "/api/marriage/public/certificates/{number}"),
     ("get", "gongshi/<int:pk>/"),
     ("post", "gongshi/<int:pk>/"),
     ("post", "/api/assistance/public/notices/{notice_id}/objections"),
@@ -132,6 +136,59 @@ def _homecare_and_timebank(w) -> dict:
     }
 
 
+def _social_affairs(w) -> dict:
+    """江海区's 社会事务: its registry office married 陈志明 and 李晓燕 today and has 何家豪 and 林美玲's divorce
+    application in its 冷静期; 礼乐街道 recorded 张伯's death, whose family sold a tree-burial place and await an
+    eco-burial reward; the naming officer approved the renaming of 英南路 as 礼乐大道."""
+    from minzheng.funeral import services as funeral
+    from minzheng.funeral.models import Facility, Plot
+    from minzheng.marriage import services as marriage
+    from minzheng.marriage.models import Office
+    from minzheng.placenames import services as placenames
+
+    def person(name, sex, seq, birth=dt.date(1990, 5, 1)):
+        return registry.person_create(actor=w.huang, id_number=make_id_number("440704", birth, seq), name=name,
+                                      hukou_area=w.yingnan, residence_area=w.yingnan, sex=sex)
+
+    office = Office.objects.create(name="江海区婚姻登记处", code="440704", area=w.jianghai, daily_capacity=40)
+    chen, li = person("陈志明", "M", 801), person("李晓燕", "F", 802)
+    reg = marriage.marriage_register(actor=w.huang, office=office, man=chen, woman=li, on=TODAY,
+                                     declaration_signed=True)
+    he, lin = person("何家豪", "M", 803), person("林美玲", "F", 804)
+    marriage.marriage_register(actor=w.huang, office=office, man=he, woman=lin, on=TODAY, declaration_signed=True)
+    divorce = marriage.divorce_apply(actor=w.huang, office=office, party_a=he, party_b=lin, on=TODAY)
+    zhang = person("张伯", "M", 805, birth=dt.date(1940, 1, 1))
+    death = funeral.death_record(actor=w.li, person=zhang, death_date=TODAY, source="hospital", today=TODAY)
+    forest = Facility.objects.create(name="礼乐公益性骨灰林", kind=Facility.Kind.ASH_FACILITY, area=w.lile)
+    plot = Plot.objects.create(facility=forest, kind=Plot.Kind.TREE, number="A-001")
+    spare = Plot.objects.create(facility=forest, kind=Plot.Kind.TREE, number="A-002")
+    funeral.plot_change(actor=w.huang, plot=plot, action="sell", holder_name="张家", record=death, on=TODAY)
+    burial = funeral.eco_burial_prepare(actor=w.li, record=death, method="tree", buried_on=TODAY,
+                                        family_name="张小明", family_account="6222020000000009", today=TODAY)
+    home = Facility.objects.create(name="江海区殡仪馆", kind=Facility.Kind.FUNERAL_HOME, area=w.jianghai)
+    claim = funeral.basic_claim_prepare(actor=w.huang, record=death, facility=home, served_on=TODAY,
+                                        actual={"cremation": "600"}, today=TODAY)
+    road = placenames.place_register(actor=w.huang, name="英南路", category="25", area=w.lile, today=TODAY,
+                                     coordinates=[[113.08, 22.55]])
+    naming = placenames.application_submit(actor=w.huang, kind="rename", proposed_name="礼乐大道", category="25",
+                                           area=w.lile, applicant="江海区住房和城乡建设局", reason="道路贯通",
+                                           place=road, today=TODAY, coordinates=[[113.08, 22.55]])
+    placenames.application_open_comment(actor=w.huang, application=naming, today=TODAY - dt.timedelta(days=40))
+    placenames.application_close_comment(actor=w.huang, application=naming, comments="无", today=TODAY)
+    placenames.application_expert_review(actor=w.huang, application=naming, opinion="名称规范，同意")
+    approver = user_create(actor=None, username="jm_city", password="Minzheng#2026", display_name="江门市地名办",
+                           role=Role.CITY, areas=[w.jianghai.parent])
+    placenames.application_decide(actor=approver, application=naming, approve=True, today=TODAY)
+    pending = placenames.application_submit(actor=w.huang, kind="name", proposed_name="滨江大道", category="25",
+                                            area=w.lile, applicant="江海区交通运输局", reason="新建道路", today=TODAY,
+                                            coordinates=[[113.1, 22.5]])
+    return {"office": office.pk, "registration": reg.pk, "divorce": divorce.pk, "death": death.pk,
+            "forest": forest.pk, "plot": spare.pk, "burial": burial.pk, "place": road.pk, "naming": naming.pk,
+            "pending": pending.pk, "lin_id": lin.id_number, "claim": claim.pk, "home": home.pk,
+            "secrets": ["陈志明", "李晓燕", "何家豪", "林美玲", chen.id_number, "张伯", "张家", "张小明",
+                        "6222020000000009", "礼乐大道", "滨江大道"]}
+
+
 @pytest.fixture
 def jianghai(world):
     """江海区's objects, one of each kind an endpoint can name."""
@@ -178,9 +235,11 @@ def jianghai(world):
     socialorgs = jianghai_socialorg_objects(w)
     facility_secrets += socialorgs.pop("org_secrets")
     facilities |= socialorgs | jianghai_station(w) | jianghai_volunteering(w) | jianghai_disclosure(w)
+    social = _social_affairs(w)
     children = jianghai_child_objects(w)
     facility_secrets += children.pop("child_secrets")
     return {k: v for k, v in care.items() if k != "secrets"} | facilities | children | {
+        k: v for k, v in social.items() if k != "secrets"} | {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "objection": objection.pk, "refused": refused.pk,
@@ -194,7 +253,8 @@ def jianghai(world):
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704",
         "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
-                    w.household.number, "梁伯", elder.id_number, *facility_secrets] + care["secrets"],
+                    w.household.number, "梁伯", elder.id_number, *facility_secrets] + care["secrets"]
+        + social["secrets"],
     }
 
 
@@ -527,6 +587,39 @@ def _cases():
          {"exit_on": "2024-01-02", "destination": "family"}),
         ("post", ch + "/adoptions/{adoption_id}/dissolve", ch + "/adoptions/{adoption}/dissolve",
          {"dissolved_on": "2024-01-02", "reason": "协议解除"}),
+    ]
+    mar, fun, pn = api + "/marriage", api + "/funeral", api + "/placenames"
+    cases += [
+        ("get", "funeral/facilities/<int:pk>/", "/funeral/facilities/{forest}/", None),
+        ("get", "placenames/applications/<int:pk>/", "/placenames/applications/{naming}/", None),
+        ("get", "placenames/applications/<int:pk>/certificate.pdf", "/placenames/applications/{naming}/certificate.pdf",
+         None),
+        ("get", "/api/marriage/registrations/{registration_id}", mar + "/registrations/{registration}", None),
+        ("get", "/api/marriage/divorce-applications/{application_id}", mar + "/divorce-applications/{divorce}", None),
+        ("post", "/api/marriage/divorce-applications/{application_id}/withdraw",
+         mar + "/divorce-applications/{divorce}/withdraw", {"id_number": "{lin_id}", "on": TODAY.isoformat()}),
+        ("post", "/api/marriage/divorce-applications/{application_id}/confirm",
+         mar + "/divorce-applications/{divorce}/confirm", {"on": TODAY.isoformat()}),
+        ("get", "/api/funeral/deaths/{record_id}", fun + "/deaths/{death}", None),
+        ("post", "/api/marriage/registrations/{registration_id}/ceremony",
+         mar + "/registrations/{registration}/ceremony", {"date": TODAY.isoformat()}),
+        ("post", "/api/funeral/basic-claims/{claim_id}/approve", fun + "/basic-claims/{claim}/approve", {}),
+        ("post", "/api/funeral/facilities/{facility_id}/settlements", fun + "/facilities/{home}/settlements",
+         {"month": TODAY.replace(day=1).isoformat()}),
+        ("get", "/api/funeral/facilities/{facility_id}/plots", fun + "/facilities/{forest}/plots", None),
+        ("post", "/api/funeral/plots/{plot_id}/{action}", fun + "/plots/{plot}/reserve",
+         {"holder_name": "王家", "on": TODAY.isoformat()}),
+        ("post", "/api/funeral/eco-burials/{burial_id}/approve", fun + "/eco-burials/{burial}/approve", {}),
+        ("post", "/api/funeral/eco-burials/{burial_id}/pay", fun + "/eco-burials/{burial}/pay",
+         {"paid_on": TODAY.isoformat()}),
+        ("get", "/api/placenames/places/{place_id}", pn + "/places/{place}", None),
+        ("post", "/api/placenames/places/{place_id}/pinyin", pn + "/places/{place}/pinyin", {"pinyin": "Lǐlè Dàdào"}),
+        ("get", "/api/placenames/applications/{application_id}", pn + "/applications/{naming}", None),
+        ("post", "/api/placenames/applications/{application_id}/steps/{step}",
+         pn + "/applications/{pending}/steps/comment-open",
+         {}),
+        ("get", "/api/placenames/applications/{application_id}/certificate.pdf",
+         pn + "/applications/{naming}/certificate.pdf", None),
     ]
     return cases
 

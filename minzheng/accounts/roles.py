@@ -87,6 +87,17 @@ class Cap:
     CHILD_VIEW = "children.view"      # child registry, visit lists, reports and cases one may know
     CHILD_WORK = "children.work"      # visits, 强制报告, case records, guardianship steps
     CHILD_MANAGE = "children.manage"  # 县区/市: organisations, appointments, training, 收养登记
+    # 社会事务 (marriage/, funeral/, placenames/): the registry office desk, the funeral desk, the naming officer
+    MARRIAGE_VIEW = "marriage.view"          # appointments, registrations, statistics of one's offices
+    MARRIAGE_REGISTER = "marriage.register"  # 结婚/离婚/补领 registration, divorce applications, office calendar
+    FUNERAL_VIEW = "funeral.view"            # death records, cremations, plots, eco-burials
+    FUNERAL_RECORD = "funeral.record"        # 死亡登记, 遗体接收, 火化, 墓穴/格位 sale, eco-burial preparation
+    FUNERAL_APPROVE = "funeral.approve"      # the second pair of eyes on an eco-burial reward (never one's own)
+    PLACENAME_VIEW = "placenames.view"       # gazetteer and naming applications
+    PLACENAME_EDIT = "placenames.edit"       # applications, public comment, expert review, pinyin edits
+    PLACENAME_APPROVE = "placenames.approve"  # 命名/更名 approval and its certificate
+    REHAB_VIEW = "rehab.view"                # 精神障碍社区康复: centres and the people they serve
+    REHAB_MANAGE = "rehab.manage"            # register a 康园中心, enrol a person, record services
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -182,6 +193,20 @@ CAPABILITIES[Role.TOWN] |= _CHILD
 CAPABILITIES[Role.COUNTY] |= _CHILD | {Cap.CHILD_MANAGE}
 CAPABILITIES[Role.CITY] |= _CHILD | {Cap.CHILD_MANAGE}
 CAPABILITIES[Role.ADMIN] |= _CHILD | {Cap.CHILD_MANAGE}
+# 社会事务: the county's registry office, funeral desk and naming officer; towns record deaths reported by villages
+# and hospitals; the city approves names too and reads everything.
+_SA_READ = {Cap.MARRIAGE_VIEW, Cap.FUNERAL_VIEW, Cap.PLACENAME_VIEW}
+_SA_COUNTY = _SA_READ | {Cap.MARRIAGE_REGISTER, Cap.FUNERAL_RECORD, Cap.FUNERAL_APPROVE, Cap.PLACENAME_EDIT,
+                         Cap.PLACENAME_APPROVE}
+CAPABILITIES[Role.TOWN] |= {Cap.FUNERAL_VIEW, Cap.FUNERAL_RECORD, Cap.PLACENAME_VIEW, Cap.REHAB_VIEW,
+                            Cap.REHAB_MANAGE}
+CAPABILITIES[Role.COUNTY] |= {Cap.REHAB_VIEW, Cap.REHAB_MANAGE}
+CAPABILITIES[Role.CITY] |= {Cap.REHAB_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.REHAB_VIEW}
+CAPABILITIES[Role.COUNTY] |= _SA_COUNTY
+CAPABILITIES[Role.CITY] |= _SA_READ | {Cap.PLACENAME_APPROVE}
+CAPABILITIES[Role.AUDITOR] |= _SA_READ
+CAPABILITIES[Role.ADMIN] |= _SA_COUNTY
 
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
@@ -248,6 +273,16 @@ ACTION_LABELS = {
     Cap.CHILD_VIEW: "查看儿童信息",
     Cap.CHILD_WORK: "办理儿童走访、强制报告和个案",
     Cap.CHILD_MANAGE: "管理儿童保护机构、工作人员和收养登记",
+    Cap.MARRIAGE_VIEW: "查看婚姻登记信息",
+    Cap.MARRIAGE_REGISTER: "办理婚姻登记",
+    Cap.FUNERAL_VIEW: "查看殡葬服务信息",
+    Cap.FUNERAL_RECORD: "办理死亡登记、火化和墓穴（格位）业务",
+    Cap.FUNERAL_APPROVE: "审核节地生态安葬奖补",
+    Cap.PLACENAME_VIEW: "查看地名信息",
+    Cap.PLACENAME_EDIT: "办理地名命名更名申请",
+    Cap.PLACENAME_APPROVE: "批准地名命名更名",
+    Cap.REHAB_VIEW: "查看精神障碍社区康复服务",
+    Cap.REHAB_MANAGE: "办理精神障碍社区康复服务",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}

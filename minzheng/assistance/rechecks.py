@@ -161,3 +161,30 @@ def recheck_outcome(case: Case, decision, on: dt.date) -> dict:
             else CaseChange.Kind.DECREASE if new < old else CaseChange.Kind.UNCHANGED)
     return {"from_month": from_month, "old_total": old, "new_total": new, "kind": kind,
             "kind_label": CaseChange.Kind(kind).label}
+
+
+def stop_on_death(*, actor, person, death_date: dt.date) -> list[CaseChange]:
+    """A death recorded anywhere ends the person's payments from the month after it, in every programme and area:
+    a case paying only them exits (停发), a household case pays the others on (减发). The death record itself was
+    checked by the caller (funeral.services.death_record); this is the registry-wide consequence, so no area check
+    here. Idempotent: entitlements already ended by then are left alone."""
+    from_month = next_month_start(death_date)
+    reason = f"{person.name}于{death_date.isoformat()}死亡，自{from_month:%Y年%m月}起停发"
+    case_ids = (Entitlement.objects.filter(person=person).filter(Q(to_month__isnull=True) | Q(to_month__gt=from_month))
+                .values_list("case_id", flat=True).distinct())
+    changes = []
+    with transaction.atomic():
+        for case in Case.objects.select_for_update().filter(pk__in=list(case_ids)).exclude(
+                status=Case.Status.EXITED).order_by("pk"):
+            month = max(from_month, case.start_month)
+            others = [e for e in in_force(case, month) if e.person_id != person.pk]
+            if others:
+                changes.append(_apply(actor=actor, case=case, amounts=others, from_month=month, reason=reason,
+                                      recheck=None, stop=False))
+                continue
+            changes.append(_apply(actor=actor, case=case, amounts=(), from_month=month, reason=reason, recheck=None,
+                                  stop=True))
+            case.status, case.end_month, case.next_recheck = Case.Status.EXITED, month_plus(month, -1), None
+            case.save(update_fields=["status", "end_month", "next_recheck"])
+            _end_category(case, month)
+    return changes

@@ -15,16 +15,21 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
-from minzheng.community.models import CommunityWorker
 from minzheng.children import selectors as children
 from minzheng.children.models import Appointment, CaseEvent, ChildCase, EventKind, Org, OrgKind, Post, Report
+from minzheng.community.models import CommunityWorker
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import born_on_or_before, month_start
 from minzheng.eldercare.models import VisitDue
 from minzheng.eldercare.selectors import elderly_from
+from minzheng.funeral.models import Cremation, DeathRecord, EcoBurial
+from minzheng.funeral.models import Facility as FuneralFacility
+from minzheng.marriage.models import Registration
+from minzheng.placenames.models import NamingApplication
 from minzheng.policy.models import KINDS
 from minzheng.policy.rules import resolve
 from minzheng.registry.models import Membership, Person, PersonCategory
+from minzheng.rehab.models import Centre as RehabCentre
 from minzheng.socialorgs.models import AnnualReport, Form, SocialOrg
 from minzheng.socialwork.models import ServiceRecord as SWRecord
 from minzheng.socialwork.models import Station
@@ -479,6 +484,69 @@ def _cases_open(on, year):
 def _child_reports(on, year):
     return Report.objects.filter(received_on__year=year, received_on__lte=on, duplicate_of__isnull=True).values(
         "area").annotate(v=Count("id")).values("area", "v")
+
+
+# --- 社会事务 (funeral, marriage, placenames): counted where the record lives ---------------------------------
+
+@element("deaths_recorded", "死亡登记人数（年内）", "人", "area_id")
+def _deaths(on, year):
+    return DeathRecord.objects.filter(death_date__year=year, death_date__lte=on).values("area").annotate(
+        v=Count("id")).values("area", "v")
+
+
+@element("eco_burials", "节地生态安葬人数（年内，海葬、树葬、草坪葬、骨灰堂）", "人", "record__area_id")
+def _eco_burials(on, year):
+    return EcoBurial.objects.filter(buried_on__year=year, buried_on__lte=on).values(
+        area=F("record__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("cremations", "火化人数（年内）", "人", "record__area_id")
+def _cremations(on, year):
+    return Cremation.objects.filter(cremated_on__year=year, cremated_on__lte=on).values(
+        area=F("record__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_public_ash_facility", "建有公益性骨灰安葬（放）设施的乡镇（街道）数", "个", "id")
+def _towns_with_ash_facility(on, year):
+    # a facility filed at the town or at one of its villages counts for the town
+    kinds = [FuneralFacility.Kind.ASH_FACILITY, FuneralFacility.Kind.PUBLIC_CEMETERY]
+    has = FuneralFacility.objects.filter(kind__in=kinds, area__path__startswith=OuterRef("path"))
+    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
+        "area", "v")
+
+
+@element("marriage_registrations", "结婚登记对数（年内）", "对", "office__area_id")
+def _marriages(on, year):
+    return Registration.objects.filter(kind="marriage", registered_on__year=year, registered_on__lte=on).values(
+        area=F("office__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("divorce_registrations", "离婚登记对数（年内）", "对", "office__area_id")
+def _divorces(on, year):
+    return Registration.objects.filter(kind="divorce", registered_on__year=year, registered_on__lte=on).values(
+        area=F("office__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("place_name_approvals", "地名命名、更名批准件数（年内）", "件", "area_id")
+def _place_names(on, year):
+    return NamingApplication.objects.filter(status="approved", decided_on__year=year, decided_on__lte=on).values(
+        "area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("towns_with_kangyuan_centre", "建有社区康园中心的乡镇（街道）数", "个", "id")
+def _towns_with_kangyuan(on, year):
+    # a centre filed at the town or at one of its villages counts for the town
+    has = RehabCentre.objects.filter(kind=RehabCentre.Kind.KANGYUAN, opened_on__lte=on,
+                                     area__path__startswith=OuterRef("path")).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
+        "area", "v")
+
+
+@element("kangyuan_centres", "社区康园中心数", "个", "area_id")
+def _kangyuan_centres(on, year):
+    return RehabCentre.objects.filter(kind=RehabCentre.Kind.KANGYUAN, opened_on__lte=on).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on)).values("area").annotate(v=Count("id")).values("area", "v")
 
 
 # --- non-additive: policy standards -------------------------------------------------------------

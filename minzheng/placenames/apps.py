@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlacenamesConfig(AppConfig):
+    name = "minzheng.placenames"
+    verbose_name = "地名管理"

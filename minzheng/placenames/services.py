@@ -1,0 +1,392 @@
+"""Writes of 地名: naming and renaming applications (受理 → 公开征求意见 → 专家论证 → 批准/不予批准, 《地名管理条例》
+2022), the standard name they produce with its 汉语拼音 and history, and pinyin corrections. One function per
+state change, checked, atomic and audited. A name is refused, in Chinese and naming the character, when it uses a
+non-standard character or duplicates a standard name of the same category in the same area.
+"""
+
+import csv
+import datetime as dt
+import functools
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area
+from minzheng.core import audit
+from minzheng.core.dated_rules import rule_int
+from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.scope import can_access_area, ensure_can
+
+from .models import (
+    BoundaryInspection,
+    BoundarySection,
+    NamingApplication,
+    PlaceName,
+    PlaceNameEvent,
+    Sign,
+    SignInspection,
+)
+from .romanize import romanize, search_keys
+
+DIR = settings.DATA_DIR / "placenames"
+RULES = DIR / "rules.csv"
+
+
+@functools.cache
+def categories() -> dict[str, str]:
+    with open(DIR / "categories.csv", encoding="utf-8") as f:
+        return {r["code"]: r["label"] for r in csv.DictReader(f)}
+
+
+@functools.cache
+def nonstandard_chars() -> dict[str, str]:
+    with open(DIR / "nonstandard_chars.csv", encoding="utf-8") as f:
+        return {r["char"]: r["standard"] for r in csv.DictReader(f)}
+
+
+@functools.cache
+def allowed_chars() -> frozenset[str]:
+    with open(DIR / "allowed_chars.csv", encoding="utf-8") as f:
+        return frozenset(r["char"] for r in csv.DictReader(f))
+
+
+@functools.cache
+def _t2s() -> Any:
+    import opencc  # loaded on first use: its dictionaries are only needed when a name is checked
+
+    return opencc.OpenCC("t2s")
+
+
+def standard_form(ch: str) -> str | None:
+    """The standard character for a traditional or variant one (data list first, then OpenCC's table), or None."""
+    if ch in nonstandard_chars():
+        return nonstandard_chars()[ch]
+    if ch in allowed_chars():
+        return None
+    simple = _t2s().convert(ch)
+    return simple if simple != ch else None
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def check_name(name: str, *, on: dt.date, field: str = "拟用名称") -> str:
+    """A standard name: 规范汉字 only (no letters, digits, symbols, traditional or variant characters)."""
+    name = unicodedata.normalize("NFC", (name or "").strip())
+    if not name:
+        raise DomainError(f"请填写{field}", field=field)
+    limit = rule_int(RULES, "name_max_length", on)
+    if len(name) > limit:
+        raise DomainError(f"{field}过长（最多{limit}个字）", field=field)
+    for i, ch in enumerate(name, start=1):
+        standard = standard_form(ch) if _is_cjk(ch) else None
+        if standard:
+            raise DomainError(f"{field}第{i}个字“{ch}”不是规范汉字，应写作“{standard}”"
+                              "（《地名管理条例》第十条：地名应当使用国家通用语言文字）", code="nonstandard_char",
+                              field=field)
+        if not _is_cjk(ch):
+            raise DomainError(f"{field}第{i}个字符“{ch}”不是规范汉字，地名不得使用字母、数字或符号"
+                              "（《地名管理条例》第十条）", code="nonstandard_char", field=field)
+    return name
+
+
+def _check_category(category: str) -> str:
+    if category not in categories():
+        raise DomainError("请选择地名类别（GB/T 18521）", field="地名类别")
+    return category
+
+
+def _check_unique(name: str, category: str, area: Area, *, exclude: int | None = None) -> None:
+    same = PlaceName.objects.filter(name=name, category=category, area=area, status=PlaceName.Status.STANDARD)
+    if exclude:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        raise Conflict(f"{area.name}已有同类（{categories()[category]}）标准地名“{name}”，不能重名",
+                       code="duplicate_name", field="拟用名称")
+
+
+def _coordinates(geometry: str, coordinates: list) -> list:
+    if geometry not in PlaceName.Geometry.values:
+        raise DomainError("位置类型应为点或线", field="位置类型")
+    try:
+        points = [[float(x), float(y)] for x, y in coordinates]
+    except (TypeError, ValueError):
+        raise DomainError("坐标应为[经度, 纬度]的列表", field="坐标") from None
+    if not points or (geometry == "point" and len(points) != 1) or (geometry == "line" and len(points) < 2):
+        raise DomainError("点位须有1个坐标，线状地名须有至少2个坐标", field="坐标")
+    if len(points) > 500:
+        raise DomainError("坐标点过多（最多500个）", field="坐标")
+    if not all(73 <= x <= 136 and 3 <= y <= 54 for x, y in points):
+        raise DomainError("坐标超出我国经纬度范围（经度73–136，纬度3–54）", field="坐标")
+    return points
+
+
+def _audit(actor: User, action: str, app: NamingApplication, after: dict, before: dict | None = None) -> None:
+    audit.record(actor=actor, action=action, object_type="placenames.application", object_id=app.pk,
+                 object_repr=app.proposed_name, area_code=app.area.code, before=before, after=after)
+
+
+def application_submit(*, actor: User, kind: str, proposed_name: str, category: str, area: Area, applicant: str,
+                       reason: str, today: dt.date, geometry: str = "point", coordinates: list | None = None,
+                       origin: str = "", meaning: str = "", place: PlaceName | None = None) -> NamingApplication:
+    ensure_can(actor, area, Cap.PLACENAME_EDIT)
+    if kind not in NamingApplication.Kind.values:
+        raise DomainError("申请类型应为命名或更名", field="类型")
+    if kind == NamingApplication.Kind.RENAME:
+        if place is None or place.status != PlaceName.Status.STANDARD:
+            raise DomainError("更名须指明现有的标准地名", field="原地名")
+        ensure_can(actor, place.area, Cap.PLACENAME_EDIT)
+        category, area = place.category, place.area
+    name = check_name(proposed_name, on=today)
+    _check_category(category)
+    _check_unique(name, category, area)
+    applicant, reason = (applicant or "").strip(), (reason or "").strip()
+    if not applicant or len(applicant) > 100:
+        raise DomainError("请填写申请单位（不超过100字）", field="申请单位")
+    if not reason or len(reason) > 2000:
+        raise DomainError("请填写申请理由（不超过2000字）", field="申请理由")
+    points = _coordinates(geometry, coordinates or [])
+    with transaction.atomic():
+        app = NamingApplication.objects.create(
+            kind=kind, place=place if kind == NamingApplication.Kind.RENAME else None, proposed_name=name,
+            category=category, area=area, applicant=applicant, reason=reason, origin=(origin or "")[:2000],
+            meaning=(meaning or "")[:2000], geometry=geometry, coordinates=points, created_by=actor)
+        _audit(actor, "placenames.submit", app, {"kind": kind, "name": name, "category": category,
+                                                 "former": place.name if place else ""})
+    return app
+
+
+def _lock(app: NamingApplication, expected: str, doing: str) -> NamingApplication:
+    app = NamingApplication.objects.select_for_update(of=("self",)).select_related("area", "place").get(pk=app.pk)
+    if app.status != expected:
+        raise Conflict(f"该申请{app.get_status_display()}，不能{doing}", field="状态")
+    return app
+
+
+def application_open_comment(*, actor: User, application: NamingApplication, today: dt.date) -> NamingApplication:
+    """公开征求社会公众意见 for the period in data/placenames/rules.csv."""
+    ensure_can(actor, application.area, Cap.PLACENAME_EDIT)
+    with transaction.atomic():
+        app = _lock(application, NamingApplication.Status.SUBMITTED, "公开征求意见")
+        app.status, app.comment_from = NamingApplication.Status.COMMENT, today
+        app.comment_to = today + dt.timedelta(days=rule_int(RULES, "public_comment_days", today))
+        app.save(update_fields=["status", "comment_from", "comment_to"])
+        _audit(actor, "placenames.comment_open", app, {"from": app.comment_from, "to": app.comment_to})
+    return app
+
+
+def application_close_comment(*, actor: User, application: NamingApplication, comments: str, today: dt.date
+                              ) -> NamingApplication:
+    ensure_can(actor, application.area, Cap.PLACENAME_EDIT)
+    with transaction.atomic():
+        app = _lock(application, NamingApplication.Status.COMMENT, "结束征求意见")
+        if app.comment_to is None or today <= app.comment_to:
+            raise DomainError(f"公开征求意见至{app.comment_to}，期满后方可汇总", field="征求意见止")
+        app.status, app.comments = NamingApplication.Status.EXPERT, (comments or "未收到意见").strip()[:4000]
+        app.save(update_fields=["status", "comments"])
+        _audit(actor, "placenames.comment_close", app, {"comments": app.comments})
+    return app
+
+
+def application_expert_review(*, actor: User, application: NamingApplication, opinion: str) -> NamingApplication:
+    ensure_can(actor, application.area, Cap.PLACENAME_EDIT)
+    opinion = (opinion or "").strip()
+    if len(opinion) < 4:
+        raise DomainError("请填写专家论证意见", field="专家论证意见")
+    with transaction.atomic():
+        app = _lock(application, NamingApplication.Status.EXPERT, "登记专家论证意见")
+        if app.expert_opinion:
+            raise Conflict("专家论证意见已登记", field="专家论证意见")
+        app.expert_opinion = opinion[:4000]
+        app.save(update_fields=["expert_opinion"])
+        _audit(actor, "placenames.expert", app, {"opinion": app.expert_opinion})
+    return app
+
+
+def application_decide(*, actor: User, application: NamingApplication, approve: bool, today: dt.date,
+                       reason: str = "") -> NamingApplication:
+    """批准 (the standard name is created or renamed, with its history and the 地名批准书 number) or 不予批准."""
+    ensure_can(actor, application.area, Cap.PLACENAME_APPROVE)
+    with transaction.atomic():
+        app = _lock(application, NamingApplication.Status.EXPERT, "审批")
+        if not app.expert_opinion:
+            raise DomainError("须先登记专家论证意见再审批", field="专家论证意见")
+        if actor.pk == app.created_by_id:
+            raise DomainError("审批人不能是申请的经办人", code="same_person", field="审批人")
+        if not approve:
+            if not (reason or "").strip():
+                raise DomainError("请填写不予批准的理由", field="理由")
+            app.status, app.decided_on, app.decided_by = NamingApplication.Status.REFUSED, today, actor
+            app.comments = (app.comments + f"\n不予批准：{reason.strip()}")[:4000]
+            app.save(update_fields=["status", "decided_on", "decided_by", "comments"])
+            _audit(actor, "placenames.refuse", app, {"reason": reason})
+            return app
+        _check_unique(app.proposed_name, app.category, app.area,
+                      exclude=app.place_id if app.kind == NamingApplication.Kind.RENAME else None)
+        pinyin = romanize(app.proposed_name, app.category)
+        search, initials = search_keys(app.proposed_name)
+        try:
+            with transaction.atomic():
+                if app.kind == NamingApplication.Kind.NAME:
+                    place = PlaceName.objects.create(
+                        name=app.proposed_name, category=app.category, area=app.area, pinyin=pinyin,
+                        pinyin_search=search, initials=initials, geometry=app.geometry, coordinates=app.coordinates,
+                        origin=app.origin, meaning=app.meaning, approved_on=today)
+                    PlaceNameEvent.objects.create(place=place, kind="命名", new_value=place.name, on=today,
+                                                  application=app, actor=actor)
+                else:
+                    place = PlaceName.objects.select_for_update().get(pk=app.place.pk if app.place else 0)
+                    former = place.name
+                    place.name, place.pinyin, place.pinyin_search, place.initials = (
+                        app.proposed_name, pinyin, search, initials)
+                    place.origin, place.meaning = app.origin or place.origin, app.meaning or place.meaning
+                    place.approved_on = today
+                    place.save()
+                    PlaceNameEvent.objects.create(place=place, kind="更名", old_value=former, new_value=place.name,
+                                                  on=today, application=app, actor=actor)
+        except IntegrityError:
+            raise Conflict(f"{app.area.name}已有同类标准地名“{app.proposed_name}”，不能重名", code="duplicate_name",
+                           field="拟用名称") from None
+        serial = NamingApplication.objects.filter(decided_on__year=today.year,
+                                                  certificate_number__isnull=False).count() + 1
+        app.status, app.decided_on, app.decided_by, app.result = NamingApplication.Status.APPROVED, today, actor, place
+        app.certificate_number = f"DM{app.area.code[:6]}-{today.year}-{serial:05d}-{app.pk}"
+        app.save(update_fields=["status", "decided_on", "decided_by", "result", "certificate_number"])
+        _audit(actor, "placenames.approve", app, {"name": place.name, "pinyin": pinyin,
+                                                  "certificate": app.certificate_number})
+    return app
+
+
+def pinyin_edit(*, actor: User, place: PlaceName, pinyin: str, today: dt.date) -> PlaceName:
+    """The naming officer corrects a generated romanisation (the history keeps the old form)."""
+    ensure_can(actor, place.area, Cap.PLACENAME_EDIT)
+    text = " ".join((pinyin or "").split())
+    if not text or len(text) > 200 or any(_is_cjk(c) for c in text):
+        raise DomainError("请填写汉语拼音（不超过200个字符，不含汉字）", field="汉语拼音")
+    with transaction.atomic():
+        place = PlaceName.objects.select_for_update(of=("self",)).select_related("area").get(pk=place.pk)
+        old = place.pinyin
+        if old == text:
+            return place
+        place.pinyin = text
+        place.save(update_fields=["pinyin"])
+        PlaceNameEvent.objects.create(place=place, kind="拼音更正", old_value=old, new_value=text, on=today,
+                                      actor=actor)
+        audit.record(actor=actor, action="placenames.pinyin", object_type="placenames.place", object_id=place.pk,
+                     object_repr=place.name, area_code=place.area.code, before={"pinyin": old},
+                     after={"pinyin": text})
+    return place
+
+
+def place_register(*, actor: User, name: str, category: str, area: Area, today: dt.date, geometry: str = "point",
+                   coordinates: list | None = None, origin: str = "", meaning: str = "",
+                   approved_on: dt.date | None = None) -> PlaceName:
+    """Enter an existing standard name into the gazetteer (地名普查成果), with the same checks as a naming."""
+    ensure_can(actor, area, Cap.PLACENAME_EDIT)
+    name = check_name(name, on=today, field="标准名称")
+    _check_category(category)
+    _check_unique(name, category, area)
+    points = _coordinates(geometry, coordinates or [])
+    search, initials = search_keys(name)
+    with transaction.atomic():
+        place = PlaceName.objects.create(name=name, category=category, area=area, pinyin=romanize(name, category),
+                                         pinyin_search=search, initials=initials, geometry=geometry,
+                                         coordinates=points, origin=origin[:2000], meaning=meaning[:2000],
+                                         approved_on=approved_on)
+        PlaceNameEvent.objects.create(place=place, kind="录入", new_value=name, on=today, actor=actor)
+        audit.record(actor=actor, action="placenames.register", object_type="placenames.place", object_id=place.pk,
+                     object_repr=name, area_code=area.code, after={"name": name, "category": category,
+                                                                   "pinyin": place.pinyin})
+    return place
+
+
+# --- 地名标志 and 界线 ----------------------------------------------------------------------------------------------
+
+def sign_register(*, actor: User, place: PlaceName, code: str, installed_on: dt.date, coordinates: list) -> Sign:
+    ensure_can(actor, place.area, Cap.PLACENAME_EDIT)
+    code = (code or "").strip()
+    if not code or len(code) > 32:
+        raise DomainError("请填写标志编号（不超过32个字符）", field="标志编号")
+    points = _coordinates("point", coordinates)
+    try:
+        with transaction.atomic():
+            s = Sign.objects.create(place=place, code=code, coordinates=points, installed_on=installed_on)
+            audit.record(actor=actor, action="placenames.sign_register", object_type="placenames.sign",
+                         object_id=s.pk, object_repr=f"{place.name}{code}", area_code=place.area.code,
+                         after={"code": code, "installed_on": installed_on})
+    except IntegrityError:
+        raise Conflict(f"标志编号{code}已登记", field="标志编号") from None
+    return s
+
+
+def sign_inspect(*, actor: User, sign: Sign, on: dt.date, condition: str, note: str = "") -> SignInspection:
+    ensure_can(actor, sign.place.area, Cap.PLACENAME_EDIT)
+    if condition not in Sign.Condition.values:
+        raise DomainError("请选择标志状况（完好、损坏、缺失、标注不规范）", field="状况")
+    if on < sign.installed_on:
+        raise DomainError("巡查日期早于设置日期", field="巡查日期")
+    with transaction.atomic():
+        s = Sign.objects.select_for_update(of=("self",)).select_related("place__area").get(pk=sign.pk)
+        i = SignInspection.objects.create(sign=s, inspected_on=on, condition=condition,
+                                          note=(note or "").strip()[:200], inspector=actor)
+        before = s.condition
+        if s.last_inspected_on is None or on >= s.last_inspected_on:
+            s.condition, s.last_inspected_on = condition, on
+            s.save(update_fields=["condition", "last_inspected_on"])
+        audit.record(actor=actor, action="placenames.sign_inspect", object_type="placenames.sign", object_id=s.pk,
+                     object_repr=s.code, area_code=s.place.area.code, before={"condition": before},
+                     after={"condition": s.condition, "on": on})
+    return i
+
+
+def _ensure_either_side(actor: User, section: BoundarySection) -> None:
+    """Either side of a boundary records its joint inspections; a third area sees nothing."""
+    side = section.left_area if can_access_area(actor, section.left_area) else section.right_area
+    ensure_can(actor, side, Cap.PLACENAME_EDIT)
+
+
+def boundary_inspect(*, actor: User, section: BoundarySection, on: dt.date, parties: str, findings: str,
+                     markers_damaged: int = 0, dispute: str = "") -> BoundaryInspection:
+    """A joint inspection (界线联检) recorded by either side; a dispute found stays open until mediated."""
+    _ensure_either_side(actor, section)
+    parties, findings = (parties or "").strip(), (findings or "").strip()
+    if not parties or len(parties) > 200:
+        raise DomainError("请填写参加联检的双方单位", field="参加单位")
+    if len(findings) < 4:
+        raise DomainError("请填写联检情况", field="联检情况")
+    if not 0 <= markers_damaged <= section.markers:
+        raise DomainError(f"损坏界桩数应在0至{section.markers}之间", field="损坏界桩数")
+    with transaction.atomic():
+        i = BoundaryInspection.objects.create(section=section, inspected_on=on, parties=parties, findings=findings,
+                                              markers_damaged=markers_damaged, dispute=(dispute or "").strip(),
+                                              recorded_by=actor)
+        audit.record(actor=actor, action="placenames.boundary_inspect", object_type="placenames.boundary",
+                     object_id=section.pk, object_repr=section.name, area_code=section.left_area.code,
+                     after={"on": on, "markers_damaged": markers_damaged, "dispute": bool(i.dispute)})
+    return i
+
+
+def boundary_dispute_resolve(*, actor: User, inspection: BoundaryInspection, on: dt.date, note: str
+                             ) -> BoundaryInspection:
+    section = inspection.section
+    _ensure_either_side(actor, section)
+    if not inspection.dispute:
+        raise DomainError("该次联检未发现涉界矛盾纠纷", field="涉界矛盾纠纷")
+    if len((note or "").strip()) < 4:
+        raise DomainError("请填写调处结果", field="调处结果")
+    with transaction.atomic():
+        i = BoundaryInspection.objects.select_for_update().get(pk=inspection.pk)
+        if i.dispute_resolved_on is not None:
+            raise Conflict(f"该纠纷已于{i.dispute_resolved_on.isoformat()}调处完结", field="涉界矛盾纠纷")
+        i.dispute_resolved_on = on
+        i.dispute = f"{i.dispute}\n调处结果：{note.strip()}"[:4000]
+        i.save(update_fields=["dispute_resolved_on", "dispute"])
+        audit.record(actor=actor, action="placenames.boundary_dispute_resolve", object_type="placenames.boundary",
+                     object_id=section.pk, object_repr=section.name, area_code=section.left_area.code,
+                     after={"resolved_on": on, "note": note})
+    return i

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RehabConfig(AppConfig):
+    name = "minzheng.rehab"
+    verbose_name = "精神障碍社区康复"
