@@ -147,3 +147,12 @@ def test_an_anomaly_filter_by_a_roster_id_out_of_range_is_a_422(huang, roster):
     """Found by the fuzzer: a roster id beyond 64 bits reached SQLite, which cannot bind it."""
     body = problem(huang.get("/api/payroll/anomalies", {"rule": "missing_account", "roster": roster}), 422)
     assert body["details"][0]["field"] == "roster"
+
+
+@pytest.mark.parametrize("day", ["0001-10-18", "9999-12-31"])
+def test_a_day_outside_the_bureaus_years_is_a_422_naming_it(huang, chen_dehua, day):
+    # the fuzzer's 500 on PostgreSQL: year 1 minus a data source's validity window is before the calendar begins
+    body = problem(huang.get(f"/api/verification/persons/{chen_dehua.pk}/records", {"on": day}), 422)
+    assert body["details"][0]["field"] == "on"
+    assert problem(huang.get("/api/payroll/totals", {"month": day}), 422)["details"][0]["field"] == "month"
+    assert huang.get(f"/api/verification/persons/{chen_dehua.pk}/records", {"on": "2026-12-01"}).status_code == 200

@@ -22,6 +22,7 @@ from minzheng.areas.selectors import area_get
 from minzheng.core.api import require
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.idcard import normalize
+from minzheng.core.inputs import BureauDate
 from minzheng.core.periods import next_month_start
 from minzheng.registry.models import Membership
 from minzheng.registry.selectors import households_for, persons_for
@@ -479,7 +480,7 @@ class WhatIfOut(Schema):
 @router.get("/what-if/dibao", response={200: WhatIfOut, **ERR}, summary="低保调标测算",
             description="若低保标准调整为 new_standard 元，按各户最近一次核对结果测算新增对象数和每月资金；"
                         "不写入任何数据。")
-def dibao_what_if_api(request, area: str, new_standard: str, urban_rural: str = "urban", on: dt.date | None = None):
+def dibao_what_if_api(request, area: str, new_standard: str, urban_rural: str = "urban", on: BureauDate | None = None):
 
     require(request.user, Cap.ASSIST_PLAN)
     if urban_rural not in ("urban", "rural"):

@@ -12,7 +12,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.api import require
 from minzheng.core.errors import NotFound
-from minzheng.core.inputs import Year
+from minzheng.core.inputs import BureauDate, Year
 from minzheng.core.scope import can_access_area
 
 from . import rules, selectors, services
@@ -324,13 +324,13 @@ def add_bed(request, facility_id: int, payload: BedIn):
 # --- admission -------------------------------------------------------------------------------------------
 
 @router.get("/rulesets/risk-assessment", summary="GB 38600-2019 服务安全风险评估项目与等级（数据文件）")
-def risk_rules(request, on: dt.date | None = None):
+def risk_rules(request, on: BureauDate | None = None):
     rs = rules.risk_ruleset(on or timezone.localdate())
     return {"version": rs.version, "items": rs.items, "levels": {k: v[0] for k, v in rs.levels.items()}}
 
 
 @router.get("/rulesets/star-rating", summary="GB/T 37276-2018 等级评定分值与星级分数线（数据文件）")
-def star_rules(request, on: dt.date | None = None):
+def star_rules(request, on: BureauDate | None = None):
     rs = rules.star_ruleset(on or timezone.localdate())
     return {"version": rs.version, "parts": {k: {"name": n, "max": str(m)} for k, (n, m) in rs.parts.items()},
             "levels": [{"level": lv.level, "name": lv.name, "min_total": str(lv.min_total),

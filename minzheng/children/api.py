@@ -18,7 +18,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
 from minzheng.core.api import AreaRef, ErrorOut, require
 from minzheng.core.errors import DomainError, NotFound
-from minzheng.core.inputs import MAX_YEAR, PageNumber, RecordId
+from minzheng.core.inputs import MAX_YEAR, BureauDate, PageNumber, RecordId
 from minzheng.core.periods import age_on, check_not_before_records, local_date
 from minzheng.core.scope import can_access_area
 from minzheng.registry.models import Person
@@ -119,7 +119,7 @@ def list_categories(request):
 
 @router.get("/children", response={200: ChildPage, **ERR}, summary="儿童名单",
             description="管辖范围内未满18周岁的在世人员，类别按指定日期推算；须有儿童工作岗位。身份证号已脱敏。")
-def list_children(request, q: str = "", area: str = "", category: str = "", on: dt.date | None = None,
+def list_children(request, q: str = "", area: str = "", category: str = "", on: BureauDate | None = None,
                   page: PageNumber = 1):
     require(request.user, Cap.CHILD_VIEW)
     day = _on(on)

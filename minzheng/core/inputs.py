@@ -6,6 +6,7 @@ these types turns each of those into the API's usual 422 naming the parameter, a
 /api/docs. Values written to a model are guarded separately, against the column itself (core/fields_guard.py).
 """
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import Field
@@ -24,3 +25,8 @@ Limit = Annotated[int, Field(ge=1, le=5000, description="返回条数（1–5000
 
 # A row id a client filters by: beyond a 64-bit key it can match nothing, and SQLite cannot even bind it.
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1, description="记录编号")]
+
+# A date a client names in a query (a day "on" which to read, a month): outside these years no record of the bureau
+# exists, and a date near year 1 overflows the date arithmetic behind validity windows (a 500, not an answer).
+BureauDate = Annotated[dt.date, Field(ge=dt.date(MIN_YEAR, 1, 1), le=dt.date(MAX_YEAR, 12, 31),
+                                      description=f"日期（{MIN_YEAR}–{MAX_YEAR}年）")]

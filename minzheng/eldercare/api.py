@@ -19,7 +19,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
 from minzheng.core.api import AreaRef, ErrorOut, require
 from minzheng.core.errors import DomainError
-from minzheng.core.inputs import PageNumber
+from minzheng.core.inputs import BureauDate, PageNumber
 from minzheng.core.periods import age_on
 
 from . import rules, selectors, services
@@ -239,7 +239,7 @@ def add_category(request, pk: int, payload: ElderCategoryIn):
 # --- assessments -------------------------------------------------------------------------------------
 
 @router.get("/ruleset", response={200: dict, **ERR}, summary="老年人能力评估标准（在指定日期生效的版本）")
-def get_ruleset(request, on: dt.date | None = None):
+def get_ruleset(request, on: BureauDate | None = None):
     require(request.user, Cap.ELDER_VIEW)
     rs = ruleset_on(on or _today())
     return {"key": rs.key, "label": rs.label, "effective_from": rs.effective_from, "citation": rs.citation,
@@ -463,7 +463,7 @@ def call_stats(request, area: str, start: str, end: str | None = None):
 
 @router.get("/assessments-due", response={200: list[AssessmentOut], **ERR}, summary="到期应复评名单",
             description="最新有效评估的下次评估日期已到（含当天）的老年人，按到期日先后排列。")
-def assessments_due(request, area: str = "", on: dt.date | None = None, limit: int = 200):
+def assessments_due(request, area: str = "", on: BureauDate | None = None, limit: int = 200):
     require(request.user, Cap.ELDER_VIEW)
     root = area_get(request.user, area) if area else None
     qs = selectors.assessments_due(request.user, on=on or _today(), area=root)

@@ -14,6 +14,7 @@ from minzheng.accounts.roles import Cap, Role
 from minzheng.core.api import ErrorOut
 from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.idcard import normalize
+from minzheng.core.inputs import BureauDate
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import person_get
 
@@ -310,7 +311,7 @@ def generate_statement(request, payload: StatementIn):
 
 
 @router.get("/statements", response={200: list[StatementOut], codes_4xx: ErrorOut}, summary="结算单列表")
-def list_statements(request, month: dt.date | None = None):
+def list_statements(request, month: BureauDate | None = None):
     return [StatementOut.of(s) for s in settlement.statements_for(request.user, month=_month(month))]
 
 
@@ -347,7 +348,7 @@ def serve_meal(request, payload: MealIn):
 
 
 @router.get("/overview", response={200: dict, codes_4xx: ErrorOut}, summary="辖区居家养老服务概况")
-def overview(request, month: dt.date | None = None):
+def overview(request, month: BureauDate | None = None):
     if not request.user.can(Cap.HOMECARE_VIEW):
 
         raise Forbidden("您的角色无权查看居家养老服务订单")

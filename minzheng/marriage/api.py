@@ -12,7 +12,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.core.api import ErrorOut, require
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
-from minzheng.core.inputs import RecordId, Year
+from minzheng.core.inputs import BureauDate, RecordId, Year
 from minzheng.core.periods import check_not_before_records, local_date
 from minzheng.core.throttle import throttle
 from minzheng.registry.models import Person
@@ -217,7 +217,7 @@ def offices(request):
 
 
 @router.get("/appointments", response={200: list[AppointmentOut], **ERR}, summary="预约名单")
-def appointments(request, date: dt.date):
+def appointments(request, date: BureauDate):
     return [AppointmentOut(id=a.pk, reference=a.reference, office=a.office.name, date=a.date,
                            kind_label=a.get_kind_display(), names="、".join(n for n in (a.name_a, a.name_b) if n),
                            status_label=a.get_status_display())

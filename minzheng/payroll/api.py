@@ -16,7 +16,7 @@ from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut, require
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
-from minzheng.core.inputs import PageNumber, RecordId
+from minzheng.core.inputs import BureauDate, PageNumber, RecordId
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 
@@ -298,7 +298,7 @@ def remove_relative(request, relative_id: int, payload: PayrollReasonIn):
 
 
 @router.get("/totals", response={200: list[dict], codes_4xx: ErrorOut}, summary="按区域、项目、资金来源汇总")
-def totals(request, month: dt.date):
+def totals(request, month: BureauDate):
     require(request.user, Cap.PAYROLL_VIEW)
     return [_jsonable(r) for r in selectors.totals(request.user, month=_month(month))]
 

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.api import require
+from minzheng.core.inputs import BureauDate
 
 from . import selectors, services
 from .adapters import sources
@@ -154,7 +155,7 @@ def list_batches(request):
 
 
 @router.get("/persons/{person_id}/records", response=list[RecordOut], summary="某人在某日有效的部门数据")
-def person_records(request, person_id: int, on: dt.date):
+def person_records(request, person_id: int, on: BureauDate):
     require(request.user, Cap.VERIFY_VIEW)
     return [RecordOut(source=r.source, source_name=r.batch.source_name, as_of=r.as_of, type_code=r.type_code,
                       item=r.item, amount=r.amount, monthly_amount=r.monthly_amount, event_date=r.event_date,
