@@ -245,9 +245,14 @@ def _beds_all(on, year):
     return _by_facility_area(_beds_in_service(on, BED_KINDS))
 
 
+def _areas_having(level, on, has):
+    """Areas of a level that have what `has` (a subquery correlated on the area's pk) finds: one each."""
+    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+
+
 def _areas_with(level, kind, on):
     has = _facilities_open(on).filter(kind=kind, area_id=OuterRef("pk"))
-    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+    return _areas_having(level, on, has)
 
 
 @element("towns_with_elderly_centre", "建有综合养老服务中心的乡镇（街道）数", "个", "id")
@@ -331,8 +336,7 @@ def _orgs_filed(on, year):
 @element("towns_with_sw_station", "建有社工站的乡镇（街道）数", "个", "id")
 def _towns_with_sw(on, year):
     has = Station.objects.filter(town_id=OuterRef("pk"), opened_on__lte=on)
-    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
-        "area", "v")
+    return _areas_having(Level.TOWN, on, has)
 
 
 def _sw_targets(on):
@@ -361,8 +365,7 @@ def _volunteers(on, year):
 @element("villages_with_volunteer_point", "设有志愿服务站点的村（居）数", "个", "id")
 def _villages_with_point(on, year):
     has = VolPoint.objects.filter(area_id=OuterRef("pk"), host=VolPoint.Host.COMMUNITY_CENTRE, opened_on__lte=on)
-    return _areas_at(Level.VILLAGE, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
-        "area", "v")
+    return _areas_having(Level.VILLAGE, on, has)
 
 
 @element("community_workers", "在岗社区工作者数", "人", "area_id")
@@ -379,7 +382,7 @@ def _posts(on, post, **extra):
 
 def _areas_with_post(level, post, on):
     has = _posts(on, post).filter(area_id=OuterRef("pk"))
-    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+    return _areas_having(level, on, has)
 
 
 @element("villages_with_child_director", "配备儿童主任的村（居）数", "个", "id")
@@ -425,7 +428,7 @@ def _welfare_staff_trained(on, year):
 def _areas_with_org(level, kind, on):
     has = Org.objects.filter(kind=kind, opened_on__lte=on, area_id=OuterRef("pk")).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-    return _areas_at(level, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values("area", "v")
+    return _areas_having(level, on, has)
 
 
 @element("towns_with_minor_station", "建有未成年人保护工作站的乡镇（街道）数", "个", "id")
@@ -511,8 +514,7 @@ def _towns_with_ash_facility(on, year):
     # a facility filed at the town or at one of its villages counts for the town
     kinds = [FuneralFacility.Kind.ASH_FACILITY, FuneralFacility.Kind.PUBLIC_CEMETERY]
     has = FuneralFacility.objects.filter(kind__in=kinds, area__path__startswith=OuterRef("path"))
-    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
-        "area", "v")
+    return _areas_having(Level.TOWN, on, has)
 
 
 @element("marriage_registrations", "结婚登记对数（年内）", "对", "office__area_id")
@@ -539,8 +541,7 @@ def _towns_with_kangyuan(on, year):
     has = RehabCentre.objects.filter(kind=RehabCentre.Kind.KANGYUAN, opened_on__lte=on,
                                      area__path__startswith=OuterRef("path")).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-    return _areas_at(Level.TOWN, on).filter(Exists(has)).values(area=F("id")).annotate(v=Count("id")).values(
-        "area", "v")
+    return _areas_having(Level.TOWN, on, has)
 
 
 @element("kangyuan_centres", "社区康园中心数", "个", "area_id")
