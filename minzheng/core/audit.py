@@ -5,6 +5,13 @@ and the previous entry's hash, so someone who can write to the database but does
 recompute the chain after an edit. A chain alone cannot show that its newest entries were cut off, so the head is
 checkpointed periodically (manage.py audit_checkpoint) into an HMAC-signed, append-only file outside the database;
 verify_audit checks the chain and that every checkpointed head is still there.
+
+Chaining needs one writer at a time. On PostgreSQL an entry is chained inside its own transaction only when the
+chain's lock is free at that moment (so a quiet server and the test suite see a sealed entry at once); under load
+the entry is written unsealed (no seq or hash yet) and sealed right after its transaction commits, together with
+every other committed unsealed entry. No business transaction ever waits for the chain's lock, so the trail no
+longer serialises commits. An unsealed entry can't be edited or deleted (the table's trigger allows only the seal
+itself), and any left unsealed by a crash is sealed by the next write, audit_checkpoint or verify_audit.
 """
 
 import datetime as dt
@@ -16,13 +23,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEntry
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_310_001  # advisory lock that serialises appends to the chain
+_SWEEPS = 5  # a sealer's rounds after a commit; under sustained load the next writer takes over
 
 
 def _jsonable(value):
@@ -68,12 +76,7 @@ def record(
     """Append one entry. Must run inside the transaction that makes the change."""
     if not connection.in_atomic_block:
         raise RuntimeError("审计日志必须与业务变更在同一事务中写入")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
     entry = AuditEntry(
-        seq=(last["seq"] + 1) if last else 1,
         created_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") or "系统",
@@ -84,17 +87,83 @@ def record(
         area_code=area_code or "",
         before=_jsonable(before),
         after=_jsonable(after),
-        prev_hash=last["hash"] if last else GENESIS,
     )
-    entry.hash = compute_hash(entry)
+    if connection.vendor != "postgresql" or _try_chain_lock():
+        # SQLite allows one writer at a time anyway; on PostgreSQL the lock was free and is now held to COMMIT.
+        _chain(entry, _head())
     entry.save()
+    if connection.vendor == "postgresql":
+        _seal_after_commit()  # this entry if it is still unsealed, and whatever was committed meanwhile
     return entry
+
+
+def _try_chain_lock() -> bool:
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        return bool(cur.fetchone()[0])
+
+
+def _head() -> dict | None:
+    return AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").values("seq", "hash").first()
+
+
+def _chain(entry: AuditEntry, head: dict | None) -> dict:
+    entry.seq = head["seq"] + 1 if head else 1
+    entry.prev_hash = head["hash"] if head else GENESIS
+    entry.hash = compute_hash(entry)
+    return {"seq": entry.seq, "hash": entry.hash}
+
+
+def _seal_after_commit() -> None:
+    # One sealing per transaction, however many entries it wrote.
+    if not any(func is _seal_quietly for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_seal_quietly, robust=True)
+
+
+def _seal_quietly() -> None:
+    seal(wait=False)
+
+
+def seal(*, wait: bool = True) -> int:
+    """Chain every committed unsealed entry, in the order they were written; returns how many.
+
+    wait=True (audit_checkpoint, verify_audit) waits for the chain's lock. wait=False (after each commit) never
+    waits: when another transaction holds the lock, that one seals after its own commit. Having released the lock,
+    a sealer looks again, since an entry committed while it held the lock found the lock taken."""
+    if connection.vendor != "postgresql":
+        return 0
+    total = 0
+    for _ in range(_SWEEPS):
+        if not wait and not AuditEntry.objects.filter(seq__isnull=True).exists():
+            break
+        with transaction.atomic():
+            if wait:
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+            elif not _try_chain_lock():
+                break
+            total += _seal_pending(_head())
+        if wait or connection.in_atomic_block:
+            break
+    return total
+
+
+def _seal_pending(head: dict | None, *, batch: int = 5000) -> int:
+    """Chain the unsealed entries this transaction can see after `head` (the caller holds the lock)."""
+    sealed = 0
+    while pending := list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch]):
+        for entry in pending:
+            head = _chain(entry, head)
+        AuditEntry.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
+        sealed += len(pending)
+    return sealed
 
 
 def verify_chain(chunk_size: int = 5000):
     """Return (checked_count, first_broken_entry_or_None, reason)."""
+    seal()
     prev_hash, prev_seq, checked = GENESIS, 0, 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+    for entry in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != prev_seq + 1:
             return checked, entry, f"序号不连续：期望{prev_seq + 1}，实际{entry.seq}（之前的记录可能被删除）"
         if entry.prev_hash != prev_hash:
@@ -152,7 +221,8 @@ def checkpoint_write(*, path: Path | None = None) -> dict | None:
         points, problem = _read_checkpoints(path)
         if problem:
             raise RuntimeError(problem)
-        head = AuditEntry.objects.order_by("-seq").first()
+        seal()
+        head = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
         if head is None:
             return None
         if not hmac.compare_digest(compute_hash(head), head.hash):
@@ -176,7 +246,7 @@ def verify_checkpoints(*, path: Path | None = None) -> tuple[int, str]:
     if not points:
         return 0, ""
     newest = points[-1]
-    last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    last_seq = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first() or 0
     if last_seq < newest["seq"]:
         return len(points), (f"最新的审计记录被删除：检查点（{newest['at']}）记录到第{newest['seq']}条，"
                              f"数据库中只到第{last_seq}条")

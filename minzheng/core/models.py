@@ -5,7 +5,8 @@ from django.db import models
 class AuditEntry(models.Model):
     """Append-only, hash-chained record of every state change and every view of a full record."""
 
-    seq = models.BigIntegerField("序号", unique=True)
+    # seq, prev_hash and hash are empty while an entry waits to be sealed into the chain (see core/audit.py)
+    seq = models.BigIntegerField("序号", unique=True, null=True, blank=True)
     created_at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -19,12 +20,13 @@ class AuditEntry(models.Model):
     area_code = models.CharField("区划代码", max_length=32, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64, unique=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, default="")
+    hash = models.CharField("哈希", max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed")]
         verbose_name = verbose_name_plural = "审计日志"
 
     def save(self, *args, **kwargs):
