@@ -110,7 +110,8 @@ class CharityAnnualReportOut(Schema):
     body: dict
 
 
-@router.get("/charities", response={200: list[CharityOut], codes_4xx: ErrorOut}, summary="慈善组织列表及基金余额")
+@router.get("/charities", response={200: list[CharityOut], codes_4xx: ErrorOut},
+            summary="慈善组织列表及基金余额")
 def list_charities(request):
     return [_charity(c) for c in selectors.charities_for(request.user)[:200]]
 
@@ -125,8 +126,8 @@ def get_charity(request, charity_id: RecordId):
     return _charity(selectors.charity_get(request.user, charity_id))
 
 
-@router.post("/charities/{charity_id}/funds/{fund_id}/donations", response={201: CharityDonationOut, codes_4xx: ErrorOut},
-             summary="登记捐赠")
+@router.post("/charities/{charity_id}/funds/{fund_id}/donations",
+             response={201: CharityDonationOut, codes_4xx: ErrorOut}, summary="登记捐赠")
 def donate(request, charity_id: RecordId, fund_id: RecordId, payload: CharityDonationIn):
     charity = selectors.charity_get(request.user, charity_id)
     fund = Fund.objects.filter(charity=charity, pk=fund_id).first()
@@ -198,7 +199,8 @@ def receipt_check(request, number: str = Field(max_length=30), code: str = Field
                            amount=found["amount"], received_on=found["received_on"])
 
 
-@router.get("/public/annual-reports", auth=None, response={200: list[CharityAnnualReportOut]}, summary="公开：慈善组织年度工作报告")
+@router.get("/public/annual-reports", auth=None, response={200: list[CharityAnnualReportOut]},
+            summary="公开：慈善组织年度工作报告")
 def annual_reports(request, year: Year):
     return [CharityAnnualReportOut(charity=str(d.charity), year=d.year, published_on=d.published_on, body=d.body)
             for d in selectors.public_annual_reports(year)[:500]]

@@ -256,7 +256,8 @@ class Trust(models.Model):
     purpose = models.CharField("信托目的", max_length=300)
     signed_on = models.DateField("信托文件签订日期")
     filed_on = models.DateField("备案日期")
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="备案民政部门所在地")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+",
+                             verbose_name="备案民政部门所在地")
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -141,9 +141,11 @@ def annual_totals(charity: Charity, year: int) -> dict[str, Any]:
     share = (admin / total_out).quantize(Decimal("0.0001")) if total_out else Decimal("0")
     limit, warn = rule("management_cost_max_share"), rule("management_cost_warn_share")
     if share > limit.value:
-        level, note = "over", f"管理费用占总支出{share * 100:.2f}%，超过{limit.value * 100:.0f}%的上限（{limit.citation}）"
+        level = "over"
+        note = f"管理费用占总支出{share * 100:.2f}%，超过{limit.value * 100:.0f}%的上限（{limit.citation}）"
     elif share >= warn.value:
-        level, note = "warn", f"管理费用占总支出{share * 100:.2f}%，接近{limit.value * 100:.0f}%的上限（{limit.citation}）"
+        level = "warn"
+        note = f"管理费用占总支出{share * 100:.2f}%，接近{limit.value * 100:.0f}%的上限（{limit.citation}）"
     else:
         level, note = "ok", f"管理费用占总支出{share * 100:.2f}%，未超过{limit.value * 100:.0f}%的上限"
     return {"year": year, "income": income, "charitable_spending": spend, "management_cost": admin,
@@ -167,7 +169,7 @@ def public_wishes(kind: str = "") -> list[dict[str, Any]]:
         qs = qs.filter(kind=kind)
     return [{"id": w.pk, "kind": w.kind, "kind_label": w.get_kind_display(), "title": w.title, "need": w.need,
              "budget": w.budget, "village": w.area.name,
-             "town": w.area.parent.name if w.area.parent_id else "", "raised_on": w.raised_on} for w in qs[:200]]
+             "town": w.area.parent.name if w.area.parent else "", "raised_on": w.raised_on} for w in qs[:200]]
 
 
 def public_wish(pk: object) -> Wish:

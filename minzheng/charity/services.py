@@ -433,7 +433,7 @@ def trust_report(*, actor: User, trust: Trust, year: int, assets_end: object, sp
     return r
 
 
-# --- 爱心资源库, 微心愿/微实事, 慈善空间 -------------------------------------------------------------------------------
+# --- 爱心资源库, 微心愿/微实事, 慈善空间 ---------------------------------------------------------------------
 
 def resource_register(*, actor: User, area: Area, name: str, offers: str, credit_code: str = "",
                       is_enterprise: bool = True) -> Resource:
@@ -606,7 +606,10 @@ def referral_create(*, actor: User, household: Household, charity: Charity, grou
     if Referral.objects.filter(household=household, charity=charity, status__in=[
             Referral.Status.REFERRED, Referral.Status.ACCEPTED]).exists():
         raise Conflict(f"该家庭已转介至{charity}，尚在办理中", field="慈善组织")
-    head = household.head or Membership.objects.filter(household=household, end_date__isnull=True).first().person
+    member = Membership.objects.filter(household=household, end_date__isnull=True).select_related("person").first()
+    head = household.head or (member.person if member else None)
+    if head is None:
+        raise DomainError("该家庭没有在册成员，不能转介", field="家庭")
     with transaction.atomic():
         r = Referral.objects.create(household=household, person=head, area=household.area, ground=ground,
                                     ground_detail=grounds[ground][:300], consent_on=consent_on, charity=charity,
@@ -621,7 +624,7 @@ def referral_update(*, actor: User, referral: Referral, status: str, outcome: st
     """The charity's answer (接收/未接收) and then its outcome (已实施慈善救助)."""
     ensure_can(actor, referral.charity.area, Cap.CHARITY_RECORD)
     outcome = text(outcome, "结果", 300)
-    allowed = {Referral.Status.REFERRED: {Referral.Status.ACCEPTED, Referral.Status.DECLINED},
+    allowed: dict[str, set[str]] = {Referral.Status.REFERRED: {Referral.Status.ACCEPTED, Referral.Status.DECLINED},
                Referral.Status.ACCEPTED: {Referral.Status.HELPED}}
     with transaction.atomic():
         r = Referral.objects.select_for_update().get(pk=referral.pk)

@@ -71,7 +71,8 @@ def inspect(request, outlet_id: RecordId, payload: LotteryInspectionIn):
     o = selectors.outlet_get(request.user, outlet_id)
     services.inspection_record(actor=request.user, outlet=o, result=payload.result, findings=payload.findings)
     o.refresh_from_db()
-    return Status(201, LotteryOutletOut(id=o.pk, licence=o.licence, name=o.name, area_code=o.area.code, status=o.status))
+    return Status(201, LotteryOutletOut(id=o.pk, licence=o.licence, name=o.name, area_code=o.area.code,
+                                        status=o.status))
 
 
 @router.post("/sales-imports", response={200: LotteryImportOut, codes_4xx: ErrorOut}, summary="导入月度销量")

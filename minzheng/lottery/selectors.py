@@ -52,7 +52,8 @@ def annual_report(area: Area, year: int) -> dict[str, Any]:
     sales = (MonthlySales.objects.filter(subtree_q(area, "outlet__area__path"), month__gte=start, month__lt=end)
              .aggregate(s=Sum("amount"))["s"] or Decimal("0"))
     allocs = Allocation.objects.filter(subtree_q(area, "area__path"), year=year)
-    by_use = {r["use"]: r for r in allocs.values("use").annotate(amount=Sum("amount"), spent=Sum("spent"))}
+    sums = allocs.values("use").annotate(amount=Sum("amount"), spent=Sum("spent"))
+    by_use: dict[str, dict[str, Any]] = {r["use"]: dict(r) for r in sums}
     rows = [{"use": u, "label": Allocation.Use(u).label, "amount": by_use.get(u, {}).get("amount") or Decimal("0"),
              "spent": by_use.get(u, {}).get("spent") or Decimal("0")} for u in Allocation.Use.values]
     total = sum((r["amount"] for r in rows), Decimal("0"))

@@ -116,7 +116,7 @@ def sales_import(*, actor: User, path: Path, file_format: str, mode: str = "all_
         raise DomainError("文件应为.csv或.xlsx", field="文件")
     result = ImportResult(mode=mode)
     good: dict[tuple[int, dt.date], Decimal] = {}
-    outlets = {}
+    outlets: dict[str, Outlet | None] = {}
     for number, row in read_table(path, file_format, columns=SALES_COLUMNS, required=SALES_COLUMNS,
                                   what="福彩销量文件"):
         if number > 200_001:
@@ -147,6 +147,7 @@ def sales_import(*, actor: User, path: Path, file_format: str, mode: str = "all_
         if problems:
             result.errors.append({"row": number, "message": "；".join(problems)})
             continue
+        assert outlet is not None and month is not None and amount is not None  # no problem found above
         good[(outlet.pk, month)] = amount
     if not good and not result.errors:
         raise DomainError("文件中没有数据行", code="empty_file", field="文件")

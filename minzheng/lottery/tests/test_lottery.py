@@ -38,8 +38,8 @@ def test_outlets_sales_import_and_the_yearly_welfare_fund_report(areas, people, 
     assert Outlet.objects.get(pk=o.pk).status == "suspended"
 
     audits = AuditEntry.objects.count()
-    bad = _file(tmp_path, [f"44070400101,{last:%Y-%m},52000.00", "99999999999,2026-01,100", f"44070400102,{last:%Y-%m},-3",
-                           f"44070400101,{last:%Y-%m},1"])
+    bad = _file(tmp_path, [f"44070400101,{last:%Y-%m},52000.00", "99999999999,2026-01,100",
+                           f"44070400102,{last:%Y-%m},-3", f"44070400101,{last:%Y-%m},1"])
     result = services.sales_import(actor=huang, path=bad, file_format="csv")
     assert result.applied == 0 and not MonthlySales.objects.exists() and AuditEntry.objects.count() == audits
     assert [e["row"] for e in result.errors] == [3, 4, 5]
