@@ -174,7 +174,7 @@ def _wish(w):
 
 
 @router.get("/public/wishes", auth=None, response={200: list[CharityWishOut]}, summary="公开：待认领的微心愿和微实事")
-def public_wishes(request, kind: str = Field("", max_length=8)):
+def public_wishes(request, kind: str = ""):
     return [CharityWishOut(**r) for r in selectors.public_wishes(kind)]
 
 
@@ -191,7 +191,7 @@ def public_plans(request):
 
 
 @router.get("/public/receipt-check", auth=None, response={200: CharityReceiptCheckOut}, summary="公开：捐赠票据查验")
-def receipt_check(request, number: str = Field(max_length=30), code: str = Field(max_length=12)):
+def receipt_check(request, number: str, code: str):
     found = selectors.receipt_check(number, code)
     if found is None:
         return CharityReceiptCheckOut(valid=False)
