@@ -101,7 +101,7 @@ def _transfer(*, actor: User, charity: Charity, kind: str, source: Account, targ
         raise DomainError("转出和转入不能是同一账户", field="账户")
     with transaction.atomic():
         locked = {a.pk: a for a in Account.objects.select_for_update(of=("self",))
-                  .filter(pk__in=[source.pk, target.pk]).order_by("pk").select_related("fund", "project")}
+                  .filter(pk__in=[source.pk, target.pk]).order_by("pk")}
         src, dst = locked[source.pk], locked[target.pk]
         if src.kind != Account.Kind.SOURCE and src.balance < amount:
             raise DomainError(f"“{src}”余额不足：现有{src.balance}元，本次需支出{amount}元", code="overdraw",
@@ -331,7 +331,7 @@ def expenditure_approve(*, actor: User, expenditure: Expenditure, approve: bool 
     ensure_can(actor, charity.area, Cap.CHARITY_APPROVE)
     warnings: list[str] = []
     with transaction.atomic():
-        e = Expenditure.objects.select_for_update().select_related("fund", "project", "beneficiary").get(
+        e = Expenditure.objects.select_for_update(of=("self",)).select_related("fund", "project", "beneficiary").get(
             pk=expenditure.pk)
         if e.status != Expenditure.Status.PREPARED:
             raise Conflict(f"该笔支出当前为“{e.get_status_display()}”，不能再审批", field="状态")
