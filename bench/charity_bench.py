@@ -51,18 +51,18 @@ def main():
     from minzheng.registry.services import person_create
     from minzheng.socialorgs import services as socialorgs
 
-    city, admin = fresh_database(CITY, role=Role.CITY, villages_per_town=1)
+    city, admin = fresh_database(CITY, role=Role.COUNTY, villages_per_town=1)
     town = Area.objects.current().within(city).filter(level=Level.TOWN).order_by("code").first()
     village = Area.objects.current().within(town).filter(level=Level.VILLAGE).first()
     desk = user_create(actor=None, username="desk", password="Bench#2026bench", display_name="慈善窗口",
-                       role=Role.ADMIN, areas=[city])
+                       role=Role.COUNTY, areas=[city])
     rep = person_create(actor=desk, id_number=make_id_number("441900", dt.date(1970, 1, 1), 11), name="冯志明",
                         hukou_area=village, residence_area=village)
     app = socialorgs.establish_apply(actor=desk, area=town, name="东莞慈善会", form="foundation", legal_rep=rep,
                                      capital="2000000", domicile="东莞", purpose="慈善")
     app = socialorgs.application_review(actor=admin, application=app, approve=True, opinion="同意")
     checker = user_create(actor=None, username="chk", password="Bench#2026bench", display_name="核准",
-                          role=Role.ADMIN, areas=[city])
+                          role=Role.COUNTY, areas=[city])
     org = socialorgs.application_approve(actor=checker, application=app, today=dt.date(2020, 1, 1))
     charity = services.charity_recognise(actor=desk, org=org, public_fundraising=True)
     funds = [charity.funds.get()] + [services.fund_create(actor=desk, charity=charity, name=f"专项基金{i}",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
+from minzheng.core.money import FEN, Mode, amount, round_to
 from minzheng.core.scope import scoped
 
 from .models import (
@@ -134,9 +135,9 @@ def annual_totals(charity: Charity, year: int) -> dict[str, Any]:
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     sums = dict(Transfer.objects.filter(charity=charity, on__gte=start, on__lt=end).values("kind")
                 .annotate(total=Sum("amount")).values_list("kind", "total"))
-    income = sums.get(Transfer.Kind.DONATION) or Decimal("0")
-    spend = sums.get(Transfer.Kind.SPEND) or Decimal("0")
-    admin = sums.get(Transfer.Kind.ADMIN) or Decimal("0")
+    # SQLite sums decimals as floats: back to exact 分 (core.money), as PostgreSQL gives them.
+    income, spend, admin = (round_to(amount(sums.get(k) or 0), unit=FEN, mode=Mode.HALF_UP)
+                            for k in (Transfer.Kind.DONATION, Transfer.Kind.SPEND, Transfer.Kind.ADMIN))
     total_out = spend + admin
     share = (admin / total_out).quantize(Decimal("0.0001")) if total_out else Decimal("0")
     limit, warn = rule("management_cost_max_share"), rule("management_cost_warn_share")

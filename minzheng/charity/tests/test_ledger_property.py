@@ -2,7 +2,7 @@
 entries sum to zero, every account but the source stays at or above zero, each cached balance equals the sum of its
 entries, and a restricted fund's money only ever reaches its own projects."""
 
-import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -12,9 +12,15 @@ from hypothesis import strategies as st
 from minzheng.charity import services
 from minzheng.charity.models import Account, Entry, Transfer
 from minzheng.core.errors import DomainError
+from minzheng.core.money import FEN, Mode, amount, round_to
 from minzheng.core.periods import local_date
 
 pytestmark = pytest.mark.django_db
+
+
+def exact(value) -> Decimal:
+    """A sum as exact 分 (SQLite adds decimals as floats)."""
+    return round_to(amount(value or 0), unit=FEN, mode=Mode.HALF_UP)
 
 step = st.tuples(st.sampled_from(["give", "spend", "admin"]), st.integers(0, 2), st.integers(0, 2),
                  st.integers(1, 50_000))
@@ -44,9 +50,9 @@ def test_the_ledger_balances_and_restricted_money_keeps_its_purpose(areas, ch, s
                 services.expenditure_approve(actor=checker, expenditure=e)
         except DomainError:
             pass  # refused (overdraw, restricted purpose): nothing may have moved — checked below
-    assert Entry.objects.aggregate(s=Sum("amount"))["s"] in (None, 0)
+    assert exact(Entry.objects.aggregate(s=Sum("amount"))["s"]) == 0
     for acc in Account.objects.all():
-        total = acc.entries.aggregate(s=Sum("amount"))["s"] or 0
+        total = exact(acc.entries.aggregate(s=Sum("amount"))["s"])
         assert acc.balance == total
         if acc.kind != Account.Kind.SOURCE:
             assert acc.balance >= 0
@@ -57,4 +63,3 @@ def test_the_ledger_balances_and_restricted_money_keeps_its_purpose(areas, ch, s
         if src.fund.restricted:
             assert dst.project is not None and dst.project.fund_id == src.fund_id
     assert all(t.entries.count() == 2 for t in Transfer.objects.all())
-    _ = dt
