@@ -66,7 +66,7 @@ def test_a_charity_raises_money_spends_it_on_a_project_and_reports(areas, ch):
 
     report = services.annual_report_publish(actor=desk, charity=charity, year=today.year - 1,
                                             activities="开展助学、济困活动")
-    assert report.body["income"] == "0" and report in selectors.public_annual_reports(today.year - 1)
+    assert report.body["income"] == "0.00" and report in selectors.public_annual_reports(today.year - 1)
     with pytest.raises(Conflict, match="年度工作报告已公开"):
         services.annual_report_publish(actor=desk, charity=charity, year=today.year - 1, activities="重复")
 
