@@ -96,6 +96,8 @@ def _register_routers():
     api.add_router("/funeral", __import__("minzheng.funeral.api", fromlist=["router"]).router)
     api.add_router("/placenames", __import__("minzheng.placenames.api", fromlist=["router"]).router)
     api.add_router("/rehab", __import__("minzheng.rehab.api", fromlist=["router"]).router)
+    api.add_router("/charity", __import__("minzheng.charity.api", fromlist=["router"]).router)
+    api.add_router("/lottery", __import__("minzheng.lottery.api", fromlist=["router"]).router)
     api.add_router("/", registry_router)
 
 

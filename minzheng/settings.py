@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "minzheng.funeral",
     "minzheng.placenames",
     "minzheng.rehab",
+    "minzheng.charity",
+    "minzheng.lottery",
     "minzheng.web",
     "minzheng.demo",
 ]

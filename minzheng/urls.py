@@ -27,5 +27,6 @@ urlpatterns = [
     path("marriage/", include("minzheng.marriage.urls")),  # book/ and verify/ are public
     path("funeral/", include("minzheng.funeral.urls")),
     path("placenames/", include("minzheng.placenames.urls")),
+    path("charity/", include("minzheng.charity.urls")),  # wishes/ and receipt/ are public
     path("", include("minzheng.web.urls")),
 ]

@@ -31,6 +31,7 @@ from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_d
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
 from minzheng.carefacility.tests.stories import jianghai_facility_objects
 from minzheng.carefacility.views import FACILITY_OPS
+from minzheng.charity.tests.stories import jianghai_charity_objects
 from minzheng.children.tests.stories import jianghai_child_objects
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
@@ -71,6 +72,8 @@ PUBLIC = {
     ("post", "gongshi/<int:pk>/"),
     ("post", "/api/assistance/public/notices/{notice_id}/objections"),
     ("get", "/api/assistance/public/notices/{notice_id}/challenge"),
+    ("post", "/api/charity/public/wishes/{wish_id}/claim"),  # open wishes only, no person (charity/tests)
+    ("get", "/api/lottery/public/welfare-fund/{area_code}"),  # 阳光福彩: the public yearly report
     ("get", "cunwu/<str:code>/"),  # 村（居）务公开: published items only (community/tests/test_self_government.py)
 }
 
@@ -237,6 +240,9 @@ def jianghai(world):
     facilities |= socialorgs | jianghai_station(w) | jianghai_volunteering(w) | jianghai_disclosure(w)
     social = _social_affairs(w)
     children = jianghai_child_objects(w)
+    charity = jianghai_charity_objects(w)
+    facility_secrets += charity.pop("charity_secrets")
+    children |= charity
     facility_secrets += children.pop("child_secrets")
     return {k: v for k, v in care.items() if k != "secrets"} | facilities | children | {
         k: v for k, v in social.items() if k != "secrets"} | {
@@ -620,6 +626,19 @@ def _cases():
          {}),
         ("get", "/api/placenames/applications/{application_id}/certificate.pdf",
          pn + "/applications/{naming}/certificate.pdf", None),
+    ]
+    cha = api + "/charity"
+    cases += [
+        ("get", "/api/charity/charities/{charity_id}", cha + "/charities/{charity}", None),
+        ("post", "/api/charity/charities/{charity_id}/funds/{fund_id}/donations",
+         cha + "/charities/{charity}/funds/{fund}/donations",
+         {"donor_name": "陈美华", "amount": "100", "received_on": TODAY.isoformat()}),
+        ("post", "/api/charity/donations/{donation_id}/receipt", cha + "/donations/{donation}/receipt", {}),
+        ("post", "/api/charity/expenditures/{expenditure_id}/approve", cha + "/expenditures/{expenditure}/approve",
+         {"approve": True}),
+        ("post", "/api/charity/wishes/{wish_id}/claim", cha + "/wishes/{wish}/claim", {"claimant": "陈美华"}),
+        ("post", "/api/lottery/outlets/{outlet_id}/inspections", api + "/lottery/outlets/{outlet}/inspections",
+         {"result": "passed", "findings": "合格"}),
     ]
     return cases
 

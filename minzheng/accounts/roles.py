@@ -98,6 +98,13 @@ class Cap:
     PLACENAME_APPROVE = "placenames.approve"  # 命名/更名 approval and its certificate
     REHAB_VIEW = "rehab.view"                # 精神障碍社区康复: centres and the people they serve
     REHAB_MANAGE = "rehab.manage"            # register a 康园中心, enrol a person, record services
+    # 大慈善 (charity/) and 福彩 (lottery/)
+    CHARITY_VIEW = "charity.view"        # charities, funds, ledger, wishes, referrals of one's areas
+    CHARITY_WISH = "charity.wish"        # raise a 微心愿/微实事, record its claim, fulfilment; refer a household
+    CHARITY_RECORD = "charity.record"    # the charity desk: donations, receipts, projects, spending prepared, reports
+    CHARITY_APPROVE = "charity.approve"  # 县区: recognise charities, file plans and trusts, approve spending
+    LOTTERY_VIEW = "lottery.view"        # 福彩 outlets, sales, 公益金
+    LOTTERY_MANAGE = "lottery.manage"    # outlets, inspections, sales import, 公益金 allocations
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -283,6 +290,12 @@ ACTION_LABELS = {
     Cap.PLACENAME_APPROVE: "批准地名命名更名",
     Cap.REHAB_VIEW: "查看精神障碍社区康复服务",
     Cap.REHAB_MANAGE: "办理精神障碍社区康复服务",
+    Cap.CHARITY_VIEW: "查看慈善组织、募捐和捐赠信息",
+    Cap.CHARITY_WISH: "发布微心愿、登记认领和办理救助衔接转介",
+    Cap.CHARITY_RECORD: "登记捐赠、开具票据和申报慈善支出",
+    Cap.CHARITY_APPROVE: "认定慈善组织、备案募捐方案和慈善信托、审批慈善支出",
+    Cap.LOTTERY_VIEW: "查看福利彩票销售场所和公益金",
+    Cap.LOTTERY_MANAGE: "管理福利彩票销售场所、销量导入和公益金",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
@@ -298,3 +311,14 @@ for _role in (Role.VILLAGE, Role.TOWN, Role.COUNTY, Role.ADMIN):
     CAPABILITIES[_role] |= _CM
 CAPABILITIES[Role.CITY] |= {Cap.COMMUNITY_VIEW}
 CAPABILITIES[Role.AUDITOR] |= {Cap.COMMUNITY_VIEW}
+# 大慈善: villages raise wishes and refer households; towns also keep the charity desk; the county (登记管理机关)
+# recognises charities, files plans and trusts and approves spending; 福彩 is run by the county and the city.
+_CH_VILLAGE = {Cap.CHARITY_VIEW, Cap.CHARITY_WISH}
+CAPABILITIES[Role.VILLAGE] |= _CH_VILLAGE
+CAPABILITIES[Role.TOWN] |= _CH_VILLAGE | {Cap.CHARITY_RECORD, Cap.LOTTERY_VIEW}
+CAPABILITIES[Role.COUNTY] |= _CH_VILLAGE | {Cap.CHARITY_RECORD, Cap.CHARITY_APPROVE, Cap.LOTTERY_VIEW,
+                                            Cap.LOTTERY_MANAGE}
+CAPABILITIES[Role.CITY] |= {Cap.CHARITY_VIEW, Cap.CHARITY_APPROVE, Cap.LOTTERY_VIEW, Cap.LOTTERY_MANAGE}
+CAPABILITIES[Role.AUDITOR] |= {Cap.CHARITY_VIEW, Cap.LOTTERY_VIEW}
+CAPABILITIES[Role.ADMIN] |= _CH_VILLAGE | {Cap.CHARITY_RECORD, Cap.CHARITY_APPROVE, Cap.LOTTERY_VIEW,
+                                           Cap.LOTTERY_MANAGE}

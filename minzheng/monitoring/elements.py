@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
+from minzheng.charity.models import Space as CharitySpace
+from minzheng.charity.models import Trust as CharityTrust
 from minzheng.children import selectors as children
 from minzheng.children.models import Appointment, CaseEvent, ChildCase, EventKind, Org, OrgKind, Post, Report
 from minzheng.community.models import CommunityWorker
@@ -24,6 +26,7 @@ from minzheng.eldercare.models import VisitDue
 from minzheng.eldercare.selectors import elderly_from
 from minzheng.funeral.models import Cremation, DeathRecord, EcoBurial
 from minzheng.funeral.models import Facility as FuneralFacility
+from minzheng.lottery.models import Outlet as LotteryOutlet
 from minzheng.marriage.models import Registration
 from minzheng.placenames.models import NamingApplication
 from minzheng.policy.models import KINDS
@@ -570,3 +573,19 @@ def check_name(name: str, *, field: str = "数据元素") -> None:
     if name not in ELEMENTS:
         raise DomainError(f"{field}“{name}”不存在：可用的数据元素有{('、'.join(sorted(ELEMENTS)))}",
                           field=field, code="unknown_element")
+
+
+@element("charity_trusts_filed", "备案的慈善信托数", "个", "area_id")
+def _charity_trusts(on, year):
+    return CharityTrust.objects.filter(filed_on__lte=on).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("charity_spaces_open", "启用的慈善空间和慈善超市数", "个", "area_id")
+def _charity_spaces(on, year):
+    return CharitySpace.objects.filter(opened_on__lte=on).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+@element("lottery_outlets_open", "在营的福利彩票销售场所数", "个", "area_id")
+def _lottery_outlets(on, year):
+    return (LotteryOutlet.objects.filter(opened_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+            .values("area").annotate(v=Count("id")).values("area", "v"))

@@ -214,3 +214,19 @@ class RosterRun(models.Model):
     @property
     def stalled(self) -> bool:
         return self.status == self.Status.RUNNING and lease_expired(self.heartbeat_at)
+
+
+class OutsidePayment(models.Model):
+    """Money paid to a person outside the government rosters (a charity fund's spending on a need), reported here by
+    the paying domain so 资金监管 can flag the same need paid twice in one month (rule `charity_double`)."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")  # the 1st
+    need = models.CharField("救助需求", max_length=16)
+    payer = models.CharField("支付方", max_length=100)
+    amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
+    source = models.CharField("来源记录", max_length=40, unique=True)  # e.g. "charity.expenditure:12"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "其他渠道救助支付"
+        indexes = [models.Index(fields=["month", "need", "person"])]

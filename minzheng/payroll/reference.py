@@ -17,6 +17,7 @@ from .models import SupervisionRule
 FUNDS_CSV = settings.DATA_DIR / "payroll" / "funds.csv"
 RULES_CSV = settings.DATA_DIR / "payroll" / "supervision_rules.csv"
 EXCLUSIONS_CSV = settings.DATA_DIR / "policy" / "exclusions.csv"
+NEEDS_CSV = settings.DATA_DIR / "payroll" / "programme_needs.csv"
 DEFAULT_FUND = "市县"
 
 
@@ -89,6 +90,18 @@ def exclusions_for(code: str) -> list[Exclusion]:
     for other in getattr(prog, "excludes", ()) or ():
         out.setdefault((other, "", ""), Exclusion(other, "", "", f"救助项目“{code}”的互斥声明"))
     return list(out.values())
+
+
+def need_of(programme: str) -> str | None:
+    """The need a programme's money meets (data/payroll/programme_needs.csv), for the charity_double rule."""
+    for r in _read(NEEDS_CSV):
+        if r["programme"] == programme:
+            return r["need"]
+    return None
+
+
+def need_label(need: str) -> str:
+    return next((r["need_label"] for r in _read(NEEDS_CSV) if r["need"] == need), need)
 
 
 def ensure_rules():

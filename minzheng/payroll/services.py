@@ -24,8 +24,8 @@ from minzheng.core.scope import can_access_area, ensure_can, subtree_sql, works_
 from minzheng.registry.models import Person
 
 from . import supervision
-from .models import Anomaly, LineStatus, Roster, RosterLine, StaffRelative
-from .reference import programme_info
+from .models import Anomaly, LineStatus, OutsidePayment, Roster, RosterLine, StaffRelative
+from .reference import need_of, programme_info
 
 
 def _check_month(month: dt.date) -> dt.date:
@@ -533,3 +533,15 @@ def anomaly_counts(roster: Roster) -> dict:
     return dict(roster.anomalies.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
+
+
+def outside_payment_record(*, person: Person, month: dt.date, need: str, payer: str, amount: Decimal,
+                           source: str) -> tuple[OutsidePayment, list[str]]:
+    """Record money a domain outside the rosters (a charity fund) paid a person for a need, inside the caller's
+    transaction and audit; returns it with the names of this month's government programmes that already pay the
+    same need to that person (the caller warns; the roster check flags it as `charity_double`)."""
+    row = OutsidePayment.objects.create(person=person, month=month.replace(day=1), need=need, payer=payer[:100],
+                                        amount=amount, source=source)
+    lines = (RosterLine.objects.filter(person=person, roster__month=month.replace(day=1))
+             .exclude(status=LineStatus.WITHHELD).values_list("roster__programme", flat=True).distinct())
+    return row, sorted({programme_info(p).label for p in lines if need_of(p) == need})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from minzheng.core.periods import previous_month_start
 
 from .models import Anomaly, LineStatus, Roster
-from .reference import ensure_rules, exclusions_for, programme_info
+from .reference import ensure_rules, exclusions_for, need_label, need_of, programme_info
 
 ANALYZE_ABOVE = 10_000  # lines in a run from which the check refreshes the planner's statistics first
 
@@ -189,6 +189,21 @@ def _rules(programme: str, params: dict, config) -> dict[str, list[RuleSQL]]:
             condition=f"{regular} AND pv.amount > 0 AND l.amount > CAST(%(factor)s AS NUMERIC) * pv.amount",
             joins=f"JOIN {previous} pv ON pv.case_id = l.case_id AND pv.person_id = l.person_id",
             extra={"factor": str(factor), "factor_text": format(factor.normalize(), "f")},
+        )]
+
+    # The same need paid this month by a charity fund (payroll_outsidepayment, written by the paying domain) and by
+    # this programme: flagged, not forbidden — the anomaly's handler decides which payment stands.
+    need = need_of(programme)
+    if need:
+        rules["charity_double"] = [RuleSQL(
+            detail=("p.name || %(month_text)s || '已由' || (SELECT o.payer FROM payroll_outsidepayment o "
+                    "WHERE o.person_id = l.person_id AND o.month = %(month)s AND o.need = %(need)s ORDER BY o.id "
+                    f"LIMIT 1) || '支付同一需求（' || %(need_label)s || '）的慈善救助' || "
+                    f"(SELECT {money_sql('SUM(o.amount)')} FROM payroll_outsidepayment o WHERE o.person_id = "
+                    "l.person_id AND o.month = %(month)s AND o.need = %(need)s) || '元，与本项目发放重复'"),
+            condition=(f"{regular} AND l.person_id IN (SELECT o.person_id FROM payroll_outsidepayment o "
+                       "WHERE o.month = %(month)s AND o.need = %(need)s)"),
+            extra={"need": need, "need_label": need_label(need)},
         )]
 
     rules["missing_account"] = [RuleSQL(

@@ -1,0 +1,194 @@
+"""Reads of 大慈善, scoped to the user's areas; the public reads (plans, open wishes, receipt check, annual 公益金
+report) show only what the law makes public — never a person in difficulty's name, ID number or address."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import NotFound
+from minzheng.core.money import FEN, Mode, amount, round_to
+from minzheng.core.scope import scoped
+
+from .models import (
+    Account,
+    Charity,
+    Disclosure,
+    Donation,
+    Expenditure,
+    FundraisingPlan,
+    Receipt,
+    Referral,
+    Resource,
+    Space,
+    Transfer,
+    Trust,
+    Wish,
+)
+from .rules import rule
+
+
+def _id(pk: object) -> int:
+    try:
+        value = int(str(pk))
+    except ValueError:
+        raise NotFound() from None
+    if not 0 < value < 2**63:
+        raise NotFound()
+    return value
+
+
+def _one(qs: QuerySet, pk: object) -> Any:
+    obj = qs.filter(pk=_id(pk)).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def charities_for(user: User) -> QuerySet[Charity]:
+    return scoped(Charity.objects.select_related("org", "area"), user, area_field="area",
+                  capability=Cap.CHARITY_VIEW).order_by("org__name")
+
+
+def charity_get(user: User, pk: object) -> Charity:
+    return _one(charities_for(user), pk)
+
+
+def plans_for(user: User) -> QuerySet[FundraisingPlan]:
+    return scoped(FundraisingPlan.objects.select_related("charity__org", "fund"), user, area_field="charity__area",
+                  capability=Cap.CHARITY_VIEW)
+
+
+def donations_for(user: User) -> QuerySet[Donation]:
+    return scoped(Donation.objects.select_related("charity__org", "charity__area", "fund", "plan"), user,
+                  area_field="charity__area", capability=Cap.CHARITY_VIEW)
+
+
+def donation_get(user: User, pk: object) -> Donation:
+    return _one(donations_for(user), pk)
+
+
+def expenditures_for(user: User) -> QuerySet[Expenditure]:
+    return scoped(Expenditure.objects.select_related("charity__org", "charity__area", "fund", "project"), user,
+                  area_field="charity__area", capability=Cap.CHARITY_VIEW)
+
+
+def expenditure_get(user: User, pk: object) -> Expenditure:
+    return _one(expenditures_for(user), pk)
+
+
+def trusts_for(user: User) -> QuerySet[Trust]:
+    return scoped(Trust.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
+
+
+def trust_get(user: User, pk: object) -> Trust:
+    return _one(trusts_for(user), pk)
+
+
+def wishes_for(user: User) -> QuerySet[Wish]:
+    return scoped(Wish.objects.select_related("area", "person"), user, area_field="area",
+                  capability=Cap.CHARITY_VIEW)
+
+
+def wish_get(user: User, pk: object) -> Wish:
+    return _one(wishes_for(user), pk)
+
+
+def resources_for(user: User) -> QuerySet[Resource]:
+    return scoped(Resource.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
+
+
+def spaces_for(user: User) -> QuerySet[Space]:
+    return scoped(Space.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
+
+
+def referrals_for(user: User) -> QuerySet[Referral]:
+    return scoped(Referral.objects.select_related("household", "person", "charity__org", "project"), user,
+                  area_field="area", capability=Cap.CHARITY_VIEW)
+
+
+def referral_get(user: User, pk: object) -> Referral:
+    return _one(referrals_for(user), pk)
+
+
+def household_referrals(user: User, household_id: int) -> list[Referral]:
+    """The referrals shown on a household's record."""
+    return list(referrals_for(user).filter(household_id=household_id).order_by("-referred_on", "-id"))
+
+
+# --- ledger reads -------------------------------------------------------------------------------------------------
+
+def fund_balances(charity: Charity) -> list[dict[str, Any]]:
+    """Each fund's available balance (the cached account balance, kept in the transaction of every entry)."""
+    rows = (Account.objects.filter(charity=charity, kind=Account.Kind.FUND)
+            .values("fund_id", "fund__name", "fund__kind", "fund__restricted", "balance").order_by("fund_id"))
+    return [{"fund_id": r["fund_id"], "name": r["fund__name"], "kind": r["fund__kind"],
+             "restricted": r["fund__restricted"], "balance": r["balance"]} for r in rows]
+
+
+def annual_totals(charity: Charity, year: int) -> dict[str, Any]:
+    """The 年度工作报告's figures from the ledger: income, charitable spending, management cost and its share of
+    total spending against the limit of 慈善法 (data/charity/law.csv)."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    sums = dict(Transfer.objects.filter(charity=charity, on__gte=start, on__lt=end).values("kind")
+                .annotate(total=Sum("amount")).values_list("kind", "total"))
+    # SQLite sums decimals as floats: back to exact 分 (core.money), as PostgreSQL gives them.
+    income, spend, admin = (round_to(amount(sums.get(k) or 0), unit=FEN, mode=Mode.HALF_UP)
+                            for k in (Transfer.Kind.DONATION, Transfer.Kind.SPEND, Transfer.Kind.ADMIN))
+    total_out = spend + admin
+    share = (admin / total_out).quantize(Decimal("0.0001")) if total_out else Decimal("0")
+    limit, warn = rule("management_cost_max_share"), rule("management_cost_warn_share")
+    if share > limit.value:
+        level = "over"
+        note = f"管理费用占总支出{share * 100:.2f}%，超过{limit.value * 100:.0f}%的上限（{limit.citation}）"
+    elif share >= warn.value:
+        level = "warn"
+        note = f"管理费用占总支出{share * 100:.2f}%，接近{limit.value * 100:.0f}%的上限（{limit.citation}）"
+    else:
+        level, note = "ok", f"管理费用占总支出{share * 100:.2f}%，未超过{limit.value * 100:.0f}%的上限"
+    return {"year": year, "income": income, "charitable_spending": spend, "management_cost": admin,
+            "total_spending": total_out, "management_share": share, "management_level": level,
+            "management_note": note}
+
+
+# --- public reads -------------------------------------------------------------------------------------------------
+
+def public_plans(on: dt.date) -> QuerySet[FundraisingPlan]:
+    """募捐方案 in progress or coming up (慈善法: 公开募捐 information is public)."""
+    return (FundraisingPlan.objects.filter(ends_on__gte=on).select_related("charity__org")
+            .order_by("starts_on", "id"))
+
+
+def public_wishes(kind: str = "") -> list[dict[str, Any]]:
+    """Open wishes and small projects: title, need, budget, village and town — no person at all."""
+    qs = Wish.objects.filter(status=Wish.Status.OPEN).select_related("area", "area__parent").order_by(
+        "-raised_on", "-id")
+    if kind in Wish.Kind.values:
+        qs = qs.filter(kind=kind)
+    return [{"id": w.pk, "kind": w.kind, "kind_label": w.get_kind_display(), "title": w.title, "need": w.need,
+             "budget": w.budget, "village": w.area.name,
+             "town": w.area.parent.name if w.area.parent else "", "raised_on": w.raised_on} for w in qs[:200]]
+
+
+def public_wish(pk: object) -> Wish:
+    return _one(Wish.objects.filter(Q(status=Wish.Status.OPEN)).select_related("area"), pk)
+
+
+def receipt_check(number: str, code: str) -> dict[str, Any] | None:
+    """The public receipt check: a number and its code match, or nothing is said."""
+    number = (number or "").replace("\x00", "").strip()[:30]
+    code = (code or "").replace("\x00", "").strip().upper()[:12]
+    r = Receipt.objects.filter(number=number, code=code).select_related("donation__charity__org").first()
+    if r is None or not code:
+        return None
+    d = r.donation
+    donor = d.donor_name if len(d.donor_name) > 4 else d.donor_name[:1] + "*" * (len(d.donor_name) - 1)
+    return {"number": r.number, "charity": str(d.charity), "donor": donor, "amount": d.amount,
+            "kind": d.get_kind_display(), "received_on": d.received_on, "issued_on": r.issued_on}
+
+
+def public_annual_reports(year: int) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(kind=Disclosure.Kind.ANNUAL_REPORT, year=year).select_related("charity__org")

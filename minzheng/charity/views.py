@@ -1,0 +1,50 @@
+"""大慈善 pages: the charity desk and the bureau's supervision view (staff), and the public pages — fund-raising
+plans, wishes to claim, the receipt check. Thin: scoped reads, audited writes."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minzheng.accounts.roles import Cap
+from minzheng.core.errors import DomainError
+from minzheng.core.periods import local_date
+from minzheng.web.pages import page
+
+from . import selectors, services
+
+
+@page(Cap.CHARITY_VIEW)
+def index(request):
+    """The desk and supervision view: each charity's fund balances and this year's management-cost share."""
+    year = local_date().year
+    rows = [{"charity": c, "funds": selectors.fund_balances(c), "totals": selectors.annual_totals(c, year)}
+            for c in selectors.charities_for(request.user)[:100]]
+    return render(request, "charity/index.html", {
+        "rows": rows, "year": year,
+        "pending": selectors.expenditures_for(request.user).filter(status="prepared")[:100],
+        "wishes": selectors.wishes_for(request.user).exclude(status="closed")[:100],
+        "referrals": selectors.referrals_for(request.user)[:100],
+        "trusts": selectors.trusts_for(request.user)[:100],
+    })
+
+
+def public_wishes(request):
+    return render(request, "charity/public_wishes.html", {"wishes": selectors.public_wishes(),
+                                                          "plans": selectors.public_plans(local_date())[:100]})
+
+
+@require_POST
+def public_claim(request):
+    try:
+        wish = selectors.public_wish(request.POST.get("wish", ""))
+        services.wish_claim(actor=None, wish=wish, claimant=request.POST.get("claimant", ""))
+        messages.success(request, f"感谢认领“{wish.title}”，村（居）工作人员将与您联系")
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("charity:public_wishes")
+
+
+def receipt_check(request):
+    number, code = request.GET.get("number", "")[:30], request.GET.get("code", "")[:12]
+    found = selectors.receipt_check(number, code) if number else None
+    return render(request, "charity/receipt_check.html", {"number": number, "found": found, "asked": bool(number)})
