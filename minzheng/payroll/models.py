@@ -44,7 +44,14 @@ class Roster(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.area}{self.month:%Y年%m月}{self.programme}发放名单"
+        return f"{self.area}{self.month:%Y年%m月}{self.programme_label}发放名单"
+
+    @property
+    def programme_label(self) -> str:
+        """The programme's Chinese name (低保金 …), never its code, on every page and title."""
+        from .reference import programme_label  # reference imports the models: read it when asked
+
+        return programme_label(self.programme)
 
     @property
     def is_released(self) -> bool:

@@ -75,6 +75,19 @@ def programme_info(code: str) -> ProgrammeInfo:
     return ProgrammeInfo(code, label, row.fund if row else DEFAULT_FUND)
 
 
+def programme_label(code: str) -> str:
+    """The label of `code` for a page; an unknown code (data of a retired programme) reads as itself."""
+    try:
+        return programme_info(code).label
+    except DomainError:
+        return code
+
+
+def programme_choices() -> list[tuple[str, str]]:
+    """(code, label) of every programme the payroll pays (funds.csv), for the 生成发放名单 form."""
+    return [(code, info.label) for code, info in _funds().items()]
+
+
 def exclusions_for(code: str) -> list[Exclusion]:
     """Programmes a recipient of `code` may not receive at the same time, both from the data file (read in both
     directions) and from the programme module's own `excludes`."""
