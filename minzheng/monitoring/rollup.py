@@ -21,8 +21,8 @@ from minzheng.areas.models import Area
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
-from minzheng.policy.models import Formula as PolicyFormula
 from minzheng.policy.models import KINDS, Scope, Standard
+from minzheng.policy.models import Formula as PolicyFormula
 from minzheng.policy.rules import growth, memoized, ref_value
 
 from . import elements, targets

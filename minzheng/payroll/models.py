@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from minzheng.core.jobs import lease_expired
 
+from .labels import programme_label
+
 
 class Roster(models.Model):
     class Status(models.TextChoices):
@@ -49,8 +51,6 @@ class Roster(models.Model):
     @property
     def programme_label(self) -> str:
         """The programme's Chinese name (低保金 …), never its code, on every page and title."""
-        from .reference import programme_label  # reference imports the models: read it when asked
-
         return programme_label(self.programme)
 
     @property

@@ -12,14 +12,13 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
+from minzheng.areas.selectors import top_areas
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
+from minzheng.core.periods import check_payroll_month, local_date, next_month_start
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 from minzheng.web.pages import is_htmx, page, paginate, require
-
-from minzheng.areas.selectors import top_areas
-from minzheng.core.periods import check_payroll_month, local_date, next_month_start
 
 from . import bankfiles, reference, selectors, services
 

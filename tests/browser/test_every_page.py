@@ -44,6 +44,21 @@ def _links(page, selector: str) -> list[str]:
     return page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
 
 
+def _visit(page, base: str, username: str, href: str, seen: set[str], failures: list[str]) -> bool:
+    url = urlparse(href)
+    path = url.path + (f"?{url.query}" if url.query else "")
+    if not href or href.startswith(("#", "mailto:", "javascript:")) or SKIP.search(path) or path in seen:
+        return False
+    seen.add(path)
+    response = page.goto(f"{base}{path}")
+    status = response.status if response else 0
+    if status >= 400:
+        failures.append(f"{username} {path}：HTTP {status}")
+        return True
+    failures.extend(f"{username} {path}：{p}" for p in _problems(page))
+    return True
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_and_speaks_to_the_user(live_server, browser):
     seed_small_demo()
@@ -58,27 +73,11 @@ def test_every_page_fits_and_speaks_to_the_user(live_server, browser):
         page.get_by_role("button", name="登录").click()
         page.wait_for_load_state()
         seen: set[str] = set()
-
-        def visit(href: str) -> bool:
-            path = urlparse(href).path + (f"?{urlparse(href).query}" if urlparse(href).query else "")
-            if not href or href.startswith(("#", "mailto:", "javascript:")) or SKIP.search(path) or path in seen:
-                return False
-            seen.add(path)
-            response = page.goto(f"{live_server.url}{path}")
-            status = response.status if response else 0
-            if status >= 400:
-                failures.append(f"{username} {path}：HTTP {status}")
-                return True
-            failures.extend(f"{username} {path}：{p}" for p in _problems(page))
-            return True
-
-        visit("/")
-        nav = _links(page, "header nav a")
-        for href in nav:
-            if visit(href):
-                # The first detail link of the list (a link inside the page's first table).
-                detail = _links(page, "main table tbody a[href]")[:1]
-                for d in detail:
-                    visit(d)
+        _visit(page, live_server.url, username, "/", seen, failures)
+        for href in _links(page, "header nav a"):
+            if _visit(page, live_server.url, username, href, seen, failures):
+                # The first detail link of the list (a link in the body of the page's tables).
+                for detail in _links(page, "main table tbody a[href]")[:1]:
+                    _visit(page, live_server.url, username, detail, seen, failures)
         context.close()
     assert not failures, "\n".join(failures)
