@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # Swagger UI from django-ninja's own static files (no CDN: /api/docs works offline)
     "minzheng.core",  # before django_tasks_db: core's db_worker (which also recovers abandoned jobs) wins
     "django_tasks_db",
     "minzheng.areas",

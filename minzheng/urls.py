@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from minzheng.api import api
 from minzheng.assistance.urls import public_urlpatterns as gongshi_urls
 from minzheng.community.urls import public_urlpatterns as cunwu_urls
 
+# The back office speaks Chinese like the rest of the platform.
+admin.site.site_header = "智慧民政 后台管理"
+admin.site.site_title = "智慧民政后台"
+admin.site.index_title = "基础数据管理"
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says: send them to the one icon.
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("imports/", include("minzheng.registry.import_urls")),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
+from minzheng.areas.selectors import areas_for
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.models import AuditEntry
 from minzheng.core.scope import can_access_area
@@ -172,7 +173,9 @@ def inspection_list(request):
         "draws": selectors.draws_for(user).select_related("area")[:20],
         "inspections": selectors.inspections_for(user).prefetch_related("inspectors")[:100],
         "overdue": [(f, (today - f.deadline).days) for f in selectors.overdue_findings(user, today)[:200]],
-        "today": today})
+        "today": today,
+        # The 双随机 scope is picked, not typed: the user's counties and towns (villages hold no homes to draw).
+        "draw_areas": areas_for(user).filter(level__in=["city", "county", "town"])})
 
 
 @page(Cap.FACILITY_VIEW)

@@ -37,7 +37,7 @@ def _target_text(text: str, unit: str) -> str:
     t = targets.parse(text)
     if t is None:
         return "—"
-    return t.text(unit) if not t.is_rule else t.rule
+    return t.text(unit)
 
 
 def _actual(v) -> str:

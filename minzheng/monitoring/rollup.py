@@ -21,8 +21,8 @@ from minzheng.areas.models import Area
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
+from minzheng.policy.models import KINDS, Scope, Standard
 from minzheng.policy.models import Formula as PolicyFormula
-from minzheng.policy.models import Standard
 from minzheng.policy.rules import growth, memoized, ref_value
 
 from . import elements, targets
@@ -149,7 +149,8 @@ class _Policy:
                 left, right = self.growth(area, rule.left), self.growth(area, rule.right)
                 ok = left >= rule.factor * right
                 verdict = "成立" if ok else "不成立"
-                return ok, f"{rule.phrase}：{rule.left}增长{left:.2%}，{rule.right}增长{right:.2%}（{verdict}）"
+                return ok, (f"{rule.phrase}：{operand_label(rule.left)}增长{left:.2%}，"
+                            f"{operand_label(rule.right)}增长{right:.2%}（{verdict}）")
             left, right = self.value(area, rule.left), self.value(area, rule.right)
             want = rule.factor * right
             if rule.kind in (TargetRule.Kind.RATIO_EQ, TargetRule.Kind.REF_EQ):
@@ -157,10 +158,21 @@ class _Policy:
                 ok = want <= left < want + 1
             else:
                 ok = left >= want
-            return ok, (f"{rule.phrase}：{rule.left}={left.normalize():f}，{rule.factor.normalize():f}×{rule.right}="
+            return ok, (f"{rule.phrase}：{operand_label(rule.left)}={left.normalize():f}，"
+                        f"{rule.factor.normalize():f}×{operand_label(rule.right)}="
                         f"{want.normalize():f}（{'成立' if ok else '不成立'}）")
         except DomainError as e:
             return None, f"{rule.phrase}：无法校验，{e.message}"
+
+
+def operand_label(ref: str) -> str:
+    """'dibao:urban' / 'consumption_per_capita:all@prev' as a reader says it: 城镇低保标准, 上年居民人均消费支出."""
+    name, _, when = ref.partition("@")
+    kind, _, rest = name.partition(":")
+    scope = rest.split(":")[0] if rest else ""
+    scope_label = {Scope.URBAN: "城镇", Scope.RURAL: "农村"}.get(scope, "")
+    real = "（实际）" if name.endswith(":real") else ""
+    return f"{'上年' if when else ''}{scope_label}{KINDS.get(kind, kind)}{real}"
 
 
 def unit_scale(formula_unit: str, indicator_unit: str) -> Decimal:

@@ -40,7 +40,7 @@ class Target:
 
     def text(self, unit: str = "") -> str:
         if self.is_rule:
-            return f"规则：{self.rule}"
+            return "按规划规则（见说明）"
         sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(self.op, "")
         return f"{sign}{format(self.value.normalize(), 'f')}{unit}"
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from minzheng.core.jobs import lease_expired
 
+from .labels import programme_label
+
 
 class Roster(models.Model):
     class Status(models.TextChoices):
@@ -44,7 +46,12 @@ class Roster(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.area}{self.month:%Y年%m月}{self.programme}发放名单"
+        return f"{self.area}{self.month:%Y年%m月}{self.programme_label}发放名单"
+
+    @property
+    def programme_label(self) -> str:
+        """The programme's Chinese name (低保金 …), never its code, on every page and title."""
+        return programme_label(self.programme)
 
     @property
     def is_released(self) -> bool:

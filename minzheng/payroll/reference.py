@@ -2,30 +2,16 @@
 supervision rules' configuration. All of it is data (data/payroll/, data/policy/exclusions.csv), each row with
 its citation or a note saying it is a demo assumption."""
 
-import csv
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 
-from minzheng.core.errors import DomainError
-
 from .models import SupervisionRule
 
-FUNDS_CSV = settings.DATA_DIR / "payroll" / "funds.csv"
 RULES_CSV = settings.DATA_DIR / "payroll" / "supervision_rules.csv"
 EXCLUSIONS_CSV = settings.DATA_DIR / "policy" / "exclusions.csv"
 NEEDS_CSV = settings.DATA_DIR / "payroll" / "programme_needs.csv"
-DEFAULT_FUND = "市县"
-
-
-@dataclass(frozen=True)
-class ProgrammeInfo:
-    code: str
-    label: str   # as printed in the bank file's 摘要, e.g. 低保金
-    fund: str    # 资金来源: 中央 / 省 / 市县
 
 
 @dataclass(frozen=True)
@@ -38,42 +24,16 @@ class Exclusion:
     citation: str
 
 
-def _read(path):
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-@functools.cache
-def _funds() -> dict[str, ProgrammeInfo]:
-    return {r["programme"]: ProgrammeInfo(r["programme"], r["label"], r["fund"] or DEFAULT_FUND)
-            for r in _read(FUNDS_CSV)}
-
-
-# The payroll knows no programme (DESIGN.md §5): the assistance app registers its programme look-up here when the
-# apps are ready (AssistanceConfig.ready). It returns the programme module (with .label and .excludes) or None.
-_programme_lookups: list[Callable[[str], object | None]] = []
-
-
-def register_programme_lookup(lookup: Callable[[str], object | None]) -> None:
-    if lookup not in _programme_lookups:
-        _programme_lookups.append(lookup)
-
-
-def _registered(code: str):
-    for lookup in _programme_lookups:
-        if (prog := lookup(code)) is not None:
-            return prog
-    return None
-
-
-def programme_info(code: str) -> ProgrammeInfo:
-    """Label and fund of a programme: a registered programme module or a row of funds.csv; else a Chinese error."""
-    prog = _registered(code)
-    row = _funds().get(code)
-    if prog is None and row is None:
-        raise DomainError(f"救助项目“{code}”不存在", code="unknown_programme", field="救助项目")
-    label = row.label if row else f"{prog.label}救助金"
-    return ProgrammeInfo(code, label, row.fund if row else DEFAULT_FUND)
+from .labels import (  # noqa: E402,F401  (re-exported: the lookup's home for callers that knew it here)
+    DEFAULT_FUND,
+    ProgrammeInfo,
+    _read,
+    _registered,
+    programme_choices,
+    programme_info,
+    programme_label,
+    register_programme_lookup,
+)
 
 
 def exclusions_for(code: str) -> list[Exclusion]:

@@ -6,6 +6,7 @@ app_name = "payroll"
 
 urlpatterns = [
     path("", views.roster_list, name="list"),
+    path("rosters/new/", views.roster_new, name="generate"),
     path("rosters/<int:pk>/", views.roster_detail, name="roster"),
     path("rosters/<int:pk>/bank-file.csv", views.bank_file, name="bank_file"),
     path("rosters/<int:pk>/bank-result/", views.bank_result, name="bank_result"),

@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
+from minzheng.areas.selectors import top_areas
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
+from minzheng.core.periods import check_payroll_month, local_date, next_month_start
 from minzheng.registry.selectors import persons_for
 from minzheng.registry.services import mask_account
 from minzheng.web.pages import is_htmx, page, paginate, require
 
-from . import bankfiles, selectors, services
+from . import bankfiles, reference, selectors, services
 
 
 def _month(request) -> dt.date | None:
@@ -41,8 +43,42 @@ def roster_list(request):
     month = _month(request)
     rosters = selectors.rosters_for(request.user, month=month)
     totals = selectors.totals(request.user, month=month) if month else []
-    return render(request, "payroll/roster_list.html",
-                  {"rosters": paginate(request, rosters), "month": month, "totals": totals})
+    for t in totals:
+        t["programme_label"] = reference.programme_label(t["programme"])
+    can_generate = request.user.can(Cap.PAYROLL_RUN)
+    return render(request, "payroll/roster_list.html", {
+        "rosters": paginate(request, rosters), "month": month, "totals": totals, "can_generate": can_generate,
+        "programmes": reference.programme_choices() if can_generate else [],
+        "generate_areas": top_areas(request.user) if can_generate else [],
+        "next_month": next_month_start(local_date())})
+
+
+@require_POST
+@page(Cap.PAYROLL_RUN)
+def roster_new(request):
+    """The 生成发放名单 button: a roster for a (new) month, programme and area, through the one service."""
+    back = redirect("payroll:list")
+    area = next((a for a in top_areas(request.user) if a.code == request.POST.get("area", "")), None)
+    codes = dict(reference.programme_choices())
+    programme = request.POST.get("programme", "")
+    try:
+        month = dt.date.fromisoformat(request.POST.get("month", "") + "-01")
+    except ValueError:
+        messages.error(request, "发放月份格式不正确，请选择年月")
+        return back
+    if area is None:
+        messages.error(request, "发放区域不在您的管辖范围内")
+        return back
+    if programme not in codes:
+        messages.error(request, "请选择救助项目")
+        return back
+    try:
+        check_payroll_month(month)
+        roster = services.roster_generate(actor=request.user, programme=programme, area=area, month=month)
+    except DomainError as e:
+        return _refused(request, e, back)
+    messages.success(request, f"已生成{roster}，共{roster.line_count}笔")
+    return redirect("payroll:roster", pk=roster.pk)
 
 
 @page(Cap.PAYROLL_VIEW)

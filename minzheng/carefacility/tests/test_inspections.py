@@ -115,7 +115,8 @@ def test_the_supervision_pages(care, homes):
     c.force_login(w.huang)
     r = c.post("/facilities/inspections/", {"area_code": w.jianghai.code, "sample_size": "1", "seed": "42"},
                follow=True)
-    assert "已完成双随机抽取" in r.content.decode() and "种子 42" in r.content.decode()
+    # the seed is kept on the record (anyone can redo the draw) but is not the page's business (issue 16)
+    assert "已完成双随机抽取" in r.content.decode() and InspectionDraw.objects.filter(seed=42).exists()
     inspection = Inspection.objects.get()
     past = (TODAY - 3 * DAYS).isoformat()
     InspectionDraw.objects.update(drawn_on=TODAY - 10 * DAYS)   # drawn earlier (a test shortcut for the date only)
@@ -129,3 +130,16 @@ def test_the_supervision_pages(care, homes):
     assert "江海第1养老院" in home_list and "逾期未整改" in home_list
     c.force_login(w.liang)
     assert "扶手松动" not in c.get("/facilities/inspections/").content.decode()
+
+
+def test_huang_picks_the_draw_scope_from_a_list_and_never_sees_a_seed(care, homes, client):
+    """Issue 16: the 双随机 scope is chosen from his areas, not typed as a code; the seed is the system's business."""
+    w = care
+    client.force_login(w.huang)
+    page = client.get("/facilities/inspections/").content.decode()
+    assert '<option value="440704">江海区</option>' in page and "随机种子" not in page and "区划代码" not in page
+    r = client.post("/facilities/inspections/", {"area_code": w.jianghai.code, "sample_size": "1", "note": ""},
+                    follow=True)
+    assert "已完成双随机抽取" in r.content.decode()
+    draw = InspectionDraw.objects.get()
+    assert draw.area == w.jianghai and draw.seed > 0

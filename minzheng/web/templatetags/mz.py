@@ -116,3 +116,11 @@ def kv(value) -> str:
     if isinstance(value, dict):
         return "；".join(f"{k}：{v}" for k, v in value.items())
     return str(value)
+
+
+@register.filter
+def cite(value) -> str:
+    """A citation as a document reference (core.citations): never a file path or an internal id on a page."""
+    from minzheng.core.citations import readable
+
+    return readable(value)
