@@ -51,6 +51,8 @@ SECURE_HSTS_PRELOAD = _flag("MINZHENG_HSTS_PRELOAD", True)
 BEHIND_PROXY = _flag("MINZHENG_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer probes the app servers over plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "minzheng.core.requestlog.RequestIdMiddleware",  # first: every later log line carries the request id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,7 +175,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("MINZHENG_STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Production (scripts/serve.sh, after collectstatic): WhiteNoise serves compressed files under content-hashed names,
+# cached for a year. Off by default: the manifest exists only after collectstatic.
+if _flag("MINZHENG_STATIC_MANIFEST", False):
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 MEDIA_ROOT = Path(os.environ.get("MINZHENG_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -206,11 +216,17 @@ JOB_MAX_ATTEMPTS = int(os.environ.get("MINZHENG_JOB_MAX_ATTEMPTS", "3"))
 JOB_RECOVERERS = ["minzheng.registry.importing.import_recover_abandoned",
                   "minzheng.payroll.runs.roster_run_recover_abandoned"]
 
+# Structured logs (one JSON object a line, each with the request id) to stderr, where gunicorn/systemd collect
+# them. The access line of every request (logger minzheng.request) is on with MINZHENG_ACCESS_LOG=1 (serve.sh).
+REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {"request_id": {"()": "minzheng.core.requestlog.RequestIdFilter"}},
+    "formatters": {"json": {"()": "minzheng.core.requestlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MINZHENG_LOG_LEVEL", "WARNING")},
+    "loggers": {"minzheng.request": {"level": "INFO" if _flag("MINZHENG_ACCESS_LOG", False) else "WARNING"}},
 }
 
 
