@@ -98,6 +98,9 @@ class Cap:
     PLACENAME_APPROVE = "placenames.approve"  # 命名/更名 approval and its certificate
     REHAB_VIEW = "rehab.view"                # 精神障碍社区康复: centres and the people they serve
     REHAB_MANAGE = "rehab.manage"            # register a 康园中心, enrol a person, record services
+    # 账号管理: create accounts, set roles and areas, reset passwords, deactivate and unlock — only for accounts
+    # whose areas all lie inside the administrator's own (a county admin inside the county: accounts/selectors.py).
+    ACCOUNT_MANAGE = "accounts.manage"
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -283,6 +286,7 @@ ACTION_LABELS = {
     Cap.PLACENAME_APPROVE: "批准地名命名更名",
     Cap.REHAB_VIEW: "查看精神障碍社区康复服务",
     Cap.REHAB_MANAGE: "办理精神障碍社区康复服务",
+    Cap.ACCOUNT_MANAGE: "管理用户账号",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
@@ -298,3 +302,4 @@ for _role in (Role.VILLAGE, Role.TOWN, Role.COUNTY, Role.ADMIN):
     CAPABILITIES[_role] |= _CM
 CAPABILITIES[Role.CITY] |= {Cap.COMMUNITY_VIEW}
 CAPABILITIES[Role.AUDITOR] |= {Cap.COMMUNITY_VIEW}
+CAPABILITIES[Role.ADMIN] |= {Cap.ACCOUNT_MANAGE}
