@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minzheng.web.middleware.PasswordExpiryMiddleware",
+    "minzheng.core.dbrouter.ReplicaMiddleware",  # dashboards/reports/exports may read the replica (below)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -141,6 +142,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     (BASE_DIR / "var").mkdir(exist_ok=True)
+
+# A PostgreSQL streaming replica for reads that may lag (core/dbrouter.py): dashboards, reports and exports read
+# from it while it is up and within REPLICA_MAX_LAG_SECONDS of the primary; the user who just wrote reads the
+# primary for REPLICA_PIN_SECONDS (read-your-writes). Without MINZHENG_REPLICA_URL everything reads the primary.
+_REPLICA_URL = os.environ.get("MINZHENG_REPLICA_URL", "").strip()
+if _REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "application_name": "minzheng-replica-read"}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the primary's test database, as replicated
+    DATABASE_ROUTERS = ["minzheng.core.dbrouter.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MINZHENG_REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_PIN_SECONDS = float(os.environ.get("MINZHENG_REPLICA_PIN_SECONDS", "15"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("MINZHENG_REPLICA_CHECK_SECONDS", "5"))
+REPLICA_READ_VIEWS = [
+    "monitoring:home", "monitoring:dashboard", "monitoring:compare", "monitoring:screen", "monitoring:indicator",
+    "monitoring:report", "monitoring:reported", "web:person_export", "children:export",
+]
+REPLICA_READ_PATHS = ["/api/monitoring/"]  # GET only
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
