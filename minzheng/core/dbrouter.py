@@ -23,9 +23,10 @@ _use_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("mz_use_repl
 _writes: contextvars.ContextVar[list | None] = contextvars.ContextVar("mz_writes", default=None)
 # Writes that say nothing about the user's data: the session (the pin itself) and the shared throttle cache.
 _NOT_A_WRITE = {"sessions.Session", "accounts.LoginThrottle"}
-_LAG_SQL = """SELECT CASE WHEN NOT pg_is_in_recovery() THEN -1
-    WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-    ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END"""
+# Behind = the replica has not replayed up to the primary's current WAL position; then the lag is the age of the last
+# transaction it replayed (how stale its copy is). Both positions come from the servers themselves.
+_REPLICA_SQL = """SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,
+    EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"""
 _state = {"checked": 0.0, "usable": False}
 
 
@@ -36,10 +37,14 @@ def replica_configured() -> bool:
 def replica_lag_seconds() -> float:
     """The replica's replay lag (0 when it has applied everything it received). Raises DatabaseError if down."""
     with connections[REPLICA].cursor() as cur:
-        cur.execute(_LAG_SQL)
-        lag = float(cur.fetchone()[0])
-    if lag < 0:
+        cur.execute(_REPLICA_SQL)
+        in_recovery, replayed, age = cur.fetchone()
+    if not in_recovery:
         raise DatabaseError("the replica database is not in recovery (not a standby)")
+    with connections["default"].cursor() as cur:
+        cur.execute("SELECT pg_current_wal_lsn() <= %s::pg_lsn", [replayed])
+        caught_up = cur.fetchone()[0]
+    lag = 0.0 if caught_up else (float(age) if age is not None else 1e9)
     return lag
 
 
@@ -57,7 +62,8 @@ def replica_usable() -> bool:
     else:
         usable = lag <= settings.REPLICA_MAX_LAG_SECONDS
         if not usable:
-            log.warning("只读副本延迟%.1f秒，超过%s秒的上限，报表与仪表盘改读主库", lag, settings.REPLICA_MAX_LAG_SECONDS)
+            log.warning("只读副本延迟%.1f秒，超过%s秒的上限，报表与仪表盘改读主库", lag,
+                        settings.REPLICA_MAX_LAG_SECONDS)
     _state.update(checked=now, usable=usable)
     return usable
 
