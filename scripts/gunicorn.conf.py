@@ -15,3 +15,4 @@ accesslog = None  # the app's own JSON access line (minzheng.request) carries th
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("MINZHENG_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "minzheng"
+preload_app = True  # import Django and every router once, before forking (a cold first request is slow)
