@@ -79,6 +79,7 @@ def _register_routers():
     from minzheng.registry.import_api import router as import_router
 
     api.add_router("/areas", areas_router)
+    api.add_router("/accounts", __import__("minzheng.web.account_api", fromlist=["router"]).router)
     api.add_router("/carefacility", __import__("minzheng.carefacility.api", fromlist=["router"]).router)
     api.add_router("/assistance", __import__("minzheng.assistance.api", fromlist=["router"]).router)
     api.add_router("/children", __import__("minzheng.children.api", fromlist=["router"]).router)

@@ -51,6 +51,8 @@ SECURE_HSTS_PRELOAD = _flag("MINZHENG_HSTS_PRELOAD", True)
 BEHIND_PROXY = _flag("MINZHENG_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer probes the app servers over plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "minzheng.core.requestlog.RequestIdMiddleware",  # first: every later log line carries the request id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +104,8 @@ MIDDLEWARE = [
     "minzheng.web.middleware.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "minzheng.web.middleware.PasswordExpiryMiddleware",
+    "minzheng.core.dbrouter.ReplicaMiddleware",  # dashboards/reports/exports may read the replica (below)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -141,15 +146,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     (BASE_DIR / "var").mkdir(exist_ok=True)
 
+# A PostgreSQL streaming replica for reads that may lag (core/dbrouter.py): dashboards, reports and exports read
+# from it while it is up and within REPLICA_MAX_LAG_SECONDS of the primary; the user who just wrote reads the
+# primary for REPLICA_PIN_SECONDS (read-your-writes). Without MINZHENG_REPLICA_URL everything reads the primary.
+_REPLICA_URL = os.environ.get("MINZHENG_REPLICA_URL", "").strip()
+if _REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "application_name": "minzheng-replica-read"}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the primary's test database, as replicated
+    DATABASE_ROUTERS = ["minzheng.core.dbrouter.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MINZHENG_REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_PIN_SECONDS = float(os.environ.get("MINZHENG_REPLICA_PIN_SECONDS", "15"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("MINZHENG_REPLICA_CHECK_SECONDS", "5"))
+REPLICA_READ_VIEWS = [
+    "monitoring:home", "monitoring:dashboard", "monitoring:compare", "monitoring:screen", "monitoring:indicator",
+    "monitoring:report", "monitoring:reported", "web:person_export", "children:export",
+]
+REPLICA_READ_PATHS = ["/api/monitoring/"]  # GET only
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["minzheng.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 
+# GB/T 22239-2019 (等保2.0) 8.1.4.1 a): identification unique, authentication information complex and changed
+# periodically. The standard gives no figures; these are the bureau's (accounts/passwords.py), 0 days = no expiry.
+PASSWORD_MIN_LENGTH = int(os.environ.get("MINZHENG_PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_MIN_CHAR_CLASSES = int(os.environ.get("MINZHENG_PASSWORD_MIN_CHAR_CLASSES", "3"))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("MINZHENG_PASSWORD_MAX_AGE_DAYS", "90"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "minzheng.accounts.passwords.ComplexityValidator"},
 ]
 
 # Login failure handling, as GB/T 22239-2019 (等保2.0) 8.1.4.1 b) requires: limit illegal login attempts and lock
@@ -175,7 +206,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("MINZHENG_STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Production (scripts/serve.sh, after collectstatic): WhiteNoise serves compressed files under content-hashed names,
+# cached for a year. Off by default: the manifest exists only after collectstatic.
+if _flag("MINZHENG_STATIC_MANIFEST", False):
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 MEDIA_ROOT = Path(os.environ.get("MINZHENG_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -209,11 +247,17 @@ JOB_MAX_ATTEMPTS = int(os.environ.get("MINZHENG_JOB_MAX_ATTEMPTS", "3"))
 JOB_RECOVERERS = ["minzheng.registry.importing.import_recover_abandoned",
                   "minzheng.payroll.runs.roster_run_recover_abandoned"]
 
+# Structured logs (one JSON object a line, each with the request id) to stderr, where gunicorn/systemd collect
+# them. The access line of every request (logger minzheng.request) is on with MINZHENG_ACCESS_LOG=1 (serve.sh).
+REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {"request_id": {"()": "minzheng.core.requestlog.RequestIdFilter"}},
+    "formatters": {"json": {"()": "minzheng.core.requestlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MINZHENG_LOG_LEVEL", "WARNING")},
+    "loggers": {"minzheng.request": {"level": "INFO" if _flag("MINZHENG_ACCESS_LOG", False) else "WARNING"}},
 }
 
 

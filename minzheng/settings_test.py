@@ -15,6 +15,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Checkpoints of the audit chain go to a fresh file per test process, never to the demo's var/ file.
 AUDIT_CHECKPOINT_PATH = Path(_tempfile.mkdtemp(prefix="minzheng-test-audit-")) / "checkpoints.jsonl"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (no idle connections left to block test-DB teardown)
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared-cache memory: tests of two transactions racing (e.g. two approvers at once) need
     # SQLite's real locking (IMMEDIATE + busy timeout); shared-cache memory fails at once with "table is locked".

@@ -34,6 +34,7 @@ urlpatterns = [
     path("community/", include("minzheng.community.urls")),
     path("cunwu/", include((cunwu_urls, "cunwu"))),  # the public 村（居）务公开: no login
     path("marriage/", include("minzheng.marriage.urls")),  # book/ and verify/ are public
+    path("accounts/", include("minzheng.web.account_urls")),  # 账号管理 (administrators)
     path("funeral/", include("minzheng.funeral.urls")),
     path("placenames/", include("minzheng.placenames.urls")),
     path("charity/", include("minzheng.charity.urls")),  # wishes/ and receipt/ are public

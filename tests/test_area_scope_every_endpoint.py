@@ -257,7 +257,7 @@ def jianghai(world):
         "run": run.pk,
         "person": w.dad.pk, "person2": w.mum.pk, "person3": lone.pk, "household": w.household.pk,
         "household2": household.pk, "category": category.pk,
-        "report": report.pk, "job": job.pk, "area": "440704",
+        "report": report.pk, "job": job.pk, "area": "440704", "account": w.chen.pk,
         "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
                     w.household.number, "梁伯", elder.id_number, *facility_secrets] + care["secrets"]
         + social["secrets"],
@@ -267,7 +267,19 @@ def jianghai(world):
 def _cases():
     """(method, route as the resolver or OpenAPI names it, url template, body). {x} is filled from `jianghai`."""
     a = "assistance/<int:pk>/"
+    acc = "/api/accounts/users/{account}"
     cases = [
+        # 账号管理 (administrators only; the administrators' own 404 outside their areas: accounts/tests)
+        ("get", "accounts/<int:pk>/", "/accounts/{account}/", None),
+        ("post", "accounts/<int:pk>/<str:action>/", "/accounts/{account}/deactivate/", {"reason": "调离"}),
+        ("get", "/api/accounts/users/{user_id}", acc, None),
+        ("post", "/api/accounts/users/{user_id}/role", acc + "/role", {"role": "town"}),
+        ("post", "/api/accounts/users/{user_id}/areas", acc + "/areas", {"areas": ["440704003"]}),
+        ("post", "/api/accounts/users/{user_id}/reset-password", acc + "/reset-password",
+         {"password": "Reset#Pass2026"}),
+        ("post", "/api/accounts/users/{user_id}/deactivate", acc + "/deactivate", {"reason": "调离"}),
+        ("post", "/api/accounts/users/{user_id}/reactivate", acc + "/reactivate", {}),
+        ("post", "/api/accounts/users/{user_id}/unlock", acc + "/unlock", {}),
         # pages
         ("get", "assistance/<int:pk>/", "/assistance/{app}/", None),
         ("get", "assistance/<int:pk>/approve/", "/assistance/{app}/approve/", None),

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from .roles import ACTION_LABELS, CAPABILITIES, Role
 
@@ -7,6 +8,10 @@ from .roles import ACTION_LABELS, CAPABILITIES, Role
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=64, blank=True)
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.RESIDENT)
+    # GB/T 22239-2019 8.1.4.1 a): passwords are changed periodically (settings.PASSWORD_MAX_AGE_DAYS); a password set
+    # by an administrator (a new account, a reset) must be changed by its owner at the next login.
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

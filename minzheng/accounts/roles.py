@@ -105,6 +105,9 @@ class Cap:
     CHARITY_APPROVE = "charity.approve"  # 县区: recognise charities, file plans and trusts, approve spending
     LOTTERY_VIEW = "lottery.view"        # 福彩 outlets, sales, 公益金
     LOTTERY_MANAGE = "lottery.manage"    # outlets, inspections, sales import, 公益金 allocations
+    # 账号管理: create accounts, set roles and areas, reset passwords, deactivate and unlock — only for accounts
+    # whose areas all lie inside the administrator's own (a county admin inside the county: accounts/selectors.py).
+    ACCOUNT_MANAGE = "accounts.manage"
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -296,6 +299,7 @@ ACTION_LABELS = {
     Cap.CHARITY_APPROVE: "认定慈善组织、备案募捐方案和慈善信托、审批慈善支出",
     Cap.LOTTERY_VIEW: "查看福利彩票销售场所和公益金",
     Cap.LOTTERY_MANAGE: "管理福利彩票销售场所、销量导入和公益金",
+    Cap.ACCOUNT_MANAGE: "管理用户账号",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
@@ -322,3 +326,4 @@ CAPABILITIES[Role.CITY] |= {Cap.CHARITY_VIEW, Cap.CHARITY_APPROVE, Cap.LOTTERY_V
 CAPABILITIES[Role.AUDITOR] |= {Cap.CHARITY_VIEW, Cap.LOTTERY_VIEW}
 CAPABILITIES[Role.ADMIN] |= _CH_VILLAGE | {Cap.CHARITY_RECORD, Cap.CHARITY_APPROVE, Cap.LOTTERY_VIEW,
                                            Cap.LOTTERY_MANAGE}
+CAPABILITIES[Role.ADMIN] |= {Cap.ACCOUNT_MANAGE}

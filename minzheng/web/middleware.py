@@ -114,3 +114,27 @@ class BadInputMiddleware:
             return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
         html = render_to_string("web/bad_input.html", {"message": message}, request=request)
         return HttpResponse(html, status=status)
+
+
+class PasswordExpiryMiddleware:
+    """GB/T 22239-2019 8.1.4.1 a): a password past PASSWORD_MAX_AGE_DAYS, or set by an administrator, must be
+    changed before anything else. Pages redirect to the change form; the API answers 403 in Chinese."""
+
+    ALLOWED = ("/account/password/", "/logout/", "/healthz/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from minzheng.accounts.passwords import password_expired
+
+        user = getattr(request, "user", None)
+        if user is not None and not request.path.startswith(self.ALLOWED) and password_expired(user):
+            message = "您的密码已过期或由管理员设置，请先修改密码"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "password_expired", "message": message}, status=403,
+                                    json_dumps_params={"ensure_ascii": False})
+            from django.shortcuts import redirect
+
+            return redirect("web:password_change")
+        return self.get_response(request)

@@ -1,0 +1,173 @@
+"""Two app servers behind HAProxy and two task workers on one PostgreSQL database; one app server and one worker are
+stopped mid-load (issue 17 item 3). No request fails beyond the balancer's retry, no import job is lost or
+validated twice (the queue's row locks, the jobs' leases), and the audit chain verifies afterwards.
+
+黄志强 of 江海区 uploads village rosters while browsing; the bureau's operator restarts one server meanwhile."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+from django.db import connections
+
+from minzheng.core.idcard import make_id_number
+from minzheng.registry.models import ImportJob, ImportRow
+
+pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} 未就绪")
+
+
+def _roster(n: int) -> bytes:
+    import datetime as dt
+
+    lines = ["身份证号,姓名,户籍地区划代码,居住地区划代码"]
+    for i in range(ROWS):
+        idn = make_id_number("440704", dt.date(1950 + i % 50, 1 + i % 12, 1 + i % 28), (n * ROWS + i) % 1000)
+        lines.append(f"{idn},村民{n}-{i},440704003001,440704003001")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def cluster(tmp_path, people):
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not shutil.which("haproxy"):
+        pytest.skip("故障切换测试需要 PostgreSQL（DATABASE_URL）和 HAProxy（apt-get install haproxy）")
+    db = settings.DATABASES["default"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MINZHENG_", "DJANGO_"))}
+    env.update(DJANGO_SETTINGS_MODULE="minzheng.settings", MINZHENG_SECRET_KEY="f" * 60, MINZHENG_HTTPS="0",
+               DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+               MINZHENG_AUDIT_KEY=bytes(settings.AUDIT_HMAC_KEY).decode(), MINZHENG_JOB_LEASE_SECONDS="3",
+               MINZHENG_MEDIA_ROOT=str(tmp_path / "media"), MINZHENG_PASSWORD_MAX_AGE_DAYS="0",
+               MINZHENG_AUDIT_CHECKPOINT=str(tmp_path / "cp.jsonl"))
+    ports = [_free_port() for _ in range(3)]
+    procs: dict[str, subprocess.Popen] = {}
+    log = open(tmp_path / "cluster.log", "wb")
+    for name, port in (("app1", ports[1]), ("app2", ports[2])):
+        procs[name] = subprocess.Popen([sys.executable, "-m", "gunicorn", "minzheng.wsgi:application", "-b",
+                                        f"127.0.0.1:{port}", "-w", "2", "--graceful-timeout", "20", "--timeout", "180",
+                                        "--preload"],
+                                       cwd=ROOT, env=env, stdout=log, stderr=log)
+    for name in ("worker1", "worker2"):
+        procs[name] = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--queue-name", "*",
+                                        "--interval", "0.2", "--no-startup-delay"],
+                                       cwd=ROOT, env=env, stdout=log, stderr=log)
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(f"""global
+    maxconn 200
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    retries 3
+    option redispatch
+    retry-on conn-failure
+frontend mz
+    bind 127.0.0.1:{ports[0]}
+    default_backend apps
+backend apps
+    balance roundrobin
+    option httpchk GET /healthz/
+    server app1 127.0.0.1:{ports[1]} check inter 300 fall 1 rise 2
+    server app2 127.0.0.1:{ports[2]} check inter 300 fall 1 rise 2
+""")
+    procs["haproxy"] = subprocess.Popen(["haproxy", "-f", str(cfg)], stdout=log, stderr=log)
+    try:
+        for port in ports[1:]:
+            _wait_http(f"http://127.0.0.1:{port}/healthz/")
+        _wait_http(f"http://127.0.0.1:{ports[0]}/healthz/")
+        yield {"url": f"http://127.0.0.1:{ports[0]}", "procs": procs, "env": env}
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.terminate()
+        for p in procs.values():
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        log.close()
+        connections.close_all()
+
+
+def _session(url: str) -> requests.Session:
+    s = requests.Session()
+    s.get(f"{url}/login/", timeout=10)
+    r = s.post(f"{url}/login/", data={"username": "huangzq", "password": "Minzheng#2026",
+                                      "csrfmiddlewaretoken": s.cookies["csrftoken"]}, timeout=10)
+    assert r.status_code == 200 and "/login/" not in r.url
+    return s
+
+
+def test_losing_an_app_server_and_a_worker_mid_load_loses_nothing(cluster):
+    url, procs = cluster["url"], cluster["procs"]
+    uploads, failures, pages = [], [], []
+    lock = threading.Lock()
+
+    def user(n: int) -> None:
+        s = _session(url)
+        for i in range(6):
+            try:
+                page = s.get(f"{url}/api/areas", timeout=30)
+                r = s.post(f"{url}/api/imports", files={"file": (f"村民{n}-{i}.csv", _roster(n * 10 + i))},
+                           headers={"X-CSRFToken": s.cookies["csrftoken"]}, timeout=60)
+            except requests.RequestException as e:
+                with lock:
+                    failures.append(repr(e))
+                continue
+            with lock:
+                pages.append(page.status_code)
+                (uploads.append(r.json()["id"]) if r.status_code == 201 else failures.append(r.status_code))
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 120
+    while ImportJob.objects.count() < 4:  # the load is under way (jobs queued and being validated)
+        assert time.monotonic() < deadline, f"负载未开始：{failures}"
+        time.sleep(0.05)
+    procs["worker1"].send_signal(signal.SIGKILL)  # a worker dies mid-job
+    procs["app1"].send_signal(signal.SIGTERM)  # an app server is stopped (finishes what it holds, takes no more)
+    for t in threads:
+        t.join(timeout=300)
+
+    assert failures == [], f"失败的请求：{failures}"
+    assert set(pages) == {200} and len(uploads) == 24
+    deadline = time.monotonic() + 120
+    while ImportJob.objects.exclude(status=ImportJob.Status.VALIDATED).exists():
+        assert time.monotonic() < deadline, list(ImportJob.objects.values_list("id", "status", "attempts"))
+        time.sleep(0.5)
+    assert sorted(ImportJob.objects.values_list("id", flat=True)) == sorted(uploads)  # none lost, none doubled
+    for job in ImportJob.objects.all():
+        assert ImportRow.objects.filter(job=job).count() == ROWS, f"任务{job.pk}的行数不对"
+    connections.close_all()
+    run = subprocess.run([sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=cluster["env"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
