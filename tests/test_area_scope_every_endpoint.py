@@ -237,15 +237,12 @@ def jianghai(world):
     facility_secrets = facilities.pop("facility_secrets")
     socialorgs = jianghai_socialorg_objects(w)
     facility_secrets += socialorgs.pop("org_secrets")
-    facilities |= socialorgs | jianghai_station(w) | jianghai_volunteering(w) | jianghai_disclosure(w)
     social = _social_affairs(w)
     children = jianghai_child_objects(w)
     charity = jianghai_charity_objects(w)
-    facility_secrets += charity.pop("charity_secrets")
-    children |= charity
-    facility_secrets += children.pop("child_secrets")
-    return {k: v for k, v in care.items() if k != "secrets"} | facilities | children | {
-        k: v for k, v in social.items() if k != "secrets"} | {
+    facility_secrets += charity.pop("charity_secrets") + children.pop("child_secrets")
+    care_secrets, social_secrets = care.pop("secrets"), social.pop("secrets")
+    own = {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
         "indicator": beds.pk, "reported": reported.pk,
         "app": open_app.pk, "objection": objection.pk, "refused": refused.pk,
@@ -257,21 +254,30 @@ def jianghai(world):
         "run": run.pk,
         "person": w.dad.pk, "person2": w.mum.pk, "person3": lone.pk, "household": w.household.pk,
         "household2": household.pk, "category": category.pk,
-        "report": report.pk, "job": job.pk, "area": "440704", "account": w.chen.pk,
-        "secrets": [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number, w.mum.id_number,
-                    w.household.number, "梁伯", elder.id_number, *facility_secrets] + care["secrets"]
-        + social["secrets"],
+        "report": report.pk, "job": job.pk, "area": "440704", "staff_user": w.chen.pk,
     }
+    parts = [care, facilities, socialorgs, jianghai_station(w), jianghai_volunteering(w), jianghai_disclosure(w),
+             children, charity, social, own]
+    merged: dict = {}
+    for part in parts:
+        # Two apps naming their object by the same key would silently point one app's cases at the other's id.
+        clash = merged.keys() & part.keys()
+        assert not clash, f"两个模块的测试对象同名：{sorted(clash)}"
+        merged |= part
+    merged["secrets"] = [w.dad.name, w.mum.name, w.son.name, "林大海", "周国强", "孤伯", w.dad.id_number,
+                         w.mum.id_number, w.household.number, "梁伯", elder.id_number, *facility_secrets,
+                         *care_secrets, *social_secrets]
+    return merged
 
 
 def _cases():
     """(method, route as the resolver or OpenAPI names it, url template, body). {x} is filled from `jianghai`."""
     a = "assistance/<int:pk>/"
-    acc = "/api/accounts/users/{account}"
+    acc = "/api/accounts/users/{staff_user}"
     cases = [
         # 账号管理 (administrators only; the administrators' own 404 outside their areas: accounts/tests)
-        ("get", "accounts/<int:pk>/", "/accounts/{account}/", None),
-        ("post", "accounts/<int:pk>/<str:action>/", "/accounts/{account}/deactivate/", {"reason": "调离"}),
+        ("get", "accounts/<int:pk>/", "/accounts/{staff_user}/", None),
+        ("post", "accounts/<int:pk>/<str:action>/", "/accounts/{staff_user}/deactivate/", {"reason": "调离"}),
         ("get", "/api/accounts/users/{user_id}", acc, None),
         ("post", "/api/accounts/users/{user_id}/role", acc + "/role", {"role": "town"}),
         ("post", "/api/accounts/users/{user_id}/areas", acc + "/areas", {"areas": ["440704003"]}),

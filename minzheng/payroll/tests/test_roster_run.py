@@ -118,15 +118,15 @@ def test_the_worker_killed_during_generation_leaves_a_run_the_next_worker_finish
     settings.JOB_LEASE_SECONDS = 2
     hzq = people["jianghai_approver"]
     db = connection.settings_dict
-    # Hold the audit chain's lock: the worker inserts the lines, then waits to audit them inside its transaction.
+    # Hold back writes to the audit table: the worker generates inside its transaction, then waits to audit.
     blocker = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
                               dbname=db["NAME"])
     worker = Worker(tmp_path)
     try:
         run = runs.roster_run_request(actor=hzq, programme="dibao", area=areas["jianghai"], month=MAY)  # queued
-        blocker.execute("SELECT pg_advisory_xact_lock(%s)", [audit._PG_LOCK_KEY])
+        blocker.execute(f"LOCK TABLE {AuditEntry._meta.db_table} IN SHARE MODE")
         worker.start()
-        pid = wait_for(lambda: backend_waiting_on_lock("SELECT pg_advisory_xact_lock"),
+        pid = wait_for(lambda: backend_waiting_on_lock(f'INSERT INTO "{AuditEntry._meta.db_table}"'),
                        "the worker to be mid-generation")
         assert RosterRun.objects.get(pk=run.pk).status == S.RUNNING
         worker.kill()
