@@ -4,6 +4,8 @@ Chinese fonts and charts, listing every indicator with baseline, target, actual,
 import io
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from minzheng.core.errors import DomainError
 from minzheng.core.pdf import cjk_pdf
 from minzheng.core.tabular import safe_row
@@ -27,10 +29,10 @@ class Report:
     counts: dict
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return ""
-    return format(v.normalize(), "f")
+def _fmt(v, ind) -> str:
+    """As the plan prints that row (its own decimals), like the pages."""
+    rounded = targets.as_printed(v, ind)
+    return "" if rounded is None else format(rounded, "f")
 
 
 def _target_text(text: str, unit: str) -> str:
@@ -44,8 +46,8 @@ def _actual(v) -> str:
     if v.holds is not None and v.value is None:
         return "规则成立" if v.holds else "规则不成立"
     if v.indicator.cumulative and v.running_total is not None:
-        return f"{_fmt(v.running_total)}（累计）"
-    return _fmt(v.value) or "—"
+        return f"{_fmt(v.running_total, v.indicator)}（累计）"
+    return _fmt(v.value, v.indicator) or "—"
 
 
 def build(user, area, kind: str, year: int | None = None) -> Report:
@@ -59,7 +61,12 @@ def build(user, area, kind: str, year: int | None = None) -> Report:
     return Report(title=f"{area.name}民政事业发展“十四五”规划{year}年{KINDS[kind]}" if kind == "annual"
                   else f"{area.name}民政事业发展“十四五”规划{KINDS[kind]}（{year}年）",
                   area_name=area.name, year=year, rows=rows, counts=selectors.status_counts(rows),
-                  data_as_of=as_of.strftime("%Y-%m-%d %H:%M") if as_of else "尚未计算")
+                  data_as_of=_beijing(as_of) if as_of else "尚未计算")
+
+
+def _beijing(moment) -> str:
+    """The bureau's clock, as the pages show it (the database keeps UTC)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M（北京时间）")
 
 
 def table(report: Report) -> list[list[str]]:

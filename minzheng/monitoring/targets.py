@@ -15,6 +15,7 @@ from functools import cache
 from django.conf import settings
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import round_amount
 
 BASE_YEAR = 2020
 MILESTONES = (2023, 2025)
@@ -137,3 +138,27 @@ def progress(*, year: int, actual: Decimal | None, holds: bool | None, baseline:
             floor = None
     ok = floor is not None and (actual >= floor if _higher_is_better(target, direction) else actual <= floor)
     return Progress(Status.ON_TRACK if ok else Status.LAGGING, expected.quantize(Decimal("0.0001")), m, target)
+
+
+_DECIMALS = re.compile(r"\d+\.(\d+)")
+
+
+def plan_decimals(*figures: str, unit: str = "") -> int:
+    """How many decimals the plan itself prints for a row: the most among its own figures (baseline and targets).
+    A row whose plan prints no figure at all shows whole numbers, or one decimal for a share (so 1/3 reads 33.3 %)."""
+    printed = [f for f in figures if f and re.search(r"\d", f)]
+    if printed:
+        return max((len(m) for f in printed for m in _DECIMALS.findall(f)), default=0)
+    return 1 if unit == "%" else 0
+
+
+def as_printed(value: Decimal | None, ind) -> Decimal | None:
+    """A value of an indicator rounded to the decimals its plan prints for that row."""
+    return plan_round(value, plan_decimals(ind.baseline_2020, ind.target_2023, ind.target_2025, unit=ind.unit))
+
+
+def plan_round(value: Decimal | None, decimals: int) -> Decimal | None:
+    """A value as the plan would print it (the `indicator` rounding row: half up, as the plans' tables round)."""
+    if value is None:
+        return None
+    return round_amount(value, "indicator", unit=Decimal(1).scaleb(-decimals))

@@ -50,9 +50,17 @@ def home(request):
                     f"?year={_year(request)}")
 
 
-def _chart_rows(rows):
-    return [{"name": str(r.indicator), "status": r.status, "value": float(r.value) if r.value is not None else None,
-             "expected": float(r.expected) if r.expected is not None else None} for r in rows]
+def _figure(value, ind) -> float | None:
+    """A value for a chart, rounded as the plan prints that row."""
+    rounded = targets.as_printed(value, ind)
+    return float(rounded) if rounded is not None else None
+
+
+def _chart_rows(rows) -> list[dict]:
+    """Rows with a figure, each with its unit: percentages go on one axis (0–100 %), counts never share it."""
+    return [{"name": str(r.indicator), "status": r.status, "unit": r.indicator.unit,
+             "percent": r.indicator.unit == "%", "value": _figure(r.value, r.indicator),
+             "expected": _figure(r.expected, r.indicator)} for r in rows if r.value is not None]
 
 
 @page(Cap.MONITOR_VIEW)
@@ -90,9 +98,9 @@ def indicator(request, pk, code):
             ("2025年市目标", "city_target_2025"), ("2025年省目标", "province_target_2025"))],
         "chart": {
             "below": [{"name": v.area.name, "code": v.area.code,
-                       "value": float(v.value) if v.value is not None else None, "status": v.status} for v in below],
-            "trend": [{"year": v.period, "value": float(v.value) if v.value is not None else None,
-                       "expected": float(v.expected) if v.expected is not None else None} for v in trend],
+                       "value": _figure(v.value, ind), "status": v.status} for v in below],
+            "trend": [{"year": v.period, "value": _figure(v.value, ind), "expected": _figure(v.expected, ind)}
+                      for v in trend],
             "unit": ind.unit, "colours": COLOURS,
         },
     })
@@ -102,8 +110,14 @@ def indicator(request, pk, code):
 def compare(request):
     year = _year(request)
     areas, rows = selectors.comparison(request.user, year)
+    # The chart: the percentage rows, one bar per place (counts differ in unit from place to place: table only).
+    shares = [{"name": str(r["indicator"]), "values": [_figure(v.value, v.indicator) if v else None
+                                                        for v in r["cells"]]}
+              for r in rows if all(v is None or v.indicator.unit == "%" for v in r["cells"])
+              and any(v is not None and v.value is not None for v in r["cells"])]
     return render(request, "monitoring/compare.html", {
-        "year": year, "years": _years(), "areas": areas, "rows": rows, "as_of": selectors.data_as_of(year)})
+        "year": year, "years": _years(), "areas": areas, "rows": rows, "as_of": selectors.data_as_of(year),
+        "chart": {"areas": [a.name for a in areas], "shares": shares}})
 
 
 @page(Cap.MONITOR_VIEW)
@@ -111,10 +125,12 @@ def screen(request, code):
     area = selectors.area_for(request.user, code)
     year = _year(request)
     rows = selectors.dashboard(request.user, area, year)
+    figures = _chart_rows(rows)
     return render(request, "monitoring/screen.html", {
         "area": area, "year": year, "rows": rows, "counts": selectors.status_counts(rows),
+        "tiles": [r for r in rows if r.value is not None and r.indicator.unit != "%"],
         "as_of": selectors.data_as_of(year),
-        "chart": {"counts": selectors.status_counts(rows), "rows": _chart_rows(rows),
+        "chart": {"counts": selectors.status_counts(rows), "rows": [f for f in figures if f["percent"]],
                   "colours": COLOURS},
     })
 

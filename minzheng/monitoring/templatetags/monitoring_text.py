@@ -22,3 +22,11 @@ def target_text(value) -> str:
     if text.startswith("rule:"):
         return _phrase(text[5:]) if text[5:] else "按规划规则"
     return readable(text)
+
+
+@register.filter
+def plan_figure(value, indicator) -> str:
+    """A computed value printed to the plan's own precision for that row ('33.3', not '33.3333')."""
+    from minzheng.monitoring.targets import as_printed
+
+    return "—" if value is None else format(as_printed(value, indicator), "f")

@@ -1,19 +1,31 @@
 """The 江海区 leaders' and statisticians' pages and API for 规划监测, and the evaluation reports."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
 
 from minzheng.core.pdf import pdf_text
 from minzheng.monitoring import rollup
-from minzheng.monitoring.models import Indicator, ReportedValue
+from minzheng.monitoring.models import Indicator, IndicatorValue, ReportedValue
 
 
 @pytest.fixture
 def built(plan):
     rollup.rebuild(2023)
     return plan
+
+
+def _county_reports(w, code, value):
+    """黄志强 reports 江海区's figure for a reported indicator and 周建国 of the city approves it."""
+    from minzheng.monitoring import services
+
+    ind = Indicator.objects.get(code=code)
+    rv = services.report_value(actor=w.huang, indicator=ind, area=w.jianghai, period=2023, value=value,
+                               unit=ind.unit)
+    services.approve_value(actor=w.zhou, reported=rv)
+    rollup.rebuild(2023, resume=False)
 
 
 def _login(client, user):
@@ -104,19 +116,68 @@ def test_the_comparison_lines_up_the_plans(client, built, tmp_path):
 
     from .conftest import STORY_INDICATORS, write_catalogue
 
-    yunan_row = ("445322.disabled_living_subsidy_coverage",) + STORY_INDICATORS[1][1:]
-    catalogue.load(directory=write_catalogue(tmp_path, [*STORY_INDICATORS, yunan_row]))
-    rollup.rebuild(2023, resume=False)
+    # 郁南县 shares every % row of the story plan with 江海区 (one of them, at least, has a value to draw).
+    yunan_rows = [(f"445322.{r[0].split('.', 1)[1]}",) + r[1:] for r in STORY_INDICATORS if r[6 - 1] == "%"]
+    catalogue.load(directory=write_catalogue(tmp_path, [*STORY_INDICATORS, *yunan_rows]))
     w = built
+    _county_reports(w, "440704.nursing_bed_share", "52")
     admin = w.zhou
     admin.area_assignments.create(area=w.yunan)
     body = _login(client, admin).get("/monitoring/compare/?year=2023").content.decode()
     assert "江海区" in body and "郁南县" in body and "困难残疾人生活补贴覆盖率" in body
+    # Drawn too: the share, one bar per place, on a % axis; every figure in the table carries its unit.
+    chart = _chart_data(body)
+    assert chart["areas"][:2] == ["江海区", "郁南县"] or set(chart["areas"]) >= {"江海区", "郁南县"}
+    drawn = IndicatorValue.objects.filter(area__code="440704", period=2023, value__isnull=False,
+                                          indicator__unit="%").values_list("indicator__name", flat=True)
+    assert drawn and {r["name"] for r in chart["shares"]} >= set(drawn)
+    assert all(len(r["values"]) == len(chart["areas"]) for r in chart["shares"])
+    table = body.split('data-testid="comparison"', 1)[1]
+    cells = re.findall(r'<a href="/monitoring/\d+/indicator/\d+/\?year=2023">([^<]*)</a>', table)
+    assert cells and all(c == "—" or c.endswith("%") or c.endswith("元/人·月") or c in ("成立", "不成立")
+                         for c in cells), cells
 
 
-def test_the_large_screen(client, built):
+def _chart_data(body: str) -> dict:
+    import json
+    import re
+
+    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', body, re.S)
+    assert found, body[body.find("<main"):]
+    return json.loads(found[1])
+
+
+def test_the_large_screen_keeps_percentages_and_counts_apart(client, built):
+    """黄志强 puts the 大屏 on the meeting-room wall: shares on one 0–100 % axis, each bar labelled with its
+    figure as the plan prints it; the 元 and 人次 figures as tiles with their units, never on that axis."""
+    _county_reports(built, "440704.nursing_bed_share", "52.349")
     body = _login(client, built.huang).get("/monitoring/440704/screen/?year=2023").content.decode()
     assert 'class="screen"' in body and "progress-chart" in body
+    bars = _chart_data(body)["rows"]
+    shares = IndicatorValue.objects.filter(area__code="440704", period=2023, value__isnull=False,
+                                           indicator__unit="%")
+    assert {b["name"] for b in bars} == {str(v.indicator) for v in shares} and bars
+    assert all(b["unit"] == "%" for b in bars)
+    beds = next(b for b in bars if b["name"] == "养老机构护理型床位占比")
+    assert beds["value"] == 52  # the plan prints this share whole (40, 50, 55): so does the screen
+    tiles = body.split('data-testid="count-tiles"', 1)[1]
+    standard = IndicatorValue.objects.get(area__code="440704", period=2023,
+                                          indicator__code="440704.tekun_basic_standard.urban")
+    assert "特困人员基本生活供养标准" in tiles and "元/人·月" in tiles and f"{standard.value:.0f}" in tiles
+
+
+def test_figures_are_printed_to_the_plans_own_precision():
+    from decimal import Decimal
+
+    from minzheng.monitoring.targets import plan_decimals, plan_round
+
+    assert plan_decimals("0", "90", "95", unit="%") == 0  # the plan prints this share whole
+    assert plan_decimals("", "", "", unit="%") == 1  # no figure printed: a share keeps one decimal
+    assert plan_decimals("1", "", "1000", unit="人次") == 0
+    assert plan_decimals("2.35", ">=2.5", "3", unit="张") == 2
+    assert plan_round(Decimal("33.3333"), 1) == Decimal("33.3")
+    assert plan_round(Decimal("2.345"), 2) == Decimal("2.35")  # half up, as statistical tables round
+    assert plan_round(None, 1) is None
 
 
 @pytest.mark.parametrize("kind", ["annual", "midterm", "final"])
@@ -130,6 +191,8 @@ def test_evaluation_reports_as_pdf_and_excel(client, built, kind):
              "final": "总结评估报告（2025年）"}[kind]
     assert f"江海区民政事业发展“十四五”规划{title}" in text
     assert "特困人员基本生活供养标准" in text and "困难残疾人生活补贴覆盖率" in text and "seeds/002_" in text
+    if kind != "final":  # 2025 is not computed yet: the report says so instead of a time
+        assert "（北京时间）" in text  # the same clock as the page's 数据截至
     r = client.get(f"/monitoring/440704/report/{kind}.xlsx?year=2023")
     ws = load_workbook(io.BytesIO(r.content))["指标监测"]
     names = [row[1] for row in ws.iter_rows(min_row=4, values_only=True)]

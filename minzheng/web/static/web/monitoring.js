@@ -54,19 +54,37 @@
       }
     });
   }
+  // 大屏: percentages only, on a 0–100 % axis; every bar labelled (counts are tiles beside it, never on this axis).
   var progress = chart("progress-chart");
   if (progress && data.rows) {
-    var rows = data.rows.filter(function (r) { return r.value !== null; });
+    var rows = data.rows;
+    var top = Math.max(100, Math.max.apply(null, rows.map(function (r) { return Math.max(r.value || 0, r.expected || 0); })));
     progress.setOption({
-      backgroundColor: "transparent", tooltip: { trigger: "axis" }, grid: { left: 260, right: 40 },
-      xAxis: { type: "value" },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+      backgroundColor: "transparent", tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
+      legend: { data: ["实际值", "按进度应达"], top: 0 }, grid: { left: 300, right: 60, top: 30 },
+      xAxis: { type: "value", name: "%", max: top, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }),
+        axisLabel: { interval: 0, width: 280, overflow: "truncate" } },
       series: [
         { name: "实际值", type: "bar", data: rows.map(function (r) {
           return { value: r.value, itemStyle: { color: colours[r.status] || "#1d5fa8" } };
-        }), label: { show: true, position: "right" } },
+        }), label: { show: true, position: "right", formatter: "{c}%" } },
         { name: "按进度应达", type: "scatter", symbol: "diamond", data: rows.map(function (r) { return r.expected; }) }
       ]
+    });
+  }
+  // 五地对比: the percentage rows, one bar per place.
+  var compare = chart("compare-chart");
+  if (compare && data.shares) {
+    compare.setOption({
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "无数据" : v + "%"; } },
+      legend: { data: data.areas, top: 0 }, grid: { left: 300, right: 40, top: 40 },
+      xAxis: { type: "value", name: "%", axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true, data: data.shares.map(function (r) { return r.name; }),
+        axisLabel: { interval: 0, width: 280, overflow: "truncate" } },
+      series: data.areas.map(function (name, i) {
+        return { name: name, type: "bar", data: data.shares.map(function (r) { return r.values[i]; }) };
+      })
     });
   }
 })();
