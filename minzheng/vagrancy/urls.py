@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "vagrancy"
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("stays/<int:pk>/", views.stay, name="stay"),
+]
+# mounted at /xunqin/ by minzheng/urls.py: the public 寻亲 page, no login
+public_urlpatterns = [path("", views.public, name="public")]
