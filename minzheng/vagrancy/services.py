@@ -60,7 +60,7 @@ def _open(stay: Stay, what: str) -> None:
         raise Conflict(f"救助记录{stay.number}已{stay.get_status_display()}，不能再{what}", code="stay_closed")
 
 
-def _audit(actor: User, action: str, stay: Stay, **after) -> None:
+def _audit(actor: User, action: str, stay: Stay, **after: object) -> None:
     audit.record(actor=actor, action=f"vagrancy.{action}", object_type="vagrancy.stay", object_id=stay.pk,
                  object_repr=stay.number, area_code=stay.station.area.code, after=after)
 

@@ -15,8 +15,8 @@ def jianghai_vagrancy_objects(w) -> dict:
     services.stations_load()
     station = Station.objects.get(code="440704-JZ")
     unknown = services.stay_admit(actor=w.huang, station=station, channel="police", referrer="江海公安分局礼乐派出所",
-                                  admitted_on=today, sex="M", approx_age=50, description="身高约170厘米，左臂有烫伤疤痕",
-                                  today=today)
+                                  admitted_on=today, sex="M", approx_age=50, today=today,
+                                  description="身高约170厘米，左臂有烫伤疤痕")
     services.notice_publish(actor=w.huang, stay=unknown, text="该男子自称来自外省，口音不详，望家属联系",
                             published_on=today, today=today)
     ill = services.stay_admit(actor=w.huang, station=station, channel="voluntary", admitted_on=today, sex="F",
