@@ -50,6 +50,7 @@ class VagrancyStayOut(Schema):
     admitted_on: dt.date
     identified: bool
     masked_id: str
+    name: str
     alias: str
     status: str
     status_label: str
@@ -62,7 +63,7 @@ class VagrancyStayOut(Schema):
     def of(s):
         return VagrancyStayOut(id=s.pk, number=s.number, station=s.station.name, channel_label=s.get_channel_display(),
                        admitted_on=s.admitted_on, identified=s.identified,
-                       masked_id=mask(s.id_number) if s.id_number else "", alias=s.alias, status=s.status,
+                       masked_id=mask(s.id_number) if s.id_number else "", name=s.name, alias=s.alias, status=s.status,
                        status_label=s.get_status_display(), repeat_flag=s.repeat_flag, prior_visits=s.prior_visits,
                        home_area=s.home_area.name if s.home_area else "", ended_on=s.ended_on)
 
