@@ -665,6 +665,8 @@ def _cases():
     vg, day = api + "/vagrancy", TODAY.isoformat()
     cases += [
         ("get", "vagrancy/stays/<int:pk>/", "/vagrancy/stays/{vg_stay}/", None),
+        ("post", "vagrancy/transfers/<int:pk>/confirm/", "/vagrancy/transfers/{vg_transfer}/confirm/",
+         {"arrived_on": day, "receiver": "陈母"}),
         ("get", "/api/vagrancy/stays/{stay_id}", vg + "/stays/{vg_stay}", None),
         ("post", "/api/vagrancy/stays/{stay_id}/identify", vg + "/stays/{vg_stay}/identify",
          {"id_number": "{lin_id}", "name": "林美玲", "on": day}),

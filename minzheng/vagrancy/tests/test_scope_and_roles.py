@@ -11,7 +11,7 @@ from django.test import Client
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 from minzheng.vagrancy import services
-from minzheng.vagrancy.models import Station, Stay
+from minzheng.vagrancy.models import Station, Stay, Transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,19 @@ def test_roles(jianghai_station, people):
     assert [t["destination"] for t in lile.get("/api/vagrancy/transfers").json()] == ["礼乐街道"]
     waihai = _client(people["waihai_officer"])
     assert waihai.get("/api/vagrancy/transfers").json() == []
+
+
+def test_the_receiving_town_confirms_from_its_desk(jianghai_station, people):
+    t = Transfer.objects.get()
+    waihai = _client(people["waihai_officer"])
+    day = local_date().isoformat()
+    url = f"/vagrancy/transfers/{t.pk}/confirm/"
+    assert waihai.post(url, {"arrived_on": day, "receiver": "卢母"}).status_code == 404
+    lile = _client(people["lile_officer"])
+    assert "确认到达" in lile.get("/vagrancy/").content.decode()
+    bad = lile.post(f"/vagrancy/transfers/{t.pk}/confirm/", {"arrived_on": "", "receiver": "卢母"}, follow=True)
+    assert "请填写到达日期" in bad.content.decode()
+    r = lile.post(f"/vagrancy/transfers/{t.pk}/confirm/", {"arrived_on": day, "receiver": "卢母"}, follow=True)
+    assert "已确认" in r.content.decode()
+    t.refresh_from_db()
+    assert t.status == Transfer.Status.CONFIRMED and t.confirmed_by == people["lile_officer"]
