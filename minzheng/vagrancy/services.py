@@ -330,7 +330,7 @@ def transfer_confirm(*, actor: User, transfer: Transfer, arrived_on: dt.date, re
         transfer.save(update_fields=["status", "arrived_on", "receiver", "confirmed_by"])
         stay.status = Stay.Status.RETURNED
         stay.save(update_fields=["status"])
-        audit.record(actor=actor, action="vagrancy.transfer_confirm", object_type="vagrancy.stay", object_id=stay.pk,
-                     object_repr=stay.number, area_code=transfer.destination.code,
-                     after={"arrived_on": arrived_on, "receiver": receiver})
+        # filed under the station's area, where the stay is counted, so 规划监测's incremental refresh sees it
+        _audit(actor, "transfer_confirm", stay, destination=transfer.destination.code, arrived_on=arrived_on,
+               receiver=receiver)
     return transfer

@@ -104,7 +104,9 @@ def test_an_unknown_man_from_intake_to_his_return_confirmed_by_his_home_town(sta
     assert r.json()["status_label"] == "接收地已确认"
     assert Stay.objects.get(pk=sid).status == Stay.Status.RETURNED
     assert Transfer.objects.get(pk=tid).confirmed_by == station_world["deng"]
-    assert AuditEntry.objects.filter(action="vagrancy.transfer_confirm", area_code="445322100").count() == 1
+    confirmed = AuditEntry.objects.get(action="vagrancy.transfer_confirm")
+    assert (confirmed.actor, confirmed.area_code, confirmed.after["destination"]) == (
+        station_world["deng"], "440704", "445322100")
 
     rates = huang.get("/api/vagrancy/rates?year=2026").json()
     assert rates == {"year": 2026, "admitted": 1, "identified_discharged": 1, "returned": 1, "reunited": 1,
