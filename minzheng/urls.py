@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from minzheng.api import api
 from minzheng.assistance.urls import public_urlpatterns as gongshi_urls
 from minzheng.community.urls import public_urlpatterns as cunwu_urls
+from minzheng.vagrancy.urls import public_urlpatterns as xunqin_urls
 
 # The back office speaks Chinese like the rest of the platform.
 admin.site.site_header = "智慧民政 后台管理"
@@ -38,5 +39,7 @@ urlpatterns = [
     path("funeral/", include("minzheng.funeral.urls")),
     path("placenames/", include("minzheng.placenames.urls")),
     path("charity/", include("minzheng.charity.urls")),  # wishes/ and receipt/ are public
+    path("vagrancy/", include("minzheng.vagrancy.urls")),
+    path("xunqin/", include((xunqin_urls, "vagrancy-public"))),  # the public 寻亲公告: no login, masked
     path("", include("minzheng.web.urls")),
 ]

@@ -52,6 +52,7 @@ from minzheng.registry.views import HOUSEHOLD_OPS
 from minzheng.socialorgs.tests.stories import jianghai_socialorg_objects
 from minzheng.socialwork.tests.stories import jianghai_station
 from minzheng.timebank import services as timebank
+from minzheng.vagrancy.tests.stories import jianghai_vagrancy_objects
 from minzheng.verification.models import VerificationReport
 from minzheng.verification.services import verification_run
 from minzheng.volunteers.tests.stories import jianghai_disclosure, jianghai_volunteering
@@ -240,6 +241,8 @@ def jianghai(world):
     social = _social_affairs(w)
     children = jianghai_child_objects(w)
     charity = jianghai_charity_objects(w)
+    vagrancy = jianghai_vagrancy_objects(w)
+    facility_secrets += vagrancy.pop("vagrancy_secrets")
     facility_secrets += charity.pop("charity_secrets") + children.pop("child_secrets")
     care_secrets, social_secrets = care.pop("secrets"), social.pop("secrets")
     own = {
@@ -257,7 +260,7 @@ def jianghai(world):
         "report": report.pk, "job": job.pk, "area": "440704", "staff_user": w.chen.pk,
     }
     parts = [care, facilities, socialorgs, jianghai_station(w), jianghai_volunteering(w), jianghai_disclosure(w),
-             children, charity, social, own]
+             children, charity, social, vagrancy, own]
     merged: dict = {}
     for part in parts:
         # Two apps naming their object by the same key would silently point one app's cases at the other's id.
@@ -657,6 +660,30 @@ def _cases():
         ("post", "/api/charity/wishes/{wish_id}/claim", cha + "/wishes/{wish}/claim", {"claimant": "陈美华"}),
         ("post", "/api/lottery/outlets/{outlet_id}/inspections", api + "/lottery/outlets/{outlet}/inspections",
          {"result": "passed", "findings": "合格"}),
+    ]
+    # 流浪乞讨人员救助: the station's record (江海区) and the return bound for 礼乐街道
+    vg, day = api + "/vagrancy", TODAY.isoformat()
+    cases += [
+        ("get", "vagrancy/stays/<int:pk>/", "/vagrancy/stays/{vg_stay}/", None),
+        ("post", "vagrancy/transfers/<int:pk>/confirm/", "/vagrancy/transfers/{vg_transfer}/confirm/",
+         {"arrived_on": day, "receiver": "陈母"}),
+        ("get", "/api/vagrancy/stays/{stay_id}", vg + "/stays/{vg_stay}", None),
+        ("post", "/api/vagrancy/stays/{stay_id}/identify", vg + "/stays/{vg_stay}/identify",
+         {"id_number": "{lin_id}", "name": "林美玲", "on": day}),
+        ("post", "/api/vagrancy/stays/{stay_id}/care", vg + "/stays/{vg_stay}/care",
+         {"day": day, "meals": 3, "health": "良好"}),
+        ("post", "/api/vagrancy/stays/{stay_id}/referrals", vg + "/stays/{vg_stay}/referrals",
+         {"hospital": "江海区人民医院", "reason": "发热", "referred_on": day}),
+        ("post", "/api/vagrancy/referrals/{referral_id}/return", vg + "/referrals/{vg_referral}/return",
+         {"returned_on": day, "outcome": "好转"}),
+        ("post", "/api/vagrancy/stays/{stay_id}/notices", vg + "/stays/{vg_stay}/notices",
+         {"text": "望家属联系", "published_on": day}),
+        ("post", "/api/vagrancy/stays/{stay_id}/leave", vg + "/stays/{vg_stay}/leave",
+         {"kind": "left", "ended_on": day, "note": "自行离站"}),
+        ("post", "/api/vagrancy/stays/{stay_id}/transfer", vg + "/stays/{vg_stay}/transfer",
+         {"destination_code": "440704005", "departed_on": day, "escort": "护送乘车"}),
+        ("post", "/api/vagrancy/transfers/{transfer_id}/confirm", vg + "/transfers/{vg_transfer}/confirm",
+         {"arrived_on": day, "receiver": "陈母"}),
     ]
     return cases
 

@@ -105,6 +105,10 @@ class Cap:
     CHARITY_APPROVE = "charity.approve"  # 县区: recognise charities, file plans and trusts, approve spending
     LOTTERY_VIEW = "lottery.view"        # 福彩 outlets, sales, 公益金
     LOTTERY_MANAGE = "lottery.manage"    # outlets, inspections, sales import, 公益金 allocations
+    # 流浪乞讨人员救助 (vagrancy/): the county or city 救助管理站 works a stay; the receiving town confirms a return
+    VAGRANCY_VIEW = "vagrancy.view"        # stays of one's stations, returns bound for one's areas
+    VAGRANCY_WORK = "vagrancy.work"        # intake, identity, care, medical referral, 寻亲公告, arranging a return
+    VAGRANCY_RECEIVE = "vagrancy.receive"  # confirm a 接送返回 arriving in one's areas
     # 账号管理: create accounts, set roles and areas, reset passwords, deactivate and unlock — only for accounts
     # whose areas all lie inside the administrator's own (a county admin inside the county: accounts/selectors.py).
     ACCOUNT_MANAGE = "accounts.manage"
@@ -218,6 +222,14 @@ CAPABILITIES[Role.CITY] |= _SA_READ | {Cap.PLACENAME_APPROVE}
 CAPABILITIES[Role.AUDITOR] |= _SA_READ
 CAPABILITIES[Role.ADMIN] |= _SA_COUNTY
 
+# 流浪乞讨人员救助: stations belong to counties and cities; towns receive the returned and confirm it.
+_VAGRANCY = {Cap.VAGRANCY_VIEW, Cap.VAGRANCY_WORK, Cap.VAGRANCY_RECEIVE}
+CAPABILITIES[Role.TOWN] |= {Cap.VAGRANCY_VIEW, Cap.VAGRANCY_RECEIVE}
+CAPABILITIES[Role.COUNTY] |= _VAGRANCY
+CAPABILITIES[Role.CITY] |= _VAGRANCY
+CAPABILITIES[Role.AUDITOR] |= {Cap.VAGRANCY_VIEW}
+CAPABILITIES[Role.ADMIN] |= {Cap.VAGRANCY_VIEW, Cap.VAGRANCY_WORK}
+
 ACTION_LABELS = {
     Cap.REGISTRY_VIEW: "查看人员信息",
     Cap.REGISTRY_EDIT: "登记或修改人员信息",
@@ -299,6 +311,9 @@ ACTION_LABELS = {
     Cap.CHARITY_APPROVE: "认定慈善组织、备案募捐方案和慈善信托、审批慈善支出",
     Cap.LOTTERY_VIEW: "查看福利彩票销售场所和公益金",
     Cap.LOTTERY_MANAGE: "管理福利彩票销售场所、销量导入和公益金",
+    Cap.VAGRANCY_VIEW: "查看流浪乞讨人员救助记录",
+    Cap.VAGRANCY_WORK: "办理流浪乞讨人员救助",
+    Cap.VAGRANCY_RECEIVE: "确认接送返回",
     Cap.ACCOUNT_MANAGE: "管理用户账号",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.

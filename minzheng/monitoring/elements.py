@@ -38,6 +38,8 @@ from minzheng.socialwork.models import ServiceRecord as SWRecord
 from minzheng.socialwork.models import Station
 from minzheng.socialwork.selectors import in_target_group
 from minzheng.timebank.models import Volunteer as TBVolunteer
+from minzheng.vagrancy import selectors as vagrancy
+from minzheng.vagrancy.models import Stay as VagrancyStay
 from minzheng.volunteers.models import Point as VolPoint
 
 
@@ -589,3 +591,36 @@ def _charity_spaces(on, year):
 def _lottery_outlets(on, year):
     return (LotteryOutlet.objects.filter(opened_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
             .values("area").annotate(v=Count("id")).values("area", "v"))
+
+
+# --- 流浪乞讨人员救助 (vagrancy): counted at the station's county or city ------------------------------------------
+
+def _by_station(qs) -> QuerySet:
+    return qs.values(area=F("station__area_id")).annotate(v=Count("id")).values("area", "v")
+
+
+@element("vagrant_identified_discharged", "查明身份信息后离站（接送返回或托养安置）的受助人员数（年内）", "人",
+         "station__area_id")
+def _vagrant_discharged(on, year):
+    return _by_station(vagrancy.identified_discharged(VagrancyStay.objects.filter(ended_on__lte=on), year))
+
+
+@element("vagrant_returned", "接送返回并经接收地确认的受助人员数（年内）", "人", "station__area_id")
+def _vagrant_returned(on, year):
+    return _by_station(vagrancy.returned_confirmed(VagrancyStay.objects.filter(ended_on__lte=on), year))
+
+
+@element("vagrant_person_times", "流浪乞讨人员救助人次（年内）", "人次", "station__area_id")
+def _vagrant_times(on, year):
+    return _by_station(VagrancyStay.objects.filter(admitted_on__year=year, admitted_on__lte=on))
+
+
+@element("vagrant_reunited", "经寻亲公告查明身份的受助人员数（年内）", "人", "station__area_id")
+def _vagrant_reunited(on, year):
+    return _by_station(VagrancyStay.objects.filter(identified_by_notice=True, identified_on__year=year,
+                                                   identified_on__lte=on))
+
+
+@element("vagrant_long_stay", "站内长期滞留人数（年末）", "人", "station__area_id")
+def _vagrant_long_stay(on, year):
+    return _by_station(vagrancy.long_stay(VagrancyStay.objects.all(), on))

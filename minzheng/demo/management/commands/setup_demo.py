@@ -25,6 +25,7 @@ from minzheng.demo.governance import seed_governance_demo
 from minzheng.demo.homecare import seed_homecare_demo
 from minzheng.demo.monitoring import seed_monitoring_demo
 from minzheng.demo.social_affairs import seed_social_affairs_demo
+from minzheng.demo.vagrancy import seed_vagrancy_demo
 from minzheng.policy.services import load_policy_data
 
 DEMO_PASSWORD = "Minzheng#2026"
@@ -133,6 +134,9 @@ class Command(BaseCommand):
         c = seed_children_demo()
         self.stdout.write(f"儿童保障演示：新增机构 {c['orgs']} 家、儿童工作岗位 {c['posts']} 个、"
                           f"保护个案 {c['cases']} 件")
+        # before the monitoring roll-up, so the 接送返回率 of this year counts the demo stations
+        v = seed_vagrancy_demo()
+        self.stdout.write(f"流浪乞讨救助演示：新增救助记录 {v['stays']} 条、接送返回确认 {v['returns']} 次")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
