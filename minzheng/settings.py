@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "minzheng.rehab",
     "minzheng.charity",
     "minzheng.lottery",
+    "minzheng.lowincome",
     "minzheng.web",
     "minzheng.demo",
 ]
