@@ -27,7 +27,7 @@ from minzheng.core.idcard import mask
 from minzheng.core.periods import add_workdays
 from minzheng.core.scope import area_q, ensure_can, require
 from minzheng.registry.models import Household, Membership, Person
-from minzheng.verification.adapters import parse_row, read_file, read_push
+from minzheng.verification.adapters import ParsedRow, parse_row, read_file, read_push
 
 from . import rules
 from .models import Alert, AlertStatus, AlertStep, Event, FeedBatch, Referral, Registration
@@ -109,20 +109,21 @@ def _event_key(kind: str, id_number: str, on: dt.date, amount: Decimal | None, d
 
 
 def _write_events(batch: FeedBatch, kind: rules.Kind, rows: Iterator[tuple[int, dict]], today: dt.date) -> None:
-    chunk: list[tuple[dict, object]] = []
+    chunk: list[tuple[dict, ParsedRow]] = []
 
     def flush() -> None:
         ids = dict(Person.objects.filter(id_number__in=[p.id_number for _, p in chunk])
                    .values_list("id_number", "id"))
         Event.objects.bulk_create(
-            [Event(batch=batch, kind=kind.code, person_id=ids[p.id_number], event_date=p.event_date,
+            [Event(batch=batch, kind=kind.code, person_id=ids[p.id_number], event_date=p.event_date or today,
                    amount=p.amount, detail=p.detail,
-                   key=_event_key(kind.code, p.id_number, p.event_date, p.amount, p.detail))
+                   key=_event_key(kind.code, p.id_number, p.event_date or today, p.amount, p.detail))
              for _, p in chunk], ignore_conflicts=True)
         chunk.clear()
 
     for _row, raw in rows:
         parsed, _ = parse_row(kind.layout, raw, today=today)
+        assert parsed is not None  # every row passed the first pass
         chunk.append((raw, parsed))
         if len(chunk) >= _CHUNK:
             flush()
