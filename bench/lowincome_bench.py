@@ -1,7 +1,7 @@
 """Benchmark: the monitoring's alert run over a large monitored population and a monthly feed (PostgreSQL).
 
-    psql -h 127.0.0.1 -p 55432 -U postgres -c 'CREATE DATABASE h_lowincome_bench'
-    DATABASE_URL=postgres://postgres@127.0.0.1:55432/h_lowincome_bench \
+    psql -h 127.0.0.1 -p 55432 -U postgres -c 'CREATE DATABASE h_lowincome'
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/h_lowincome \
         .venv/bin/python bench/lowincome_bench.py --monitored 1000000 --events 5000000
 
 Set-up (not timed): 东莞市 (33 towns × 8 demo villages); persons = 1.2 × monitored (a sixth of the feed's people
@@ -70,9 +70,9 @@ def prepare(monitored: int, events: int):
         batch = FeedBatch.objects.create(kind="mixed", area=city, total_rows=events, created_by=user)
         cur.execute("""
             INSERT INTO lowincome_event (batch_id, kind, person_id, event_date, amount, detail, key)
-            SELECT %(batch)s, (%(kinds)s::text[])[1 + i %% %(nk)s], %(first)s + (i * 7919) %% %(persons)s,
-                   DATE '2026-11-01' + i %% 30, ((i * 104729) %% 20000000) / 100.0, '', md5(i::text)
-            FROM generate_series(1, %(n)s) i""",
+            SELECT %(batch)s, (%(kinds)s::text[])[1 + (i %% %(nk)s)::int], %(first)s + (i * 7919) %% %(persons)s,
+                   DATE '2026-11-01' + (i %% 30)::int, ((i * 104729) %% 20000000) / 100.0, '', md5(i::text)
+            FROM generate_series(1::bigint, %(n)s) i""",
                     {"batch": batch.pk, "kinds": kinds, "nk": len(kinds), "first": first, "persons": persons,
                      "n": events})
         cur.execute("ANALYZE")
