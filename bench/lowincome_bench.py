@@ -11,8 +11,8 @@ rules of data/lowincome/rules.csv, and one feed batch of N events: the six kinds
 
 Timed (each side alternates over --rounds, the alerts emptied between rounds):
 1. ours: `runs.alert_run` — the one INSERT … SELECT into lowincome_alert (indexes, foreign keys, unique event);
-2. baseline: the raw SQL join producing the same rows, written with CREATE UNLOGGED TABLE … AS (no index, no key,
-   no constraint) — the database's own cost of finding these alerts;
+2. baselines: the raw SQL join producing the same rows, written with CREATE TABLE … AS (no index, key or
+   constraint), with CREATE UNLOGGED TABLE … AS (not even WAL), and the join alone (count);
 3. rerun of ours over the same feed: new alerts must be 0 (idempotent) — seconds;
 4. naive: an ORM loop per event (look up the monitored person and the rule, create the alert) over a sample,
    extrapolated to the feed (events/s).
@@ -80,8 +80,7 @@ def prepare(monitored: int, events: int):
     return user, batch
 
 
-BASELINE = """
-CREATE UNLOGGED TABLE bench_alerts AS
+JOIN = """
 SELECT e.id AS event_id, r.id AS rule_id, e.kind, r.severity, e.person_id, m.household_id, m.area_id
 FROM lowincome_event e
 JOIN lowincome_monitoredperson m ON m.person_id = e.person_id
@@ -90,6 +89,9 @@ JOIN lowincome_rule r ON r.kind = e.kind AND r.effective_from <= e.event_date
      AND (r.min_amount IS NULL OR e.amount >= r.min_amount)
 JOIN areas_area a ON a.id = m.area_id
 WHERE a.path LIKE %s AND e.batch_id = %s"""
+BASELINE = "CREATE TABLE bench_alerts AS " + JOIN           # the same rows written (WAL), no index or key
+UNLOGGED = "CREATE UNLOGGED TABLE bench_unlogged AS " + JOIN  # … not even WAL
+COUNT = "SELECT count(*) FROM (" + JOIN + ") j"             # the join alone
 
 
 def naive(user, batch, sample: int) -> float:
@@ -137,11 +139,12 @@ def main():
     user, batch = prepare(args.monitored, args.events)
     city_path = user.area_assignments.get().area.path
     print(f"peak RSS after set-up: {rss_mb():.0f} MB")
-    ours, base = [], []
+    ours, base, unlogged, join = [], [], [], []
     for _ in range(args.rounds):
         with connection.cursor() as cur:
             cur.execute("TRUNCATE lowincome_alert CASCADE")
             cur.execute("DROP TABLE IF EXISTS bench_alerts")
+            cur.execute("DROP TABLE IF EXISTS bench_unlogged")
             cur.execute("CHECKPOINT")
         t = time.perf_counter()
         n = alert_run(user=user, batch_id=batch.pk)
@@ -152,16 +155,25 @@ def main():
             base.append(time.perf_counter() - t)
             cur.execute("SELECT count(*) FROM bench_alerts")
             same = cur.fetchone()[0]
+            t = time.perf_counter()
+            cur.execute(UNLOGGED, [city_path + "%", batch.pk])
+            unlogged.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            cur.execute(COUNT, [city_path + "%", batch.pk])
+            join.append(time.perf_counter() - t)
         assert n == same == Alert.objects.count(), (n, same)
-        print(f"round: ours {ours[-1]:.1f} s, raw join {base[-1]:.1f} s, alerts {n:,}")
+        print(f"round: ours {ours[-1]:.1f} s, raw join into a table {base[-1]:.1f} s, into an unlogged table "
+              f"{unlogged[-1]:.1f} s, join alone {join[-1]:.1f} s, alerts {n:,}")
     t = time.perf_counter()
     again = alert_run(user=user, batch_id=batch.pk)
     rerun = time.perf_counter() - t
     assert again == 0
     rate = naive(user, batch, args.naive_sample)
     o, b = statistics.median(ours), statistics.median(base)
-    print(f"alerts: {n:,} of {args.events:,} events; ours median {o:.1f} s, raw join median {b:.1f} s, "
-          f"ratio {o / b:.2f}×; rerun {rerun:.1f} s, 0 new")
+    u, j = statistics.median(unlogged), statistics.median(join)
+    print(f"alerts: {n:,} of {args.events:,} events; ours median {o:.1f} s; raw join into a table {b:.1f} s "
+          f"(ratio {o / b:.2f}×), unlogged {u:.1f} s ({o / u:.2f}×), join alone {j:.1f} s ({o / j:.2f}×); "
+          f"rerun {rerun:.1f} s, 0 new")
     print(f"naive ORM loop: {rate:,.0f} events/s → {args.events / rate / 3600:.1f} h for the feed "
           f"({args.events / rate / o:.0f}× ours)")
     print(f"peak RSS at the end: {rss_mb():.0f} MB")
