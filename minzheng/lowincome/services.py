@@ -182,7 +182,7 @@ def feed_push(*, actor: User, kind: str, records: list, today: dt.date | None = 
 # --- the lifecycle -------------------------------------------------------------------------------------------
 
 def _lock(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update().select_related("area", "person", "household").get(pk=alert.pk)
+    return Alert.objects.select_for_update(of=("self",)).select_related("area", "person", "household").get(pk=alert.pk)
 
 
 def _move(actor: User, alert: Alert, to: str, *, on: dt.date, note: str, action: str, fields: dict) -> Alert:
