@@ -112,10 +112,12 @@ class Alert(models.Model):
         FEED = "feed", "部门数据预警"
         DISCOVERY = "discovery", "主动发现"
 
-    # The alert run copies person, household, area and rule from rows whose own keys guarantee them; the database
-    # checks the event's key only (five per-row key checks were two thirds of the run's time: bench/README.md).
-    # Django still enforces PROTECT on delete. Indexes: the unique event, (area, status) for scope, person.
-    event = models.OneToOneField(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="alert")
+    # The alert run copies event, person, household, area and rule from rows whose own keys guarantee them, so the
+    # database checks no key per row (per-row key checks were two thirds, then half, of the run's time:
+    # bench/README.md); Django still enforces PROTECT on delete. Indexes: the unique event (the run's idempotence
+    # key), (area, status) for scope, person for the record page.
+    event = models.OneToOneField(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="alert",
+                                 db_constraint=False)
     rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              db_constraint=False, db_index=False)
     source = models.CharField("来源", max_length=12, choices=Source.choices)
