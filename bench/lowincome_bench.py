@@ -10,7 +10,7 @@ rules of data/lowincome/rules.csv, and one feed batch of N events: the six kinds
 元 (so each threshold lets some through and stops some), dated last month, for persons drawn over all persons.
 
 Timed (each side alternates over --rounds, the alerts emptied between rounds):
-1. ours: `runs.alert_run` — the one INSERT … SELECT into lowincome_alert (indexes, foreign keys, unique event);
+1. ours: `runs.alert_run` — the one INSERT … SELECT into lowincome_alert (three indexes, unique event key);
 2. baselines: the raw SQL join producing the same rows, written with CREATE TABLE … AS (no index, key or
    constraint), with CREATE UNLOGGED TABLE … AS (not even WAL), and the join alone (count);
 3. rerun of ours over the same feed: new alerts must be 0 (idempotent) — seconds;
