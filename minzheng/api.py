@@ -100,6 +100,7 @@ def _register_routers():
     api.add_router("/charity", __import__("minzheng.charity.api", fromlist=["router"]).router)
     api.add_router("/lottery", __import__("minzheng.lottery.api", fromlist=["router"]).router)
     api.add_router("/vagrancy", __import__("minzheng.vagrancy.api", fromlist=["router"]).router)
+    api.add_router("/lowincome", __import__("minzheng.lowincome.api", fromlist=["router"]).router)
     api.add_router("/", registry_router)
 
 

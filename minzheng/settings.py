@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minzheng.charity",
     "minzheng.lottery",
     "minzheng.vagrancy",
+    "minzheng.lowincome",
     "minzheng.web",
     "minzheng.demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("payroll/", include("minzheng.payroll.urls")),
     path("eldercare/", include("minzheng.eldercare.urls")),
     path("children/", include("minzheng.children.urls")),
+    path("lowincome/", include("minzheng.lowincome.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
     path("facilities/", include("minzheng.carefacility.urls")),
     path("homecare/", include("minzheng.homecare.urls")),

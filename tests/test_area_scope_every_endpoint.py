@@ -40,6 +40,7 @@ from minzheng.eldercare.ruleset import ruleset_on
 from minzheng.homecare import reference as homecare_reference
 from minzheng.homecare import services as homecare
 from minzheng.homecare import settlement
+from minzheng.lowincome.tests.stories import jianghai_lowincome_objects
 from minzheng.monitoring import catalogue
 from minzheng.monitoring import services as monitoring
 from minzheng.monitoring.models import Indicator
@@ -244,6 +245,8 @@ def jianghai(world):
     vagrancy = jianghai_vagrancy_objects(w)
     facility_secrets += vagrancy.pop("vagrancy_secrets")
     facility_secrets += charity.pop("charity_secrets") + children.pop("child_secrets")
+    lowincome = jianghai_lowincome_objects(w)
+    facility_secrets += lowincome.pop("li_secrets")
     care_secrets, social_secrets = care.pop("secrets"), social.pop("secrets")
     own = {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
@@ -260,7 +263,7 @@ def jianghai(world):
         "report": report.pk, "job": job.pk, "area": "440704", "staff_user": w.chen.pk,
     }
     parts = [care, facilities, socialorgs, jianghai_station(w), jianghai_volunteering(w), jianghai_disclosure(w),
-             children, charity, social, vagrancy, own]
+             children, charity, social, vagrancy, lowincome, own]
     merged: dict = {}
     for part in parts:
         # Two apps naming their object by the same key would silently point one app's cases at the other's id.
@@ -684,6 +687,26 @@ def _cases():
          {"destination_code": "440704005", "departed_on": day, "escort": "护送乘车"}),
         ("post", "/api/vagrancy/transfers/{transfer_id}/confirm", vg + "/transfers/{vg_transfer}/confirm",
          {"arrived_on": day, "receiver": "陈母"}),
+    ]
+    li = api + "/lowincome"
+    cases += [
+        # 低收入人口动态监测 and 一门受理 (lowincome/tests)
+        ("get", "lowincome/alerts/<int:pk>/", "/lowincome/alerts/{li_alert}/", None),
+        ("post", "lowincome/alerts/<int:pk>/<str:action>/", "/lowincome/alerts/{li_alert}/close/",
+         {"reason": "核实后无困难情况"}),
+        ("post", "lowincome/referrals/<int:pk>/<str:action>/", "/lowincome/referrals/{li_referral}/accept/", {}),
+        ("get", "lowincome/people/<int:pk>/", "/lowincome/people/{person}/", None),
+        ("get", "/api/lowincome/alerts/{alert_id}", li + "/alerts/{li_alert}", None),
+        ("post", "/api/lowincome/alerts/{alert_id}/verify", li + "/alerts/{li_alert}/verify",
+         {"finding": "入户核实情况属实"}),
+        ("post", "/api/lowincome/alerts/{alert_id}/recognise", li + "/alerts/{li_alert}/recognise",
+         {"opinion": "认定存在困难"}),
+        ("post", "/api/lowincome/alerts/{alert_id}/refer", li + "/alerts/{li_alert}/refer",
+         {"programme": "temporary", "variant": "emergency"}),
+        ("post", "/api/lowincome/alerts/{alert_id}/close", li + "/alerts/{li_alert}/close",
+         {"reason": "核实后无困难情况"}),
+        ("post", "/api/lowincome/referrals/{referral_id}/{action}", li + "/referrals/{li_referral}/accept", {}),
+        ("get", "/api/lowincome/people/{person_id}/record", li + "/people/{person}/record", None),
     ]
     return cases
 

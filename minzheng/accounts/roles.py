@@ -112,6 +112,12 @@ class Cap:
     # 账号管理: create accounts, set roles and areas, reset passwords, deactivate and unlock — only for accounts
     # whose areas all lie inside the administrator's own (a county admin inside the county: accounts/selectors.py).
     ACCOUNT_MANAGE = "accounts.manage"
+    # 低收入人口动态监测 and 一门受理 (minzheng/lowincome)
+    LOWINCOME_VIEW = "lowincome.view"        # alerts, monitored population, KPIs, referrals
+    LOWINCOME_REPORT = "lowincome.report"    # 主动发现: report a household in difficulty (网格员/村居/社工)
+    LOWINCOME_VERIFY = "lowincome.verify"    # 核实 an alert on a home visit
+    LOWINCOME_DECIDE = "lowincome.decide"    # 镇街: 认定, refer to a programme, close; 一门受理 referrals
+    LOWINCOME_FEED = "lowincome.feed"        # 县区: import department feeds, run the alert run
 
 
 _STAFF_READ = {Cap.REGISTRY_VIEW, Cap.REGISTRY_EXPORT}
@@ -315,6 +321,11 @@ ACTION_LABELS = {
     Cap.VAGRANCY_WORK: "办理流浪乞讨人员救助",
     Cap.VAGRANCY_RECEIVE: "确认接送返回",
     Cap.ACCOUNT_MANAGE: "管理用户账号",
+    Cap.LOWINCOME_VIEW: "查看低收入人口监测预警和协同办理",
+    Cap.LOWINCOME_REPORT: "报告主动发现的困难家庭",
+    Cap.LOWINCOME_VERIFY: "核实监测预警",
+    Cap.LOWINCOME_DECIDE: "认定、转介或关闭监测预警和办理协同转办",
+    Cap.LOWINCOME_FEED: "导入部门数据和运行监测预警",
 }
 # 大社会治理: towns take in applications and run the 社工站; the county is the 登记管理机关.
 _SO_READ = {Cap.SOCIALORG_VIEW, Cap.SOCIALWORK_VIEW}
@@ -342,3 +353,12 @@ CAPABILITIES[Role.AUDITOR] |= {Cap.CHARITY_VIEW, Cap.LOTTERY_VIEW}
 CAPABILITIES[Role.ADMIN] |= _CH_VILLAGE | {Cap.CHARITY_RECORD, Cap.CHARITY_APPROVE, Cap.LOTTERY_VIEW,
                                            Cap.LOTTERY_MANAGE}
 CAPABILITIES[Role.ADMIN] |= {Cap.ACCOUNT_MANAGE}
+# 低收入人口动态监测: villages (网格员) report and verify, towns (and their 社工站) decide and run the window's
+# referrals, the county imports other departments' feeds; the city and auditors read.
+_LI_VILLAGE = {Cap.LOWINCOME_VIEW, Cap.LOWINCOME_REPORT, Cap.LOWINCOME_VERIFY}
+CAPABILITIES[Role.VILLAGE] |= _LI_VILLAGE
+CAPABILITIES[Role.TOWN] |= _LI_VILLAGE | {Cap.LOWINCOME_DECIDE}
+CAPABILITIES[Role.COUNTY] |= _LI_VILLAGE | {Cap.LOWINCOME_DECIDE, Cap.LOWINCOME_FEED}
+CAPABILITIES[Role.CITY] |= {Cap.LOWINCOME_VIEW}
+CAPABILITIES[Role.AUDITOR] |= {Cap.LOWINCOME_VIEW}
+CAPABILITIES[Role.ADMIN] |= _LI_VILLAGE | {Cap.LOWINCOME_DECIDE, Cap.LOWINCOME_FEED}

@@ -23,6 +23,7 @@ from minzheng.demo.eldercare import DemoError as EldercareDemoError
 from minzheng.demo.eldercare import seed_eldercare_demo
 from minzheng.demo.governance import seed_governance_demo
 from minzheng.demo.homecare import seed_homecare_demo
+from minzheng.demo.lowincome import seed_lowincome_demo
 from minzheng.demo.monitoring import seed_monitoring_demo
 from minzheng.demo.social_affairs import seed_social_affairs_demo
 from minzheng.demo.vagrancy import seed_vagrancy_demo
@@ -141,6 +142,8 @@ class Command(BaseCommand):
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
         self.stdout.write(f"社会治理演示：{seed_governance_demo()}")
+        li = seed_lowincome_demo()
+        self.stdout.write(f"低收入人口动态监测演示：预警 {li['alerts']} 条、协同转办 {li['referrals']} 件")
         s = seed_social_affairs_demo()
         self.stdout.write(f"社会事务演示：新增婚姻登记处 {s['offices']} 个、殡葬设施 {s['facilities']} 个、"
                           f"标准地名 {s['names']} 条")
