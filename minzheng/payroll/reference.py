@@ -47,8 +47,11 @@ def exclusions_for(code: str) -> list[Exclusion]:
         if b == code:
             out[(a, cb, ca)] = Exclusion(a, cb, ca, r["citation"])
     prog = _registered(code)
+    in_data = {key[0] for key in out}
     for other in getattr(prog, "excludes", ()) or ():
-        out.setdefault((other, "", ""), Exclusion(other, "", "", f"救助项目“{code}”的互斥声明"))
+        # A data row (with its citation and components) is the rule; the module's declaration only fills a gap.
+        if other not in in_data:
+            out[(other, "", "")] = Exclusion(other, "", "", f"{programme_info(code).label}的互斥规定")
     return list(out.values())
 
 

@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
@@ -11,6 +12,7 @@ from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.money import fen
 from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import ensure_can
+from minzheng.payroll.reference import exclusions_for, programme_info
 from minzheng.registry.models import Category, PersonCategory
 
 from ..models import (
@@ -45,6 +47,8 @@ def application_approve(*, actor: User, application: Application, facts: Househo
                            "如不予批准，请写明理由办理不予批准", code="not_eligible")
         if not decision.amounts and prog.pays_cash:
             raise Conflict("测算结果没有救助金额，不能批准", code="no_amount")
+        _refuse_excluded(app.programme, start, prog.label, decision.amounts,
+                         [m.person_id for m in facts.living] if prog.per_household else [])
         household = app.household
         head = household.head if household is not None and household.head is not None else app.applicant
         recheck = None if prog.one_off else prog.recheck_months(facts)
@@ -68,6 +72,35 @@ def application_approve(*, actor: User, application: Application, facts: Househo
                      "amounts": [{"person": a.person_id, "component": a.component, "amount": fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
+
+
+def _refuse_excluded(programme: str, start: dt.date, label: str, amounts, household: list[int]) -> None:
+    """互斥: nobody this approval would pay may hold, in the first month, money from a programme that excludes it
+    (data/policy/exclusions.csv and the programmes' own declarations) — refused here, with the rule's citation,
+    rather than found later by the payroll check."""
+    paid: dict[int, set[str]] = {}
+    for a in amounts:
+        paid.setdefault(a.person_id, set()).add(a.component)
+    for pid in household:  # a household programme pays the household: every living member counts
+        paid.setdefault(pid, set())
+    if not paid:
+        return
+    for ex in exclusions_for(programme):
+        if ex.own_component and not any(ex.own_component in comps for comps in paid.values()):
+            continue
+        persons = [pid for pid, comps in paid.items() if not ex.own_component or ex.own_component in comps]
+        held = (Entitlement.objects.filter(person_id__in=persons, case__programme=ex.other,
+                                           case__status=Case.Status.ACTIVE, case__start_month__lte=start,
+                                           from_month__lte=start)
+                .filter(Q(case__end_month__isnull=True) | Q(case__end_month__gte=start))
+                .filter(Q(to_month__isnull=True) | Q(to_month__gt=start)))
+        if ex.other_component:
+            held = held.filter(component=ex.other_component)
+        hit = held.select_related("person").order_by("person_id").first()
+        if hit is not None:
+            other = programme_info(ex.other).label
+            raise Conflict(f"{hit.person.name}已享受{other}，与{label}不得同时享受，不能批准（依据：{ex.citation}）",
+                           code="excluded_programme", field="家庭成员")
 
 
 def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living: list[int],
