@@ -83,6 +83,8 @@ class RosterLine(models.Model):
     bank_name = models.CharField("开户银行", max_length=64, blank=True)
     bank_account = models.CharField("银行账号", max_length=32, blank=True)
     fund = models.CharField("资金来源", max_length=16)
+    # 先救助后说明 already paid for the same need and subtracted from `amount` (the entitlements' deducted).
+    deducted = models.DecimalField("已扣减先行救助", max_digits=12, decimal_places=2, default=0)
     status = models.CharField("状态", max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
     # One-to-one in effect (the partial unique constraint below); a plain FK so the million regular lines, whose
     # reissue_of is empty, add no entries to its index.

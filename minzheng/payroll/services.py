@@ -78,9 +78,9 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
 # hash aggregate whose output is in hash order, and at a million lines every insert and key check lands on a
 # random page — 30 s instead of 19 s for the run, two thirds of it at commit.
 _REGULAR_SQL = """
-INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
-                                fund, status, fail_reason, adjusted_reason)
-SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2),
+INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
+                                bank_account, fund, status, fail_reason, adjusted_reason)
+SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2), ROUND(SUM(e.deducted), 2),
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
        %(fund)s, 'pending', '', ''
@@ -103,9 +103,9 @@ _NOT_THERE = """NOT EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.roster_id
 # the account the registry holds now (staff usually correct it after a failure). Failed lines are found through
 # a small partial index (status = 'failed').
 _REISSUE_SQL = """
-INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
-                                fund, status, reissue_of_id, fail_reason, adjusted_reason)
-SELECT n.id, f.case_id, f.person_id, f.area_id, f.for_month, f.amount,
+INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
+                                bank_account, fund, status, reissue_of_id, fail_reason, adjusted_reason)
+SELECT n.id, f.case_id, f.person_id, f.area_id, f.for_month, f.amount, f.deducted,
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
        f.fund, 'pending', f.id, '', ''

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,13 +13,14 @@ from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.money import fen
 from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import ensure_can
-from minzheng.payroll.reference import exclusions_for, programme_info
+from minzheng.payroll.reference import exclusions_for, need_of, programme_info
 from minzheng.registry.models import Category, PersonCategory
 
 from ..models import (
     Application,
     Case,
     Entitlement,
+    PayFirst,
 )
 from ..programmes.base import HouseholdFacts, get_programme
 from .base import S, _expect, _lock, _move, _text, _today
@@ -57,21 +59,51 @@ def application_approve(*, actor: User, application: Application, facts: Househo
             start_month=start, end_month=start if prog.one_off else None,
             urban_rural=facts.urban_rural,
             next_recheck=month_plus(start, recheck) if recheck else None)
-        Entitlement.objects.bulk_create([
+        entitlements = [
             Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=fen(a.monthly_amount),
                         from_month=start, to_month=month_plus(start, 1) if prog.one_off else None,
                         rule_version=a.rule_version[:200], explanation=a.explanation)
-            for a in decision.amounts])
+            for a in decision.amounts]
+        advanced = _subtract_advances(app, case, entitlements)
+        Entitlement.objects.bulk_create(entitlements)
         enrolled = _mark_category(app.programme, start, app.number, prog.per_household,
                                   [m.person_id for m in facts.living], [a.person_id for a in decision.amounts])
         app.decision_reason = opinion.strip() or "；".join(decision.reasons)
         _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
               extra={"case": case.pk, "start_month": start, "monthly_total": fen(decision.total),
+                     "advance_deducted": advanced,
                      "categories": enrolled,
                      "reasons": list(decision.reasons),
                      "amounts": [{"person": a.person_id, "component": a.component, "amount": fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
+
+
+def _subtract_advances(app: Application, case: Case, entitlements: list[Entitlement]) -> Decimal:
+    """先救助后说明: money advanced to this household for the same need (data/payroll/programme_needs.csv) and not
+    yet subtracted comes off this approval's amounts — the applicant's first — once; each amount keeps what was
+    subtracted (deducted) and says so in its explanation."""
+    need = need_of(app.programme)
+    if need is None or app.household_id is None:
+        return Decimal("0")
+    same_need = [code for code in {app.programme, *PayFirst.objects.values_list("application__programme", flat=True)}
+                 if need_of(code) == need]
+    advances = list(PayFirst.objects.select_for_update().filter(
+        application__household_id=app.household_id, application__programme__in=same_need, deducted_in__isnull=True,
+        case__isnull=False).order_by("paid_on", "id"))
+    left = sum((pf.amount for pf in advances), Decimal("0"))
+    if not left:
+        return Decimal("0")
+    total = left
+    for e in sorted(entitlements, key=lambda e: e.person_id != app.applicant_id):
+        take = min(left, e.monthly_amount)
+        if take > 0:
+            e.monthly_amount = fen(e.monthly_amount - take)
+            e.deducted = fen(take)
+            e.explanation += f"；扣减先行救助{take.normalize():f}元（已于先行救助时发放），本次实发{e.monthly_amount}元"
+            left -= take
+    PayFirst.objects.filter(pk__in=[pf.pk for pf in advances]).update(deducted_in=case)
+    return fen(total - left)
 
 
 def _refuse_excluded(programme: str, start: dt.date, label: str, amounts, household: list[int]) -> None:
