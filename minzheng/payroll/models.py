@@ -85,6 +85,11 @@ class RosterLine(models.Model):
     fund = models.CharField("资金来源", max_length=16)
     # 先救助后说明 already paid for the same need and subtracted from `amount` (the entitlements' deducted).
     deducted = models.DecimalField("已扣减先行救助", max_digits=12, decimal_places=2, default=0)
+    # The amount split by who pays it (data/payroll/fund_shares.csv); the four add up to `amount`.
+    fund_central = models.DecimalField("中央资金", max_digits=12, decimal_places=2, default=0)
+    fund_province = models.DecimalField("省级资金", max_digits=12, decimal_places=2, default=0)
+    fund_city = models.DecimalField("市级资金", max_digits=12, decimal_places=2, default=0)
+    fund_county = models.DecimalField("县级资金", max_digits=12, decimal_places=2, default=0)
     status = models.CharField("状态", max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
     # One-to-one in effect (the partial unique constraint below); a plain FK so the million regular lines, whose
     # reissue_of is empty, add no entries to its index.

@@ -25,7 +25,7 @@ from minzheng.registry.models import Person
 
 from . import supervision
 from .models import Anomaly, LineStatus, OutsidePayment, Roster, RosterLine, StaffRelative
-from .reference import need_of, programme_info
+from .reference import SOURCES, fund_shares, need_of, programme_info, remainder_source, split_amount
 
 
 def _check_month(month: dt.date) -> dt.date:
@@ -79,11 +79,13 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
 # random page — 30 s instead of 19 s for the run, two thirds of it at commit.
 _REGULAR_SQL = """
 INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
-                                bank_account, fund, status, fail_reason, adjusted_reason)
+                                bank_account, fund, status, fail_reason, adjusted_reason,
+                                fund_central, fund_province, fund_city, fund_county)
 SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2), ROUND(SUM(e.deducted), 2),
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
-       %(fund)s, 'pending', '', ''
+       %(fund)s, 'pending', '', '',
+       {shares}
 FROM assistance_case c
 JOIN {roster_map} am ON am.area_id = c.area_id
 JOIN assistance_entitlement e ON e.case_id = c.id
@@ -104,11 +106,12 @@ _NOT_THERE = """NOT EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.roster_id
 # a small partial index (status = 'failed').
 _REISSUE_SQL = """
 INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
-                                bank_account, fund, status, reissue_of_id, fail_reason, adjusted_reason)
+                                bank_account, fund, status, reissue_of_id, fail_reason, adjusted_reason,
+                                fund_central, fund_province, fund_city, fund_county)
 SELECT n.id, f.case_id, f.person_id, f.area_id, f.for_month, f.amount, f.deducted,
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
-       f.fund, 'pending', f.id, '', ''
+       f.fund, 'pending', f.id, '', '', f.fund_central, f.fund_province, f.fund_city, f.fund_county
 FROM payroll_rosterline f
 JOIN payroll_roster r ON r.id = f.roster_id
 JOIN payroll_roster n ON n.programme = r.programme AND n.area_id = r.area_id AND n.month = %(month)s
@@ -124,6 +127,25 @@ _MARK_REISSUED_SQL = """
 UPDATE payroll_rosterline SET status = 'reissued'
 WHERE status = 'failed' AND EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.reissue_of_id = payroll_rosterline.id)
 """
+
+
+def _shares_sql(programme: str, rosters: list[Roster]) -> str:
+    """The four share columns of a regular line: each roster's percentages (data/payroll/fund_shares.csv, by the
+    roster area's nearest jurisdiction) as constants in a CASE on the roster, cents half-up, the remainder source
+    taking what is left — the same split as reference.split_amount, computed in the INSERT for a million lines."""
+    amount = "ROUND(SUM(e.monthly_amount), 2)"
+    per = {r.pk: fund_shares(programme, r.area) for r in rosters}
+    cols = []
+    for source in SOURCES:
+        whens = " ".join(f"WHEN {int(pk)} THEN CAST('{sh.percent[source]}' AS NUMERIC)" for pk, sh in per.items())
+        cols.append(f"ROUND({amount} * (CASE am.roster_id {whens} ELSE 0 END) / 100, 2)")
+    rest = {pk: SOURCES.index(remainder_source(sh)) for pk, sh in per.items()}
+    out = []
+    for i, source in enumerate(SOURCES):
+        others = " + ".join(c for j, c in enumerate(cols) if j != i)
+        out_when = " ".join(f"WHEN {int(pk)} THEN {amount} - ({others})" for pk, r in rest.items() if r == i)
+        out.append(f"CASE am.roster_id {out_when} ELSE {cols[i]} END" if out_when else cols[i])
+    return ",\n       ".join(out)
 
 
 def _generate(actor: User, *, programme: str, areas: list[Area], month: dt.date) -> list[Roster]:
@@ -148,7 +170,7 @@ def _generate(actor: User, *, programme: str, areas: list[Area], month: dt.date)
         if connection.vendor == "postgresql":
             cur.execute(supervision.WORK_MEM_SQL)
         rerun = any(r.pk not in created for r in rosters)
-        cur.execute(_REGULAR_SQL.format(roster_map=_roster_map_sql(rosters),
+        cur.execute(_REGULAR_SQL.format(roster_map=_roster_map_sql(rosters), shares=_shares_sql(programme, rosters),
                                         not_there=_NOT_THERE if rerun else "",
                                         on_conflict="ON CONFLICT DO NOTHING" if rerun else "",
                                         case_in_force=supervision.case_in_force("c"),
@@ -322,7 +344,10 @@ def roster_line_adjust(*, actor: User, line: RosterLine, amount: object, reason:
     # The adjuster is the maker; any earlier approval was of another amount.
     line.amount, line.adjusted_reason, line.adjusted_by = amount, reason[:200], actor
     line.approved_by, line.approved_at = None, None
-    line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at"])
+    for source, part in split_amount(amount, fund_shares(roster.programme, roster.area)).items():
+        setattr(line, f"fund_{source}", part)
+    line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at",
+                             *(f"fund_{s}" for s in SOURCES)])
     roster.status = Roster.Status.DRAFT
     roster.save(update_fields=["status"])
     _refresh_totals(roster)
