@@ -293,24 +293,6 @@ class Objection(models.Model):
         verbose_name = verbose_name_plural = "公示异议"
 
 
-class RelativeFiling(models.Model):
-    """近亲属备案: a staff member's (or village cadre's) close relative; their applications get a full review."""
-
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
-                               verbose_name="近亲属")
-    staff_name = models.CharField("工作人员姓名", max_length=64)
-    staff_position = models.CharField("工作单位及职务", max_length=100)
-    relation = models.CharField("关系", max_length=32)
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="备案地区")
-    filed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField("备案时间")
-    ended_on = models.DateField("终止日期", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "近亲属备案"
-        indexes = [models.Index(fields=["person", "ended_on"])]
-
-
 class PayFirst(models.Model):
     """先救助后说明: an 急难型 payment made before the file is complete."""
 

@@ -108,6 +108,7 @@ def staff_relatives_for(user: User, *, query: str = "") -> QuerySet[StaffRelativ
     q = (query or "").strip()
     if q:
         qs = qs.filter(Q(person__name__startswith=q) | Q(staff__display_name__startswith=q)
+                       | Q(staff_name__startswith=q)
                        | Q(staff__username=q) | Q(person__id_number=q.upper()))
     return qs.order_by("-registered_at", "-id")
 

@@ -81,7 +81,8 @@ _REGULAR_SQL = """
 INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
                                 bank_account, fund, status, fail_reason, adjusted_reason,
                                 fund_central, fund_province, fund_city, fund_county)
-SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2), ROUND(SUM(e.deducted), 2),
+SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2),
+       ROUND(SUM(e.deducted), 2),
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
        %(fund)s, 'pending', '', '',
@@ -141,7 +142,7 @@ def _shares_sql(programme: str, rosters: list[Roster]) -> str:
         cols.append(f"ROUND({amount} * (CASE am.roster_id {whens} ELSE 0 END) / 100, 2)")
     rest = {pk: SOURCES.index(remainder_source(sh)) for pk, sh in per.items()}
     out = []
-    for i, source in enumerate(SOURCES):
+    for i in range(len(SOURCES)):
         others = " + ".join(c for j, c in enumerate(cols) if j != i)
         out_when = " ".join(f"WHEN {int(pk)} THEN {amount} - ({others})" for pk, r in rest.items() if r == i)
         out.append(f"CASE am.roster_id {out_when} ELSE {cols[i]} END" if out_when else cols[i])
@@ -514,22 +515,34 @@ def _check_staff(actor: User, staff: User | None) -> User:
 
 
 @transaction.atomic
-def staff_relative_register(*, actor: User, staff: User | None, person: Person, relation: str) -> StaffRelative:
-    """近亲属备案: record that `person` is a close relative of `staff`; their payments get a review flag."""
-    ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE)
-    staff = _check_staff(actor, staff)
+def staff_relative_register(*, actor: User, staff: User | None, person: Person, relation: str,
+                            staff_name: str = "", staff_position: str = "") -> StaffRelative:
+    """近亲属备案 (the one register): record that `person` is a close relative of `staff` — or, for a village cadre
+    without an account, of the person named `staff_name`; their payments get a review flag and their applications a
+    full review. Either right files into it: the supervisor's (处置疑点) or the town's 近亲属备案 right."""
+    ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE if actor.can(Cap.ANOMALY_HANDLE)
+               else Cap.ASSIST_RELATIVE_FILING)
+    staff_name, staff_position = (staff_name or "").strip(), (staff_position or "").strip()
+    if staff is not None or not staff_name:
+        staff = _check_staff(actor, staff)
+    if len(staff_name) > 64 or len(staff_position) > 100:
+        raise DomainError("工作人员姓名最多64个字，工作单位及职务最多100个字", field="工作人员")
     relation = (relation or "").strip()
     if not relation:
         raise DomainError("请填写与工作人员的关系", field="关系")
     if len(relation) > 32:
         raise DomainError("关系最多32个字", field="关系")
-    rel, created = StaffRelative.objects.get_or_create(staff=staff, person=person, defaults={"relation": relation})
-    if not created:
-        raise Conflict(f"{person.name}已登记为{staff}的近亲属", code="duplicate")
+    same = (StaffRelative.objects.filter(staff=staff, person=person) if staff is not None
+            else StaffRelative.objects.filter(staff__isnull=True, staff_name=staff_name, person=person))
+    if same.exists():
+        raise Conflict(f"{person.name}已登记为{staff or staff_name}的近亲属", code="duplicate")
+    rel = StaffRelative.objects.create(staff=staff, staff_name=staff_name, staff_position=staff_position,
+                                       person=person, relation=relation, filed_by=actor if actor.pk else None)
     audit.record(actor=actor, action="payroll.staff_relative_register", object_type="StaffRelative",
-                 object_id=rel.pk, object_repr=f"{staff}—{person.name}（{relation}）",
+                 object_id=rel.pk, object_repr=f"{rel.staff_label}—{person.name}（{relation}）",
                  area_code=person.residence_area.code,
-                 after={"staff": staff.pk, "person": person.masked_id, "relation": relation})
+                 after={"staff": staff.pk if staff is not None else None, "staff_name": staff_name,
+                        "staff_position": staff_position, "person": person.masked_id, "relation": relation})
     return rel
 
 
@@ -549,7 +562,7 @@ def staff_relative_remove(*, actor: User, relative: StaffRelative, reason: str) 
     before = {"staff": rel.staff_id, "person": rel.person.masked_id, "relation": rel.relation,
               "registered_at": rel.registered_at}
     audit.record(actor=actor, action="payroll.staff_relative_remove", object_type="StaffRelative",
-                 object_id=rel.pk, object_repr=f"{rel.staff}—{rel.person.name}（{rel.relation}）",
+                 object_id=rel.pk, object_repr=f"{rel.staff_label}—{rel.person.name}（{rel.relation}）",
                  area_code=rel.person.residence_area.code, before=before, after={"reason": reason[:200]})
     rel.delete()
 

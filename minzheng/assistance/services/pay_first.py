@@ -9,12 +9,11 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.money import fen
+from minzheng.core.periods import month_plus, month_start
 from minzheng.core.scope import ensure_can
 
 from .. import workdays
-from minzheng.core.money import fen
-from minzheng.core.periods import month_plus, month_start
-
 from ..models import (
     OPEN_STATUSES,
     Application,

@@ -12,8 +12,8 @@ from minzheng.areas.services import load_reference_areas
 from minzheng.assistance.programmes.base import HouseholdFacts, Member, get_programme
 from minzheng.core.errors import DomainError
 from minzheng.policy.models import Formula
-from minzheng.policy.services import load_policy_data
 from minzheng.policy.rules import resolve
+from minzheng.policy.services import load_policy_data
 
 ON = dt.date(2021, 6, 1)
 FIVE = {"清远": "441802", "郁南": "445322100", "江海": "440704005", "中山": "442000001", "东莞": "441900"}

@@ -2,7 +2,6 @@
 the bank file and the supervision checks like any other payment, and the later approval of the same need pays the
 rest only — the deduction shown on the roster line."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
