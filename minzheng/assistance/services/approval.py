@@ -22,7 +22,7 @@ from ..models import (
     Entitlement,
     PayFirst,
 )
-from ..programmes.base import HouseholdFacts, get_programme
+from ..programmes.base import Amount, HouseholdFacts, get_programme
 from .base import S, _expect, _lock, _move, _text, _today
 
 # --- 审批 ------------------------------------------------------------------------------------------
@@ -106,7 +106,8 @@ def _subtract_advances(app: Application, case: Case, entitlements: list[Entitlem
     return fen(total - left)
 
 
-def _refuse_excluded(programme: str, start: dt.date, label: str, amounts, household: list[int]) -> None:
+def _refuse_excluded(programme: str, start: dt.date, label: str, amounts: tuple[Amount, ...],
+                     household: list[int]) -> None:
     """互斥: nobody this approval would pay may hold, in the first month, money from a programme that excludes it
     (data/policy/exclusions.csv and the programmes' own declarations) — refused here, with the rule's citation,
     rather than found later by the payroll check."""
