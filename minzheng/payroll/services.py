@@ -550,7 +550,8 @@ def staff_relative_register(*, actor: User, staff: User | None, person: Person, 
 def staff_relative_remove(*, actor: User, relative: StaffRelative, reason: str) -> None:
     """撤销备案 (e.g. the staff member has left, or it was filed in error). The row goes; the audit trail keeps who
     filed and who withdrew it, and anomalies already raised on earlier rosters stay as they were."""
-    rel = (StaffRelative.objects.select_for_update().select_related("person__residence_area", "staff")
+    # Lock the filing only: staff is an outer join now (a cadre without an account has none).
+    rel = (StaffRelative.objects.select_for_update(of=("self",)).select_related("person__residence_area", "staff")
            .filter(pk=relative.pk).first())
     if rel is None:
 
