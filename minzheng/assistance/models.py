@@ -103,6 +103,8 @@ class Entitlement(models.Model):
     to_month = models.DateField("终止月份", null=True, blank=True)  # exclusive
     rule_version = models.CharField("规则版本", max_length=200)
     explanation = models.TextField("计算说明")
+    # 先救助后说明: money already advanced for the same need, subtracted from this amount (monthly_amount is net).
+    deducted = models.DecimalField("已扣减先行救助", max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,24 +293,6 @@ class Objection(models.Model):
         verbose_name = verbose_name_plural = "公示异议"
 
 
-class RelativeFiling(models.Model):
-    """近亲属备案: a staff member's (or village cadre's) close relative; their applications get a full review."""
-
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
-                               verbose_name="近亲属")
-    staff_name = models.CharField("工作人员姓名", max_length=64)
-    staff_position = models.CharField("工作单位及职务", max_length=100)
-    relation = models.CharField("关系", max_length=32)
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="备案地区")
-    filed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField("备案时间")
-    ended_on = models.DateField("终止日期", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "近亲属备案"
-        indexes = [models.Index(fields=["person", "ended_on"])]
-
-
 class PayFirst(models.Model):
     """先救助后说明: an 急难型 payment made before the file is complete."""
 
@@ -318,6 +302,12 @@ class PayFirst(models.Model):
     paid_on = models.DateField("发放日期")
     paid_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     complete_by = models.DateField("补齐材料期限")
+    # The one-month case that carries the advance to the roster, bank file and supervision like any payment ...
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="先行救助发放对象")
+    # ... and the later approved case of the same need that subtracted it (once).
+    deducted_in = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="已在该救助中扣减")
 
     class Meta:
         verbose_name = verbose_name_plural = "先行救助"

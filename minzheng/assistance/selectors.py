@@ -12,6 +12,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
+from minzheng.core import audit
 from minzheng.core.errors import NotFound
 from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import scoped
@@ -41,6 +42,7 @@ def application_get(user: User, pk: int) -> Application:
     app = (applications_for(user).select_related("area", "applicant", "household", "household__head")
            .filter(pk=pk).first())
     if app is None:
+        audit.access_denied(actor=user, object_type="application", requested=pk)
         raise NotFound("救助申请不存在或不在您的管辖范围内")
     return app
 
@@ -133,6 +135,7 @@ def cases_for(user: User) -> QuerySet:
 def case_get(user: User, pk: int) -> Case:
     case = cases_for(user).select_related("area", "head", "household", "application").filter(pk=pk).first()
     if case is None:
+        audit.access_denied(actor=user, object_type="case", requested=pk)
         raise NotFound("救助对象不存在或不在您的管辖范围内")
     return case
 

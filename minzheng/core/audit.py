@@ -264,3 +264,12 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+
+
+def access_denied(*, actor, object_type: str, requested: object) -> None:
+    """GB/T 22239-2019 安全审计: someone asked for a record they may not see (or that does not exist — the answer is
+    the same 404, and so is this entry). Only the id asked for is kept: no name, area or content of the record, so
+    the log tells its reader nothing the 404 did not. Committed on its own unless the caller is already inside a
+    transaction (then it stands or falls with it)."""
+    with transaction.atomic():
+        record(actor=actor, action="access.denied", object_type=object_type, object_id=str(requested)[:64])

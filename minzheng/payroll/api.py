@@ -71,6 +71,7 @@ class LineOut(Schema):
     area_name: str
     for_month: dt.date
     amount: Decimal
+    deducted: Decimal = Decimal("0")  # 先救助后说明 advanced earlier and subtracted from amount
     bank_name: str
     bank_account_masked: str
     fund: str
@@ -85,7 +86,8 @@ class LineOut(Schema):
     def of(line):
         return LineOut(id=line.pk, seq=line.seq, name=line.person.name, id_number_masked=line.person.masked_id,
                        area_name=line.area.name, for_month=line.for_month, amount=line.amount,
-                       bank_name=line.bank_name, bank_account_masked=mask_account(line.bank_account), fund=line.fund,
+                       deducted=line.deducted, bank_name=line.bank_name,
+                       bank_account_masked=mask_account(line.bank_account), fund=line.fund,
                        status=line.status, status_label=line.get_status_display(), reissue_of=line.reissue_of_id,
                        fail_reason=line.fail_reason, adjusted_by=line.adjusted_by_id, approved_by=line.approved_by_id)
 
@@ -122,7 +124,8 @@ class RelativeOut(Schema):
 
     @staticmethod
     def of(r):
-        return RelativeOut(id=r.pk, staff=str(r.staff), staff_username=r.staff.username, name=r.person.name,
+        return RelativeOut(id=r.pk, staff=r.staff_label, staff_username=r.staff.username if r.staff_id else "",
+                           name=r.person.name,
                            id_number_masked=r.person.masked_id, area_name=r.person.residence_area.name,
                            relation=r.relation, registered_at=r.registered_at)
 

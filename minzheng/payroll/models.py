@@ -83,6 +83,13 @@ class RosterLine(models.Model):
     bank_name = models.CharField("开户银行", max_length=64, blank=True)
     bank_account = models.CharField("银行账号", max_length=32, blank=True)
     fund = models.CharField("资金来源", max_length=16)
+    # 先救助后说明 already paid for the same need and subtracted from `amount` (the entitlements' deducted).
+    deducted = models.DecimalField("已扣减先行救助", max_digits=12, decimal_places=2, default=0)
+    # The amount split by who pays it (data/payroll/fund_shares.csv); the four add up to `amount`.
+    fund_central = models.DecimalField("中央资金", max_digits=12, decimal_places=2, default=0)
+    fund_province = models.DecimalField("省级资金", max_digits=12, decimal_places=2, default=0)
+    fund_city = models.DecimalField("市级资金", max_digits=12, decimal_places=2, default=0)
+    fund_county = models.DecimalField("县级资金", max_digits=12, decimal_places=2, default=0)
     status = models.CharField("状态", max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
     # One-to-one in effect (the partial unique constraint below); a plain FK so the million regular lines, whose
     # reissue_of is empty, add no entries to its index.
@@ -143,17 +150,37 @@ class SupervisionRule(models.Model):
 
 
 class StaffRelative(models.Model):
-    """近亲属备案: a person who is a close relative of a staff member handling assistance."""
+    """近亲属备案 — the one register: a person who is a close relative of a staff member or village cadre. It feeds
+    both checks: the full review of their applications (assistance, at 受理 and 审核) and the 资金监管 flag on their
+    payments (supervision rule staff_relative). A staff member with an account is `staff`; a village cadre without
+    one is named in staff_name."""
 
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="工作人员")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name="工作人员")
+    staff_name = models.CharField("工作人员姓名", max_length=64, blank=True)
+    staff_position = models.CharField("工作单位及职务", max_length=100, blank=True)
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="近亲属")
     relation = models.CharField("关系", max_length=32)
     registered_at = models.DateTimeField("备案时间", auto_now_add=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="备案人")
 
     class Meta:
         verbose_name = verbose_name_plural = "近亲属备案"
-        constraints = [models.UniqueConstraint(fields=["staff", "person"], name="staff_relative_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "person"], condition=Q(staff__isnull=False),
+                                    name="staff_relative_uniq"),
+            models.UniqueConstraint(fields=["staff_name", "person"], condition=Q(staff__isnull=True),
+                                    name="staff_relative_named_uniq"),
+        ]
+
+    def __str__(self):
+        return self.staff_label
+
+    @property
+    def staff_label(self) -> str:
+        who = str(self.staff) if self.staff_id else self.staff_name
+        return f"{who}（{self.staff_position}）" if self.staff_position else who
 
 
 class Anomaly(models.Model):

@@ -2,10 +2,13 @@
 supervision rules' configuration. All of it is data (data/payroll/, data/policy/exclusions.csv), each row with
 its citation or a note saying it is a demo assumption."""
 
+import functools
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+
+from minzheng.core.errors import DomainError
 
 from .models import SupervisionRule
 
@@ -47,8 +50,11 @@ def exclusions_for(code: str) -> list[Exclusion]:
         if b == code:
             out[(a, cb, ca)] = Exclusion(a, cb, ca, r["citation"])
     prog = _registered(code)
+    in_data = {key[0] for key in out}
     for other in getattr(prog, "excludes", ()) or ():
-        out.setdefault((other, "", ""), Exclusion(other, "", "", f"救助项目“{code}”的互斥声明"))
+        # A data row (with its citation and components) is the rule; the module's declaration only fills a gap.
+        if other not in in_data:
+            out[(other, "", "")] = Exclusion(other, "", "", f"{programme_info(code).label}的互斥规定")
     return list(out.values())
 
 
@@ -74,3 +80,66 @@ def ensure_rules():
     if new:
         SupervisionRule.objects.bulk_create(new, ignore_conflicts=True)
     return {r.code: r for r in SupervisionRule.objects.all()}
+
+
+# --- fund shares (中央/省/市/县) ------------------------------------------------------------------------------
+
+FUND_SHARES_CSV = settings.DATA_DIR / "payroll" / "fund_shares.csv"
+SOURCES = ("central", "province", "city", "county")
+SOURCE_LABELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级"}
+
+
+@dataclass(frozen=True)
+class FundShares:
+    """Who pays what share (percent) of a programme's money in a jurisdiction, with the row's citation."""
+
+    programme: str
+    jurisdiction: str
+    percent: dict[str, Decimal]
+    citation: str
+    assumed: bool
+
+
+@functools.cache
+def _shares_rows() -> dict[tuple[str, str], FundShares]:
+    out = {}
+    for line, r in enumerate(_read(FUND_SHARES_CSV), start=2):
+        where = f"fund_shares.csv第{line}行"
+        try:
+            percent = {s: Decimal(r[s]) for s in SOURCES}
+        except (InvalidOperation, TypeError):
+            raise DomainError(f"{where}：分担比例应为数字", field="分担比例") from None
+        if any(v < 0 for v in percent.values()) or sum(percent.values()) != 100:
+            raise DomainError(f"{where}：中央、省、市、县分担比例合计应为100，现为{sum(percent.values())}",
+                              field="分担比例")
+        if not r["citation"].strip():
+            raise DomainError(f"{where}：缺少出处", field="出处")
+        out[(r["programme"], r["jurisdiction"])] = FundShares(r["programme"], r["jurisdiction"], percent,
+                                                              r["citation"], r["status"] == "assumed")
+    return out
+
+
+def fund_shares(programme: str, area) -> FundShares:
+    """The shares of the nearest jurisdiction (the area itself, then up to the province) that has a row."""
+    rows = _shares_rows()
+    for code in reversed(list(area.ancestors().values_list("code", flat=True))):
+        if (programme, code) in rows:
+            return rows[(programme, code)]
+    raise DomainError(f"{area.name}没有“{programme_info(programme).label}”的资金分担比例，请先在资金来源数据中录入",
+                      field="资金分担比例")
+
+
+def split_amount(amount: Decimal, shares: FundShares) -> dict[str, Decimal]:
+    """Half-up cents for 中央, 省 and 市; the county (or, where it pays nothing, the largest payer) takes what is
+    left, so the four add up to the amount exactly."""
+    cent = Decimal("0.01")
+    rest = remainder_source(shares)
+    out = {s: (amount * shares.percent[s] / 100).quantize(cent, rounding=ROUND_HALF_UP) for s in SOURCES if s != rest}
+    out[rest] = amount - sum(out.values())
+    return out
+
+
+def remainder_source(shares: FundShares) -> str:
+    if shares.percent["county"] > 0:
+        return "county"
+    return max(SOURCES, key=lambda s: shares.percent[s])

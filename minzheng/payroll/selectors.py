@@ -57,12 +57,16 @@ def totals(user: User, *, month: dt.date, by: tuple[str, ...] = ("area", "progra
     keys = [f for b in by for f in fields[b]]
     base = (scoped(RosterLine.objects.all(), user, area_field="roster__area", capability=Cap.PAYROLL_VIEW)
             .filter(roster__month=month).exclude(status=LineStatus.WITHHELD))
-    qs = base.values(*keys).annotate(lines=Count("id"), amount=Sum("amount")).order_by(*keys)
+    # Money by who pays it (中央/省/市/县 shares of each line, data/payroll/fund_shares.csv).
+    qs = base.values(*keys).annotate(lines=Count("id"), amount=Sum("amount"), central=Sum("fund_central"),
+                                     province=Sum("fund_province"), city=Sum("fund_city"),
+                                     county=Sum("fund_county")).order_by(*keys)
     paid = {tuple(r[k] for k in keys): r["paid"] for r in
             base.filter(status=LineStatus.PAID).values(*keys).annotate(paid=Sum("amount")).order_by(*keys)}
     rename = {"roster__area__code": "area_code", "roster__area__name": "area_name", "roster__programme": "programme"}
     return [{**{rename.get(k, k): r[k] for k in keys}, "lines": r["lines"], "amount": fen(r["amount"] or 0),
-             "paid_amount": fen(paid.get(tuple(r[k] for k in keys)) or 0)} for r in qs]
+             "paid_amount": fen(paid.get(tuple(r[k] for k in keys)) or 0),
+             **{s: fen(r[s] or 0) for s in ("central", "province", "city", "county")}} for r in qs]
 
 
 
@@ -104,6 +108,7 @@ def staff_relatives_for(user: User, *, query: str = "") -> QuerySet[StaffRelativ
     q = (query or "").strip()
     if q:
         qs = qs.filter(Q(person__name__startswith=q) | Q(staff__display_name__startswith=q)
+                       | Q(staff_name__startswith=q)
                        | Q(staff__username=q) | Q(person__id_number=q.upper()))
     return qs.order_by("-registered_at", "-id")
 

@@ -25,7 +25,7 @@ from minzheng.registry.models import Person
 
 from . import supervision
 from .models import Anomaly, LineStatus, OutsidePayment, Roster, RosterLine, StaffRelative
-from .reference import need_of, programme_info
+from .reference import SOURCES, fund_shares, need_of, programme_info, remainder_source, split_amount
 
 
 def _check_month(month: dt.date) -> dt.date:
@@ -78,12 +78,15 @@ def _roster_map_sql(rosters: list[Roster]) -> str:
 # hash aggregate whose output is in hash order, and at a million lines every insert and key check lands on a
 # random page — 30 s instead of 19 s for the run, two thirds of it at commit.
 _REGULAR_SQL = """
-INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
-                                fund, status, fail_reason, adjusted_reason)
+INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
+                                bank_account, fund, status, fail_reason, adjusted_reason,
+                                fund_central, fund_province, fund_city, fund_county)
 SELECT am.roster_id, c.id, e.person_id, c.area_id, %(month)s, ROUND(SUM(e.monthly_amount), 2),
+       ROUND(SUM(e.deducted), 2),
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
-       %(fund)s, 'pending', '', ''
+       %(fund)s, 'pending', '', '',
+       {shares}
 FROM assistance_case c
 JOIN {roster_map} am ON am.area_id = c.area_id
 JOIN assistance_entitlement e ON e.case_id = c.id
@@ -103,12 +106,13 @@ _NOT_THERE = """NOT EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.roster_id
 # the account the registry holds now (staff usually correct it after a failure). Failed lines are found through
 # a small partial index (status = 'failed').
 _REISSUE_SQL = """
-INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account,
-                                fund, status, reissue_of_id, fail_reason, adjusted_reason)
-SELECT n.id, f.case_id, f.person_id, f.area_id, f.for_month, f.amount,
+INSERT INTO payroll_rosterline (roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name,
+                                bank_account, fund, status, reissue_of_id, fail_reason, adjusted_reason,
+                                fund_central, fund_province, fund_city, fund_county)
+SELECT n.id, f.case_id, f.person_id, f.area_id, f.for_month, f.amount, f.deducted,
        CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END,
-       f.fund, 'pending', f.id, '', ''
+       f.fund, 'pending', f.id, '', '', f.fund_central, f.fund_province, f.fund_city, f.fund_county
 FROM payroll_rosterline f
 JOIN payroll_roster r ON r.id = f.roster_id
 JOIN payroll_roster n ON n.programme = r.programme AND n.area_id = r.area_id AND n.month = %(month)s
@@ -124,6 +128,25 @@ _MARK_REISSUED_SQL = """
 UPDATE payroll_rosterline SET status = 'reissued'
 WHERE status = 'failed' AND EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.reissue_of_id = payroll_rosterline.id)
 """
+
+
+def _shares_sql(programme: str, rosters: list[Roster]) -> str:
+    """The four share columns of a regular line: each roster's percentages (data/payroll/fund_shares.csv, by the
+    roster area's nearest jurisdiction) as constants in a CASE on the roster, cents half-up, the remainder source
+    taking what is left — the same split as reference.split_amount, computed in the INSERT for a million lines."""
+    amount = "ROUND(SUM(e.monthly_amount), 2)"
+    per = {r.pk: fund_shares(programme, r.area) for r in rosters}
+    cols = []
+    for source in SOURCES:
+        whens = " ".join(f"WHEN {int(pk)} THEN CAST('{sh.percent[source]}' AS NUMERIC)" for pk, sh in per.items())
+        cols.append(f"ROUND({amount} * (CASE am.roster_id {whens} ELSE 0 END) / 100, 2)")
+    rest = {pk: SOURCES.index(remainder_source(sh)) for pk, sh in per.items()}
+    out = []
+    for i in range(len(SOURCES)):
+        others = " + ".join(c for j, c in enumerate(cols) if j != i)
+        out_when = " ".join(f"WHEN {int(pk)} THEN {amount} - ({others})" for pk, r in rest.items() if r == i)
+        out.append(f"CASE am.roster_id {out_when} ELSE {cols[i]} END" if out_when else cols[i])
+    return ",\n       ".join(out)
 
 
 def _generate(actor: User, *, programme: str, areas: list[Area], month: dt.date) -> list[Roster]:
@@ -148,7 +171,7 @@ def _generate(actor: User, *, programme: str, areas: list[Area], month: dt.date)
         if connection.vendor == "postgresql":
             cur.execute(supervision.WORK_MEM_SQL)
         rerun = any(r.pk not in created for r in rosters)
-        cur.execute(_REGULAR_SQL.format(roster_map=_roster_map_sql(rosters),
+        cur.execute(_REGULAR_SQL.format(roster_map=_roster_map_sql(rosters), shares=_shares_sql(programme, rosters),
                                         not_there=_NOT_THERE if rerun else "",
                                         on_conflict="ON CONFLICT DO NOTHING" if rerun else "",
                                         case_in_force=supervision.case_in_force("c"),
@@ -322,7 +345,10 @@ def roster_line_adjust(*, actor: User, line: RosterLine, amount: object, reason:
     # The adjuster is the maker; any earlier approval was of another amount.
     line.amount, line.adjusted_reason, line.adjusted_by = amount, reason[:200], actor
     line.approved_by, line.approved_at = None, None
-    line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at"])
+    for source, part in split_amount(amount, fund_shares(roster.programme, roster.area)).items():
+        setattr(line, f"fund_{source}", part)
+    line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at",
+                             *(f"fund_{s}" for s in SOURCES)])
     roster.status = Roster.Status.DRAFT
     roster.save(update_fields=["status"])
     _refresh_totals(roster)
@@ -489,22 +515,34 @@ def _check_staff(actor: User, staff: User | None) -> User:
 
 
 @transaction.atomic
-def staff_relative_register(*, actor: User, staff: User | None, person: Person, relation: str) -> StaffRelative:
-    """近亲属备案: record that `person` is a close relative of `staff`; their payments get a review flag."""
-    ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE)
-    staff = _check_staff(actor, staff)
+def staff_relative_register(*, actor: User, staff: User | None, person: Person, relation: str,
+                            staff_name: str = "", staff_position: str = "") -> StaffRelative:
+    """近亲属备案 (the one register): record that `person` is a close relative of `staff` — or, for a village cadre
+    without an account, of the person named `staff_name`; their payments get a review flag and their applications a
+    full review. Either right files into it: the supervisor's (处置疑点) or the town's 近亲属备案 right."""
+    ensure_can(actor, person.residence_area, Cap.ANOMALY_HANDLE if actor.can(Cap.ANOMALY_HANDLE)
+               else Cap.ASSIST_RELATIVE_FILING)
+    staff_name, staff_position = (staff_name or "").strip(), (staff_position or "").strip()
+    if staff is not None or not staff_name:
+        staff = _check_staff(actor, staff)
+    if len(staff_name) > 64 or len(staff_position) > 100:
+        raise DomainError("工作人员姓名最多64个字，工作单位及职务最多100个字", field="工作人员")
     relation = (relation or "").strip()
     if not relation:
         raise DomainError("请填写与工作人员的关系", field="关系")
     if len(relation) > 32:
         raise DomainError("关系最多32个字", field="关系")
-    rel, created = StaffRelative.objects.get_or_create(staff=staff, person=person, defaults={"relation": relation})
-    if not created:
-        raise Conflict(f"{person.name}已登记为{staff}的近亲属", code="duplicate")
+    same = (StaffRelative.objects.filter(staff=staff, person=person) if staff is not None
+            else StaffRelative.objects.filter(staff__isnull=True, staff_name=staff_name, person=person))
+    if same.exists():
+        raise Conflict(f"{person.name}已登记为{staff or staff_name}的近亲属", code="duplicate")
+    rel = StaffRelative.objects.create(staff=staff, staff_name=staff_name, staff_position=staff_position,
+                                       person=person, relation=relation, filed_by=actor if actor.pk else None)
     audit.record(actor=actor, action="payroll.staff_relative_register", object_type="StaffRelative",
-                 object_id=rel.pk, object_repr=f"{staff}—{person.name}（{relation}）",
+                 object_id=rel.pk, object_repr=f"{rel.staff_label}—{person.name}（{relation}）",
                  area_code=person.residence_area.code,
-                 after={"staff": staff.pk, "person": person.masked_id, "relation": relation})
+                 after={"staff": staff.pk if staff is not None else None, "staff_name": staff_name,
+                        "staff_position": staff_position, "person": person.masked_id, "relation": relation})
     return rel
 
 
@@ -512,7 +550,8 @@ def staff_relative_register(*, actor: User, staff: User | None, person: Person, 
 def staff_relative_remove(*, actor: User, relative: StaffRelative, reason: str) -> None:
     """撤销备案 (e.g. the staff member has left, or it was filed in error). The row goes; the audit trail keeps who
     filed and who withdrew it, and anomalies already raised on earlier rosters stay as they were."""
-    rel = (StaffRelative.objects.select_for_update().select_related("person__residence_area", "staff")
+    # Lock the filing only: staff is an outer join now (a cadre without an account has none).
+    rel = (StaffRelative.objects.select_for_update(of=("self",)).select_related("person__residence_area", "staff")
            .filter(pk=relative.pk).first())
     if rel is None:
 
@@ -524,7 +563,7 @@ def staff_relative_remove(*, actor: User, relative: StaffRelative, reason: str) 
     before = {"staff": rel.staff_id, "person": rel.person.masked_id, "relation": rel.relation,
               "registered_at": rel.registered_at}
     audit.record(actor=actor, action="payroll.staff_relative_remove", object_type="StaffRelative",
-                 object_id=rel.pk, object_repr=f"{rel.staff}—{rel.person.name}（{rel.relation}）",
+                 object_id=rel.pk, object_repr=f"{rel.staff_label}—{rel.person.name}（{rel.relation}）",
                  area_code=rel.person.residence_area.code, before=before, after={"reason": reason[:200]})
     rel.delete()
 

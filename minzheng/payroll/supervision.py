@@ -169,8 +169,8 @@ def _rules(programme: str, params: dict, config) -> dict[str, list[RuleSQL]]:
     )]
 
     rules["staff_relative"] = [RuleSQL(
-        detail=("p.name || COALESCE('为工作人员' || (SELECT COALESCE(NULLIF(u.display_name, ''), u.username) "
-                "FROM payroll_staffrelative s JOIN accounts_user u ON u.id = s.staff_id "
+        detail=("p.name || COALESCE('为工作人员' || (SELECT COALESCE(NULLIF(u.display_name, ''), u.username, "
+                "s.staff_name) FROM payroll_staffrelative s LEFT JOIN accounts_user u ON u.id = s.staff_id "
                 "WHERE s.person_id = l.person_id ORDER BY s.id LIMIT 1) || '的近亲属（已备案）', "
                 "'的申请已登记为与经办人员有近亲属关系') || '，发放前须重点核查'"),
         condition=("l.person_id IN (SELECT s.person_id FROM payroll_staffrelative s) "

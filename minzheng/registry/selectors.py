@@ -10,6 +10,7 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.areas.selectors import top_areas
+from minzheng.core import audit
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
@@ -34,6 +35,7 @@ def persons_for(user: User) -> QuerySet[Person]:
 def person_get(user: User, pk: int) -> Person:
     person = persons_for(user).select_related("residence_area", "hukou_area").filter(pk=pk).first()
     if person is None:
+        audit.access_denied(actor=user, object_type="person", requested=pk)
         raise NotFound("人员不存在或不在您的管辖范围内")
     return person
 
@@ -76,6 +78,7 @@ def households_for(user: User) -> QuerySet[Household]:
 def household_get(user: User, pk: int) -> Household:
     household = households_for(user).select_related("area", "head").filter(pk=pk).first()
     if household is None:
+        audit.access_denied(actor=user, object_type="household", requested=pk)
         raise NotFound("家庭不存在或不在您的管辖范围内")
     return household
 

@@ -176,13 +176,16 @@ def run(request, household_id: int, payload: RunIn):
 @router.get("/reports/{report_id}", response=VerificationReportOut, summary="核对报告")
 def get_report(request, report_id: int):
     require(request.user, Cap.VERIFY_VIEW)
-    return VerificationReportOut.of(selectors.report_get(request.user, report_id))
+    report = selectors.report_get(request.user, report_id)
+    services.report_open(actor=request.user, report=report)
+    return VerificationReportOut.of(report)
 
 
 @router.get("/reports/{report_id}/pdf", summary="核对报告PDF")
 def get_report_pdf(request, report_id: int):
     require(request.user, Cap.VERIFY_VIEW)
     report = selectors.report_get(request.user, report_id)
+    services.report_open(actor=request.user, report=report, download=True)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report.number}.pdf"'
     return response

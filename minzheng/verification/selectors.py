@@ -14,6 +14,7 @@ from django.db.transaction import TransactionManagementError
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
+from minzheng.core import audit
 from minzheng.core.errors import NotFound
 from minzheng.core.money import fen
 from minzheng.core.scope import scoped
@@ -52,6 +53,7 @@ def reports_for(user: User) -> QuerySet[VerificationReport]:
 def report_get(user: User, pk: int) -> VerificationReport:
     report = reports_for(user).select_related("household", "area", "created_by").filter(pk=pk).first()
     if report is None:
+        audit.access_denied(actor=user, object_type="verification_report", requested=pk)
         raise NotFound("核对报告不存在或不在您的管辖范围内")
     return report
 
@@ -60,6 +62,7 @@ def household_for_verification(user: User, pk: int) -> Household:
     household = scoped(Household.objects.all(), user, area_field="area",
                        capability=Cap.VERIFY_VIEW).select_related("area", "head").filter(pk=pk).first()
     if household is None:
+        audit.access_denied(actor=user, object_type="household", requested=pk)
         raise NotFound("家庭不存在或不在您的管辖范围内")
     return household
 

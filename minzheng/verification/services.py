@@ -432,3 +432,13 @@ def _json(value: object) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def report_open(*, actor: User, report: VerificationReport, download: bool = False, purpose: str = "") -> None:
+    """Opening (or downloading the PDF of) a 核对报告 shows a household's incomes and deposits in full: audited like
+    the full person record (registry person_view_full), one entry per opening."""
+    ensure_can(actor, report.area, Cap.VERIFY_VIEW)
+    with transaction.atomic():
+        audit.record(actor=actor, action="verification_report.download" if download else "verification_report.view",
+                     object_type="verification_report", object_id=report.pk, object_repr=report.number,
+                     area_code=report.area.code, after={"purpose": purpose} if purpose else None)

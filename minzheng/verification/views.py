@@ -45,12 +45,14 @@ def household_run(request, pk):
 @page(Cap.VERIFY_VIEW)
 def report_detail(request, pk):
     report = selectors.report_get(request.user, pk)
+    services.report_open(actor=request.user, report=report)
     return render(request, "verification/report.html", {"report": report})
 
 
 @page(Cap.VERIFY_VIEW)
 def report_download(request, pk):
     report = selectors.report_get(request.user, pk)
+    services.report_open(actor=request.user, report=report, download=True)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report.number}.pdf"'
     return response

@@ -2,8 +2,10 @@
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
@@ -11,14 +13,16 @@ from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.money import fen
 from minzheng.core.periods import month_plus, next_month_start
 from minzheng.core.scope import ensure_can
+from minzheng.payroll.reference import exclusions_for, need_of, programme_info
 from minzheng.registry.models import Category, PersonCategory
 
 from ..models import (
     Application,
     Case,
     Entitlement,
+    PayFirst,
 )
-from ..programmes.base import HouseholdFacts, get_programme
+from ..programmes.base import Amount, HouseholdFacts, get_programme
 from .base import S, _expect, _lock, _move, _text, _today
 
 # --- 审批 ------------------------------------------------------------------------------------------
@@ -45,6 +49,8 @@ def application_approve(*, actor: User, application: Application, facts: Househo
                            "如不予批准，请写明理由办理不予批准", code="not_eligible")
         if not decision.amounts and prog.pays_cash:
             raise Conflict("测算结果没有救助金额，不能批准", code="no_amount")
+        _refuse_excluded(app.programme, start, prog.label, decision.amounts,
+                         [m.person_id for m in facts.living] if prog.per_household else [])
         household = app.household
         head = household.head if household is not None and household.head is not None else app.applicant
         recheck = None if prog.one_off else prog.recheck_months(facts)
@@ -53,21 +59,81 @@ def application_approve(*, actor: User, application: Application, facts: Househo
             start_month=start, end_month=start if prog.one_off else None,
             urban_rural=facts.urban_rural,
             next_recheck=month_plus(start, recheck) if recheck else None)
-        Entitlement.objects.bulk_create([
+        entitlements = [
             Entitlement(case=case, person_id=a.person_id, component=a.component, monthly_amount=fen(a.monthly_amount),
                         from_month=start, to_month=month_plus(start, 1) if prog.one_off else None,
                         rule_version=a.rule_version[:200], explanation=a.explanation)
-            for a in decision.amounts])
+            for a in decision.amounts]
+        advanced = _subtract_advances(app, case, entitlements)
+        Entitlement.objects.bulk_create(entitlements)
         enrolled = _mark_category(app.programme, start, app.number, prog.per_household,
                                   [m.person_id for m in facts.living], [a.person_id for a in decision.amounts])
         app.decision_reason = opinion.strip() or "；".join(decision.reasons)
         _move(actor, app, S.APPROVED, action="application.approve", today=today, note=app.decision_reason,
               extra={"case": case.pk, "start_month": start, "monthly_total": fen(decision.total),
+                     "advance_deducted": advanced,
                      "categories": enrolled,
                      "reasons": list(decision.reasons),
                      "amounts": [{"person": a.person_id, "component": a.component, "amount": fen(a.monthly_amount),
                                   "rule_version": a.rule_version} for a in decision.amounts]})
     return case
+
+
+def _subtract_advances(app: Application, case: Case, entitlements: list[Entitlement]) -> Decimal:
+    """先救助后说明: money advanced to this household for the same need (data/payroll/programme_needs.csv) and not
+    yet subtracted comes off this approval's amounts — the applicant's first — once; each amount keeps what was
+    subtracted (deducted) and says so in its explanation."""
+    need = need_of(app.programme)
+    if need is None or app.household_id is None:
+        return Decimal("0")
+    same_need = [code for code in {app.programme, *PayFirst.objects.values_list("application__programme", flat=True)}
+                 if need_of(code) == need]
+    advances = list(PayFirst.objects.select_for_update().filter(
+        application__household_id=app.household_id, application__programme__in=same_need, deducted_in__isnull=True,
+        case__isnull=False).order_by("paid_on", "id"))
+    left = sum((pf.amount for pf in advances), Decimal("0"))
+    if not left:
+        return Decimal("0")
+    total = left
+    for e in sorted(entitlements, key=lambda e: e.person_id != app.applicant_id):
+        take = min(left, e.monthly_amount)
+        if take > 0:
+            e.monthly_amount = fen(e.monthly_amount - take)
+            e.deducted = fen(take)
+            e.explanation += f"；扣减先行救助{take.normalize():f}元（已于先行救助时发放），本次实发{e.monthly_amount}元"
+            left -= take
+    PayFirst.objects.filter(pk__in=[pf.pk for pf in advances]).update(deducted_in=case)
+    return fen(total - left)
+
+
+def _refuse_excluded(programme: str, start: dt.date, label: str, amounts: tuple[Amount, ...],
+                     household: list[int]) -> None:
+    """互斥: nobody this approval would pay may hold, in the first month, money from a programme that excludes it
+    (data/policy/exclusions.csv and the programmes' own declarations) — refused here, with the rule's citation,
+    rather than found later by the payroll check."""
+    paid: dict[int, set[str]] = {}
+    for a in amounts:
+        paid.setdefault(a.person_id, set()).add(a.component)
+    for pid in household:  # a household programme pays the household: every living member counts
+        paid.setdefault(pid, set())
+    if not paid:
+        return
+    for ex in exclusions_for(programme):
+        if ex.own_component and not any(ex.own_component in comps for comps in paid.values()):
+            continue
+        persons = [pid for pid, comps in paid.items() if not ex.own_component or ex.own_component in comps]
+        held = (Entitlement.objects.filter(person_id__in=persons, case__programme=ex.other,
+                                           case__status=Case.Status.ACTIVE, case__start_month__lte=start,
+                                           from_month__lte=start)
+                .filter(Q(case__end_month__isnull=True) | Q(case__end_month__gte=start))
+                .filter(Q(to_month__isnull=True) | Q(to_month__gt=start)))
+        if ex.other_component:
+            held = held.filter(component=ex.other_component)
+        hit = held.select_related("person").order_by("person_id").first()
+        if hit is not None:
+            other = programme_info(ex.other).label
+            raise Conflict(f"{hit.person.name}已享受{other}，与{label}不得同时享受，不能批准（依据：{ex.citation}）",
+                           code="excluded_programme", field="家庭成员")
 
 
 def _mark_category(programme: str, start: dt.date, number: str, per_household: bool, living: list[int],

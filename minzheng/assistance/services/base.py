@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
-from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.payroll.models import StaffRelative
 from minzheng.registry.models import Household, Membership
 
 from .. import workdays
@@ -25,7 +25,6 @@ from ..models import (
     ApplicationStep,
     Attachment,
     Investigation,
-    RelativeFiling,
     VerificationRecord,
 )
 
@@ -165,8 +164,8 @@ def _household_person_ids(app_or_household: Application | Household) -> list[int
 
 
 def _has_relative_filing(person_ids: list[int], on: dt.date) -> bool:
-    return RelativeFiling.objects.filter(person_id__in=person_ids).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on)).exists()
+    """Anyone of them in the one 近亲属 register (payroll.StaffRelative; a withdrawn filing is deleted there)."""
+    return StaffRelative.objects.filter(person_id__in=person_ids).exists()
 
 
 def mask_name(name: str) -> str:

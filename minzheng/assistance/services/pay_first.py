@@ -9,6 +9,8 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.money import fen
+from minzheng.core.periods import month_plus, month_start
 from minzheng.core.scope import ensure_can
 
 from .. import workdays
@@ -16,6 +18,8 @@ from ..models import (
     OPEN_STATUSES,
     Application,
     Attachment,
+    Case,
+    Entitlement,
     PayFirst,
 )
 from .base import _amount, _expect, _lock, _text, _today
@@ -46,13 +50,24 @@ def application_pay_first(*, actor: User, application: Application, amount: obje
         if app.paid_first:
             raise Conflict(f"申请{app.number}已先行救助，不能重复发放", code="already_paid_first")
         days = workdays.step_days("complete_file", programme=app.programme, area=app.area) or 10
+        # The advance is a real payment: a one-month case whose single amount the month's roster, the bank file and
+        # the supervision checks take up like any other (component pay_first).
+        month = month_start(today)
+        case = Case.objects.create(programme=app.programme, household=app.household, head=app.applicant,
+                                   area=app.area, application=app, start_month=month, end_month=month,
+                                   urban_rural="")
+        Entitlement.objects.create(case=case, person=app.applicant, component="pay_first", monthly_amount=fen(amount),
+                                   from_month=month, to_month=month_plus(month, 1), rule_version="pay_first",
+                                   explanation=f"先救助后说明：{reason}，{today:%Y年%m月%d日}先行发放{fen(amount)}元，"
+                                               f"审批时从同一需求的救助金额中扣减")
         pf = PayFirst.objects.create(application=app, amount=amount, reason=reason, paid_on=today, paid_by=actor,
-                                     complete_by=workdays.add_workdays(today, days))
+                                     complete_by=workdays.add_workdays(today, days), case=case)
         app.paid_first = True
         app.save(update_fields=["paid_first"])
         audit.record(actor=actor, action="application.pay_first", object_type="application", object_id=app.pk,
                      object_repr=app.number, area_code=app.area.code, before={"paid_first": False},
-                     after={"paid_first": True, "amount": amount, "complete_by": pf.complete_by, "reason": reason})
+                     after={"paid_first": True, "amount": amount, "complete_by": pf.complete_by, "reason": reason,
+                            "case": case.pk, "month": month})
     return pf
 
 

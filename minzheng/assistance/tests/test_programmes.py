@@ -18,7 +18,7 @@ from minzheng.assistance.programmes import MODULES
 from minzheng.assistance.programmes.base import REGISTRY, HouseholdFacts, Member, get_programme
 from minzheng.assistance.programmes.common import SELF_CARE
 from minzheng.core.errors import DomainError
-from minzheng.policy.models import Status
+from minzheng.policy.models import Formula, Status
 from minzheng.policy.services import load_policy_data, standard_create
 
 ON = dt.date(2021, 6, 1)
@@ -182,7 +182,9 @@ def test_zhongshan_low_income_band_is_above_1100_and_up_to_1650(policy, income, 
         assert "认定为低收入家庭" in decision.reasons[0] and "1650" in decision.reasons[0]
 
 
-def test_low_income_where_the_plan_states_no_upper_bound_is_a_clear_error(policy):
+def test_low_income_where_no_upper_bound_is_known_is_a_clear_error(policy):
+    # the provincial assumption stands in where a plan is silent (test_bounds_everywhere); without it, an error
+    Formula.objects.filter(kind="low_income_upper", jurisdiction__code="440000").delete()
     with pytest.raises(DomainError) as e:
         get_programme("low_income").assess(household(LILE, person("某人", dt.date(1980, 1, 1), "1000")))
     assert "低收入家庭认定上限" in e.value.message
@@ -219,6 +221,7 @@ def test_emergency_temporary_assistance_needs_an_event_and_pays_more_when_assess
 
 
 def test_temporary_assistance_without_a_stated_floor_refuses_to_invent_one(policy):
+    Formula.objects.filter(kind="temp_assistance_floor", jurisdiction__code="440000").delete()
     with pytest.raises(DomainError) as e:
         get_programme("temporary").assess(household(LILE, person("江海某户", dt.date(1970, 1, 1)),
                                                     variant="emergency", extra={"event": "车祸"}))

@@ -86,7 +86,8 @@ def test_county_runs_the_month_through_the_api(client, people, may_roster):
     assert recon["balanced"] is True and recon["paid_amount"] == "500.00"
     totals = c.get(f"{BASE}/totals", {"month": "2024-05-01"}).json()
     assert totals == [{"area_code": "440704", "area_name": "江海区", "programme": "dibao", "fund": "中央", "lines": 2,
-                       "amount": "1000.00", "paid_amount": "500.00"}]
+                       "amount": "1000.00", "paid_amount": "500.00", "central": "600.00", "province": "200.00",
+                       "city": "100.00", "county": "100.00"}]
 
 
 def _upload(text: str):

@@ -72,7 +72,10 @@ def test_wang_family_is_paid_from_case_to_bank_result(areas, people, wang_family
 
     totals = selectors.totals(people["auditor"], month=MAY)
     assert totals == [{"area_code": "440704", "area_name": "江海区", "programme": "dibao", "fund": "中央", "lines": 2,
-                       "amount": Decimal("1000.00"), "paid_amount": Decimal("1000.00")}]
+                       "amount": Decimal("1000.00"), "paid_amount": Decimal("1000.00"),
+                       # by who pays it: data/payroll/fund_shares.csv (低保, province row: 60/20/10/10)
+                       "central": Decimal("600.00"), "province": Decimal("200.00"), "city": Decimal("100.00"),
+                       "county": Decimal("100.00")}]
     assert selectors.totals(people["yunan_approver"], month=MAY) == []
     actions = list(AuditEntry.objects.filter(object_type="Roster").values_list("action", flat=True))
     assert actions == ["payroll.roster_generate", "payroll.roster_check", "payroll.roster_release",

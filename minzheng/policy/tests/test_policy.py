@@ -73,8 +73,9 @@ def test_a_formula_over_an_assumed_value_is_flagged_as_assumed(policy):
 
 
 def test_a_standard_the_plans_do_not_state_is_a_clear_error(policy):
+    # 郁南 states no 临时救助 floor for a county-level grant and no provincial row stands in for it
     with pytest.raises(DomainError, match="没有可用的“临时救助每人次最低标准”"):
-        resolve(area("445322"), "temp_assistance_floor", on=MID_2021)
+        resolve(area("445322"), "temp_assistance_floor", variant="county_level", on=MID_2021)
     with pytest.raises(DomainError, match="未知的标准类别"):
         resolve(area("445322"), "dibao_plus", on=MID_2021)
 
