@@ -4,11 +4,12 @@ its citation or a note saying it is a demo assumption."""
 
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
 from minzheng.core.errors import DomainError
+from minzheng.core.money import fen
 
 from .models import SupervisionRule
 
@@ -129,12 +130,11 @@ def fund_shares(programme: str, area) -> FundShares:
                       field="资金分担比例")
 
 
-def split_amount(amount: Decimal, shares: FundShares) -> dict[str, Decimal]:
-    """Half-up cents for 中央, 省 and 市; the county (or, where it pays nothing, the largest payer) takes what is
-    left, so the four add up to the amount exactly."""
-    cent = Decimal("0.01")
+def split_by_source(amount: Decimal, shares: FundShares) -> dict[str, Decimal]:
+    """中央, 省 and 市 to the fen (the `fen` rounding row); the county (or, where it pays nothing, the largest payer)
+    takes what is left, so the four add up to the amount exactly."""
     rest = remainder_source(shares)
-    out = {s: (amount * shares.percent[s] / 100).quantize(cent, rounding=ROUND_HALF_UP) for s in SOURCES if s != rest}
+    out = {s: fen(amount * shares.percent[s] / 100) for s in SOURCES if s != rest}
     out[rest] = amount - sum(out.values())
     return out
 

@@ -25,7 +25,7 @@ from minzheng.registry.models import Person
 
 from . import supervision
 from .models import Anomaly, LineStatus, OutsidePayment, Roster, RosterLine, StaffRelative
-from .reference import SOURCES, fund_shares, need_of, programme_info, remainder_source, split_amount
+from .reference import SOURCES, fund_shares, need_of, programme_info, remainder_source, split_by_source
 
 
 def _check_month(month: dt.date) -> dt.date:
@@ -133,7 +133,7 @@ WHERE status = 'failed' AND EXISTS (SELECT 1 FROM payroll_rosterline x WHERE x.r
 def _shares_sql(programme: str, rosters: list[Roster]) -> str:
     """The four share columns of a regular line: each roster's percentages (data/payroll/fund_shares.csv, by the
     roster area's nearest jurisdiction) as constants in a CASE on the roster, cents half-up, the remainder source
-    taking what is left — the same split as reference.split_amount, computed in the INSERT for a million lines."""
+    taking what is left — the same split as reference.split_by_source, computed in the INSERT for a million lines."""
     amount = "ROUND(SUM(e.monthly_amount), 2)"
     per = {r.pk: fund_shares(programme, r.area) for r in rosters}
     cols = []
@@ -345,7 +345,7 @@ def roster_line_adjust(*, actor: User, line: RosterLine, amount: object, reason:
     # The adjuster is the maker; any earlier approval was of another amount.
     line.amount, line.adjusted_reason, line.adjusted_by = amount, reason[:200], actor
     line.approved_by, line.approved_at = None, None
-    for source, part in split_amount(amount, fund_shares(roster.programme, roster.area)).items():
+    for source, part in split_by_source(amount, fund_shares(roster.programme, roster.area)).items():
         setattr(line, f"fund_{source}", part)
     line.save(update_fields=["amount", "adjusted_reason", "adjusted_by", "approved_by", "approved_at",
                              *(f"fund_{s}" for s in SOURCES)])
