@@ -19,3 +19,9 @@ class AssistanceConfig(AppConfig):
         from .selectors import application_for_verification
 
         register_application_reader(application_for_verification)
+        # 工作台 (web shell, below us): our waiting steps, from the same selectors as the lists.
+        from minzheng.web.workbench import register
+
+        from .workbench import tasks
+
+        register("assistance", tasks, order=10)

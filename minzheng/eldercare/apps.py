@@ -13,3 +13,9 @@ class EldercareConfig(AppConfig):
         from .selectors import care_levels_on, self_care_on
 
         register_assessment_readers(self_care_on=self_care_on, care_levels_on=care_levels_on)
+        # 工作台 (web shell, below us): this month's visits still to make.
+        from minzheng.web.workbench import register
+
+        from .workbench import tasks
+
+        register("eldercare", tasks, order=30)

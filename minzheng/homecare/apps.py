@@ -5,3 +5,11 @@ class HomecareConfig(AppConfig):
     name = "minzheng.homecare"
     label = "homecare"
     verbose_name = "居家养老服务"
+
+    def ready(self):
+        # 工作台 (web shell, below us): orders waiting for this user.
+        from minzheng.web.workbench import register
+
+        from .workbench import tasks
+
+        register("homecare", tasks, order=40)

@@ -5,3 +5,11 @@ class PayrollConfig(AppConfig):
     name = "minzheng.payroll"
     label = "payroll"
     verbose_name = "救助金发放与资金监管"
+
+    def ready(self):
+        # 工作台 (web shell, below us): anomalies and rosters waiting for this user.
+        from minzheng.web.workbench import register
+
+        from .workbench import tasks
+
+        register("payroll", tasks, order=20)

@@ -17,6 +17,7 @@ from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
+from minzheng.web.workbench import tasks_for
 
 from . import services
 from .exports import persons_export
@@ -50,8 +51,9 @@ from .selectors import (
 
 @page()
 def home(request):
-    """The start page: the user's areas and, for registry readers, the registry's figures for them."""
-    ctx = {"tops": top_areas(request.user)}
+    """The start page: the user's 工作台 (what to do today, from every app's list selectors), their areas and, for
+    registry readers, the registry's figures for them."""
+    ctx = {"tops": top_areas(request.user), "tasks": tasks_for(request.user, local_date())}
     if request.user.can(Cap.REGISTRY_VIEW):
         ctx |= registry_overview(request.user)
     return render(request, "web/home.html", ctx)
