@@ -79,7 +79,8 @@ def jianghai(world):
         homecare.provider_add_member(actor=w.huang, provider=w.provider, user=w.he)
         homecare.contact_bind(actor=w.li, user=w.wang, person=w.granny, relation="child")
         at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=NOW.tzinfo)
-        w.order_dispatched = homecare.order_place(actor=w.wang, person=w.granny, item_code="SH01", scheduled_at=at, address="英南村3号",
+        w.order_dispatched = homecare.order_place(actor=w.wang, person=w.granny, item_code="SH01", scheduled_at=at,
+                                                  address="英南村3号",
                                                   provider=w.provider, now=NOW)
         w.order_placed = homecare.order_place(actor=w.wang, person=w.granny, item_code="ZJ01",
                                               scheduled_at=at + dt.timedelta(days=1), address="英南村3号", now=NOW)
@@ -120,7 +121,8 @@ def test_the_town_officer_accepts_dispatches_and_sees_what_is_late_in_red(client
     assert bench["hc_dispatch"][0].startswith("何婆婆") and "预约日期 2026-11-21" in bench["hc_dispatch"][0]
     # Each item links to its page; the overdue one is marked red.
     assert reverse("assistance:detail", args=[w.late.pk]) in html
-    assert re.search(r'<li class="late">\s*<a href="%s">' % reverse("assistance:detail", args=[w.late.pk]), html)
+    late_link = reverse("assistance:detail", args=[w.late.pk])
+    assert re.search(r'<li class="late">\s*<a href="' + re.escape(late_link) + '">', html)
 
 
 def test_the_county_approver_reviews_closes_the_publicity_and_approves(client, jianghai):

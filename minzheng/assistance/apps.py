@@ -25,3 +25,9 @@ class AssistanceConfig(AppConfig):
         from .workbench import tasks
 
         register("assistance", tasks, order=10)
+        # 一人一档 (registry, below us): this person's records in our domain, each a link.
+        from minzheng.registry.dossier import register as register_dossier
+
+        from .dossier import sections
+
+        register_dossier("assistance", sections, order=10)

@@ -19,3 +19,9 @@ class EldercareConfig(AppConfig):
         from .workbench import tasks
 
         register("eldercare", tasks, order=30)
+        # 一人一档 (registry, below us): this person's records in our domain, each a link.
+        from minzheng.registry.dossier import register as register_dossier
+
+        from .dossier import sections
+
+        register_dossier("eldercare", sections, order=30)

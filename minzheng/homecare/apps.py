@@ -13,3 +13,9 @@ class HomecareConfig(AppConfig):
         from .workbench import tasks
 
         register("homecare", tasks, order=40)
+        # 一人一档 (registry, below us): this person's records in our domain, each a link.
+        from minzheng.registry.dossier import register as register_dossier
+
+        from .dossier import sections
+
+        register_dossier("homecare", sections, order=40)

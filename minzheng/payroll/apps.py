@@ -13,3 +13,9 @@ class PayrollConfig(AppConfig):
         from .workbench import tasks
 
         register("payroll", tasks, order=20)
+        # 一人一档 (registry, below us): this person's records in our domain, each a link.
+        from minzheng.registry.dossier import register as register_dossier
+
+        from .dossier import sections
+
+        register_dossier("payroll", sections, order=20)
