@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def field_value(html: str, name: str) -> str:
-    m = re.search(r'<input[^>]*name="%s"[^>]*>' % name, html)
+    m = re.search(r'<input[^>]*name="' + re.escape(name) + r'"[^>]*>', html)
     assert m, name
     v = re.search(r'value="([^"]*)"', m.group(0))
     return v.group(1) if v else ""

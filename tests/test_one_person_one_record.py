@@ -62,7 +62,7 @@ def page_of(client, user, person):
 
 
 def section(html: str, key: str) -> str:
-    m = re.search(r'data-section="%s">(.*?)</section>' % key, html, re.S)
+    m = re.search(r'data-section="' + key + r'">(.*?)</section>', html, re.S)
     assert m, f"no section {key}"
     return m.group(1)
 
@@ -105,8 +105,8 @@ def test_the_list_shows_town_and_village_and_her_categories(client, he_family):
     w = he_family
     client.force_login(w.li)
     html = client.get(reverse("web:person_list"), {"q": "何婶"}).content.decode()
-    row = re.search(r"<tr><td><a href=\"%s\">何婶</a>.*?</tr>" % reverse("web:person_detail", args=[w.shen.pk]),
-                    html, re.S).group(0)
+    link = reverse("web:person_detail", args=[w.shen.pk])
+    row = re.search(r'<tr><td><a href="' + re.escape(link) + r'">何婶</a>.*?</tr>', html, re.S).group(0)
     assert "礼乐街道/英南村" in row and "空巢老人" in row
 
 
