@@ -19,3 +19,15 @@ class AssistanceConfig(AppConfig):
         from .selectors import application_for_verification
 
         register_application_reader(application_for_verification)
+        # 工作台 (web shell, below us): our waiting steps, from the same selectors as the lists.
+        from minzheng.web.workbench import register
+
+        from .workbench import tasks
+
+        register("assistance", tasks, order=10)
+        # 一人一档 (registry, below us): this person's records in our domain, each a link.
+        from minzheng.registry.dossier import register as register_dossier
+
+        from .dossier import sections
+
+        register_dossier("assistance", sections, order=10)

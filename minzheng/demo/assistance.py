@@ -497,7 +497,8 @@ class _Seeder:
         else:  # no department records: the town runs 核对 itself and enters the result
             report = self.verify(app, town, day(2))
             services.application_record_verification(
-                actor=town, application=app, outcome="pass" if report.conclusion == "meets" else "fail",
+                actor=town, application=app,
+                outcome={"meets": "pass", "no_data": "review"}.get(report.conclusion, "fail"),
                 summary=report.conclusion_text, per_capita_income=max(report.per_capita_income, Decimal("0"))
                 .quantize(Decimal("0.01")), assets=report.money_assets, report_ref=report.number, today=day(2))
         if stage == "investigating":

@@ -276,6 +276,10 @@ def visit_due_list(user: User, *, month: dt.date, area: Area | None = None,
                                                                                    "id")
 
 
+def visits_for(user: User) -> QuerySet[Visit]:
+    return scoped(Visit.objects.all(), user, area_field="area", capability=Cap.ELDER_VIEW)
+
+
 def person_visits(person: Person) -> QuerySet[Visit]:
     return Visit.objects.filter(person=person).select_related("visitor").order_by("-visited_on", "-id")
 

@@ -132,3 +132,9 @@ def anomaly_handlers(area: Area) -> list[User]:
     roles = [role for role, caps in CAPABILITIES.items() if Cap.ANOMALY_HANDLE in caps]
     return list(User.objects.filter(users_covering_q(area), is_active=True, role__in=roles).distinct()
                 .order_by("username"))
+
+
+def person_lines(user: User, person_id: int) -> QuerySet[RosterLine]:
+    """一人一档: every roster line paid to one person that the user may see, the latest month first."""
+    return (scoped(RosterLine.objects.select_related("roster", "roster__area"), user, area_field="roster__area",
+                   capability=Cap.PAYROLL_VIEW).filter(person_id=person_id).order_by("-roster__month", "-id"))

@@ -3,7 +3,7 @@
 import re
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 
 from minzheng.accounts.models import User
@@ -12,11 +12,14 @@ from minzheng.areas.models import Area
 from minzheng.areas.selectors import top_areas
 from minzheng.core import audit
 from minzheng.core.errors import NotFound
+from minzheng.core.models import AuditEntry
 from minzheng.core.scope import scoped
 
 from .models import Category, DuplicateReview, Household, Membership, Person, PersonCategory
 
 _ID_LIKE = re.compile(r"^[0-9]{6,17}[0-9Xx]?$")
+# The last 4 or 5 characters of a 身份证号 (what a caller reads out over the phone, "尾号1234").
+_ID_TAIL = re.compile(r"^[0-9]{3,4}[0-9Xx]$")
 _INITIALS = re.compile(r"^[A-Za-z]+$")
 # Byte-order collation: prefix LIKE and ORDER BY then share one index (person_name_c / person_initials_c on
 # PostgreSQL, see migration 0005) whatever the database's default collation.
@@ -42,19 +45,23 @@ def person_get(user: User, pk: int) -> Person:
 
 def is_id_query(query: str) -> bool:
     """A search for a 身份证号 (or its leading digits): kept out of URLs, so it travels by POST (see views/api)."""
-    return bool(_ID_LIKE.match((query or "").strip()))
+    q = (query or "").strip()
+    return bool(_ID_LIKE.match(q) or _ID_TAIL.match(q))
 
 
 def person_search(user: User, query: str = "", *, area: Area | None = None,
                   category: str | None = None) -> QuerySet[Person]:
-    """Name (prefix), 身份证号 or pinyin initials (e.g. zs for 张三). Leading ID digits are searched only by roles
-    that may see full numbers: for the others a prefix search would tell the hidden digits one at a time, so they
-    find a person by the complete number only."""
+    """Name (prefix), 身份证号, its last 4–5 characters, or pinyin initials (e.g. zs for 张三). Leading or trailing ID
+    digits are searched only by roles that may see full numbers: for the others a partial search would tell the
+    hidden digits one at a time, so they find a person by the complete number only."""
     qs = persons_for(user).annotate(name_c=Collate("name", _BYTE_ORDER))
     order = ("name_c", "id")
     q = (query or "").strip()
     if q:
-        if _ID_LIKE.match(q):
+        if _ID_TAIL.match(q):
+            # Within the user's scope only; a town's few thousand rows make the suffix scan cheap.
+            qs = qs.filter(id_number__endswith=q.upper()) if user.can(Cap.REGISTRY_VIEW_FULL) else qs.none()
+        elif _ID_LIKE.match(q):
             if user.can(Cap.REGISTRY_VIEW_FULL):
                 qs = qs.filter(id_number__startswith=q.upper())
             else:
@@ -69,6 +76,14 @@ def person_search(user: User, query: str = "", *, area: Area | None = None,
     if category:
         qs = qs.filter(categories__category=category, categories__valid_to__isnull=True)
     return qs.select_related("residence_area").order_by(*order)
+
+
+def with_list_details(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """For the list page: the town above each village (居住地 reads 礼乐街道/英南村, not a bare village name) and the
+    categories in force (the 状态 column), fetched for the page's rows only."""
+    current = PersonCategory.objects.filter(valid_to__isnull=True).order_by("category")
+    return (qs.select_related("residence_area__parent")
+            .prefetch_related(Prefetch("categories", queryset=current, to_attr="current_categories")))
 
 
 def households_for(user: User) -> QuerySet[Household]:
@@ -163,3 +178,11 @@ def registry_overview(user: User) -> dict:
         "categories": [(c.value, c.label, by_cat.get(c.value, 0)) for c in Category],
         "below": [(a, p_counts.get(f"a{a.pk}", 0), h_counts.get(f"a{a.pk}", 0)) for a in below],
     }
+
+
+def full_record_views(person: Person, *, limit: int = 50) -> list[dict]:
+    """一人一档: who opened this person's full record (身份证号, phone, account), when and for what — from the audit
+    trail that person_view_full writes."""
+    rows = (AuditEntry.objects.filter(action="person.view_full", object_type="person", object_id=str(person.pk))
+            .order_by("-created_at", "-id")[:limit])
+    return [{"at": r.created_at, "who": r.actor_name, "purpose": (r.after or {}).get("purpose", "")} for r in rows]

@@ -17,8 +17,10 @@ from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
+from minzheng.web.workbench import tasks_for
 
 from . import services
+from .dossier import sections_for
 from .exports import persons_export
 from .forms import (
     AddMemberForm,
@@ -37,6 +39,7 @@ from .models import Category, Membership, PersonCategory
 from .selectors import (
     current_household,
     duplicate_candidates,
+    full_record_views,
     household_get,
     household_members,
     households_for,
@@ -45,13 +48,15 @@ from .selectors import (
     person_search,
     persons_for,
     registry_overview,
+    with_list_details,
 )
 
 
 @page()
 def home(request):
-    """The start page: the user's areas and, for registry readers, the registry's figures for them."""
-    ctx = {"tops": top_areas(request.user)}
+    """The start page: the user's 工作台 (what to do today, from every app's list selectors), their areas and, for
+    registry readers, the registry's figures for them."""
+    ctx = {"tops": top_areas(request.user), "tasks": tasks_for(request.user, local_date())}
     if request.user.can(Cap.REGISTRY_VIEW):
         ctx |= registry_overview(request.user)
     return render(request, "web/home.html", ctx)
@@ -122,7 +127,7 @@ def person_list(request):
     if is_id_query(request.GET.get("q", "")):
         q, status, found = "", 400, found.none()
         refused = "按身份证号查询时，请在搜索框中输入后查询（号码不会出现在网址中）"
-    ctx = {"page": paginate(request, found, count_cap=PERSON_LIST_COUNT_CAP),
+    ctx = {"page": paginate(request, with_list_details(found), count_cap=PERSON_LIST_COUNT_CAP),
            "q": q, "area": area, "category": category, "categories": Category.choices, "refused": refused,
            "id_search": is_id_query(q),
            "can_full_export": request.user.can(Cap.REGISTRY_EXPORT_FULL)}
@@ -169,6 +174,11 @@ def _person_page(request, person, *, full=None, status=200, **forms):
         "category_end_form": CategoryEndForm(),
         "household_form": forms.get("household_form") or HouseholdCreateForm(initial={"address": person.address}),
     }
+    sections = sections_for(user, person)
+    ctx["sections"] = sections
+    ctx["domain_facts"] = {k: v for s in sections for k, v in s.facts.items()}
+    if user.can(Cap.REGISTRY_VIEW_FULL) or user.can(Cap.AUDIT_VIEW):
+        ctx["full_views"] = full_record_views(person)
     if user.can(Cap.AUDIT_VIEW):
         history = AuditEntry.objects.filter(object_type="person", object_id=str(person.pk))
         ctx["history"] = history.order_by("-seq")[:100]

@@ -328,7 +328,8 @@ def assess(*, members: list[MemberIn], lines: list[Line], rigid: list[RigidIn], 
                                    f"{fmt(totals[src])}元），按较高者计入，本项不重复计入")
 
     household_income = sum(person_income.values(), ZERO)
-    s = settle(n=n, household_income=household_income, asset_totals=asset_totals, asset_counts=asset_counts,
+    s = settle(n=n, has_data=bool(lines), household_income=household_income, asset_totals=asset_totals,
+               asset_counts=asset_counts,
                rigid=rigid, policy=policy, detail=detail)
     rigid_monthly, deduction, per_capita, standard = s.rigid_monthly, s.rigid_deduction, s.per_capita, s.standard
     income_ok, assets, assets_ok = s.income_ok, s.assets, s.assets_ok
@@ -364,6 +365,9 @@ def assess(*, members: list[MemberIn], lines: list[Line], rigid: list[RigidIn], 
         exceeded = [a["text"] for a in assets.values() if a["exceeds"]]
         asset_text = "家庭财产未超过规定限额" if assets_ok else "家庭财产超过规定限额：" + "；".join(exceeded)
         text = f"{income_text}；{asset_text}。结论：{Conclusion(conclusion).label}。"
+        if conclusion == Conclusion.NO_DATA:
+            text = (f"核对基准日各部门均没有该家庭成员的收入、财产数据（家庭计算人口{n}人），不能据此认定人均收入和"
+                    f"财产。结论：{Conclusion(conclusion).label}。")
         member_rows = [{"person_id": m.person_id, "name": m.name, "id_masked": masked[m.person_id],
                         "relation": m.relation, "counted": m.person_id not in deaths,
                         "note": deaths.get(m.person_id, ""),
@@ -396,7 +400,7 @@ class Settled:
 
 
 def settle(*, n: int, household_income: Decimal, asset_totals, asset_counts, rigid: list[RigidIn], policy: Policy,
-           detail: bool = True) -> Settled:
+           detail: bool = True, has_data: bool = True) -> Settled:
     """Steps 3-5 of the module docstring on a household's totals: the 刚性支出 deduction, the per-capita income
     against the 低保 standard, each asset class against its limit, and the conclusion. `assess` calls it on the
     sums of its lines and the batch 核对 on the sums SQL made, so both reach the same result the same way."""
@@ -442,13 +446,18 @@ def settle(*, n: int, household_income: Decimal, asset_totals, asset_counts, rig
                        "rule": limit_rule.explanation if limit_rule else "未配置限额"}
     conclusion = {(True, True): Conclusion.MEETS, (False, True): Conclusion.INCOME_ABOVE,
                   (True, False): Conclusion.ASSETS_ABOVE, (False, False): Conclusion.BOTH_ABOVE}[(income_ok, assets_ok)]
+    if not has_data:
+        # No department knows anything of the family on the date: a zero income is an absence of data, not a
+        # finding, so nothing is concluded from it (issue 16: it used to read "人均收入 0 → 符合").
+        conclusion = Conclusion.NO_DATA
     return Settled(rigid_monthly=rigid_monthly, rigid_share=share, rigid_qualifies=qualifies,
                    rigid_deduction=deduction, per_capita=per_capita, standard=standard, income_ok=income_ok,
                    assets=assets, assets_ok=assets_ok, conclusion=conclusion)
 
 
 def assess_totals(*, on: dt.date, living: list[tuple[int, Decimal]], deceased, asset_totals: dict[str, Decimal],
-                  asset_counts: dict[str, int], rigid: list[RigidIn], policy: Policy) -> Assessment:
+                  asset_counts: dict[str, int], rigid: list[RigidIn], policy: Policy,
+                  has_data: bool = True) -> Assessment:
     """The batch 核对 of one household from its totals (selectors.household_totals): the same figures and
     conclusion as `assess` over the single report's lines, without the lines and their wording."""
     if not living:
@@ -456,7 +465,7 @@ def assess_totals(*, on: dt.date, living: list[tuple[int, Decimal]], deceased, a
     person_income = dict(living)
     household_income = sum(person_income.values(), ZERO)
     s = settle(n=len(person_income), household_income=household_income, asset_totals=asset_totals,
-               asset_counts=asset_counts, rigid=rigid, policy=policy, detail=False)
+               asset_counts=asset_counts, rigid=rigid, policy=policy, detail=False, has_data=has_data)
     return Assessment(on=on, members=[], lines=[], person_income=person_income, member_count=len(person_income),
                       household_income=household_income, rigid_monthly=s.rigid_monthly,
                       rigid_deduction=s.rigid_deduction, per_capita_income=s.per_capita, standard=s.standard,

@@ -114,6 +114,7 @@ class Conclusion(models.TextChoices):
     INCOME_ABOVE = "income_above", "家庭人均收入不低于低保标准"
     ASSETS_ABOVE = "assets_above", "家庭财产超过规定限额"
     BOTH_ABOVE = "both_above", "家庭人均收入不低于低保标准，且家庭财产超过规定限额"
+    NO_DATA = "no_data", "无数据，需入户核实"
 
 
 class VerificationReport(models.Model):

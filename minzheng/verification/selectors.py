@@ -51,7 +51,7 @@ def reports_for(user: User) -> QuerySet[VerificationReport]:
 
 
 def report_get(user: User, pk: int) -> VerificationReport:
-    report = reports_for(user).select_related("household", "area", "created_by").filter(pk=pk).first()
+    report = reports_for(user).select_related("household", "area", "created_by", "application").filter(pk=pk).first()
     if report is None:
         audit.access_denied(actor=user, object_type="verification_report", requested=pk)
         raise NotFound("核对报告不存在或不在您的管辖范围内")

@@ -375,13 +375,17 @@ def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000) -> 
         flagged = [t.household_id for t in block if t.has_rigid]
         for r in selectors.rigid_expenses_on(flagged, on) if flagged else ():
             rigid.setdefault(r.household_id, []).append(r)
+        # Which members any department knows on the date (one query per block): without any, 无数据.
+        everyone = [pid for t in block for pid in [*(p for p, _ in t.living), *t.deceased]]
+        known = set(selectors.records_in_force(everyone, on=on).values_list("person_id", flat=True))
         for t in block:
             if not t.living:
                 continue  # no living member: nothing to verify
             yield t.household_id, assess_totals(
                 on=on, living=t.living, deceased=t.deceased, asset_totals=t.asset_totals,
                 asset_counts=t.asset_counts, rigid=_rigid_in(rigid.get(t.household_id, ())),
-                policy=policies[t.area_id])
+                policy=policies[t.area_id],
+                has_data=any(p in known for p in [*(p for p, _ in t.living), *t.deceased]))
 
 
 def _report_number(on: dt.date) -> str:

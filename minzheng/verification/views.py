@@ -19,9 +19,18 @@ from .report import report_pdf
 @page(Cap.VERIFY_VIEW)
 def household_reports(request, pk):
     household = selectors.household_for_verification(request.user, pk)
-    reports = selectors.reports_for(request.user).filter(household=household)[:50]
+    reports = selectors.reports_for(request.user).filter(household=household).select_related("application")[:50]
     return render(request, "verification/household.html",
-                  {"household": household, "reports": reports, "today": timezone.localdate()})
+                  {"household": household, "reports": reports, "today": timezone.localdate(),
+                   "application": _application(request, request.GET.get("application"), household)})
+
+
+def _application(request, raw, household):
+    """The application a 核对 is run for (opened from its page): in the user's areas and of this household."""
+    if not raw or not str(raw).isdigit():
+        return None
+    app = selectors.application_for_report(request.user, int(raw))
+    return app if app.household_id == household.pk else None
 
 
 @require_POST
@@ -30,7 +39,9 @@ def household_run(request, pk):
     household = selectors.household_for_verification(request.user, pk)
     try:
         on = dt.date.fromisoformat(request.POST.get("on", ""))
-        report = services.verification_run(actor=request.user, household=household, on=on)
+        report = services.verification_run(actor=request.user, household=household, on=on,
+                                           application=_application(request, request.POST.get("application"),
+                                                                    household))
     except ValueError:
         messages.error(request, "核对基准日格式应为YYYY-MM-DD")
         return redirect("verification:household", pk=pk)

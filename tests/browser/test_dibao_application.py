@@ -86,6 +86,7 @@ def test_a_dibao_application_from_the_village_to_approval(live_server, browser, 
     expect(huang.locator("#decision h2")).to_contain_text("符合条件，月合计 2100.00 元")
     huang.get_by_label("审批意见").fill("经审核公示无异议，同意纳入低保")
     huang.get_by_role("button", name="批准").click()
+    huang.get_by_role("button", name="确认批准").click()  # 批准 asks first, showing the amounts
     expect(huang.locator(".messages")).to_contain_text("已批准")
     huang.context.close()
 

@@ -132,7 +132,11 @@ def test_the_chen_family_goes_from_intake_to_approval_through_the_pages(client, 
     page = body(r)
     assert "符合条件，月合计 2100.00 元" in page and "700.00" in page and "900" in page
     assert Case.objects.count() == 0  # 测算 writes nothing
+    # 批准 first asks to confirm, with the amounts, and still writes nothing
     r = client.post(url, form | {"do": "approve", "opinion": "同意纳入低保"})
+    assert r.status_code == 200 and "确认批准" in body(r) and "2100.00" in body(r)
+    assert Case.objects.count() == 0
+    r = client.post(url, form | {"do": "confirm", "opinion": "同意纳入低保"})
     assert r.status_code == 302
     app.refresh_from_db()
     assert app.status == "approved" and app.decision_reason == "同意纳入低保"
@@ -274,7 +278,7 @@ def test_approving_before_the_approval_step_shows_the_conflict_and_changes_nothi
     url = reverse("assistance:approve", args=[app.pk])
     assert "尚未到审批环节" in body(client.get(url))
     before = state()
-    r = client.post(url, {"do": "approve", "urban_rural": "urban", f"income_{w.dad.pk}": "400"})
+    r = client.post(url, {"do": "confirm", "urban_rural": "urban", f"income_{w.dad.pk}": "400"})
     assert r.status_code == 409 and "当前状态为“审核中”，不能审批" in body(r)
     r = client.post(action(app, "close_publicity"), {})
     assert r.status_code == 409 and "当前状态为“审核中”，不能结束公示" in body(r)
@@ -309,7 +313,7 @@ def _pages(app, att):
     return [
         ("get", detail(app), None),
         ("get", reverse("assistance:approve", args=[app.pk]), None),
-        ("post", reverse("assistance:approve", args=[app.pk]), {"do": "approve", "urban_rural": "urban"}),
+        ("post", reverse("assistance:approve", args=[app.pk]), {"do": "confirm", "urban_rural": "urban"}),
         ("get", reverse("assistance:letter", args=[app.pk]), None),
         ("get", reverse("assistance:attachment", args=[app.pk, att.pk]), None),
         ("post", action(app, "accept"), {"note": ""}),

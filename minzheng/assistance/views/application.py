@@ -54,9 +54,32 @@ def _verifications(app: Application) -> list:
     return rows
 
 
+# A report's conclusion → the 核对结论 it suggests; 无数据 sends the file to be verified at the home visit.
+OUTCOME_OF_CONCLUSION = {"meets": "pass", "no_data": "review"}
+
+
+def _verification_initial(app: Application) -> dict:
+    """录入核对结果 carries the figures of the 核对报告 run for this application (or for its household since the
+    核对 was started), so nobody retypes them; the officer confirms or corrects."""
+    if app.household_id is None:
+        return {}
+    pending = app.verifications.filter(outcome="pending").order_by("-id").first()
+    reports = VerificationReport.objects.filter(household_id=app.household_id)
+    report = reports.filter(application=app).order_by("-on", "-id").first()
+    if report is None and pending is not None:
+        report = reports.filter(created_at__gte=pending.requested_at).order_by("-on", "-id").first()
+    if report is None:
+        return {}
+    return {"outcome": OUTCOME_OF_CONCLUSION.get(report.conclusion, "fail"),
+            "summary": f"核对报告{report.number}：{report.conclusion_text}",
+            "per_capita_income": report.per_capita_income, "assets": report.money_assets, "report_ref": report.number}
+
+
 def _detail(request, app: Application, *, bound: tuple[str, object] | None = None, conflict=None, status=200):
     user = request.user
     forms = {name: make() for name, make in FORMS.items()}
+    if app.status == S.VERIFYING and not bound:
+        forms["record_verification"] = VerificationResultForm(initial=_verification_initial(app))
     if bound:
         forms[bound[0]] = bound[1]
     publicities = list(app.publicities.order_by("id").prefetch_related("objections"))

@@ -44,17 +44,40 @@ def _report_initial(report, members) -> dict:
     return initial
 
 
-def _approval_initial(app, members) -> dict:
-
+def latest_report(app) -> VerificationReport | None:
+    """The 核对报告 behind the application: the one its 核对 result names, else the latest run for it."""
     v = app.verifications.exclude(outcome="pending").order_by("-id").first()
-    report = (VerificationReport.objects.filter(number=v.report_ref, household_id=app.household_id).first()
-              if v and v.report_ref and app.household_id else None)
+    if v and v.report_ref and app.household_id:
+        named = VerificationReport.objects.filter(number=v.report_ref, household_id=app.household_id).first()
+        if named is not None:
+            return named
+    return VerificationReport.objects.filter(application=app).order_by("-on", "-id").first()
+
+
+def latest_visit(app):
+    return app.investigations.order_by("-visit_date", "-id").first()
+
+
+def _opinion(report, visit) -> str:
+    """A default 审批意见 citing what the approver relies on; they confirm or rewrite it."""
+    parts = []
+    if report is not None:
+        parts.append(f"经济状况核对（报告{report.number}）：{report.get_conclusion_display()}")
+    if visit is not None:
+        parts.append(f"入户调查（{visit.visit_date:%Y-%m-%d}）：{visit.get_conclusion_display()}")
+    return "；".join(parts) + ("。" if parts else "")
+
+
+def _approval_initial(app, members) -> dict:
+    report, visit = latest_report(app), latest_visit(app)
+    opinion = {"opinion": _opinion(report, visit)}
     if report is not None:  # the 核对报告 holds each member's income: use it rather than the per-capita figure
-        return _report_initial(report, members)
+        return _report_initial(report, members) | opinion
+    v = app.verifications.exclude(outcome="pending").order_by("-id").first()
     # a default only (街道/社区 → 城镇, else 农村); the approver confirms it
     urban = app.area.name.endswith("社区") or any(a.name.endswith("街道") for a in app.area.ancestors())
     initial = {"urban_rural": "urban" if urban else "rural",
-               "assets": v.assets if v and v.assets is not None else ""}
+               "assets": v.assets if v and v.assets is not None else ""} | opinion
     if v and v.per_capita_income is not None:
         initial |= {f"income_{p.pk}": v.per_capita_income for p in members}
     return initial
@@ -68,6 +91,7 @@ def application_approve(request, pk):
     members = _members(app)
     form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members))
     decision = conflict = None
+    confirming = False
     start = next_month_start(timezone.localdate())
     if request.method == "POST" and form.is_valid():
         if app.household_id is None:
@@ -77,7 +101,7 @@ def application_approve(request, pk):
                 return build_facts(user=request.user, household=app.household, on=start, variant=app.variant,
                                    **form.facts_kwargs())
 
-            if request.POST.get("do") == "approve":
+            if request.POST.get("do") == "confirm":  # the second click: 批准 asks first, 确认批准 enrols
                 case, conflict = _save(form, lambda: services.application_approve(
                     actor=request.user, application=app, facts=facts(), opinion=form.cleaned_data["opinion"]))
                 if case:
@@ -86,9 +110,10 @@ def application_approve(request, pk):
                                      else f"已批准，自{since}起纳入{prog.label}（不发放按月救助金）")
                     return redirect("assistance:detail", pk=app.pk)
                 app.refresh_from_db()
-            else:
+            else:  # 测算, or 批准 — which shows the amounts and asks to confirm
                 decision, conflict = _save(form, lambda: get_programme(app.programme).assess(
                     dataclasses.replace(facts(), on=start)))
+                confirming = request.POST.get("do") == "approve" and decision is not None
     names = {p.pk: p.name for p in members}
     amounts = [{"name": names.get(a.person_id, ""), "component": COMPONENTS.get(a.component, a.component),
                 "amount": f"{a.monthly_amount:.2f}", "explanation": a.explanation, "rule_version": a.rule_version}
@@ -99,7 +124,8 @@ def application_approve(request, pk):
     return render(request, "assistance/approve.html",
                   {"app": app, "form": form, "rows": form.member_rows(), "decision": decision, "amounts": amounts,
                    "total": f"{decision.total:.2f}" if decision else "",
-                   "conflict": conflict,
+                   "conflict": conflict, "confirming": confirming,
+                   "report": latest_report(app), "visit": latest_visit(app),
                    "start": start, "programme": get_programme(app.programme)}, status=status)
 
 
