@@ -1,0 +1,9 @@
+"""The registry of batch jobs: code → module with run_embedded(period), run_spark(period, master), describe()."""
+
+from types import ModuleType
+
+from . import supervision
+
+JOBS: dict[str, ModuleType] = {
+    "supervision": supervision,
+}
