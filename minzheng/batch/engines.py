@@ -62,12 +62,32 @@ def normalise(rows) -> list[Row]:
 # ---------------------------------------------------------------- embedded
 
 def run_sql(spec: JobSpec, bodies: list[tuple[str, dict]]) -> list[Row]:
+    return normalise(raw_sql(spec, bodies))
+
+
+def raw_sql(spec: JobSpec, bodies: list[tuple[str, dict]]) -> list[tuple]:
     rows: list = []
     with connection.cursor() as cur:
         for body, extra in bodies:
             cur.execute(spec.with_ctes(body), {**spec.params, **extra})
-            rows.extend(cur.fetchall())
-    return normalise(rows)
+            rows.extend(tuple(r) for r in cur.fetchall())
+    return rows
+
+
+def rows_snapshot(spec: JobSpec, name: str, columns: tuple[tuple[str, str], ...], rows: list[tuple]) -> Snapshot:
+    """A small reference table computed in Python (e.g. parsed formulas) as a snapshot: one SELECT of bound
+    values per row, so both engines read it like the others."""
+    cast = {"int64": "BIGINT", "string": "VARCHAR(200)", "date32": "DATE", "bool": "BOOLEAN"}
+    selects = []
+    for i, row in enumerate(rows):
+        cells = []
+        for j, ((col, kind), value) in enumerate(zip(columns, row, strict=True)):
+            spec.params[f"{name}_{i}_{j}"] = value
+            cells.append(f"CAST(%({name}_{i}_{j})s AS {cast[kind]}) AS {col}")
+        selects.append("SELECT " + ", ".join(cells))
+    if not selects:
+        selects = ["SELECT " + ", ".join(f"CAST(NULL AS {cast[k]}) AS {c}" for c, k in columns) + " WHERE 1 = 0"]
+    return Snapshot(name, " UNION ALL ".join(selects), columns)
 
 
 # ---------------------------------------------------------------- spark

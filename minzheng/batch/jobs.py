@@ -2,8 +2,9 @@
 
 from types import ModuleType
 
-from . import supervision
+from . import monitoring, supervision
 
 JOBS: dict[str, ModuleType] = {
     "supervision": supervision,
+    "monitoring": monitoring,
 }
