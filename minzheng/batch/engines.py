@@ -77,7 +77,9 @@ def raw_sql(spec: JobSpec, bodies: list[tuple[str, dict]]) -> list[tuple]:
 def rows_snapshot(spec: JobSpec, name: str, columns: tuple[tuple[str, str], ...], rows: list[tuple]) -> Snapshot:
     """A small reference table computed in Python (e.g. parsed formulas) as a snapshot: one SELECT of bound
     values per row, so both engines read it like the others."""
-    cast = {"int64": "BIGINT", "string": "VARCHAR(200)", "date32": "DATE", "bool": "BOOLEAN"}
+    # SQLite keeps dates as text (a CAST to DATE would make '2024-03-01' the number 2024)
+    date = "DATE" if connection.vendor == "postgresql" else "TEXT"
+    cast = {"int64": "BIGINT", "string": "VARCHAR(200)", "date32": date, "bool": "BOOLEAN"}
     selects = []
     for i, row in enumerate(rows):
         cells = []

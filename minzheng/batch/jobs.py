@@ -2,9 +2,10 @@
 
 from types import ModuleType
 
-from . import monitoring, supervision
+from . import monitoring, supervision, verification
 
 JOBS: dict[str, ModuleType] = {
     "supervision": supervision,
     "monitoring": monitoring,
+    "verification": verification,
 }

@@ -179,3 +179,44 @@ def generate_province(*, persons: int) -> Planted:
         excluded=ids(f"s.i % 2 = 1 AND ((s.i + 1) / 2) % {EXCLUDED} = 3"),
         shared_account=ids(f"s.i % {SHARED} = 500 OR (s.i > 2 AND (s.i - 2) % {SHARED} = 500)"),
     )
+
+
+# Department feeds for the province 核对 (job a): (source, nature, type_code, which persons, amount, monthly amount,
+# event date). Persons are picked by id so every size has each kind; amounts vary by id. The two wage sources
+# overlap (the higher counts); 城乡居民基础养老金 is disregarded by policy; deposits are assets; a few deaths.
+FEEDS = [
+    ("hrss_wage", "income", "'wage'", "p.id %% 3 = 0", "NULL", "800 + (p.id %% 13) * 100", "NULL"),
+    ("tax_income", "income", "'wage'", "p.id %% 6 = 0", "NULL", "700 + (p.id %% 17) * 100", "NULL"),
+    ("hrss_pension", "income", "CASE WHEN p.id %% 2 = 0 THEN 'pension' ELSE 'resident_pension_basic' END",
+     "p.id %% 5 = 1", "NULL", "150 + (p.id %% 11) * 37.5", "NULL"),
+    ("bank_deposit", "asset", "'money'", "p.id %% 4 = 2", "(p.id %% 29) * 1000 + 0.5", "NULL", "NULL"),
+    ("police_death", "status", "'death'", "p.id %% 4001 = 7", "NULL", "NULL", "%(died)s"),
+]
+
+
+def generate_feeds(*, actor, as_of: dt.date) -> int:
+    """One department batch per feed, dated `as_of`, with records for the province demo's persons; returns rows."""
+    from minzheng.verification.adapters import sources
+    from minzheng.verification.models import DepartmentBatch
+
+    layouts = sources()
+    province = Area.objects.current().get(code="440000")
+    total = 0
+    with transaction.atomic():
+        for code, nature, type_code, which, amount, monthly, event in FEEDS:
+            layout = layouts[code]
+            batch = DepartmentBatch.objects.create(
+                source=code, source_name=layout.name, department=layout.department, provider="", as_of=as_of,
+                period="", channel=DepartmentBatch.Channel.API, area=province, created_by=actor)
+            with connection.cursor() as cur:
+                cur.execute(f"""
+                    INSERT INTO verification_departmentrecord (batch_id, source, as_of, provider, person_id, row_number,
+                        name_in_source, nature, type_code, item, amount, monthly_amount, event_date, detail)
+                    SELECT %(batch)s, %(source)s, %(as_of)s, '', p.id, p.id, p.name, %(nature)s, {type_code}, '',
+                           {amount}, {monthly}, {event}, ''
+                    FROM registry_person p WHERE p.id_number LIKE 'S%%' AND {which}
+                """, {"batch": batch.pk, "source": code, "as_of": as_of, "nature": nature, "died": DIED})
+                total += cur.rowcount
+                batch.total_rows = batch.matched_rows = cur.rowcount
+                batch.save(update_fields=["total_rows", "matched_rows"])
+    return total
