@@ -106,6 +106,7 @@ def spark_unavailable() -> str | None:
 
 
 _SESSION: dict[str, Any] = {}
+LAST_TIMINGS: dict[str, float] = {}  # the last Spark run's phases (bench/batch_bench.py prints them)
 
 
 def spark_session(master: str | None = None):
@@ -119,7 +120,7 @@ def spark_session(master: str | None = None):
     if "session" in _SESSION:
         _SESSION.pop("session").stop()
     builder = (SparkSession.builder.master(master).appName("minzheng-batch")
-               .config("spark.ui.enabled", "false")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", str(settings.MINZHENG_SPARK_PARTITIONS))
                .config("spark.sql.session.timeZone", "Asia/Shanghai")
                .config("spark.driver.memory", settings.MINZHENG_SPARK_DRIVER_MEMORY))
@@ -185,7 +186,7 @@ class SparkRun:
     def __enter__(self):
         t = time.perf_counter()
         paths = write_snapshots(self.spec, self.directory)
-        self.timings["snapshot"] = time.perf_counter() - t
+        self.timings["snapshot"] = LAST_TIMINGS["snapshot"] = time.perf_counter() - t
         self.session = spark_session(self.master)
         self.tables = {name: self.session.read.parquet(str(p)) for name, p in paths.items()}
         return self

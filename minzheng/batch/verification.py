@@ -14,6 +14,7 @@ from decimal import Decimal
 from minzheng.areas.models import Area
 from minzheng.verification.adapters import sources
 from minzheng.core.errors import DomainError
+from minzheng.core.money import fen
 from minzheng.verification.assess import ASSET_CLASSES, Policy, PolicyCache, urban_rural
 from minzheng.verification.models import Conclusion, Nature
 from minzheng.verification.selectors import HouseholdTotals
@@ -53,7 +54,8 @@ def households(on: dt.date) -> list[int]:
 
 def _row(hid: int, a, codes: dict[int, str], area_of: dict[int, int]) -> tuple:
     return ("assessment", str(hid), None, codes.get(area_of.get(hid, 0), ""),
-            f"{a.member_count}/{a.household_income}/{a.per_capita_income}/{a.money_assets}/{a.conclusion}")
+            f"{a.member_count}/{fen(a.household_income)}/{fen(a.per_capita_income)}/{fen(a.money_assets)}/"
+            f"{a.conclusion}")  # to the fen: PostgreSQL's 0 and Spark's 0.00 are one figure
 
 
 def _area_maps(on: dt.date, ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:
