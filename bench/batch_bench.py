@@ -57,7 +57,8 @@ def main() -> None:
     t = time.perf_counter()
     engines.spark_session(args.master)
     print(f"Spark 会话启动（{args.master}）：{time.perf_counter() - t:.1f}s", flush=True)
-    print("| persons | job | rows | embedded s | Spark total s | of which snapshot s | Spark compute s | embedded ÷ Spark |")
+    print("| persons | job | rows | embedded s | Spark total s | of which snapshot s | Spark compute s "
+          "| embedded ÷ Spark |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in [int(x) for x in args.sizes.split(",")]:
         make_data(n)

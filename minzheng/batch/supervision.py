@@ -81,7 +81,7 @@ def run_embedded(month: dt.date) -> list[Row]:
          "HAVING COUNT(DISTINCT household_key) > 1) sa ON sa.bank_account = pay.bank_account", {}),
     ]
     for i, (a, ca, b, cb, _) in enumerate(exclusion_pairs()):
-        def side(p: str, c: str, k: str) -> str:
+        def side(p: str, c: str, k: str, i: int = i) -> str:
             return f"programme = %({k}p{i})s" + (f" AND component = %({k}c{i})s" if c else "")
         bodies.append((
             f"SELECT 'excluded_programmes', CAST(person_id AS TEXT) || ':' || %(lbl{i})s, person_id, MIN(city_code), "
@@ -146,5 +146,6 @@ def describe(row: Row, names: dict[int, str], cities: dict[str, str]) -> str:
         return f"银行账号尾号{account[-4:]}本月为{row.value}人收款（不属于同一家庭），含{who}"
     for a, ca, b, cb, citation in exclusion_pairs():
         if pair_label(a, ca, b, cb) == row.value:
-            return f"{who}本月同时享受{programme_label(a)}和{programme_label(b)}，两者不得同时享受（依据：{citation}）"[:300]
+            return (f"{who}本月同时享受{programme_label(a)}和{programme_label(b)}，两者不得同时享受"
+                    f"（依据：{citation}）")[:300]
     return f"{who}本月同时享受互斥的两个项目"

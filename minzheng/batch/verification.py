@@ -12,9 +12,9 @@ import datetime as dt
 from decimal import Decimal
 
 from minzheng.areas.models import Area
-from minzheng.verification.adapters import sources
 from minzheng.core.errors import DomainError
 from minzheng.core.money import fen
+from minzheng.verification.adapters import sources
 from minzheng.verification.assess import ASSET_CLASSES, Policy, PolicyCache, urban_rural
 from minzheng.verification.models import Conclusion, Nature
 from minzheng.verification.selectors import HouseholdTotals

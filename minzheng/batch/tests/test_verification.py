@@ -9,8 +9,8 @@ import pytest
 from minzheng.batch import verification
 from minzheng.demo.province import generate_feeds
 from minzheng.policy.services import load_policy_data
-from minzheng.verification.services import household_assessment
 from minzheng.registry.models import Household
+from minzheng.verification.services import household_assessment
 
 from .conftest import MONTH
 

@@ -31,5 +31,5 @@ class Command(BaseCommand):
             run = job_run(actor=None, job=job, engine=engine, period=period, master=master)
         except DomainError as e:
             raise CommandError(e.message)
-        self.stdout.write(f"{run.get_job_display()}（{run.get_engine_display()}）{period:%Y年%m月}：结果 {run.rows:,} 行，"
-                          f"新增 {run.new_rows:,} 行，用时 {run.seconds:.1f} 秒")
+        self.stdout.write(f"{run.get_job_display()}（{run.get_engine_display()}）{period:%Y年%m月}："
+                          f"结果 {run.rows:,} 行，新增 {run.new_rows:,} 行，用时 {run.seconds:.1f} 秒")

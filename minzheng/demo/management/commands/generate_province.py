@@ -9,7 +9,8 @@ from minzheng.demo.province import generate_feeds, generate_province
 
 
 class Command(BaseCommand):
-    help = "生成全省演示数据：广东21个地级市（GB/T 2260代码）、指定人数的低保家庭，并植入跨市重复、死亡仍发放、互斥项目和一卡多人"
+    help = ("生成全省演示数据：广东21个地级市（GB/T 2260代码）、指定人数的低保家庭，"
+            "并植入跨市重复、死亡仍发放、互斥项目和一卡多人")
 
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, required=True, help="人数（每户2人）")
