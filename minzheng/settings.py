@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "minzheng.lottery",
     "minzheng.vagrancy",
     "minzheng.lowincome",
+    "minzheng.batch",
     "minzheng.web",
     "minzheng.demo",
 ]
@@ -289,3 +290,11 @@ AUDIT_HMAC_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "").encode() or _local_sec
     Path(os.environ.get("MINZHENG_AUDIT_KEY_FILE", BASE_DIR / "var" / "audit-hmac.key")))
 AUDIT_CHECKPOINT_PATH = Path(os.environ.get("MINZHENG_AUDIT_CHECKPOINT",
                                             BASE_DIR / "var" / "audit-checkpoints.jsonl"))
+
+# Province batch jobs (minzheng/batch): the default engine runs set-based SQL in this database; "spark" runs the
+# same jobs on Apache Spark over Parquet snapshots written from this database. Master: local[N] or spark://host:port.
+MINZHENG_BATCH_ENGINE = os.environ.get("MINZHENG_BATCH_ENGINE", "embedded")
+MINZHENG_SPARK_MASTER = os.environ.get("MINZHENG_SPARK_MASTER", "local[2]")
+MINZHENG_BATCH_DIR = Path(os.environ.get("MINZHENG_BATCH_DIR", BASE_DIR / "var" / "batch"))
+MINZHENG_SPARK_PARTITIONS = int(os.environ.get("MINZHENG_SPARK_PARTITIONS", "8"))
+MINZHENG_SPARK_DRIVER_MEMORY = os.environ.get("MINZHENG_SPARK_DRIVER_MEMORY", "4g")

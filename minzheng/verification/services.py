@@ -364,12 +364,23 @@ def verify_many(household_ids: list[int], on: dt.date, *, chunk: int = 5000) -> 
     (e.g. store a report per household) while iterating."""
     if not household_ids:
         return
-    cache = PolicyCache(on)
-    policies: dict[int, Policy] = {}
-    for area in Area.objects.filter(pk__in=selectors.areas_of(household_ids)):
-        policies[area.pk] = cache.get(area, urban_rural(area))
+    policies = policies_for(household_ids, on)
     blocks = selectors.household_totals(household_ids, on, fetch=chunk,
                                         disregard_by_area={a: p.disregard_shares for a, p in policies.items()})
+    yield from settle_totals(blocks, on, policies)
+
+
+def policies_for(household_ids: list[int], on: dt.date) -> dict[int, Policy]:
+    """The 核对 policy of each area the households belong to (one resolution per area)."""
+    cache = PolicyCache(on)
+    return {area.pk: cache.get(area, urban_rural(area))
+            for area in Area.objects.filter(pk__in=selectors.areas_of(household_ids))}
+
+
+def settle_totals(blocks: Iterable[list[selectors.HouseholdTotals]], on: dt.date, policies: dict[int, Policy]
+                  ) -> Iterator[tuple[int, Assessment]]:
+    """Steps 3-5 of 核对 (刚性支出, the standard, the asset limits) over blocks of household totals, however they
+    were counted — by household_totals in this database or by the Spark engine of minzheng/batch."""
     for block in blocks:
         rigid: dict[int, list] = {}
         flagged = [t.household_id for t in block if t.has_rigid]
