@@ -134,8 +134,8 @@ def generate_province(*, persons: int) -> Planted:
         """, p)
         cur.execute(f"""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
-                                                rule_version, explanation, created_at)
-            SELECT c.id, m.person_id, 'basic', 300 + (m.person_id %% 7) * 50, %(since)s, NULL, 'demo', '演示数据',
+                                                rule_version, explanation, deducted, created_at)
+            SELECT c.id, m.person_id, 'basic', 300 + (m.person_id %% 7) * 50, %(since)s, NULL, 'demo', '演示数据', 0,
                    %(now)s
             FROM assistance_case c JOIN registry_membership m ON m.household_id = c.household_id
             WHERE c.head_id > {base}
@@ -160,9 +160,9 @@ def generate_province(*, persons: int) -> Planted:
         """, p)
         cur.execute(f"""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
-                                                rule_version, explanation, created_at)
+                                                rule_version, explanation, deducted, created_at)
             SELECT c.id, c.head_id, 'basic', CASE WHEN c.programme = 'tekun' THEN 1440 ELSE 500 END, %(since)s, NULL,
-                   'demo', '演示数据', %(now)s
+                   'demo', '演示数据', 0, %(now)s
             FROM assistance_case c WHERE c.head_id > {base} AND c.household_id IS NULL
         """, p)
         cur.execute("DROP TABLE mz_prov_villages")
