@@ -10,6 +10,7 @@ from minzheng.portal.tests.stories import HUANG_PHONE, huang_family, last_code
 
 
 def _sign(page, canvas, dx):
+    page.locator(canvas).scroll_into_view_if_needed()
     box = page.locator(canvas).bounding_box()
     x, y = box["x"] + 30, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -29,7 +30,7 @@ def test_huang_dahai_applies_for_dibao_on_his_phone(live_server, browser, world,
     _household, head, wife, _child = huang_family(w)
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
                                 has_touch=True, device_scale_factor=2).new_page()
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(30_000)
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
 
     phone.goto(f"{live_server.url}/portal/")
