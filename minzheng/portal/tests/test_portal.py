@@ -207,3 +207,21 @@ def test_the_template_download_lists_the_adults_to_sign(world, huang):
     assert r["Content-Type"] == "application/pdf"
     text = pdf_text(r.content)
     assert "家庭经济状况核对授权书" in text and "黄大海" in text and "陈美玲" in text and "黄小宇" not in text
+
+
+def test_the_demo_gives_a_household_head_the_demo_phone_and_he_can_log_in(world):
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.assistance.tests.stories import make_family
+    from minzheng.demo.portal import DEMO_PHONE, seed_portal_demo
+
+    w = world
+    user_create(actor=None, username="jh_lile", password="Minzheng#2026", display_name="礼乐街道民政办",
+                role=Role.TOWN, areas=[w.lile])
+    _household, (head, *_) = make_family(w, "梁家明", birth=dt.date(1976, 4, 4))
+    said = seed_portal_demo()
+    head.refresh_from_db()
+    w.dad.refresh_from_db()
+    assert DEMO_PHONE in (head.phone, w.dad.phone), said  # the first head of 英南村 aged 30–59
+    assert "跳过" in seed_portal_demo()  # a rerun changes nothing
+    assert portal_login(DEMO_PHONE).get("/portal/").status_code == 200
