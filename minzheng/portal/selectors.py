@@ -95,7 +95,7 @@ STAGES = (
     ("公示", (S.PUBLICIZING,)),
     ("审批", (S.APPROVED, S.REFUSED)),
 )
-ORDER = [S.SUBMITTED, S.ACCEPTED, S.VERIFYING, S.INVESTIGATING, S.REVIEWING, S.PUBLICIZING, S.APPROVING,
+ORDER: list[str] = [S.SUBMITTED, S.ACCEPTED, S.VERIFYING, S.INVESTIGATING, S.REVIEWING, S.PUBLICIZING, S.APPROVING,
          S.APPROVED]
 
 
@@ -128,7 +128,8 @@ def timeline(app: Application) -> list[Stage]:
             out.append(Stage(label, "waiting", None))
     case = Case.objects.filter(application=app).order_by("id").first()
     if case is not None:
-        out.append(Stage("发放", "done", case.start_month, f"自{case.start_month.year}年{case.start_month.month}月起发放"))
+        start = case.start_month
+        out.append(Stage("发放", "done", start, f"自{start.year}年{start.month}月起发放"))
     else:
         out.append(Stage("发放", "waiting" if app.status != S.REFUSED else "stopped", None))
     return out
@@ -157,7 +158,8 @@ def _notice(step: ApplicationStep, app: Application, label: str) -> Notice | Non
         return Notice(step.at, "公示期间收到异议", f"您的{label}申请（{app.number}）公示期间收到异议，将重新入户调查。",
                       app.pk)
     if step.to_status == S.APPROVED:
-        return Notice(step.at, "审批结果：批准", f"您的{label}申请（{app.number}）已批准。{app.decision_reason}", app.pk)
+        return Notice(step.at, "审批结果：批准", f"您的{label}申请（{app.number}）已批准。{app.decision_reason}",
+                      app.pk)
     if step.to_status == S.REFUSED:
         return Notice(step.at, "审批结果：不予批准",
                       f"您的{label}申请（{app.number}）不予批准。理由：{app.decision_reason}", app.pk)

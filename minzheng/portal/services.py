@@ -19,7 +19,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Role
 from minzheng.assistance import services as assistance
-from minzheng.assistance.models import OPEN_STATUSES, Application, Attachment, Objection
+from minzheng.assistance.models import Application, Attachment, Objection
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.registry.models import Person
@@ -208,14 +208,15 @@ def portal_apply(*, actor: User, programme: str, variant: str = "", requested_am
                 actor=actor, programme=programme, id_number=person.id_number, variant=variant,
                 requested_amount=requested_amount, authorisation=ContentFile(pdf, name="核对授权书.pdf"),
                 note=note, today=today)
-            saved += [a.file.name for a in app.attachments.all()]
+            saved += [a.file.name for a in app.attachments.all() if a.file.name]
             now = timezone.now()
             for member, png in signed:
                 sig = Signature(application=app, person=member, declared=png is None, signed_at=now,
                                 sha256=hashlib.sha256(png).hexdigest() if png else "")
                 if png is not None:
                     sig.image.save(f"{app.number}-{member.pk}.png", ContentFile(png), save=False)
-                    saved.append(sig.image.name)
+                    if sig.image.name:
+                        saved.append(sig.image.name)
                 sig.save()
             audit.record(actor=actor, action="portal.apply", object_type="application", object_id=app.pk,
                          object_repr=app.number, area_code=app.area.code,
@@ -238,7 +239,8 @@ def portal_attach(*, actor: User, application: Application, upload: File) -> Att
     with transaction.atomic():
         att = assistance.application_attach(actor=actor, application=app, kind=Attachment.Kind.OTHER, upload=upload)
         audit.record(actor=actor, action="portal.attach", object_type="application", object_id=app.pk,
-                     object_repr=app.number, area_code=app.area.code, after={"attachment": att.pk, "sha256": att.sha256})
+                     object_repr=app.number, area_code=app.area.code,
+                     after={"attachment": att.pk, "sha256": att.sha256})
     return att
 
 

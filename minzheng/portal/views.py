@@ -87,7 +87,8 @@ def apply(request):
         signatures = {p.pk: d.get(f"sig_{p.pk}", "") for p in adults}
         try:
             app = services.portal_apply(actor=request.user, programme=d.get("programme", ""),
-                                        variant=d.get("variant", ""), requested_amount=d.get("requested_amount") or None,
+                                        variant=d.get("variant", ""),
+                                        requested_amount=d.get("requested_amount") or None,
                                         signatures=signatures, declared=d.get("declared") == "on",
                                         note=d.get("note", ""), today=today)
             messages.success(request, f"申请已提交，编号{app.number}。镇街将在规定时限内受理，请留意办理进度和通知。")
