@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from minzheng.assistance.models import OPEN_STATUSES
 from minzheng.assistance.programmes.base import get_programme
 from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.throttle import throttle
@@ -115,7 +116,7 @@ def _detail(request, app, *, error="", status=200):
     return render(request, "portal/application.html", {
         "app": app, "label": get_programme(app.programme).label, "stages": selectors.timeline(app),
         "files": selectors.attachments(app), "can_upload": app.created_by_id == request.user.pk and app.status in
-        services.OPEN_STATUSES, "error": error,
+        OPEN_STATUSES, "error": error,
         "notices": [n for n in selectors.notices(request.user) if n.application_id == app.pk]}, status=status)
 
 
