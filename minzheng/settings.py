@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "minzheng.vagrancy",
     "minzheng.lowincome",
     "minzheng.batch",
+    "minzheng.portal",
     "minzheng.web",
     "minzheng.demo",
 ]
@@ -242,6 +243,10 @@ RATELIMIT_USE_CACHE = "throttle"
 OBJECTION_RATE_PER_IP = os.environ.get("MINZHENG_OBJECTION_RATE_PER_IP", "5/h")
 OBJECTION_RATE_PER_NOTICE = os.environ.get("MINZHENG_OBJECTION_RATE_PER_NOTICE", "30/d")
 CHALLENGE_RATE_PER_IP = os.environ.get("MINZHENG_CHALLENGE_RATE_PER_IP", "60/h")
+# 居民掌上办: the class that sends one-time login codes (an SMS gateway in production; the console sender writes
+# the code to the server log, for the demo and the tests) and the per-address limit on asking for codes.
+PORTAL_CODE_SENDER = os.environ.get("MINZHENG_PORTAL_CODE_SENDER", "minzheng.portal.senders.ConsoleSender")
+PORTAL_CODE_RATE_PER_IP = os.environ.get("MINZHENG_PORTAL_CODE_RATE_PER_IP", "20/h")
 
 # A background job whose worker stops beating for this long was abandoned (worker killed, machine restarted): the
 # user may then retry or discard it, and a running worker resumes it, at most JOB_MAX_ATTEMPTS times in all.

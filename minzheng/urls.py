@@ -42,5 +42,6 @@ urlpatterns = [
     path("charity/", include("minzheng.charity.urls")),  # wishes/ and receipt/ are public
     path("vagrancy/", include("minzheng.vagrancy.urls")),
     path("xunqin/", include((xunqin_urls, "vagrancy-public"))),  # the public 寻亲公告: no login, masked
+    path("portal/", include("minzheng.portal.urls")),  # 居民掌上办: one-time code login, phone-sized
     path("", include("minzheng.web.urls")),
 ]

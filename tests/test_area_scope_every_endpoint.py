@@ -47,6 +47,7 @@ from minzheng.monitoring.models import Indicator
 from minzheng.payroll import runs as roster_runs
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import Anomaly, RosterLine
+from minzheng.portal.tests.stories import jianghai_portal_objects
 from minzheng.registry import services as registry
 from minzheng.registry.importing import import_create
 from minzheng.registry.views import HOUSEHOLD_OPS
@@ -247,6 +248,8 @@ def jianghai(world):
     facility_secrets += charity.pop("charity_secrets") + children.pop("child_secrets")
     lowincome = jianghai_lowincome_objects(w)
     facility_secrets += lowincome.pop("li_secrets")
+    portal = jianghai_portal_objects(w)  # a resident's own application on the portal, a 公示 of 礼乐街道
+    facility_secrets += portal.pop("pt_secrets")
     care_secrets, social_secrets = care.pop("secrets"), social.pop("secrets")
     own = {
         "elder": elder.pk, "assessment": assessment.pk, "call": call.pk,
@@ -263,7 +266,7 @@ def jianghai(world):
         "report": report.pk, "job": job.pk, "area": "440704", "staff_user": w.chen.pk,
     }
     parts = [care, facilities, socialorgs, jianghai_station(w), jianghai_volunteering(w), jianghai_disclosure(w),
-             children, charity, social, vagrancy, lowincome, own]
+             children, charity, social, vagrancy, lowincome, portal, own]
     merged: dict = {}
     for part in parts:
         # Two apps naming their object by the same key would silently point one app's cases at the other's id.
@@ -707,6 +710,16 @@ def _cases():
          {"reason": "核实后无困难情况"}),
         ("post", "/api/lowincome/referrals/{referral_id}/{action}", li + "/referrals/{li_referral}/accept", {}),
         ("get", "/api/lowincome/people/{person_id}/record", li + "/people/{person}/record", None),
+    ]
+    # 居民掌上办: pages only for a resident with a portal account (staff get 403 on every one, the same for any id);
+    # one resident asking for another's records is walked in portal/tests/test_scope.py.
+    cases += [
+        ("get", "portal/applications/<int:pk>/", "/portal/applications/{pt_app}/", None),
+        ("post", "portal/applications/<int:pk>/", "/portal/applications/{pt_app}/", {}),
+        ("post", "portal/applications/<int:pk>/upload/", "/portal/applications/{pt_app}/upload/", "multipart"),
+        ("get", "portal/gongshi/<int:pk>/objection/", "/portal/gongshi/{pt_pub}/objection/", None),
+        ("post", "portal/gongshi/<int:pk>/objection/", "/portal/gongshi/{pt_pub}/objection/",
+         {"reason": "该户上月新购小汽车一辆"}),
     ]
     return cases
 

@@ -39,6 +39,8 @@ def password_expired(user, now: dt.datetime | None = None) -> bool:
     """Whether the user must change their password before doing anything else."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if not user.has_usable_password():
+        return False  # a resident of the portal has no password: they log in with a one-time code
     if user.must_change_password:
         return True
     days = settings.PASSWORD_MAX_AGE_DAYS

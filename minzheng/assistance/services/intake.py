@@ -125,8 +125,12 @@ def application_submit(*, actor: User, programme: str, applicant: Person | None 
 
 
 def application_attach(*, actor: User, application: Application, kind: str, upload: File) -> Attachment:
-    """Add a document (授权书, 身份证, other) to an open application."""
-    ensure_can(actor, application.area, Cap.ASSIST_APPLY)
+    """Add a document (授权书, 身份证, other) to an open application: staff of its area, or the resident who
+    applied online (their own application only)."""
+    own_online = (actor.can(Cap.ASSIST_APPLY_ONLINE) and application.channel == Application.Channel.ONLINE
+                  and application.created_by_id == actor.pk)
+    if not own_online:
+        ensure_can(actor, application.area, Cap.ASSIST_APPLY)
     if kind not in (Attachment.Kind.AUTHORISATION, Attachment.Kind.ID_CARD, Attachment.Kind.OTHER):
         raise DomainError(f"材料类别“{kind}”无效", field="材料类别")
     label = Attachment.Kind(kind).label

@@ -25,6 +25,7 @@ from minzheng.demo.governance import seed_governance_demo
 from minzheng.demo.homecare import seed_homecare_demo
 from minzheng.demo.lowincome import seed_lowincome_demo
 from minzheng.demo.monitoring import seed_monitoring_demo
+from minzheng.demo.portal import seed_portal_demo
 from minzheng.demo.social_affairs import seed_social_affairs_demo
 from minzheng.demo.vagrancy import seed_vagrancy_demo
 from minzheng.policy.services import load_policy_data
@@ -141,6 +142,7 @@ class Command(BaseCommand):
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
+        self.stdout.write(f"居民掌上办演示：{seed_portal_demo()}")
         self.stdout.write(f"社会治理演示：{seed_governance_demo()}")
         li = seed_lowincome_demo()
         self.stdout.write(f"低收入人口动态监测演示：预警 {li['alerts']} 条、协同转办 {li['referrals']} 件")
