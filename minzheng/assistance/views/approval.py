@@ -89,7 +89,8 @@ def application_approve(request, pk):
     app = selectors.application_get(request.user, pk)
     require(request.user, Cap.ASSIST_APPROVE)
     members = _members(app)
-    form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members))
+    form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members),
+                        inputs=get_programme(app.programme).approval_inputs)
     decision = conflict = None
     confirming = False
     start = next_month_start(timezone.localdate())
