@@ -66,6 +66,39 @@ def cjk_pdf(title: str, *, author: str = ""):
     return pdf
 
 
+def break_lines(pdf, text: str, width: float | None = None) -> list[str]:
+    """`text` cut into lines no wider than `width` (mm; default the space between the margins) at the places the
+    Unicode line-breaking rule (UAX #14, uniseg) allows: never before closing punctuation （）。，、；：！？”》…）
+    nor after an opening one, never inside a number or a code. fpdf2's own wrapping breaks between any two Chinese
+    characters, so a line could start with "）". A unit wider than a whole line (a long code) is cut by character."""
+    from uniseg.linebreak import line_break_units
+
+    width = width if width is not None else pdf.w - pdf.l_margin - pdf.r_margin - 2 * pdf.c_margin
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for unit in line_break_units(para):
+            if pdf.get_string_width(line + unit.rstrip()) <= width:
+                line += unit
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = ""
+            while pdf.get_string_width(unit.rstrip()) > width:  # no break allowed inside: cut where it must
+                cut = next((i for i in range(len(unit) - 1, 0, -1) if pdf.get_string_width(unit[:i]) <= width), 1)
+                lines.append(unit[:cut])
+                unit = unit[cut:]
+            line = unit
+        lines.append(line.rstrip())
+    return lines
+
+
+def paragraph(pdf, height: float, text: str, *, align: str = "L") -> None:
+    """multi_cell for Chinese text: the lines of break_lines, one cell each, back at the left margin after."""
+    for line in break_lines(pdf, text, pdf.w - pdf.r_margin - pdf.get_x() - 2 * pdf.c_margin):
+        pdf.cell(0, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF without whitespace (for checks). pypdf reads fpdf2's CID ToUnicode map as UTF-16
     code units and yields a NUL before each character (poppler's pdftotext reads it cleanly), so drop them."""

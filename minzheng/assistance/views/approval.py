@@ -19,7 +19,7 @@ from ..facts import build_facts
 from ..forms import (
     ApprovalForm,
 )
-from ..letters import refusal_letter_pdf
+from ..letters import authorisation_form_pdf, refusal_letter_pdf
 from ..programmes.base import get_programme
 from .base import COMPONENTS, S, _save
 
@@ -137,6 +137,14 @@ def refusal_letter(request, pk):
         raise NotFound(f"申请{app.number}未作出不予批准决定，没有不予批准通知书")
     response = HttpResponse(refusal_letter_pdf(app), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{app.number}-refusal.pdf"'
+    return response
+
+
+@page()
+def authorisation_form(request):
+    """The blank 授权书 (一证一书): the same sheet for everyone, no personal data, so any signed-in user."""
+    response = HttpResponse(authorisation_form_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AE%B6%E5%BA%AD%E7%BB%8F%E6%B5%8E%E7%8A%B6%E5%86%B5%E6%A0%B8%E5%AF%B9%E6%8E%88%E6%9D%83%E4%B9%A6.pdf"
     return response
 
 
