@@ -1,6 +1,7 @@
 """审批 page, the refusal letter and attachment downloads."""
 
 import dataclasses
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
@@ -144,7 +145,7 @@ def refusal_letter(request, pk):
 def authorisation_form(request):
     """The blank 授权书 (一证一书): the same sheet for everyone, no personal data, so any signed-in user."""
     response = HttpResponse(authorisation_form_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AE%B6%E5%BA%AD%E7%BB%8F%E6%B5%8E%E7%8A%B6%E5%86%B5%E6%A0%B8%E5%AF%B9%E6%8E%88%E6%9D%83%E4%B9%A6.pdf"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('家庭经济状况核对授权书.pdf')}"
     return response
 
 
