@@ -232,8 +232,11 @@ def jianghai(world):
     # 大养老: 梁伯 (81) of 英南村, assessed by 礼乐街道 and the county, with a call at the desk.
     elder = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1945, 6, 1), 779),
                                    name="梁伯", hukou_area=w.yingnan, residence_area=w.yingnan)
+    # the county approver decides, he does not assess: the second assessor is the county's 养老服务指导中心
+    scope_assessor = user_create(actor=None, username="scope_assessor", password="Minzheng#2026",
+                                 display_name="苏慧敏", role=Role.TOWN, areas=[w.jianghai])
     assessment = eldercare.assessment_record(
-        actor=w.li, person=elder, reason="initial", assessed_on=TODAY, assessor_1=w.li, assessor_2=w.huang,
+        actor=w.li, person=elder, reason="initial", assessed_on=TODAY, assessor_1=w.li, assessor_2=scope_assessor,
         answers={i.code: i.max for i in ruleset_on(TODAY).items})
     call = eldercare.call_intake(actor=w.li, person=elder, channel="terminal", kind="fall", description="跌倒求助")
     facilities = jianghai_facility_objects(w)

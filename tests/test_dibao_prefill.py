@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from minzheng.assistance import services
 from minzheng.assistance.models import Case
-from minzheng.assistance.tests.stories import submit_dibao, walk_to, world_fixture  # noqa: F401
+from minzheng.assistance.tests.stories import authorisation, submit_dibao, walk_to, world_fixture  # noqa: F401
 from minzheng.verification.models import Conclusion, VerificationReport
 from minzheng.verification.services import department_batch_push, verification_run, verify_many
 
@@ -95,3 +96,32 @@ def test_the_check_run_from_the_application_fills_the_result_and_the_approval(cl
     assert asked.status_code == 200 and "确认批准" in asked.content.decode() and not Case.objects.exists()
     done = client.post(reverse("assistance:approve", args=[app.pk]), form | {"do": "confirm"})
     assert done.status_code == 302 and Case.objects.filter(application=app).exists()
+
+
+def test_the_dibao_approval_page_asks_only_what_dibao_weighs(client, world):
+    """黄志强 approves 低保: incomes, assets and 城乡 — no 两项补贴 household-class hint, no 特困 capacity boxes, no
+    支出型 rigid expenses; those belong to other programmes' pages (the 特困 page still has its own)."""
+    w = world
+    app = walk_to(w, submit_dibao(w), "approving")
+    client.force_login(w.huang)
+    page = client.get(reverse("assistance:approve", args=[app.pk])).content.decode()
+    assert f'name="income_{w.dad.pk}"' in page and 'name="assets"' in page and 'name="urban_rural"' in page
+    for other in ("残疾人两项补贴", "困难残疾人生活补贴", 'name="household_status"', "无劳动能力", "无法定义务人",
+                  "自理能力", "老年人能力评估", "刚性支出", "支出型"):
+        assert other not in page, other
+    # 测算 with the page's own fields works as before.
+    r = client.post(reverse("assistance:approve", args=[app.pk]),
+                    {"urban_rural": "urban", "assets": "0", "opinion": "", f"income_{w.dad.pk}": "400",
+                     f"income_{w.mum.pk}": "200", f"income_{w.son.pk}": "0", "do": "preview"})
+    assert r.status_code == 200 and "符合条件" in r.content.decode()
+
+
+def test_the_tekun_approval_page_keeps_its_capacity_findings(client, world):
+    w = world
+    app = services.application_submit(actor=w.chen, programme="tekun", applicant=w.dad, household=w.household,
+                                      authorisation=authorisation())
+    app = walk_to(w, app, "approving")
+    client.force_login(w.huang)
+    page = client.get(reverse("assistance:approve", args=[app.pk])).content.decode()
+    assert f'name="no_work_{w.dad.pk}"' in page and f'name="self_care_{w.dad.pk}"' in page
+    assert "残疾人两项补贴" not in page and 'name="household_status"' not in page

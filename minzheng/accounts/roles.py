@@ -48,7 +48,10 @@ class Cap:
     # 大养老 elderly registry, assessments, visits and the emergency-call desk (eldercare/services.py)
     ELDER_VIEW = "eldercare.view"
     ELDER_EDIT = "eldercare.edit"      # 独居/空巢/留守/计生特殊家庭 categories
-    ELDER_ASSESS = "eldercare.assess"  # 老年人能力评估: assessor, record, void
+    ELDER_ASSESS = "eldercare.assess"  # 老年人能力评估: record, void
+    # may be named one of the two assessors (GB/T 42195): the 社工站 / 养老服务指导中心 staff who assess, not the
+    # county approver who decides on the result, nor the system administrator
+    ELDER_ASSESSOR = "eldercare.assessor"
     ELDER_VISIT = "eldercare.visit"    # record visits, generate the month's visit plan
     ELDER_CALL = "eldercare.call"      # 一键呼叫/平安通 desk: intake, dispatch, arrival, closure
     MONITOR_VIEW = "monitoring.view"        # 规划监测: indicators, progress, dashboards, reports
@@ -168,7 +171,7 @@ CAPABILITIES[Role.ADMIN] |= _VERIFY_READ | {Cap.VERIFY_RUN, Cap.VERIFY_INTAKE}
 _ELDER_VILLAGE = {Cap.ELDER_VIEW, Cap.ELDER_EDIT, Cap.ELDER_VISIT}
 _ELDER_TOWN = _ELDER_VILLAGE | {Cap.ELDER_ASSESS, Cap.ELDER_CALL}
 CAPABILITIES[Role.VILLAGE] |= _ELDER_VILLAGE
-CAPABILITIES[Role.TOWN] |= _ELDER_TOWN
+CAPABILITIES[Role.TOWN] |= _ELDER_TOWN | {Cap.ELDER_ASSESSOR}
 CAPABILITIES[Role.COUNTY] |= _ELDER_TOWN
 CAPABILITIES[Role.CITY] |= {Cap.ELDER_VIEW}
 CAPABILITIES[Role.AUDITOR] |= {Cap.ELDER_VIEW}
@@ -267,6 +270,7 @@ ACTION_LABELS = {
     Cap.ELDER_VIEW: "查看老年人信息",
     Cap.ELDER_EDIT: "登记老年人类别",
     Cap.ELDER_ASSESS: "开展老年人能力评估",
+    Cap.ELDER_ASSESSOR: "担任老年人能力评估员",
     Cap.ELDER_VISIT: "登记探访和生成探访计划",
     Cap.ELDER_CALL: "办理紧急呼叫",
     Cap.MONITOR_VIEW: "查看规划监测指标",

@@ -180,25 +180,44 @@ class ApprovalForm(DomainErrorForm):
     opinion = forms.CharField(label="审批意见", max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, members=(), **kwargs):
+    MEMBER_INPUTS = {"income": "月收入（元）", "self_care": "自理能力", "no_work": "无劳动能力",
+                     "no_supporter": "无法定义务人或义务人无履行能力"}
+
+    def __init__(self, *args, members=(), inputs=None, **kwargs):
+        """`inputs`: the programme's approval_inputs — the fields (and hints) of other programmes are left out."""
         super().__init__(*args, **kwargs)
         self.members = list(members)
+        self.inputs = frozenset(inputs) if inputs is not None else None
+        for name in ("assets", "rigid_expenses", "household_status"):
+            if not self.asks(name):
+                del self.fields[name]
         for p in self.members:
             self.fields[f"income_{p.pk}"] = forms.CharField(label="月收入", max_length=20, required=False)
-            self.fields[f"self_care_{p.pk}"] = forms.ChoiceField(
-                label="自理能力", required=False, choices=[("", "—")] + list(SELF_CARE.items()),
-                help_text="已做老年人能力评估的以评估结果为准，可不填")
-            self.fields[f"no_work_{p.pk}"] = forms.BooleanField(label="无劳动能力", required=False)
-            self.fields[f"no_supporter_{p.pk}"] = forms.BooleanField(label="无法定义务人或义务人无履行能力",
-                                                                     required=False)
+            if self.asks("self_care"):
+                self.fields[f"self_care_{p.pk}"] = forms.ChoiceField(
+                    label="自理能力", required=False, choices=[("", "—")] + list(SELF_CARE.items()),
+                    help_text="已做老年人能力评估的以评估结果为准，可不填")
+            if self.asks("no_work"):
+                self.fields[f"no_work_{p.pk}"] = forms.BooleanField(label="无劳动能力", required=False)
+            if self.asks("no_supporter"):
+                self.fields[f"no_supporter_{p.pk}"] = forms.BooleanField(label="无法定义务人或义务人无履行能力",
+                                                                         required=False)
+
+    def asks(self, name: str) -> bool:
+        return self.inputs is None or name in self.inputs
+
+    def member_columns(self) -> list[str]:
+        return [n for n in self.MEMBER_INPUTS if n == "income" or self.asks(n)]
+
+    def member_heads(self) -> list[str]:
+        return [self.MEMBER_INPUTS[n] for n in self.member_columns()]
 
     def household_fields(self):
-        return [self[n] for n in ("urban_rural", "assets", "rigid_expenses", "household_status", "opinion")]
+        return [self[n] for n in ("urban_rural", "assets", "rigid_expenses", "household_status", "opinion")
+                if n in self.fields]
 
     def member_rows(self):
-        return [{"person": p, "income": self[f"income_{p.pk}"], "self_care": self[f"self_care_{p.pk}"],
-                 "no_work": self[f"no_work_{p.pk}"], "no_supporter": self[f"no_supporter_{p.pk}"]}
-                for p in self.members]
+        return [{"person": p, "cells": [self[f"{n}_{p.pk}"] for n in self.member_columns()]} for p in self.members]
 
     def facts_kwargs(self) -> dict:
         d = self.cleaned_data

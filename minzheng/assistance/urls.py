@@ -12,6 +12,7 @@ urlpatterns = [
     path("paid-first/", views.paid_first_list, name="paid_first"),
     path("new/", views.application_new, name="new"),
     path("apply/", views.apply_online, name="apply"),
+    path("authorisation-form.pdf", views.authorisation_form, name="authorisation_form"),
     path("rechecks/", views.recheck_list, name="rechecks"),
     path("rechecks/<int:pk>/", views.recheck_task, name="recheck"),
     path("cases/<int:pk>/", views.case_detail, name="case"),

@@ -1,8 +1,8 @@
 """Demo 大养老 work for the five jurisdictions, run by `setup_demo` after the 大救助 demo.
 
-Everything goes through the real services as the demo accounts (assistance.demo.STAFF plus one assessor per
-jurisdiction, setup_demo.ACCOUNTS): the assessor and the county (or city) approver assess a dozen elders as the two
-assessors — every 特困 elder first, so their 照料护理 tier has its source — two elders are marked 计划生育特殊家庭,
+Everything goes through the real services as the demo accounts (assistance.demo.STAFF plus two assessors per
+jurisdiction, setup_demo.ACCOUNTS): the two assessors of the 养老服务指导中心 (never the approver) assess a dozen
+elders — every 特困 elder first, so their 照料护理 tier has its source — two elders are marked 计划生育特殊家庭,
 last month's and this month's visit plans are generated for the county and mostly visited (by the village worker
 in her village, else by the county), and the call desk takes a handful of calls (one still open, one 误触).
 
@@ -107,12 +107,12 @@ ASSESSORS = {
 
 
 def _seed(code: str, rng: random.Random, today: dt.date) -> Result:
-    names = dict(STAFF[code], assessor=ASSESSORS[code])
+    names = dict(STAFF[code], assessor=ASSESSORS[code], assessor2=f"{ASSESSORS[code]}2")
     users = {u.username: u for u in User.objects.filter(username__in=names.values())}
     missing = set(names.values()) - set(users)
     if missing:
         raise DemoError(f"大养老演示缺少演示账号：{'、'.join(sorted(missing))}（请先运行 setup_demo 创建账号）")
-    county_user, assessor = users[names["county"]], users[names["assessor"]]
+    county_user, assessor, assessor2 = users[names["county"]], users[names["assessor"]], users[names["assessor2"]]
     village_user = users[names["village"]]
     county = county_user.area_assignments.select_related("area").first().area
     village = village_user.area_assignments.select_related("area").first().area
@@ -151,7 +151,7 @@ def _seed(code: str, rng: random.Random, today: dt.date) -> Result:
             reason="initial",
             assessed_on=on,
             assessor_1=assessor,
-            assessor_2=county_user,
+            assessor_2=assessor2,
             answers=_answers(rng, target, on),
             diagnosis=diagnosis,
             diagnosis_note="阿尔茨海默病（县人民医院诊断）" if diagnosis else "",

@@ -15,8 +15,9 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def assessor_choices(person):
-    """Users who may assess `person`: the capability, and an area on the person's path."""
-    roles = [r for r, caps in CAPABILITIES.items() if Cap.ELDER_ASSESS in caps]
+    """Users who may be named assessor of `person`: the assessor capability (not the approver's or the
+    administrator's right to record), and an area on the person's path."""
+    roles = [r for r, caps in CAPABILITIES.items() if Cap.ELDER_ASSESSOR in caps]
     ids = [int(x) for x in person.residence_area.path.strip("/").split("/")]
     return (User.objects.filter(is_active=True, role__in=roles, area_assignments__area_id__in=ids).distinct()
             .order_by("display_name", "username"))

@@ -81,7 +81,7 @@ def elder_category_end(*, actor: User, person_category: PersonCategory, valid_to
 def _check_assessor(user: User | None, person: Person, label: str) -> User:
     if user is None or not getattr(user, "pk", None):
         raise DomainError(f"{label}未填写", code="missing_assessor", field=label)
-    if not user.is_active or not user.can(Cap.ELDER_ASSESS):
+    if not user.is_active or not user.can(Cap.ELDER_ASSESSOR):
         raise DomainError(f"{label}{user.display_name or user.username}不具备老年人能力评估资格", code="not_assessor",
                           field=label)
     if not can_access_area(user, person.residence_area):

@@ -103,7 +103,7 @@ def assessment_new(request, pk):
     rs = ruleset_on(today)
     has_previous = Assessment.objects.filter(person=person, status=Assessment.Status.VALID).exists()
     initial = {"assessed_on": today, "reason": "routine" if has_previous else "initial",
-               "assessor_1": request.user.pk if request.user.can(Cap.ELDER_ASSESS) else None}
+               "assessor_1": request.user.pk if request.user.can(Cap.ELDER_ASSESSOR) else None}
     form = AssessmentForm(request.POST or None, person=person, ruleset=rs, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

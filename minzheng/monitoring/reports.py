@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from minzheng.core.citations import readable
 from minzheng.core.errors import DomainError
 from minzheng.core.pdf import cjk_pdf
 from minzheng.core.tabular import safe_row
@@ -78,7 +79,7 @@ def table(report: Report) -> list[list[str]]:
             name = f"〔{name}〕"
         out.append([i.category, name, i.unit, i.attribute or "—", _target_text(i.baseline_2020, ""),
                     _target_text(i.target_2023, ""), _target_text(i.target_2025, ""), _actual(v),
-                    v.status or "—", i.citation])
+                    v.status or "—", readable(i.citation)])  # as the pages print it, never a path
     return out
 
 

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from minzheng.core.pdf import cjk_pdf
+from minzheng.core.pdf import cjk_pdf, paragraph
 from minzheng.registry.models import Relation
 
 from .models import VerificationReport
@@ -62,16 +62,16 @@ def report_pdf(report: VerificationReport) -> bytes:
                 row.cell(label)
                 row.cell(value)
     pdf.ln(2)
-    pdf.multi_cell(0, 6, f"结论：{report.get_conclusion_display()}", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, report.conclusion_text, new_x="LMARGIN", new_y="NEXT")
+    paragraph(pdf, 6, f"结论：{report.get_conclusion_display()}")
+    paragraph(pdf, 5, report.conclusion_text)
     pdf.ln(1)
-    pdf.multi_cell(0, 5, f"低保标准依据：{report.standard_explanation}", new_x="LMARGIN", new_y="NEXT")
+    paragraph(pdf, 5, f"低保标准依据：{report.standard_explanation}")
     if report.warnings:
-        pdf.multi_cell(0, 5, "提示：" + "；".join(report.warnings), new_x="LMARGIN", new_y="NEXT")
+        paragraph(pdf, 5, "提示：" + "；".join(report.warnings))
     if report.batches:
         used = "；".join(f"{b['source']}（{b['department']}，截至{b['as_of']}）" for b in report.batches)
-        pdf.multi_cell(0, 5, f"所用数据批次：{used}", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, f"规则版本：{report.rule_version}", new_x="LMARGIN", new_y="NEXT")
+        paragraph(pdf, 5, f"所用数据批次：{used}")
+    paragraph(pdf, 5, f"规则版本：{report.rule_version}")
     return bytes(pdf.output())
 
 

@@ -88,6 +88,11 @@ class Programme(ABC):
     one_off: bool = False           # 临时救助 pays once; others monthly
     pays_cash: bool = True          # False: approval confers a status only (低收入家庭认定), no amounts to pay
     excludes: frozenset[str] = frozenset()  # programmes a person may not receive at the same time
+    # The figures the 审批 / 复核 page asks for (forms.ApprovalForm): only what assess() reads, so that a 低保 officer
+    # meets no 特困 or 两项补贴 fields and hints. Household: urban_rural, assets, rigid_expenses, household_status;
+    # per member: income, self_care, no_work, no_supporter.
+    approval_inputs: frozenset[str] = frozenset({"urban_rural", "assets", "rigid_expenses", "household_status",
+                                                 "income", "self_care", "no_work", "no_supporter"})
 
     @abstractmethod
     def assess(self, facts: HouseholdFacts) -> Decision:

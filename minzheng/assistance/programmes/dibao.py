@@ -32,6 +32,7 @@ TOPUP_GROUPS = {"elderly": "老年人", "child": "未成年人", "severe_disabil
 @register
 class Dibao(Programme):
     code = "dibao"
+    approval_inputs = frozenset({"urban_rural", "assets", "income"})
     label = "最低生活保障"
     per_household = True
     excludes = frozenset({"tekun"})

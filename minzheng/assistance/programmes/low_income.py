@@ -14,6 +14,7 @@ from .common import MONTHLY, assets_check, check_facts, money, per_capita_income
 @register
 class LowIncome(Programme):
     code = "low_income"
+    approval_inputs = frozenset({"urban_rural", "assets", "income"})
     label = "低收入家庭认定"
     per_household = True
     pays_cash = False

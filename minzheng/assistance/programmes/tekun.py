@@ -34,6 +34,7 @@ def _ids(facts: HouseholdFacts, key: str) -> set[int]:
 @register
 class Tekun(Programme):
     code = "tekun"
+    approval_inputs = frozenset({"urban_rural", "assets", "income", "self_care", "no_work", "no_supporter"})
     label = "特困人员救助供养"
     per_household = False
     excludes = frozenset({"dibao"})

@@ -33,6 +33,7 @@ VARIANTS = {"emergency": "急难型", "expenditure": "支出型"}
 @register
 class Temporary(Programme):
     code = "temporary"
+    approval_inputs = frozenset({"urban_rural", "rigid_expenses", "income"})
     label = "临时救助"
     per_household = True
     one_off = True

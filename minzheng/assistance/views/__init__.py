@@ -27,6 +27,7 @@ from .approval import (  # noqa: F401
     _report_initial,
     application_approve,
     attachment_download,
+    authorisation_form,
     refusal_letter,
 )
 from .base import COMPONENTS, S, _save  # noqa: F401

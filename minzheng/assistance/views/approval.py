@@ -1,6 +1,7 @@
 """审批 page, the refusal letter and attachment downloads."""
 
 import dataclasses
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
@@ -19,7 +20,7 @@ from ..facts import build_facts
 from ..forms import (
     ApprovalForm,
 )
-from ..letters import refusal_letter_pdf
+from ..letters import authorisation_form_pdf, refusal_letter_pdf
 from ..programmes.base import get_programme
 from .base import COMPONENTS, S, _save
 
@@ -89,7 +90,8 @@ def application_approve(request, pk):
     app = selectors.application_get(request.user, pk)
     require(request.user, Cap.ASSIST_APPROVE)
     members = _members(app)
-    form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members))
+    form = ApprovalForm(request.POST or None, members=members, initial=_approval_initial(app, members),
+                        inputs=get_programme(app.programme).approval_inputs)
     decision = conflict = None
     confirming = False
     start = next_month_start(timezone.localdate())
@@ -136,6 +138,14 @@ def refusal_letter(request, pk):
         raise NotFound(f"申请{app.number}未作出不予批准决定，没有不予批准通知书")
     response = HttpResponse(refusal_letter_pdf(app), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{app.number}-refusal.pdf"'
+    return response
+
+
+@page()
+def authorisation_form(request):
+    """The blank 授权书 (一证一书): the same sheet for everyone, no personal data, so any signed-in user."""
+    response = HttpResponse(authorisation_form_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('家庭经济状况核对授权书.pdf')}"
     return response
 
 

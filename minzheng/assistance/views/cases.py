@@ -60,7 +60,8 @@ def recheck_task(request, pk):
     members = selectors.case_members(case)
     report = _latest_report(request.user, case)
     initial = _report_initial(report, members) if report else {"urban_rural": case.urban_rural}
-    form = RecheckForm(request.POST or None, members=members, initial=initial)
+    form = RecheckForm(request.POST or None, members=members, initial=initial,
+                       inputs=get_programme(case.programme).approval_inputs)
     decision = outcome = conflict = None
     today = timezone.localdate()
     if request.method == "POST":

@@ -210,3 +210,27 @@ def test_voiding_twice_is_a_conflict(elder):
     services.assessment_void(actor=w.li, assessment=a, reason="重复录入")
     with pytest.raises(DomainError, match="已作废"):
         services.assessment_void(actor=w.li, assessment=a, reason="重复录入")
+
+
+def test_the_assessor_list_holds_only_assessors_not_the_approver_or_the_administrator(client, elder):
+    """李建华 opens the assessment form for an elder of 英南村: he and 苏慧敏 (礼乐街道's 社工站) may assess; 黄志强,
+    the county approver who decides on the result, and the system administrator may not, and are not offered."""
+    from django.urls import reverse
+
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.eldercare.forms import assessor_choices
+
+    w = elder
+    admin = user_create(actor=None, username="sysadmin", password="Minzheng#2026", display_name="系统管理员",
+                        role=Role.ADMIN, areas=[w.jianghai])
+    person = w.zhang
+    names = {u.display_name for u in assessor_choices(person)}
+    assert {w.li.display_name, w.su.display_name} <= names
+    assert w.huang.display_name not in names and admin.display_name not in names
+    client.force_login(w.li)
+    page = client.get(reverse("eldercare:assess", args=[person.pk])).content.decode()
+    assert "苏慧敏" in page and "黄志强" not in page and "系统管理员" not in page
+    # and the service agrees with the list: the approver named as an assessor is refused
+    with pytest.raises(DomainError, match="不具备老年人能力评估资格"):
+        assess(w, person, 50, a2=w.huang)

@@ -190,11 +190,16 @@ def test_evaluation_reports_as_pdf_and_excel(client, built, kind):
     title = {"annual": "2023年年度监测报告", "midterm": "中期评估报告（2023年）",
              "final": "总结评估报告（2025年）"}[kind]
     assert f"江海区民政事业发展“十四五”规划{title}" in text
-    assert "特困人员基本生活供养标准" in text and "困难残疾人生活补贴覆盖率" in text and "seeds/002_" in text
+    assert "特困人员基本生活供养标准" in text and "困难残疾人生活补贴覆盖率" in text
+    # each citation as the pages print it: the plan's name and line, never the seed file's path
+    assert re.search(r"《江门市江海区民政事业发展“十四五”规划》第\d+行", text) and "seeds/" not in text
     if kind != "final":  # 2025 is not computed yet: the report says so instead of a time
         assert "（北京时间）" in text  # the same clock as the page's 数据截至
     r = client.get(f"/monitoring/440704/report/{kind}.xlsx?year=2023")
     ws = load_workbook(io.BytesIO(r.content))["指标监测"]
     names = [row[1] for row in ws.iter_rows(min_row=4, values_only=True)]
     assert len(names) == Indicator.objects.count() and any("特困人员" in n for n in names)
+    cited = [row[9] for row in ws.iter_rows(min_row=4, values_only=True)]
+    assert any(re.fullmatch(r"《江门市江海区民政事业发展“十四五”规划》第\d+(—\d+)?行.*", c or "") for c in cited)
+    assert not any("seeds/" in (c or "") or ".txt" in (c or "") for c in cited)
     assert client.get("/monitoring/440704/report/annual.doc").status_code == 404

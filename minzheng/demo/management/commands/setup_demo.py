@@ -65,6 +65,12 @@ ACCOUNTS = [
     ("jh_assessor", "苏慧敏", Role.TOWN, ["440704"]),
     ("zs_assessor", "梁淑贞", Role.TOWN, ["442000"]),
     ("dg_assessor", "袁家明", Role.TOWN, ["441900"]),
+    # the second assessor of each centre: the approver who decides on a result never assesses it himself
+    ("qy_assessor2", "罗佩仪", Role.TOWN, ["441881"]),
+    ("yn_assessor2", "邓国良", Role.TOWN, ["445322"]),
+    ("jh_assessor2", "区敏仪", Role.TOWN, ["440704"]),
+    ("zs_assessor2", "郑家豪", Role.TOWN, ["442000"]),
+    ("dg_assessor2", "叶婉婷", Role.TOWN, ["441900"]),
     # 规划监测: figures reported by a plan's own bureau are approved by the level above it (monitoring/demo.py).
     ("jm_city", "周建国", Role.CITY, ["440700"]),
     ("yf_city", "苏志明", Role.CITY, ["445300"]),
