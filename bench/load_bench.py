@@ -70,7 +70,14 @@ def _login(base: str, username: str) -> requests.Session:
 
 
 def run_load(base: str, users: int, seconds: float) -> dict:
-    sessions = [_login(base, u) for u in itertools.islice(itertools.cycle(ACCOUNTS), users)]
+    # One login per account (password hashing is deliberately slow); each simulated user gets its own connection
+    # pool carrying that account's session cookie.
+    logged_in = {u: _login(base, u) for u in ACCOUNTS[:users]}
+    sessions = []
+    for u in itertools.islice(itertools.cycle(ACCOUNTS), users):
+        s = requests.Session()
+        s.cookies.update(logged_in[u].cookies)
+        sessions.append(s)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
