@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connections
 
 from minzheng.core.idcard import make_id_number
@@ -25,6 +27,7 @@ from minzheng.registry.models import ImportJob, ImportRow
 pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 300
+PASSWORD = "Minzheng#2026"  # the `people` fixture's
 
 
 def _free_port() -> int:
@@ -66,6 +69,10 @@ def cluster(tmp_path, people):
                MINZHENG_AUDIT_KEY=bytes(settings.AUDIT_HMAC_KEY).decode(), MINZHENG_JOB_LEASE_SECONDS="3",
                MINZHENG_MEDIA_ROOT=str(tmp_path / "media"), MINZHENG_PASSWORD_MAX_AGE_DAYS="0",
                MINZHENG_AUDIT_CHECKPOINT=str(tmp_path / "cp.jsonl"))
+    # The fixture's password hash is the test settings' fast MD5, which production settings do not accept.
+    huang = get_user_model().objects.get(username="huangzq")
+    huang.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    huang.save(update_fields=["password"])
     ports = [_free_port() for _ in range(3)]
     procs: dict[str, subprocess.Popen] = {}
     log = open(tmp_path / "cluster.log", "wb")
@@ -78,27 +85,11 @@ def cluster(tmp_path, people):
         procs[name] = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--queue-name", "*",
                                         "--interval", "0.2", "--no-startup-delay"],
                                        cwd=ROOT, env=env, stdout=log, stderr=log)
-    cfg = tmp_path / "haproxy.cfg"
-    cfg.write_text(f"""global
-    maxconn 200
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 60s
-    timeout server 60s
-    retries 3
-    option redispatch
-    retry-on conn-failure
-frontend mz
-    bind 127.0.0.1:{ports[0]}
-    default_backend apps
-backend apps
-    balance roundrobin
-    option httpchk GET /healthz/
-    server app1 127.0.0.1:{ports[1]} check inter 300 fall 1 rise 2
-    server app2 127.0.0.1:{ports[2]} check inter 300 fall 1 rise 2
-""")
-    procs["haproxy"] = subprocess.Popen(["haproxy", "-f", str(cfg)], stdout=log, stderr=log)
+    # The product's balancer config (deploy/haproxy.cfg), addresses from the environment.
+    lb_env = {**env, "MZ_LB_BIND": f"127.0.0.1:{ports[0]}", "MZ_APP1": f"127.0.0.1:{ports[1]}",
+              "MZ_APP2": f"127.0.0.1:{ports[2]}", "MZ_APP_SLOTS": "2"}
+    procs["haproxy"] = subprocess.Popen(["haproxy", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=lb_env,
+                                        stdout=log, stderr=log)
     try:
         for port in ports[1:]:
             _wait_http(f"http://127.0.0.1:{port}/healthz/")
@@ -120,7 +111,7 @@ backend apps
 def _session(url: str) -> requests.Session:
     s = requests.Session()
     s.get(f"{url}/login/", timeout=10)
-    r = s.post(f"{url}/login/", data={"username": "huangzq", "password": "Minzheng#2026",
+    r = s.post(f"{url}/login/", data={"username": "huangzq", "password": PASSWORD,
                                       "csrfmiddlewaretoken": s.cookies["csrftoken"]}, timeout=10)
     assert r.status_code == 200 and "/login/" not in r.url
     return s
