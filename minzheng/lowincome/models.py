@@ -112,12 +112,16 @@ class Alert(models.Model):
         FEED = "feed", "部门数据预警"
         DISCOVERY = "discovery", "主动发现"
 
-    # The alert run copies event, person, household, area and rule from rows whose own keys guarantee them, so the
-    # database checks no key per row (per-row key checks were two thirds, then half, of the run's time:
-    # bench/README.md); Django still enforces PROTECT on delete. Indexes: the unique event (the run's idempotence
-    # key), (area, status) for scope, person for the record page.
-    event = models.OneToOneField(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="alert",
-                                 db_constraint=False)
+    # The alert run copies event, batch, person, household, area and rule from rows whose own keys guarantee them,
+    # so the database checks no key per row (per-row key checks were two thirds, then half, of the run's time:
+    # bench/README.md); Django still enforces PROTECT on delete. Indexes: one alert per event (the run's idempotence
+    # key; the batch is the event's, and in the key so that PostgreSQL can partition by it), (area, status) for
+    # scope, person for the record page. On PostgreSQL the table is partitioned by batch (migration 0002): a feed's
+    # first run fills its own partition and builds its indexes after (runs.py).
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False, db_index=False)
+    batch = models.ForeignKey(FeedBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False, db_index=False)
     rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              db_constraint=False, db_index=False)
     source = models.CharField("来源", max_length=12, choices=Source.choices)
@@ -149,12 +153,14 @@ class Alert(models.Model):
         ordering = ["-raised_on", "-id"]
         verbose_name = verbose_name_plural = "监测预警"
         indexes = [models.Index(fields=["area", "status"]), models.Index(fields=["person"])]
+        constraints = [models.UniqueConstraint(fields=["event", "batch"], name="lowincome_alert_one_per_event")]
 
 
 class AlertStep(models.Model):
     """Who moved an alert, when, from what to what."""
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="steps")
+    # no database key: PostgreSQL cannot reference a partitioned table by id alone (Django enforces CASCADE)
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="steps", db_constraint=False)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
