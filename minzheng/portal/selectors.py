@@ -14,6 +14,7 @@ from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Application, ApplicationStatus, ApplicationStep, Attachment, Case, Publicity
 from minzheng.core import audit
 from minzheng.core.errors import Forbidden, NotFound
+from minzheng.core.periods import age_on
 from minzheng.marriage.models import Appointment
 from minzheng.registry.models import Household, Membership, Person
 
@@ -37,10 +38,6 @@ def account_for(user: User) -> PortalAccount:
 def household_of(person: Person) -> Household | None:
     m = Membership.objects.filter(person=person, end_date__isnull=True).select_related("household").first()
     return m.household if m else None
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def adults_of(person: Person, on: dt.date) -> list[Person]:

@@ -22,6 +22,7 @@ from minzheng.assistance import services as assistance
 from minzheng.assistance.models import Application, Attachment, Objection
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.periods import age_on
 from minzheng.registry.models import Person
 
 from . import selectors
@@ -59,7 +60,7 @@ def _person_for_phone(phone: str, today: dt.date) -> Person | None:
         return account.person if account.person.death_date is None else None
     adult = param("adult_age", today)
     found = [p for p in Person.objects.filter(phone=phone, death_date__isnull=True)[:2]
-             if selectors.age_on(p.birth_date, today) >= adult]
+             if age_on(p.birth_date, today) >= adult]
     if len(found) != 1 or PortalAccount.objects.filter(person=found[0]).exists():
         return None
     return found[0]
