@@ -5,6 +5,7 @@ the town as a 低保边缘家庭 — so they are in the monitored population."""
 import datetime as dt
 
 from minzheng.assistance.tests.stories import make_family
+from minzheng.core.periods import same_day_months_later
 from minzheng.lowincome import rules, services
 from minzheng.lowincome.runs import population_refresh
 
@@ -16,7 +17,7 @@ def guo_family(w, *, on: dt.date):
     home, (guo, feng) = make_family(w, "郭志强", village=w.huxun, actor=w.liu, birth=dt.date(1978, 5, 5), since=SINCE,
                                     head={"bank_name": "中山农商银行", "bank_account": "6228480077008002"},
                                     members=[("冯秀英", dt.date(1980, 12, 1), "F", "spouse")])
-    services.registration_add(actor=w.feng, household=home, group="edge", since=on.replace(year=on.year - 1),
+    services.registration_add(actor=w.feng, household=home, group="edge", since=same_day_months_later(on, -12),
                               basis="家庭人均收入低于低保标准1.5倍（入户调查）")
     rules.load_rules()
     population_refresh(on=on)
