@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import area_get
-from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.periods import age_on, local_date
-from minzheng.web.pages import page, paginate
+from minzheng.web.pages import page, paginate, write_message
 
 from . import letters, rules, selectors, services
 from .models import CaseAccess, EventKind, Guardian, Referral
@@ -31,18 +31,6 @@ def _date(value: str, label: str) -> dt.date:
         raise DomainError(f"{label}格式应为YYYY-MM-DD", field=label) from None
 
 
-def _write(request, fn):
-    """Run a service write; a DomainError (not scope or right) comes back as the message to show."""
-    try:
-        fn()
-        return None
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        return e.message
-
-
-@page(Cap.CHILD_VIEW)
 def child_list(request):
     on = local_date()
     code = request.GET.get("area", "")
@@ -102,7 +90,7 @@ def mobile_visit(request, pk):
     child = selectors.child_get(request.user, pk, on=on)
     error = None
     if request.method == "POST":
-        error = _write(request, lambda: services.visit_record(
+        error = write_message(lambda: services.visit_record(
             actor=request.user, child=child, visited_on=_date(request.POST.get("visited_on", ""), "走访日期"),
             mode=request.POST.get("mode", ""), findings=request.POST.get("findings", ""),
             concern=bool(request.POST.get("concern"))))
@@ -135,7 +123,7 @@ def mobile_report(request):
             messages.success(request, f"已受理强制报告{r.number}，个案{r.case.number}"
                              + ("（与已有报告合并）" if r.duplicate_of_id else ""))
 
-        error = _write(request, write)
+        error = write_message(write)
         if error is None:
             return redirect("children:mobile")
     return render(request, "children/mobile_report.html", {
@@ -216,7 +204,7 @@ def case_detail(request, pk):
     case = selectors.case_get(request.user, pk, on=on)
     error = None
     if request.method == "POST":
-        error = _write(request, lambda: _post_step(request, case, on))
+        error = write_message(lambda: _post_step(request, case, on))
         if error is None:
             messages.success(request, "已登记")
             return redirect("children:case", pk=case.pk)

@@ -12,34 +12,19 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
 from minzheng.assistance.programmes.base import get_programme
-from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.periods import local_date, month_start
 from minzheng.core.scope import area_q
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import person_get
-from minzheng.web.pages import page, paginate
+from minzheng.web.pages import page, paginate, write_message
 
 from . import rules, selectors, services
 from .models import AlertStatus
 from .runs import alert_run, population_refresh
 
 REFER_PROGRAMMES = ("temporary", "dibao", "tekun", "low_income")
-
-
-def _write(request, fn):
-    """Run a service write; a DomainError (not scope or right) comes back as the message to show, with the rows
-    of a refused feed listed after it."""
-    try:
-        fn()
-        return None
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        if isinstance(e.details, list):
-            rows = "；".join(f"第{d['row']}行 {d['field']}：{d['message']}" for d in e.details[:50])
-            return f"{e.message}。{rows}"
-        return e.message
 
 
 def _person_by_number(user, number: str) -> Person:
@@ -74,7 +59,7 @@ def index(request):
             messages.success(request, f"已导入{b.total_rows}行（新增事件{b.new_events}条），"
                                       f"产生预警{b.alerts_raised}条")
 
-        error = _write(request, write)
+        error = write_message(write)
         if error is None:
             return redirect("lowincome:index")
     return render(request, "lowincome/index.html", {
@@ -136,7 +121,7 @@ def alert_action(request, pk, action):
         else:
             services.alert_close(actor=request.user, alert=alert, reason=p.get("reason", ""))
 
-    error = _write(request, write)
+    error = write_message(write)
     if error:
         alert.refresh_from_db()
         return _detail(request, alert, error)
@@ -155,7 +140,7 @@ def mobile(request):
                                           description=request.POST.get("description", ""))
             messages.success(request, f"已报告{a.person.name}家的困难情况，请在{a.verify_due:%Y-%m-%d}前入户核实")
 
-        error = _write(request, write)
+        error = write_message(write)
         if error is None:
             return redirect("lowincome:mobile")
     waiting = selectors.alerts_for(request.user).filter(status=AlertStatus.NEW).order_by("verify_due")[:50]
@@ -174,7 +159,7 @@ def referrals(request):
                                          request=request.POST.get("request", ""))
             messages.success(request, f"已转{r.department}办理（{r.number}），受理期限{r.accept_due:%Y-%m-%d}")
 
-        error = _write(request, write)
+        error = write_message(write)
         if error is None:
             return redirect("lowincome:referrals")
     return render(request, "lowincome/referrals.html", {
@@ -187,7 +172,7 @@ def referrals(request):
 @page(Cap.LOWINCOME_VIEW)
 def referral_action(request, pk, action):
     referral = selectors.referral_get(request.user, pk)
-    error = _write(request, lambda: services.referral_update(actor=request.user, referral=referral, action=action,
+    error = write_message(lambda: services.referral_update(actor=request.user, referral=referral, action=action,
                                                              note=request.POST.get("note", "")))
     if error:
         messages.error(request, error)

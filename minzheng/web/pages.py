@@ -75,3 +75,18 @@ def save_form(form, write):
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def write_message(fn) -> str | None:
+    """Run a service write for a form; a DomainError (not scope or right, which propagate) comes back as the message
+    to show, with the rows of a refused file listed after it."""
+    try:
+        fn()
+        return None
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        if isinstance(e.details, list):
+            rows = "；".join(f"第{d['row']}行 {d['field']}：{d['message']}" for d in e.details[:50])
+            return f"{e.message}。{rows}"
+        return e.message
