@@ -12,6 +12,9 @@ set -euo pipefail
 ROOT="${MZ_PG_ROOT:-/tmp/mz-pg-replica}"
 PRIMARY_PORT="${MZ_PG_PRIMARY_PORT:-55501}"
 REPLICA_PORT="${MZ_PG_REPLICA_PORT:-55502}"
+# The ports `start` settled on (a default already taken on a busy CI machine is replaced by a free one).
+# shellcheck disable=SC1091
+[ -f "$ROOT/ports" ] && . "$ROOT/ports"
 PGBIN="${MZ_PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$PGBIN/initdb" ] || { echo "未找到 PostgreSQL（/usr/lib/postgresql/*/bin/initdb）" >&2; exit 3; }
 
@@ -19,8 +22,26 @@ as_pg() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$(printf '%q ' "$@")"; else "$@"; fi
 }
 running() { [ -f "$1/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$1" status >/dev/null 2>&1; }
-start_one() {  # dir port
-  running "$1" || as_pg "$PGBIN/pg_ctl" -D "$1" -l "$1.log" -w -t 60 -o "-p $2 -k $ROOT" start >/dev/null
+free_port() {  # the given port if nothing listens on it, else one the kernel hands out
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+PY
+}
+start_one() {  # dir port; one retry, then the server's own log on stderr
+  running "$1" && return 0
+  for attempt in 1 2; do
+    if as_pg "$PGBIN/pg_ctl" -D "$1" -l "$1.log" -w -t 120 -o "-p $2 -k $ROOT" start >/dev/null; then return 0; fi
+    echo "PostgreSQL（$1，端口 $2）第 $attempt 次启动失败，日志末尾：" >&2
+    tail -n 30 "$1.log" >&2 || true
+    sleep 2
+  done
+  return 1
 }
 stop_one() { if running "$1"; then as_pg "$PGBIN/pg_ctl" -D "$1" -m fast -w stop >/dev/null; fi; }
 wait_replica() {
@@ -35,6 +56,10 @@ wait_replica() {
 case "${1:-}" in
   start)
     mkdir -p "$ROOT"; chown postgres "$ROOT" 2>/dev/null || true
+    if [ ! -f "$ROOT/ports" ]; then
+      PRIMARY_PORT=$(free_port "$PRIMARY_PORT"); REPLICA_PORT=$(free_port "$REPLICA_PORT")
+      printf 'PRIMARY_PORT=%s\nREPLICA_PORT=%s\n' "$PRIMARY_PORT" "$REPLICA_PORT" > "$ROOT/ports"
+    fi
     if [ ! -d "$ROOT/primary" ]; then
       as_pg "$PGBIN/initdb" -D "$ROOT/primary" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
       cat >> "$ROOT/primary/postgresql.conf" <<CONF

@@ -85,14 +85,15 @@ def cluster(tmp_path, people):
         procs[name] = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--queue-name", "*",
                                         "--interval", "0.2", "--no-startup-delay"],
                                        cwd=ROOT, env=env, stdout=log, stderr=log)
-    # The product's balancer config (deploy/haproxy.cfg), addresses from the environment.
-    lb_env = {**env, "MZ_LB_BIND": f"127.0.0.1:{ports[0]}", "MZ_APP1": f"127.0.0.1:{ports[1]}",
-              "MZ_APP2": f"127.0.0.1:{ports[2]}", "MZ_APP_SLOTS": "2"}
-    procs["haproxy"] = subprocess.Popen(["haproxy", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=lb_env,
-                                        stdout=log, stderr=log)
     try:
         for port in ports[1:]:
             _wait_http(f"http://127.0.0.1:{port}/healthz/")
+        # The balancer starts once both servers answer, so both are in service when the load begins (started
+        # earlier, it marks a still-booting server down and needs two passed checks to take it back).
+        lb_env = {**env, "MZ_LB_BIND": f"127.0.0.1:{ports[0]}", "MZ_APP1": f"127.0.0.1:{ports[1]}",
+                  "MZ_APP2": f"127.0.0.1:{ports[2]}", "MZ_APP_SLOTS": "2"}
+        procs["haproxy"] = subprocess.Popen(["haproxy", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=lb_env,
+                                            stdout=log, stderr=log)
         _wait_http(f"http://127.0.0.1:{ports[0]}/healthz/")
         yield {"url": f"http://127.0.0.1:{ports[0]}", "procs": procs, "env": env}
     finally:
