@@ -56,12 +56,12 @@ def test_the_refusal_letter_never_starts_a_line_with_closing_punctuation(world):
 
 
 @pytest.mark.django_db
-def test_wang_downloads_the_authorisation_form_to_sign(client, world):
+def test_the_village_worker_downloads_the_authorisation_form_for_a_family_to_sign(client, world):
     w = world
-    client.force_login(w.wang)
-    page = client.get(reverse("assistance:apply")).content.decode()
+    client.force_login(w.chen)
+    page = client.get(reverse("assistance:new")).content.decode()
     url = reverse("assistance:authorisation_form")
-    assert f'href="{url}"' in page and "下载授权书" in page
+    assert f'href="{url}"' in page and "空白授权书" in page
     r = client.get(url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert "attachment" in r["Content-Disposition"]

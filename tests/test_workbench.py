@@ -86,7 +86,7 @@ def jianghai(world):
                                               scheduled_at=at + dt.timedelta(days=1), address="英南村3号", now=NOW)
         # 王阿姨 applies online for her own household (一证一书).
         wang_home, (wang_self, *_) = make_family(w, "王阿姨本人", village=w.xiangdong)
-        w.online = assist.application_submit(actor=w.wang, programme="dibao", id_number=wang_self.id_number,
+        w.online = assist.application_submit(actor=w.wang, programme="dibao", applicant=wang_self,
                                              authorisation=authorisation())
     return w
 

@@ -243,38 +243,33 @@ def download_attachment(request, application_id: int, attachment_id: int):
 # --- 申请 -----------------------------------------------------------------------------------------
 
 @router.post("/applications", response={201: ApplicationDetail, **ERR}, summary="提交救助申请",
-             description="工作人员代录：按身份证号或家庭编号从管辖范围内的人员库选择申请人；"
-                         "居民网上申请（一证一书）：本人身份证号并上传签字的授权书。表单格式（multipart/form-data）。")
+             description="工作人员代录：按身份证号或家庭编号从管辖范围内的人员库选择申请人。"
+                         "表单格式（multipart/form-data）。居民本人的网上申请在居民掌上办提交（手机验证码登录，"
+                         "申请人即登录的本人）。")
 def submit_application(request, payload: Form[SubmitIn], authorisation: File[UploadedFile] = None):
     user = request.user
-    kw = dict(actor=user, programme=payload.programme, variant=payload.variant, note=payload.note,
-              requested_amount=payload.requested_amount, authorisation=authorisation)
-    if user.can(Cap.ASSIST_APPLY):
-        household = applicant = None
-        if payload.household_number.strip():
-            household = households_for(user).filter(number=payload.household_number.strip(),
-                                                    dissolved_on__isnull=True).select_related("head").first()
-            if household is None:
-                raise DomainError(f"未找到家庭编号“{payload.household_number}”，或其不在您的管辖范围内",
-                                  code="unknown_household", field="家庭编号")
-        if payload.id_number.strip():
-            applicant = persons_for(user).filter(id_number=normalize(payload.id_number)).first()
-            if applicant is None:
-                raise DomainError(f"未找到身份证号为“{payload.id_number}”的人员，或其不在您的管辖范围内",
-                                  code="unknown_person", field="身份证号")
-        elif household is not None:
-            applicant = household.head
+    require(user, Cap.ASSIST_APPLY)
+    household = applicant = None
+    if payload.household_number.strip():
+        household = households_for(user).filter(number=payload.household_number.strip(),
+                                                dissolved_on__isnull=True).select_related("head").first()
+        if household is None:
+            raise DomainError(f"未找到家庭编号“{payload.household_number}”，或其不在您的管辖范围内",
+                              code="unknown_household", field="家庭编号")
+    if payload.id_number.strip():
+        applicant = persons_for(user).filter(id_number=normalize(payload.id_number)).first()
         if applicant is None:
-            raise DomainError("请填写申请人身份证号或家庭编号", code="required", field="申请人")
-        app = services.application_submit(applicant=applicant, household=household,
-                                          related_to_staff=payload.related_to_staff, **kw)
-        return Status(201, _detail(user, app.pk))
-    app = services.application_submit(id_number=payload.id_number, **kw)  # online, or Forbidden for others
-    item = _item(Application.objects.select_related("applicant", "area", "household").get(pk=app.pk),
-                 timezone.localdate())
-    return Status(201, ApplicationDetail(**item, requested_amount=_money(app.requested_amount), decision_reason="",
-                                         allowed_actions=[], steps=[], attachments=[], verifications=[],
-                                         investigations=[], reviews=[], publicities=[], cases=[]))
+            raise DomainError(f"未找到身份证号为“{payload.id_number}”的人员，或其不在您的管辖范围内",
+                              code="unknown_person", field="身份证号")
+    elif household is not None:
+        applicant = household.head
+    if applicant is None:
+        raise DomainError("请填写申请人身份证号或家庭编号", code="required", field="申请人")
+    app = services.application_submit(actor=user, programme=payload.programme, variant=payload.variant,
+                                      note=payload.note, requested_amount=payload.requested_amount,
+                                      authorisation=authorisation, applicant=applicant, household=household,
+                                      related_to_staff=payload.related_to_staff)
+    return Status(201, _detail(user, app.pk))
 
 
 @router.post("/applications/{application_id}/attachments", response={201: AttachmentOut, **ERR},

@@ -70,18 +70,6 @@ class IntakeForm(_ProgrammeForm):
         return data
 
 
-class OnlineApplicationForm(_ProgrammeForm):
-    """一证一书: the resident's own 身份证号 and the signed 授权书."""
-
-    id_number = forms.CharField(label="身份证号", max_length=18)
-    authorisation = forms.FileField(label="授权书", widget=UPLOAD,
-                                    help_text="本人签字的家庭经济状况核对授权书（PDF/JPG/PNG，10MB以内）")
-    requested_amount = forms.CharField(label="申请金额", max_length=20, required=False,
-                                       help_text="临时救助可填写申请金额（元）")
-    note = forms.CharField(label="申请理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    field_order = ["id_number", "programme", "variant"]
-
-
 class NoteForm(DomainErrorForm):
     note = forms.CharField(label="说明", max_length=500, required=False)
 

@@ -199,7 +199,7 @@ class ApplicationDetail(ApplicationItem):
 class SubmitIn(Schema):
     programme: str = Field(description="救助项目代码")
     variant: str = Field("", description="救助类型代码（临时救助 emergency 急难型 / expenditure 支出型）")
-    id_number: str = Field("", description="申请人身份证号（工作人员代录时与 household_number 二选一；网上申请必填）")
+    id_number: str = Field("", description="申请人身份证号（与 household_number 二选一）")
     household_number: str = Field("", description="家庭编号（工作人员代录；只填家庭编号时以户主为申请人）")
     requested_amount: Money | None = Field(None, description="申请金额（元）")
     related_to_staff: bool = Field(False, description="申请人与经办人员有近亲属关系")

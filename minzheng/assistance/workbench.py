@@ -42,10 +42,10 @@ def tasks(user: User, today: dt.date) -> Iterator[Task]:
     if user.can(Cap.ASSIST_APPLY_ONLINE) and not user.can(Cap.ASSIST_VIEW):
         mine = selectors.my_applications(user).filter(status__in=OPEN_STATUSES).select_related("applicant")
         yield Task(key="assist_mine", title="我的救助申请（办理中）", count=mine.count(),
-                   url=reverse("assistance:apply"),
+                   url=reverse("portal:home"),
                    items=first(mine, lambda a: Item(label=f"{labels.get(a.programme, a.programme)} · "
                                                           f"{S(a.status).label}",
-                                                    url=reverse("assistance:apply"), due=a.step_due,
+                                                    url=reverse("portal:application", args=[a.pk]), due=a.step_due,
                                                     note=a.number)),
                    due_label="本环节办理时限")
         return

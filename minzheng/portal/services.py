@@ -206,7 +206,7 @@ def portal_apply(*, actor: User, programme: str, variant: str = "", requested_am
     try:
         with transaction.atomic():
             app = assistance.application_submit(
-                actor=actor, programme=programme, id_number=person.id_number, variant=variant,
+                actor=actor, programme=programme, applicant=person, variant=variant,
                 requested_amount=requested_amount, authorisation=ContentFile(pdf, name="核对授权书.pdf"),
                 note=note, today=today)
             saved += [a.file.name for a in app.attachments.all() if a.file.name]

@@ -11,7 +11,6 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, Forbidden
-from minzheng.core.idcard import mask, normalize
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Household, Membership, Person
 
@@ -40,12 +39,14 @@ from .base import (
 
 # --- 申请 ----------------------------------------------------------------------------------------
 
-def application_submit(*, actor: User, programme: str, applicant: Person | None = None, id_number: str = "",
+def application_submit(*, actor: User, programme: str, applicant: Person | None = None,
                        household: Household | None = None, variant: str = "", requested_amount: object = None,
                        related_to_staff: bool = False, authorisation: File | None = None, note: str = "",
                        today: dt.date | None = None) -> Application:
     """申请. Staff (村居/镇街/县区) enter it for a resident in their area; a resident applies online with
-    一证一书: their 身份证号 and the signed 授权书 (PDF/JPG/PNG) — both required."""
+    一证一书 for their own household. Online, `applicant` is the resident's own registry person as the caller
+    established it (the portal's code login ties the account to one person; a typed 身份证号 proves nothing),
+    and the signed 授权书 (PDF/JPG/PNG) is required."""
     today = _today(today)
     prog = get_programme(programme)
     if actor.can(Cap.ASSIST_APPLY):
@@ -54,16 +55,11 @@ def application_submit(*, actor: User, programme: str, applicant: Person | None 
             raise DomainError("请选择申请人", code="required", field="申请人")
     elif actor.can(Cap.ASSIST_APPLY_ONLINE):
         channel = Application.Channel.ONLINE
-        number = normalize(id_number)
-        if not number:
-            raise DomainError("网上申请须填写申请人身份证号（一证一书）", code="required", field="身份证号")
+        if applicant is None:
+            raise Forbidden("网上申请只能以本人身份提交，请用登记的手机号码登录居民掌上办")
         if authorisation is None:
             raise DomainError("网上申请须上传申请人签字的家庭经济状况核对授权书（一证一书）", code="required",
                               field="授权书")
-        applicant = Person.objects.filter(id_number=number).select_related("residence_area").first()
-        if applicant is None:
-            raise DomainError(f"身份证号{mask(number)}尚未在户籍人口库中登记，请到村（居）委会或镇街办理",
-                              code="unknown_person", field="身份证号")
     else:
         raise Forbidden("您的角色无权提交救助申请")
     if applicant.death_date:

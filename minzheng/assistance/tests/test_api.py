@@ -220,19 +220,24 @@ def test_refusal_and_its_letter(client, world):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
-def test_a_resident_applies_online_and_sees_only_their_own_status(client, world):
+def test_a_resident_cannot_apply_through_the_staff_api_under_a_typed_id_number(client, world):
     w = world
-    _household, (head, *_) = make_family(w, "王桂芳", village=w.xiangdong)
+    _household, (stranger, *_) = make_family(w, "王桂芳", village=w.xiangdong)
     as_(client, w.wang)
-    r = client.post(f"{API}/applications", {"id_number": head.id_number, "programme": "dibao"})
-    assert r.status_code == 400 and r.json()["field"] == "授权书"
-    assert Application.objects.count() == 0
-    r = client.post(f"{API}/applications", {"id_number": head.id_number, "programme": "dibao",
+    r = client.post(f"{API}/applications", {"id_number": stranger.id_number, "programme": "dibao",
                                             "authorisation": authorisation()})
-    assert r.status_code == 201 and r.json()["channel"] == "online"
+    assert r.status_code == 403 and Application.objects.count() == 0
+    assert client.get(f"{API}/applications/mine").json() == []
+
+
+def test_a_resident_sees_only_the_status_of_their_own_online_application(client, world):
+    w = world
+    app = services.application_submit(actor=w.wang, programme="dibao", applicant=w.dad,
+                                      authorisation=authorisation())  # as the portal files it
+    as_(client, w.wang)
     mine = client.get(f"{API}/applications/mine").json()
-    assert [m["status_label"] for m in mine] == ["已申请"]
-    assert client.get(f"{API}/applications/{r.json()['id']}").status_code == 403
+    assert [m["status_label"] for m in mine] == ["已申请"] and mine[0]["number"] == app.number
+    assert client.get(f"{API}/applications/{app.pk}").status_code == 403
 
 
 def test_the_public_notice_api_is_masked_and_takes_objections_without_login(client, world):

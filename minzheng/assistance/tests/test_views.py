@@ -179,25 +179,22 @@ def test_intake_errors_are_shown_next_to_the_field_and_nothing_is_written(client
     assert state() == before
 
 
-def test_a_resident_applies_online_with_id_number_and_signed_authorisation(client, world):
+def test_the_old_resident_form_sends_residents_to_the_portal_and_takes_no_typed_id_number(client, world):
+    """The retired form let a resident apply under any 身份证号 they typed; residents now apply in the portal,
+    as the person their code login established."""
     w = world
-    _household, (head, *_) = make_family(w, "王桂芳", village=w.xiangdong)
+    _household, (stranger, *_) = make_family(w, "王桂芳", village=w.xiangdong)
     as_(client, w.wang)
-    page = body(client.get(reverse("assistance:apply")))
-    assert "一证一书" in page and "您还没有提交过申请" in page
     before = state()
-    r = client.post(reverse("assistance:apply"), {"id_number": head.id_number, "programme": "dibao"})
-    assert r.status_code == 400 and "授权书" in body(r)
+    for r in (client.get(reverse("assistance:apply")),
+              client.post(reverse("assistance:apply"), {"id_number": stranger.id_number, "programme": "dibao",
+                                                        "authorisation": authorisation()})):
+        assert r.status_code == 302 and r.url == reverse("portal:apply")
     assert state() == before
-    r = client.post(reverse("assistance:apply"), {"id_number": head.id_number, "programme": "dibao",
-                                                  "authorisation": authorisation()})
-    assert r.status_code == 302
-    app = Application.objects.get()
-    assert app.channel == "online" and app.applicant == head and app.attachments.get().kind == "authorisation"
-    page = body(client.get(reverse("assistance:apply")))
-    assert app.number in page and "已申请" in page
-    # the resident sees only the status, never the staff pages
-    assert client.get(detail(app)).status_code == 403
+    # a resident without a code login gets the portal's explanation, not a form
+    r = client.get(reverse("portal:apply"))
+    assert r.status_code == 403 and "手机号码和验证码登录" in body(r)
+    # the resident never sees the staff pages
     assert client.get(reverse("assistance:list")).status_code == 403
 
 

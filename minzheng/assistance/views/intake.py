@@ -1,4 +1,4 @@
-"""申请 pages: staff entry of an application and the resident's own online application."""
+"""申请 pages: staff entry of an application; the resident's own online application lives in the portal."""
 
 
 from django.contrib import messages
@@ -9,12 +9,8 @@ from minzheng.core.idcard import normalize
 from minzheng.registry.selectors import households_for, persons_for
 from minzheng.web.pages import page
 
-from .. import selectors, services
-from ..forms import (
-    IntakeForm,
-    OnlineApplicationForm,
-    programme_choices,
-)
+from .. import services
+from ..forms import IntakeForm
 from .base import _save
 
 # --- 申请 -------------------------------------------------------------------------------------------
@@ -64,20 +60,6 @@ def application_new(request):
     return render(request, "assistance/application_new.html", {"form": form, "conflict": conflict}, status=status)
 
 
-@page(Cap.ASSIST_APPLY_ONLINE)
 def apply_online(request):
-    form = OnlineApplicationForm(request.POST or None, request.FILES or None)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        app, conflict = _save(form, lambda: services.application_submit(
-            actor=request.user, programme=d["programme"], id_number=d["id_number"], variant=d["variant"],
-            requested_amount=d["requested_amount"] or None, authorisation=d["authorisation"], note=d["note"]))
-        if app:
-            messages.success(request, f"申请已提交，编号{app.number}。镇街将在规定时限内受理，请留意办理进度。")
-            return redirect("assistance:apply")
-    status = 409 if conflict else (400 if form.errors else 200)
-    mine = selectors.my_applications(request.user)
-    return render(request, "assistance/apply_online.html",
-                  {"form": form, "conflict": conflict, "mine": mine, "labels": dict(programme_choices())},
-                  status=status)
+    """The old resident form (any typed 身份证号) is retired: residents apply in the portal as themselves."""
+    return redirect("portal:apply")

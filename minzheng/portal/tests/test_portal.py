@@ -225,3 +225,14 @@ def test_the_demo_gives_a_household_head_the_demo_phone_and_he_can_log_in(world)
     assert DEMO_PHONE in (head.phone, w.dad.phone), said  # the first head of 英南村 aged 30–59
     assert "跳过" in seed_portal_demo()  # a rerun changes nothing
     assert portal_login(DEMO_PHONE).get("/portal/").status_code == 200
+
+
+def test_the_menu_leads_a_code_login_resident_to_the_portal_and_a_password_resident_nowhere_dead(client, world,
+                                                                                                huang):
+    """黄大海 (code login) finds 社会救助 in the menu and it opens his portal; 王 (a password account of a family
+    member, no code login) has no such entry: the old form under a typed 身份证号 is gone."""
+    portal = portal_login(HUANG_PHONE)
+    assert re.search(r'<a href="/portal/"[^>]*>社会救助</a>', portal.get("/").content.decode())
+    assert portal.get("/portal/").status_code == 200
+    client.force_login(world.wang)
+    assert "社会救助" not in client.get("/").content.decode()
