@@ -11,10 +11,11 @@ import pytest
 from tests.browser.crawl_seed import seed_small_demo
 
 PASSWORD = "Minzheng#2026"
-# (username, viewport width): the staff at a desk, the provider's worker and the resident on a phone.
+# (username, viewport width): the staff at a desk, the provider's worker and the resident on a phone; the portal
+# resident (code login, no password) is crawled after them.
 ROLES = [
     ("jh_village", 1366), ("jh_lile", 1366), ("jh_county", 1366), ("jm_city", 1366), ("auditor", 1366),
-    ("provider", 1366), ("jh_worker", 390), ("jh_family", 390),
+    ("provider", 1366), ("jh_worker", 390), ("jh_family", 390), ("admin", 1366),
 ]
 PROGRAMME_CODES = ("dibao", "tekun", "low_income", "temporary", "orphan", "de_facto_unsupported",
                    "elderly_allowance", "elderly_service_subsidy", "elderly_care_subsidy", "family_planning_special")
@@ -80,4 +81,29 @@ def test_every_page_fits_and_speaks_to_the_user(live_server, browser):
                 for detail in _links(page, "main table tbody a[href]")[:1]:
                     _visit(page, live_server.url, username, detail, seen, failures)
         context.close()
+    _crawl_portal(browser, live_server.url, failures)
     assert not failures, "\n".join(failures)
+
+
+def _crawl_portal(browser, base: str, failures: list[str]) -> None:
+    """The demo resident of the portal (居民掌上办) on a phone: the code login, then every link of the portal home
+    that stays in the portal or the resident's phone pages."""
+    from minzheng.demo.portal import DEMO_PHONE, seed_portal_demo
+    from minzheng.portal.tests.stories import last_code
+
+    seed_portal_demo()
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    seen: set[str] = set()
+    _visit(page, base, "居民掌上办", "/portal/login/", seen, failures)
+    page.get_by_label("手机号码").fill(DEMO_PHONE)
+    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_label("验证码").fill(last_code(DEMO_PHONE))
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/portal/")
+    _visit(page, base, "居民掌上办", "/portal/", seen, failures)
+    for href in _links(page, "main a[href]"):
+        _visit(page, base, "居民掌上办", href, seen, failures)
+    context.close()
+    assert {"/portal/", "/portal/apply/", "/portal/notices/", "/portal/gongshi/"} <= seen, seen
