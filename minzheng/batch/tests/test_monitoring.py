@@ -1,5 +1,6 @@
-"""规划监测 roll-up (job c) over the province: a province plan's 低保 rate (dibao persons per 1,000 residents) for
-every area, the same from both engines, and the province figure equal to the city figures added up."""
+"""规划监测 roll-up (job c) over the province: a province plan's 低保 rate (dibao persons per 1,000 residents) and its
+count of 低保 recipients for every area, the same from both engines, and the province figures equal to the city
+figures added up."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 
 from minzheng.batch import monitoring
 from minzheng.monitoring import catalogue
+from minzheng.monitoring.models import Indicator
 from minzheng.monitoring.rollup import count_element
 from minzheng.monitoring.tests.conftest import write_catalogue
 
@@ -16,18 +18,25 @@ YEAR = dt.date(2024, 1, 1)
 
 @pytest.fixture
 def province_plan(province, tmp_path):
-    rows = [("440000.dibao_rate", "dibao_rate", "社会救助", "低保保障率", "", "‰", "预期性", "0", "", "", "")]
+    rows = [("440000.dibao_rate", "dibao_rate", "社会救助", "低保保障率", "", "‰", "预期性", "0", "", "", ""),
+            ("440000.dibao_count", "dibao_count", "社会救助", "低保对象人数", "", "万人", "预期性", "0", "", "", "")]
     catalogue.load(directory=write_catalogue(tmp_path, rows, formulas=(
         "key,sub,numerator,denominator,factor,unit,citation,note\n"
-        "dibao_rate,,dibao_persons,residents,1000,‰,测试用公式（assumed）,\n")))
+        "dibao_rate,,dibao_persons,residents,1000,‰,测试用公式（assumed）,\n"
+        "dibao_count,,dibao_persons,,1,人,测试用公式（assumed）,\n")))
     for name in ("dibao_persons", "residents"):
         count_element(name, YEAR.year)
     return province
 
 
+def _by_code(rows, code: str) -> dict[str, list[str]]:
+    ind = Indicator.objects.get(code=code).pk
+    return {r.area_code: r.value.split("/") for r in rows if r.rule == f"indicator:{ind}"}
+
+
 def test_embedded_rollup_sums_every_area_up_to_the_province(province_plan):
     rows = monitoring.run_embedded(YEAR)
-    by_code = {r.area_code: r.value.split("/") for r in rows}
+    by_code = _by_code(rows, "440000.dibao_rate")
     assert "440000" in by_code and "441900" in by_code and len(by_code) > 21 * 3
     num, den, value = by_code["440000"]
     cities = [v for code, v in by_code.items() if len(code) == 6 and code != "440000" and code.endswith("00")]
@@ -35,6 +44,19 @@ def test_embedded_rollup_sums_every_area_up_to_the_province(province_plan):
     assert Decimal(num) == sum(Decimal(c[0]) for c in cities)
     assert Decimal(value) == (Decimal(num) * 1000 / Decimal(den)).quantize(Decimal("0.0001"))
     assert Decimal(num) > 12_000  # every synthetic person is a 低保 recipient, plus the planted second cases
+
+
+def test_a_count_indicator_is_rolled_up_too_in_its_own_unit(province_plan):
+    """A formula with no denominator is a count: the province's 低保对象人数 in 万人 is the persons ÷ 10,000, and
+    the cities' figures add up to it."""
+    rates, counts = (_by_code(monitoring.run_embedded(YEAR), k) for k in ("440000.dibao_rate", "440000.dibao_count"))
+    assert counts.keys() == rates.keys()
+    num, den, value = counts["440000"]
+    assert den == "" and Decimal(num) == Decimal(rates["440000"][0])
+    assert Decimal(value) == (Decimal(num) / 10_000).quantize(Decimal("0.0001"))
+    cities = [Decimal(v[0]) for code, v in counts.items()
+              if len(code) == 6 and code != "440000" and code.endswith("00")]
+    assert len(cities) == 21 and sum(cities) == Decimal(num)
 
 
 @pytest.mark.spark
