@@ -21,7 +21,7 @@ import argparse
 import statistics
 import time
 
-from common import fresh_database, setup_django
+from common import ADULT_BIRTH, fresh_database, insert_persons, setup_django
 
 CITY = "441900"
 
@@ -42,22 +42,9 @@ def prepare(persons: int):
     today = local_date()
     with connection.cursor() as cur:
         # 18 % children (born in the last 18 years), the rest adults; spread round-robin over the city's villages.
-        cur.execute("""
-            CREATE TEMP TABLE v AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM areas_area
-            WHERE level = 'village' AND path LIKE %(path)s""", {"path": city.path + "%"})
-        cur.execute("SELECT count(*) FROM v")
-        villages = cur.fetchone()[0]
-        cur.execute("""
-            INSERT INTO registry_person (id_number, name, name_pinyin, name_initials, sex, birth_date, hukou_area_id,
-                residence_area_id, address, phone, disability_category, bank_name, bank_account, created_at,
-                updated_at)
-            SELECT 'C' || lpad(i::text, 17, '0'), '人' || i, 'ren' || i, 'r',
-                   CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END,
-                   CASE WHEN i %% 100 < 18 THEN %(today)s::date - ((i * 37) %% 6500)
-                        ELSE DATE '1940-01-01' + (i * 53) %% 23000 END,
-                   v.id, v.id, '', '', '', '', '', now(), now()
-            FROM generate_series(1, %(n)s) i JOIN v ON v.n = i %% %(villages)s""",
-                    {"n": persons, "villages": villages, "today": today})
+        child_birth = "%(today)s::date - ((i * 37) %% 6500)"
+        insert_persons(cur, city, persons, prefix="C", params={"today": today},
+                       birth_sql=f"CASE WHEN i %% 100 < 18 THEN {child_birth} ELSE {ADULT_BIRTH} END")
         # categories among the children: 1.5 % 留守, 1.25 ‰ 事实无人抚养, 0.9 ‰ 孤儿
         for code, per_100000 in (("left_behind_child", 1500), ("de_facto_unsupported", 125), ("orphan", 90)):
             cur.execute("""

@@ -26,7 +26,7 @@ import resource
 import statistics
 import time
 
-from common import fresh_database, setup_django
+from common import fresh_database, insert_persons, setup_django
 
 CITY = "441900"
 
@@ -48,20 +48,7 @@ def prepare(monitored: int, events: int):
     groups = [g.code for g in rules.groups()]
     t = time.perf_counter()
     with connection.cursor() as cur:
-        cur.execute("""
-            CREATE TEMP TABLE v AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM areas_area
-            WHERE level = 'village' AND path LIKE %(path)s""", {"path": city.path + "%"})
-        cur.execute("SELECT count(*) FROM v")
-        villages = cur.fetchone()[0]
-        cur.execute("""
-            INSERT INTO registry_person (id_number, name, name_pinyin, name_initials, sex, birth_date, hukou_area_id,
-                residence_area_id, address, phone, disability_category, bank_name, bank_account, created_at,
-                updated_at)
-            SELECT 'L' || lpad(i::text, 17, '0'), '人' || i, 'ren' || i, 'r',
-                   CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, DATE '1940-01-01' + (i * 53) %% 23000,
-                   v.id, v.id, '', '', '', '', '', now(), now()
-            FROM generate_series(1, %(n)s) i JOIN v ON v.n = i %% %(villages)s""",
-                    {"n": persons, "villages": villages})
+        insert_persons(cur, city, persons, prefix="L")
         cur.execute("SELECT min(id) FROM registry_person")
         first = cur.fetchone()[0]
         cur.execute("""
