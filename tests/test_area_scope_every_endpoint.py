@@ -627,6 +627,7 @@ def _cases():
     mar, fun, pn = api + "/marriage", api + "/funeral", api + "/placenames"
     cases += [
         ("get", "funeral/facilities/<int:pk>/", "/funeral/facilities/{forest}/", None),
+        ("post", "funeral/claims/<int:pk>/approve/", "/funeral/claims/{claim}/approve/", {}),
         ("get", "placenames/applications/<int:pk>/", "/placenames/applications/{naming}/", None),
         ("get", "placenames/applications/<int:pk>/certificate.pdf", "/placenames/applications/{naming}/certificate.pdf",
          None),
