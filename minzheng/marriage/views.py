@@ -5,21 +5,20 @@ its 颁证仪式 bookings and its 婚姻家庭辅导 sessions (forms post to the
 import datetime as dt
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from minzheng.accounts.roles import Cap
-from minzheng.core.errors import DomainError, NotFound
+from minzheng.core.errors import DomainError, NotFound, TooManyRequests
 from minzheng.core.periods import local_date
 from minzheng.core.tabular import safe_row
-from minzheng.core.throttle import throttle
 from minzheng.web.pages import form_date, form_pick, page, write_message
 
 from . import selectors, services
 from .models import Counselling, DivorceApplication, Kind
+from .public import public_book, public_challenge
 
 
 def _office_from(request):
@@ -35,32 +34,39 @@ def _office_from(request):
 
 @require_http_methods(["GET", "POST"])
 def book(request):
-    """在线预约 (全国通办: any office; bring only the 居民身份证)."""
+    """在线预约 (全国通办: any office; bring only the 居民身份证), after a verification question."""
     today = local_date()
     try:
         offices, office = _office_from(request)
     except NotFound as e:
         return render(request, "404.html", {"message": e.message}, status=404)
-    error, done, form = "", None, {}
-    if request.method == "POST" and office is not None:
-        form = {k: request.POST.get(k, "").strip() for k in
-                ("kind", "date", "name_a", "id_number_a", "name_b", "id_number_b", "phone")}
-        try:
-            throttle(request, group="marriage.book", rate=getattr(settings, "MARRIAGE_BOOKING_RATE_PER_IP", "20/h"),
-                     message="预约过于频繁，请稍后再试")
+    error, done, form, status = "", None, {}, 200
+    try:
+        if request.method == "POST" and office is not None:
+            form = {k: request.POST.get(k, "").strip() for k in
+                    ("kind", "date", "name_a", "id_number_a", "name_b", "id_number_b", "phone")}
             try:
-                day = dt.date.fromisoformat(form["date"])
-            except ValueError:
-                raise DomainError("请选择预约日期", field="预约日期") from None
-            done = services.appointment_book(office=office, day=day, kind=form["kind"], name_a=form["name_a"],
-                                             id_number_a=form["id_number_a"], name_b=form["name_b"],
-                                             id_number_b=form["id_number_b"], phone=form["phone"], today=today)
-        except DomainError as e:
-            error = e.message
+                try:
+                    day = dt.date.fromisoformat(form["date"])
+                except ValueError:
+                    raise DomainError("请选择预约日期", field="预约日期") from None
+                done = public_book(request, office, day=day, kind=form["kind"], name_a=form["name_a"],
+                                   id_number_a=form["id_number_a"], name_b=form["name_b"],
+                                   id_number_b=form["id_number_b"], phone=form["phone"],
+                                   challenge_id=request.POST.get("challenge_id", ""),
+                                   challenge_answer=request.POST.get("challenge_answer", ""), today=today)
+            except TooManyRequests as e:
+                error, status = e.message, 429
+            except DomainError as e:
+                error, status = e.message, 400
+        # a fresh question each time the form is shown; what was typed stays, the answer is asked again
+        challenge = public_challenge(request) if office is not None and done is None else None
+    except TooManyRequests as e:
+        error, status, challenge = e.message, 429, None
     days = selectors.open_days(office, today=today) if office else []
     return render(request, "marriage/book.html", {
         "offices": offices, "office": office, "days": days, "kinds": Kind.choices, "error": error, "done": done,
-        "form": form}, status=200 if not error else 400)
+        "form": form, "challenge": challenge}, status=status)
 
 
 def verify(request):
