@@ -26,8 +26,9 @@ from .conftest import write_catalogue
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ("marriage_registrations", "divorce_registrations", "marriage_divorce_registrations", "place_name_approvals",
-        "kangyuan_centres", "kangyuan_town_coverage")
+# formula rows of formulas.csv: key or key,sub
+KEYS = ("marriage_registrations,", "divorce_registrations,", "marriage_divorce_registrations,",
+        "place_name_approvals,", "kangyuan_centres,,", "kangyuan_centres,town_coverage,")
 ROWS = [
     ("440704.marriage_registrations", "marriage_registrations", "社会事务", "结婚登记", "", "对", "", "0", "", "", ""),
     ("440704.divorce_registrations", "divorce_registrations", "社会事务", "离婚登记", "", "对", "", "0", "", "", ""),
@@ -35,7 +36,7 @@ ROWS = [
      "0", "", "", ""),
     ("440704.place_name_approvals", "place_name_approvals", "社会事务", "地名审批", "", "宗", "", "0", "", "", ""),
     ("440704.kangyuan_centres", "kangyuan_centres", "社会事务", "社区康园中心", "", "个", "", "0", "", "", ""),
-    ("440704.kangyuan_town_coverage", "kangyuan_town_coverage", "社会事务", "社区康园中心乡镇（街道）覆盖率", "", "%",
+    ("440704.kangyuan_centres.town_coverage", "kangyuan_centres", "社会事务", "社区康园中心", "乡镇（街道）全覆盖", "%",
      "", "0", "", "", ""),
 ]
 
@@ -43,7 +44,7 @@ ROWS = [
 def _real_formulas(settings):
     """The six rows of the real formulas.csv, so the test computes what the deployed catalogue computes."""
     lines = (settings.DATA_DIR / "monitoring" / "formulas.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    picked = [line for line in lines if line.startswith(("key,",) + tuple(f"{k}," for k in KEYS))]
+    picked = [line for line in lines if line.startswith(("key,",) + KEYS)]
     assert len(picked) == len(KEYS) + 1
     return "".join(picked)
 
@@ -101,12 +102,12 @@ def test_marriage_place_name_and_kangyuan_statistics_are_computed(world, tmp_pat
     assert value("place_name_approvals", w.lile).value == Decimal("2")  # one at the town, one at its village
     assert value("place_name_approvals", w.waihai).value == Decimal("1")
     assert value("kangyuan_centres", w.jianghai).value == Decimal("1")
-    coverage = value("kangyuan_town_coverage", w.jianghai)
+    coverage = value("kangyuan_centres.town_coverage", w.jianghai)
     assert (coverage.numerator, coverage.denominator, coverage.value) == (1, 3, Decimal("33.3333"))
-    assert value("kangyuan_town_coverage", w.lile).value == Decimal("100")
-    assert value("kangyuan_town_coverage", w.waihai).value == Decimal("0")
+    assert value("kangyuan_centres.town_coverage", w.lile).value == Decimal("100")
+    assert value("kangyuan_centres.town_coverage", w.waihai).value == Decimal("0")
 
     rollup.rebuild(2024)  # 江南街道's centre opens: two of three towns
-    cov_2024 = IndicatorValue.objects.get(indicator__code="440704.kangyuan_town_coverage", area=w.jianghai,
+    cov_2024 = IndicatorValue.objects.get(indicator__code="440704.kangyuan_centres.town_coverage", area=w.jianghai,
                                           period=2024)
     assert (cov_2024.numerator, cov_2024.value) == (2, Decimal("66.6667"))
