@@ -39,6 +39,7 @@ urlpatterns = [
     path("accounts/", include("minzheng.web.account_urls")),  # 账号管理 (administrators)
     path("funeral/", include("minzheng.funeral.urls")),
     path("placenames/", include("minzheng.placenames.urls")),
+    path("rehab/", include("minzheng.rehab.urls")),
     path("charity/", include("minzheng.charity.urls")),  # wishes/ and receipt/ are public
     path("vagrancy/", include("minzheng.vagrancy.urls")),
     path("xunqin/", include((xunqin_urls, "vagrancy-public"))),  # the public 寻亲公告: no login, masked

@@ -145,12 +145,15 @@ def _homecare_and_timebank(w) -> dict:
 def _social_affairs(w) -> dict:
     """江海区's 社会事务: its registry office married 陈志明 and 李晓燕 today and has 何家豪 and 林美玲's divorce
     application in its 冷静期; 礼乐街道 recorded 张伯's death, whose family sold a tree-burial place and await an
-    eco-burial reward; the naming officer approved the renaming of 英南路 as 礼乐大道."""
+    eco-burial reward; the naming officer approved the renaming of 英南路 as 礼乐大道, whose sign is in the
+    inventory; the boundary between 礼乐街道 and 外海街道 lies wholly inside 江海区; 礼乐街道 runs a 康园中心."""
     from minzheng.funeral import services as funeral
     from minzheng.funeral.models import Facility, Plot
     from minzheng.marriage import services as marriage
     from minzheng.marriage.models import Office
     from minzheng.placenames import services as placenames
+    from minzheng.placenames.models import BoundarySection
+    from minzheng.rehab import services as rehab
 
     def person(name, sex, seq, birth=dt.date(1990, 5, 1)):
         return registry.person_create(actor=w.huang, id_number=make_id_number("440704", birth, seq), name=name,
@@ -188,11 +191,19 @@ def _social_affairs(w) -> dict:
     pending = placenames.application_submit(actor=w.huang, kind="name", proposed_name="滨江大道", category="25",
                                             area=w.lile, applicant="江海区交通运输局", reason="新建道路", today=TODAY,
                                             coordinates=[[113.1, 22.5]])
+    sign = placenames.sign_register(actor=w.huang, place=road, code="JH-LL-0009", installed_on=TODAY,
+                                    coordinates=[[113.08, 22.55]])
+    section = BoundarySection.objects.create(name="礼乐街道—外海街道界线", left_area=w.lile, right_area=w.waihai,
+                                             length_km="3.20", markers=4)
+    kangyuan = rehab.centre_register(actor=w.huang, name="礼乐社区康园中心", kind="kangyuan", area=w.lile,
+                                     opened_on=TODAY)
     return {"office": office.pk, "registration": reg.pk, "divorce": divorce.pk, "death": death.pk,
             "forest": forest.pk, "plot": spare.pk, "burial": burial.pk, "place": road.pk, "naming": naming.pk,
             "pending": pending.pk, "lin_id": lin.id_number, "claim": claim.pk, "home": home.pk,
+            "sign": sign.pk, "boundary": section.pk, "kangyuan": kangyuan.pk,
             "secrets": ["陈志明", "李晓燕", "何家豪", "林美玲", chen.id_number, "张伯", "张家", "张小明",
-                        "6222020000000009", "礼乐大道", "滨江大道"]}
+                        "6222020000000009", "礼乐大道", "滨江大道", "JH-LL-0009", "礼乐街道—外海街道",
+                        "礼乐社区康园中心"]}
 
 
 @pytest.fixture
@@ -627,7 +638,18 @@ def _cases():
     mar, fun, pn = api + "/marriage", api + "/funeral", api + "/placenames"
     cases += [
         ("get", "funeral/facilities/<int:pk>/", "/funeral/facilities/{forest}/", None),
+        ("post", "funeral/claims/<int:pk>/approve/", "/funeral/claims/{claim}/approve/", {}),
         ("get", "placenames/applications/<int:pk>/", "/placenames/applications/{naming}/", None),
+        ("get", "placenames/signs/<int:pk>/", "/placenames/signs/{sign}/", None),
+        ("post", "placenames/signs/<int:pk>/", "/placenames/signs/{sign}/",
+         {"inspected_on": TODAY.isoformat(), "condition": "good"}),
+        ("get", "placenames/boundaries/<int:pk>/", "/placenames/boundaries/{boundary}/", None),
+        ("post", "placenames/boundaries/<int:pk>/", "/placenames/boundaries/{boundary}/",
+         {"action": "inspect", "inspected_on": TODAY.isoformat(), "parties": "礼乐街道、外海街道",
+          "findings": "全线巡查完毕", "markers_damaged": "0"}),
+        ("get", "rehab/centres/<int:pk>/", "/rehab/centres/{kangyuan}/", None),
+        ("post", "rehab/centres/<int:pk>/", "/rehab/centres/{kangyuan}/",
+         {"action": "enrol", "person": "", "since": TODAY.isoformat(), "plan": "日间康复训练"}),
         ("get", "placenames/applications/<int:pk>/certificate.pdf", "/placenames/applications/{naming}/certificate.pdf",
          None),
         ("get", "/api/marriage/registrations/{registration_id}", mar + "/registrations/{registration}", None),

@@ -12,7 +12,16 @@ from minzheng.core.dated_rules import rule_int
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
-from .models import BasicServiceClaim, BodyReception, DeathRecord, EcoBurial, Facility, Plot, PlotSale
+from .models import (
+    BasicServiceClaim,
+    BasicServiceSettlement,
+    BodyReception,
+    DeathRecord,
+    EcoBurial,
+    Facility,
+    Plot,
+    PlotSale,
+)
 
 RULES = settings.DATA_DIR / "funeral" / "rules.csv"
 
@@ -102,9 +111,29 @@ def rates(user: User, *, year: int) -> dict:
     return {"deaths": n, "cremated": cremated, "eco": eco, "cremation_rate": pct(cremated), "eco_rate": pct(eco)}
 
 
+def basic_claims_for(user: User) -> QuerySet[BasicServiceClaim]:
+    """惠民殡葬 claims of the funeral homes in the user's areas."""
+    return scoped(BasicServiceClaim.objects.select_related("record__person", "facility__area", "prepared_by",
+                                                           "approved_by", "settlement"), user,
+                  area_field="facility__area", capability=Cap.FUNERAL_VIEW)
+
+
 def basic_claim_get(user: User, pk: int) -> BasicServiceClaim:
-    c = (scoped(BasicServiceClaim.objects.select_related("record__person", "facility__area"), user,
-                area_field="facility__area", capability=Cap.FUNERAL_VIEW).filter(pk=pk).first())
+    c = basic_claims_for(user).filter(pk=pk).first()
     if c is None:
         raise NotFound("减免申报不存在或不在您的管辖范围内")
     return c
+
+
+def funeral_homes_for(user: User) -> QuerySet[Facility]:
+    return facilities_for(user).filter(kind=Facility.Kind.FUNERAL_HOME)
+
+
+def deaths_without_basic_claim(user: User) -> QuerySet[DeathRecord]:
+    """Deaths in the user's areas whose free basic services have not been claimed yet."""
+    return death_records_for(user).filter(basic_claim__isnull=True)
+
+
+def settlements_for(user: User) -> QuerySet[BasicServiceSettlement]:
+    return scoped(BasicServiceSettlement.objects.select_related("facility"), user, area_field="facility__area",
+                  capability=Cap.FUNERAL_VIEW)

@@ -352,6 +352,14 @@ def _basic_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def basic_service_items() -> dict[str, str]:
+    """Every 基本殡葬服务 item any jurisdiction lists (code → label), in the file's order: the claim form's rows."""
+    items: dict[str, str] = {}
+    for r in _basic_rows():
+        items.setdefault(r["item"], r["label"])
+    return items
+
+
 def basic_service_caps(area: Area, on: dt.date) -> dict[str, tuple[str, Decimal, str]]:
     """item → (label, cap, citation) of the nearest jurisdiction up the tree with rows in force on `on`."""
     for code in [a.code for a in reversed(list(area.ancestors()))]:

@@ -4,7 +4,6 @@ Under 全国通办 the parties present their 居民身份证, so the desk names 
 
 import datetime as dt
 
-from django.conf import settings
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
@@ -14,10 +13,9 @@ from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
 from minzheng.core.inputs import BureauDate, RecordId, Year
 from minzheng.core.periods import check_not_before_records, local_date
-from minzheng.core.throttle import throttle
 from minzheng.registry.models import Person
 
-from . import selectors, services
+from . import public, selectors, services
 from .models import Kind
 
 router = Router(tags=["婚姻登记"])
@@ -72,6 +70,14 @@ class BookingIn(Schema):
     name_b: str = Field("", max_length=64)
     id_number_b: str = Field("", max_length=18)
     phone: str = Field(max_length=20)
+    challenge_id: str = Field(max_length=64, description="验证题编号（先获取验证题）")
+    challenge_answer: str = Field(max_length=8, description="验证题答案（阿拉伯数字）")
+
+
+class ChallengeOut(Schema):
+    challenge_id: str = Field(description="验证题编号，提交预约时一并提交")
+    question: str
+    expires_in: int = Field(description="有效秒数")
 
 
 class BookingOut(Schema):
@@ -185,15 +191,21 @@ def public_days(request, office_id: RecordId):
     return [DayOut(**d) for d in selectors.open_days(office, today=local_date())]
 
 
+@router.get("/public/challenge", auth=None, response={200: ChallengeOut, **ERR}, summary="获取预约验证题（公开）",
+            description="每题只能作答一次，十分钟内有效。")
+def public_challenge(request):
+    return ChallengeOut(**public.public_challenge(request))
+
+
 @router.post("/public/appointments", auth=None, response={201: BookingOut, **ERR}, summary="在线预约婚姻登记（公开）",
-             description="全国通办：任一登记处均可预约；办理时只需携带居民身份证。每个网络地址的预约次数有限制。")
+             description="全国通办：任一登记处均可预约；办理时只需携带居民身份证。须先获取并回答验证题；"
+                         "每个网络地址的预约次数有限制。")
 def public_book(request, payload: BookingIn):
-    throttle(request, group="marriage.book", rate=getattr(settings, "MARRIAGE_BOOKING_RATE_PER_IP", "20/h"),
-             message="预约过于频繁，请稍后再试")
     office = selectors.public_office(payload.office_id)
-    a = services.appointment_book(office=office, day=payload.date, kind=payload.kind, name_a=payload.name_a,
-                                  id_number_a=payload.id_number_a, name_b=payload.name_b,
-                                  id_number_b=payload.id_number_b, phone=payload.phone, today=local_date())
+    a = public.public_book(request, office, day=payload.date, kind=payload.kind, name_a=payload.name_a,
+                           id_number_a=payload.id_number_a, name_b=payload.name_b, id_number_b=payload.id_number_b,
+                           phone=payload.phone, challenge_id=payload.challenge_id,
+                           challenge_answer=payload.challenge_answer, today=local_date())
     return Status(201, BookingOut(reference=a.reference, office=office.name, date=a.date,
                                   kind_label=a.get_kind_display()))
 

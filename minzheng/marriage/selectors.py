@@ -12,7 +12,7 @@ from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 
 from . import services
-from .models import Appointment, Certificate, DivorceApplication, Office, Registration
+from .models import Appointment, Ceremony, Certificate, Counselling, DivorceApplication, Kind, Office, Registration
 
 
 def offices_for(user: User) -> QuerySet[Office]:
@@ -113,3 +113,19 @@ def monthly_statistics(user: User, *, year: int) -> list[dict]:
     for r in rows:
         table[r["month"].month][r["kind"]] = r["n"]
     return [{"month": m, **counts} for m, counts in table.items()]
+
+
+def ceremonies_for(user: User) -> QuerySet[Ceremony]:
+    return scoped(Ceremony.objects.select_related("office", "registration__party_a", "registration__party_b"), user,
+                  area_field="office__area", capability=Cap.MARRIAGE_VIEW)
+
+
+def marriages_awaiting_ceremony(user: User, *, since: dt.date) -> QuerySet[Registration]:
+    """Marriages registered since `since` in the user's offices with no 颁证仪式 booked yet."""
+    return registrations_for(user).filter(kind=Kind.MARRIAGE, registered_on__gte=since, ceremony__isnull=True)
+
+
+def counselling_for(user: User) -> QuerySet[Counselling]:
+    return scoped(Counselling.objects.select_related("office", "divorce_application__party_a",
+                                                     "divorce_application__party_b"), user,
+                  area_field="office__area", capability=Cap.MARRIAGE_VIEW)

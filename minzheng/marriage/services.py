@@ -397,6 +397,45 @@ def divorce_lapse_overdue(*, today: dt.date) -> int:
 
 
 
+# --- a spouse's death -------------------------------------------------------------------------------------------
+
+def marital_status_follow_death(*, actor: User | None, person: Person, death_date: dt.date | None,
+                                previous: dt.date | None = None) -> list[MaritalRecord]:
+    """The registry's death date of `person` was set, moved or cleared (registry.deaths calls this in the same
+    transaction, whether the death came from the funeral desk's 死亡登记 or the registry form). The marriage ends
+    by death (民法典 第1042条 ends with it the bar on marrying again): a surviving spouse the office's records show
+    married to `person` reads 丧偶 from the day of death; a moved date moves that day; a cleared date (the death was
+    recorded in error) restores 已婚 from the marriage's registration. The deceased's own record is left as it
+    stood at death. A consequence of the registry's fact, so no area check here (like assistance's stop_on_death).
+    Returns the survivors' records changed."""
+    changed = []
+    if death_date is not None:
+        survivors = MaritalRecord.objects.select_for_update().filter(
+            spouse=person, status__in=[MaritalRecord.Status.MARRIED, MaritalRecord.Status.WIDOWED])
+    else:
+        survivors = MaritalRecord.objects.select_for_update().filter(spouse=person,
+                                                                      status=MaritalRecord.Status.WIDOWED)
+    for record in survivors.select_related("person", "registration__office__area").order_by("pk"):
+        survivor = record.person
+        if record.status == MaritalRecord.Status.WIDOWED and death_date is not None and record.since == death_date:
+            continue  # already follows this date
+        if death_date is not None and survivor.death_date is not None and survivor.death_date <= death_date:
+            continue  # died first or together: not a survivor
+        before = {"status": record.status, "since": record.since}
+        if death_date is not None:
+            record.status, record.since = MaritalRecord.Status.WIDOWED, death_date
+        else:
+            record.status, record.since = MaritalRecord.Status.MARRIED, record.registration.registered_on
+        record.save(update_fields=["status", "since"])
+        audit.record(actor=actor, action="marriage.status_follow_death", object_type="marriage.marital_record",
+                     object_id=record.pk, object_repr=f"{survivor.name}的婚姻状况",
+                     area_code=record.registration.office.area.code, before=before,
+                     after={"status": record.status, "since": record.since, "spouse": person.masked_id,
+                            "spouse_death_date": death_date, "spouse_death_date_before": previous})
+        changed.append(record)
+    return changed
+
+
 # --- 颁证仪式 and 婚姻家庭辅导 --------------------------------------------------------------------------------------
 
 def ceremony_book(*, actor: User, registration: Registration, day: dt.date, officiant: str = "") -> Ceremony:

@@ -6,6 +6,10 @@ app_name = "placenames"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("signs/", views.signs, name="signs"),
+    path("signs/<int:pk>/", views.sign, name="sign"),
+    path("boundaries/", views.boundaries, name="boundaries"),
+    path("boundaries/<int:pk>/", views.boundary, name="boundary"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
 ]

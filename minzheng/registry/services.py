@@ -16,6 +16,7 @@ from minzheng.core.periods import local_date
 from minzheng.core.pinyin import name_pinyin
 from minzheng.core.scope import ensure_can
 
+from . import deaths
 from .models import (
     Category,
     DisabilityCategory,
@@ -149,6 +150,10 @@ def person_update(*, actor: User, person: Person, today: dt.date | None = None, 
         if a:
             audit.record(actor=actor, action="person.update", object_type="person", object_id=person.pk,
                          object_repr=person.name, area_code=person.residence_area.code, before=b, after=a)
+        if person.death_date != before["death_date"]:
+            # Domains that follow a death (a spouse's marital status, …) write in this same transaction.
+            deaths.death_date_changed(actor=actor, person=person, death_date=person.death_date,
+                                      previous=before["death_date"])
     return person
 
 

@@ -1,5 +1,6 @@
 """Shared plumbing for the HTML pages: login, capability gate, and domain errors as 403/404 pages."""
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 
 from minzheng.core.errors import DomainError, Forbidden, NotFound
+from minzheng.core.periods import check_not_before_records
 from minzheng.core.scope import require
 
 
@@ -90,3 +92,31 @@ def write_message(fn) -> str | None:
             rows = "；".join(f"第{d['row']}行 {d['field']}：{d['message']}" for d in e.details[:50])
             return f"{e.message}。{rows}"
         return e.message
+
+
+def form_date(value: str, label: str, *, latest: dt.date | None = None) -> dt.date:
+    """A date typed into a page's form (YYYY-MM-DD): a blank or malformed one, one before the platform's records or
+    one after `latest` is a DomainError naming the field."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(f"请填写{label}", field=label)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"{label}格式应为YYYY-MM-DD", field=label) from None
+    check_not_before_records(day, field=label, label=label)
+    if latest is not None and day > latest:
+        raise DomainError(f"{label}{day.isoformat()}晚于{latest.isoformat()}", field=label)
+    return day
+
+
+def form_pick(qs, value: str, label: str):
+    """The object a form's <select> named, looked up in the user's scoped queryset `qs`: an empty choice asks for
+    one; an id outside `qs` (another area's, or none) is the same 404 as an absent one."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(f"请选择{label}", field=label)
+    obj = qs.filter(pk=int(text)).first() if text.isdigit() else None
+    if obj is None:
+        raise NotFound(f"所选{label}不存在或不在您的管辖范围内")
+    return obj

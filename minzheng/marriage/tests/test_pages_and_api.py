@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from minzheng.assistance.tests.stories import solve_challenge
 from minzheng.marriage.models import Appointment, Office
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,19 @@ def _form(office, man, woman, day="2026-09-24"):
             "name_b": woman.name, "id_number_b": woman.id_number, "phone": "13800000001"}
 
 
+def answered(page, data):
+    """The form as a resident sends it: the page's verification question answered."""
+    challenge = page.context["challenge"]
+    return data | {"challenge_id": challenge["challenge_id"],
+                   "challenge_answer": solve_challenge(challenge["question"])}
+
+
+def api_answered(client, data):
+    challenge = client.get("/api/marriage/public/challenge").json()
+    return data | {"challenge_id": challenge["challenge_id"],
+                   "challenge_answer": solve_challenge(challenge["question"])}
+
+
 @time_machine.travel(NOW)
 def test_public_booking_page_books_and_refuses_a_full_day_without_telling_who_booked(office, couple, make_person):
     c = Client()
@@ -38,12 +52,12 @@ def test_public_booking_page_books_and_refuses_a_full_day_without_telling_who_bo
     assert page.status_code == 200
     assert "9月24日 周四（余1个）" in page.content.decode()
     assert "9月25日 周五（不办理）" in page.content.decode()  # 中秋节
-    done = c.post("/marriage/book/", _form(office, *couple))
+    done = c.post("/marriage/book/", answered(page, _form(office, *couple)))
     assert done.status_code == 200
     ref = Appointment.objects.get().reference
     assert ref in done.content.decode()
     others = make_person("甲", birth=dt.date(1990, 1, 1)), make_person("乙", birth=dt.date(1990, 1, 1), sex="F")
-    full = c.post("/marriage/book/", _form(office, *others))
+    full = c.post("/marriage/book/", answered(c.get("/marriage/book/"), _form(office, *others)))
     assert full.status_code == 400
     assert "2026-09-24的预约已满（1个），请选择其他日期" in full.content.decode()
     days = c.get(f"/api/marriage/public/offices/{office.pk}/days").json()
@@ -95,7 +109,38 @@ def test_bad_dates_are_clear_errors(office, couple, people):
         "office_id": office.pk, "party_a_id_number": couple[0].id_number, "party_b_id_number": couple[1].id_number,
         "on": "9999-12-31"}, content_type="application/json")
     assert r.status_code == 400 and r.json()["field"] == "受理日期"
-    r = Client().post("/api/marriage/public/appointments", {
+    public = Client()
+    r = public.post("/api/marriage/public/appointments", api_answered(public, {
         "office_id": office.pk, "date": "0001-01-01", "kind": "marriage", "name_a": "甲", "id_number_a": "1",
-        "phone": "138"}, content_type="application/json")
+        "phone": "138"}), content_type="application/json")
     assert r.status_code == 400 and r.json()["field"] == "当事人身份证号"
+
+
+@time_machine.travel(NOW)
+def test_a_booking_needs_the_verification_question_answered_once(office, couple):
+    """A script posting the form without reading the page, a wrong sum, or an answer used twice books nothing; the
+    page then asks a new question and keeps what was typed."""
+    c = Client()
+    page = c.get("/marriage/book/")
+    assert "验证题：" in page.content.decode() and "等于几？" in page.context["challenge"]["question"]
+    blind = c.post("/marriage/book/", _form(office, *couple))
+    assert blind.status_code == 400 and "验证题已失效，请刷新页面" in blind.content.decode()
+    wrong = c.post("/marriage/book/", _form(office, *couple) | {
+        "challenge_id": blind.context["challenge"]["challenge_id"], "challenge_answer": "99"})
+    assert wrong.status_code == 400 and "验证答案不正确" in wrong.content.decode()
+    assert f'value="{couple[0].id_number}"' in wrong.content.decode()  # what was typed stays
+    assert not Appointment.objects.exists()
+
+    right = answered(wrong, _form(office, *couple))
+    assert c.post("/marriage/book/", right).status_code == 200
+    assert Appointment.objects.count() == 1
+    again = c.post("/marriage/book/", right)  # the same answer sent twice
+    assert again.status_code == 400 and "验证题已失效" in again.content.decode()
+
+    api = Client()
+    body = {"office_id": office.pk, "date": "2026-09-28", "kind": "reissue", "name_a": couple[1].name,
+            "id_number_a": couple[1].id_number, "phone": "13800000002", "challenge_id": "x", "challenge_answer": "3"}
+    r = api.post("/api/marriage/public/appointments", body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "challenge_expired" and r.json()["field"] == "验证答案"
+    r = api.post("/api/marriage/public/appointments", api_answered(api, body), content_type="application/json")
+    assert r.status_code == 201 and Appointment.objects.count() == 2

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from minzheng.assistance.tests.stories import solve_challenge
 from minzheng.homecare import services as homecare
 from minzheng.homecare.models import Order
 from minzheng.homecare.tests.conftest import hc  # noqa: F401
@@ -51,9 +52,12 @@ def test_a_resident_books_a_marriage_registration_from_the_portal_and_sees_it_th
     client = portal_login("13922220002")
     home = client.get("/portal/").content.decode()
     assert "暂无预约" in home and 'href="/marriage/book/"' in home
+    challenge = client.get("/marriage/book/").context["challenge"]
     r = client.post("/marriage/book/", {"office": office.pk, "kind": "marriage", "date": "2026-09-24",
                                         "name_a": groom.name, "id_number_a": groom.id_number, "name_b": bride.name,
-                                        "id_number_b": bride.id_number, "phone": "13922220002"})
+                                        "id_number_b": bride.id_number, "phone": "13922220002",
+                                        "challenge_id": challenge["challenge_id"],
+                                        "challenge_answer": solve_challenge(challenge["question"])})
     ref = Appointment.objects.get().reference
     assert r.status_code == 200 and ref in r.content.decode()
     home = client.get("/portal/").content.decode()
