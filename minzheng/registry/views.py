@@ -4,7 +4,8 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, QueryDict
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .models import Category, Membership, PersonCategory
 from .selectors import (
+    PICK_PURPOSES,
     current_household,
     duplicate_candidates,
     full_record_views,
@@ -112,6 +114,29 @@ def _area_options(user):
 # The list counts at most this many persons: a city's exact COUNT over 1,000,000 rows was most of the page's time
 # (issue 9); past it the page says "超过 10,000 条" and 500 pages of 20 are still reachable.
 PERSON_LIST_COUNT_CAP = 10_000
+
+
+@require_POST
+@login_required
+def person_pick(request):
+    """The person search-as-you-type (web/pickers.js): the first candidates for a name, pinyin initials or the
+    digits of an ID, among the persons the user may choose for the form's purpose, with masked ID and 村居. A POST, so
+    no ID number lands in a URL or an access log."""
+    capability = PICK_PURPOSES.get(request.POST.get("purpose", ""))
+    if capability is None:
+        return JsonResponse({"code": "bad_request", "message": "人员选择的用途不正确"}, status=400)
+    query = request.POST.get("q", "").strip()
+    found = person_search(request.user, query, capability=capability).select_related("residence_area__parent")[:10] \
+        if query else []
+    return JsonResponse({"persons": [{"id": p.pk, "name": p.name, "masked_id": p.masked_id,
+                                      "area": area_label(p.residence_area)} for p in found]})
+
+
+def area_label(area) -> str:
+    """礼乐街道/英南村: the village with the town above it (a bare village name is ambiguous)."""
+    if area is None:
+        return ""
+    return f"{area.parent.name}/{area.name}" if area.parent_id and area.level == Level.VILLAGE else area.name
 
 
 @page(Cap.REGISTRY_VIEW)
