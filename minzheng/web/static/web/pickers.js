@@ -87,6 +87,8 @@
         box.appendChild(sel);
         selects.push(sel);
         sel.addEventListener("change", function () {
+          if (sel.value === sel.getAttribute("data-current")) return;  // the same area chosen again
+          sel.setAttribute("data-current", sel.value);
           truncate(index + 1);
           update();
           if (sel.value) level(index + 1, sel.value, null);
@@ -94,6 +96,7 @@
         var next = want && want.length ? want[0] : (areas.length === 1 ? areas[0].code : "");
         if (next && sel.querySelector('option[value="' + next + '"]')) {
           sel.value = next;
+          sel.setAttribute("data-current", next);
           update();
           return level(index + 1, next, want ? want.slice(1) : null);
         }
