@@ -45,6 +45,7 @@ PICK_PURPOSES = {
     "facility": Cap.FACILITY_VIEW,
     "retrofit": Cap.RETROFIT_APPLY,
     "lowincome": Cap.LOWINCOME_VIEW,
+    "elder": Cap.ELDER_VIEW,
 }
 
 

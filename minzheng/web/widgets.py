@@ -9,14 +9,18 @@ from django.utils.html import format_html_join
 LEVELS = ("city", "county", "town", "village")
 
 
-def area_picker_attrs(*, depth: str = "village", least: str = "city", public: bool = False) -> dict[str, str]:
+def area_picker_attrs(*, depth: str = "village", least: str = "city", public: bool = False,
+                      multi: bool = False) -> dict[str, str]:
     """`depth`: the deepest level offered; `least`: the shallowest level that may be the answer (a 村居-only field
-    says least="village")."""
+    says least="village"); `multi`: the input holds several codes, comma-separated, and the picker adds to it."""
     if depth not in LEVELS or least not in LEVELS:
         raise ValueError(f"unknown area level: {depth!r} / {least!r}")
     url = reverse("web:area_pick")
-    return {"data-area-picker": "public" if public else "scoped", "data-area-url": url, "data-area-depth": depth,
-            "data-area-least": least}
+    attrs = {"data-area-picker": "public" if public else "scoped", "data-area-url": url, "data-area-depth": depth,
+             "data-area-least": least}
+    if multi:
+        attrs["data-area-multi"] = "1"
+    return attrs
 
 
 def person_picker_attrs(*, purpose: str = "") -> dict[str, str]:

@@ -128,9 +128,9 @@ def cite(value) -> str:
 
 
 @register.simple_tag
-def area_picker(depth: str = "village", least: str = "city", public: bool = False) -> str:
+def area_picker(depth: str = "village", least: str = "city", public: bool = False, multi: bool = False) -> str:
     """Attributes turning an area-code `<input>` into the cascading 市 → 县区 → 镇街 → 村居 picker (web/pickers.js)."""
-    return as_html_attrs(area_picker_attrs(depth=depth, least=least, public=public))
+    return as_html_attrs(area_picker_attrs(depth=depth, least=least, public=public, multi=multi))
 
 
 @register.simple_tag

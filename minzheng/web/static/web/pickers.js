@@ -34,12 +34,27 @@
     var publicTree = input.getAttribute("data-area-picker") === "public";
     var depth = LEVELS.indexOf(input.getAttribute("data-area-depth") || "village");
     var least = LEVELS.indexOf(input.getAttribute("data-area-least") || "city");
+    // A field holding several codes (a user's 管辖区域) stays visible; the picker adds the chosen area to it.
+    var multi = input.hasAttribute("data-area-multi");
     var box = document.createElement("span");
     box.className = "area-picker";
     input.insertAdjacentElement("afterend", box);
-    var initial = input.value.trim();
-    input.type = "hidden";
+    var initial = multi ? "" : input.value.trim();
+    var picked = "";
+    if (!multi) input.type = "hidden";
     var selects = [];
+    if (multi) {
+      var add = document.createElement("button");
+      add.type = "button";
+      add.textContent = "添加所选区域";
+      add.addEventListener("click", function () {
+        if (!picked) return;
+        var codes = input.value.split(/[,，\s]+/).filter(Boolean);
+        if (codes.indexOf(picked) < 0) codes.push(picked);
+        input.value = codes.join(",");
+      });
+      box.insertAdjacentElement("afterend", add);
+    }
 
     function query(params) {
       var q = new URLSearchParams(params);
@@ -54,6 +69,8 @@
         var opt = selects[i].selectedOptions[0];
         if (opt && opt.value && opt.getAttribute("data-selectable") === "1" && i >= least) code = opt.value;
       }
+      picked = code;
+      if (multi) return;
       input.value = code;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
@@ -120,16 +137,20 @@
   function personPicker(input) {
     var url = input.getAttribute("data-person-url");
     var purpose = input.getAttribute("data-person-picker");
-    var hidden = document.createElement("input");
-    hidden.type = "hidden";
-    hidden.name = "person";
-    input.insertAdjacentElement("afterend", hidden);
+    // A form that already carries the choice (opened from a person's page) keeps its one hidden "person" field.
+    var hidden = input.form && input.form.querySelector("input[type=hidden][name=person]");
+    if (!hidden) {
+      hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = "person";
+      input.insertAdjacentElement("afterend", hidden);
+    }
     var list = document.createElement("ul");
     list.className = "person-picker-list";
     list.id = "person-picker-" + (++uid);
     list.setAttribute("role", "listbox");
     list.hidden = true;
-    hidden.insertAdjacentElement("afterend", list);
+    input.insertAdjacentElement("afterend", list);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);
