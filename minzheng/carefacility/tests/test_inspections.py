@@ -145,3 +145,8 @@ def test_huang_picks_the_draw_scope_from_a_list_and_never_sees_a_seed(care, home
     assert "已完成双随机抽取" in r.content.decode()
     draw = InspectionDraw.objects.get()
     assert draw.area == w.jianghai and draw.seed > 0
+    # nor may an API caller choose it (it would steer which facilities are picked); the recorded seed is returned
+    api = client.post("/api/carefacility/inspections/draws",
+                      {"area_code": w.jianghai.code, "sample_size": 1, "seed": 42}, content_type="application/json")
+    assert api.status_code == 201
+    assert api.json()["seed"] == InspectionDraw.objects.get(pk=api.json()["id"]).seed != 42
