@@ -14,7 +14,6 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Level
 from minzheng.areas.selectors import area_get, areas_for, top_areas
 from minzheng.core.errors import DomainError, Forbidden, NotFound
-from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
@@ -46,9 +45,9 @@ from .selectors import (
     household_members,
     households_for,
     is_id_query,
+    person_chosen,
     person_get,
     person_search,
-    persons_for,
     registry_overview,
     with_list_details,
 )
@@ -338,13 +337,14 @@ def household_detail(request, pk):
 
 
 def _op_add(request, h):
-    form = AddMemberForm(request.POST)
+    form = AddMemberForm(request.POST, person=request.POST.get("person", ""))
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
-    person = persons_for(request.user).filter(id_number=normalize(d["id_number"])).first()
+    person = person_chosen(request.user, person_id=form.person, id_number=d["id_number"])
     if person is None:
-        form.add_error("id_number", f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")
+        form.add_error("id_number", "未找到所选人员，或其不在您的管辖范围内；请先登记该人员" if form.person
+                       else f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")
         return form, None
     return form, save_form(form, lambda: services.household_add_member(
         actor=request.user, household=h, person=person, relation=d["relation"], start_date=d["start_date"]))
