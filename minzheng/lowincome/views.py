@@ -174,8 +174,14 @@ def referrals(request):
             return redirect("lowincome:referrals")
     return render(request, "lowincome/referrals.html", {
         "page": paginate(request, selectors.referrals_for(request.user)), "needs": rules.needs().values(),
-        "error": error, "f": request.POST, "today": local_date(),
+        "error": error, "f": request.POST, "today": local_date(), "chosen": _kept_choice(request),
         "can_decide": request.user.can(Cap.LOWINCOME_DECIDE)}, status=400 if error else 200)
+
+
+def _kept_choice(request) -> Person | None:
+    """The form shown again after an error keeps the person chosen (one the user may choose)."""
+    pid = request.POST.get("person", "")
+    return person_chosen(request.user, person_id=pid, capability=Cap.LOWINCOME_VIEW) if pid else None
 
 
 @require_POST

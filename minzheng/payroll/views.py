@@ -266,7 +266,9 @@ def staff_relatives(request):
         status = status if status != 200 else 400
     q = request.GET.get("q", "")
     rows = paginate(request, selectors.staff_relatives_for(request.user, query=q), 50)
-    ctx = {"rows": rows, "q": q, "can_handle": can_handle, "candidates": candidates, "d": d, "errors": errors}
+    chosen = person_chosen(request.user, person_id=d["person"]) if d["person"] and request.method == "POST" else None
+    ctx = {"rows": rows, "q": q, "can_handle": can_handle, "candidates": candidates, "d": d, "errors": errors,
+           "chosen": chosen}
     if is_htmx(request) and request.method == "GET":
         return render(request, "payroll/_relative_rows.html", ctx)
     return render(request, "payroll/staff_relatives.html", ctx, status=status)

@@ -17,6 +17,7 @@ from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
+from minzheng.web.widgets import keep_person
 from minzheng.web.workbench import tasks_for
 
 from . import services
@@ -338,10 +339,12 @@ def household_detail(request, pk):
 
 def _op_add(request, h):
     form = AddMemberForm(request.POST, person=request.POST.get("person", ""))
+    chosen = person_chosen(request.user, person_id=form.person) if form.person else None
+    keep_person(form, "id_number", chosen)  # the form shown again keeps the member chosen
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
-    person = person_chosen(request.user, person_id=form.person, id_number=d["id_number"])
+    person = chosen if form.person else person_chosen(request.user, person_id="", id_number=d["id_number"])
     if person is None:
         form.add_error("id_number", "未找到所选人员，或其不在您的管辖范围内；请先登记该人员" if form.person
                        else f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")

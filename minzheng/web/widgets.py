@@ -30,6 +30,19 @@ def person_picker_attrs(*, purpose: str = "") -> dict[str, str]:
             "autocomplete": "off", "placeholder": "输入姓名、拼音首字母或身份证号"}
 
 
+def person_chosen_attrs(person) -> dict[str, str]:
+    """A form shown again after an error keeps the person already chosen (one the user may see: the form's own
+    scoped lookup found it), masked."""
+    if person is None:
+        return {}
+    return {"data-person-chosen": str(person.pk), "data-person-chosen-label": f"{person.name}（{person.masked_id}）"}
+
+
+def keep_person(form, field: str, person) -> None:
+    """Show `person` as the choice of a Django form's person-picker field when the form comes back with errors."""
+    form.fields[field].widget.attrs.update(person_chosen_attrs(person))
+
+
 def as_html_attrs(attrs: dict[str, str]) -> str:
     return format_html_join(" ", '{}="{}"', attrs.items())
 

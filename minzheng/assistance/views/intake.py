@@ -8,6 +8,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.core.idcard import normalize
 from minzheng.registry.selectors import households_for, person_chosen, persons_for
 from minzheng.web.pages import page
+from minzheng.web.widgets import keep_person
 
 from .. import services
 from ..forms import IntakeForm
@@ -63,6 +64,8 @@ def application_new(request):
             if app:
                 messages.success(request, f"已提交申请{app.number}")
                 return redirect("assistance:detail", pk=app.pk)
+    if form.person:  # shown again: keep the applicant chosen (only one the user may choose)
+        keep_person(form, "id_number", person_chosen(request.user, person_id=form.person))
     status = 409 if conflict else (400 if form.errors else 200)
     return render(request, "assistance/application_new.html", {"form": form, "conflict": conflict}, status=status)
 

@@ -4,7 +4,7 @@ from django import template
 
 from minzheng.areas.selectors import top_areas
 from minzheng.core.idcard import mask
-from minzheng.web.widgets import area_picker_attrs, as_html_attrs, person_picker_attrs
+from minzheng.web.widgets import area_picker_attrs, as_html_attrs, person_chosen_attrs, person_picker_attrs
 
 register = template.Library()
 
@@ -134,6 +134,7 @@ def area_picker(depth: str = "village", least: str = "city", public: bool = Fals
 
 
 @register.simple_tag
-def person_picker(purpose: str = "") -> str:
-    """Attributes turning a 身份证号 `<input>` into the person search-as-you-type (web/pickers.js)."""
-    return as_html_attrs(person_picker_attrs(purpose=purpose))
+def person_picker(purpose: str = "", chosen=None) -> str:
+    """Attributes turning a 身份证号 `<input>` into the person search-as-you-type (web/pickers.js); `chosen`: the
+    person already chosen, when the form comes back with an error."""
+    return as_html_attrs(person_picker_attrs(purpose=purpose) | person_chosen_attrs(chosen))

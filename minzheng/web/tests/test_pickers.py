@@ -122,7 +122,12 @@ def test_a_chosen_applicant_starts_the_application_and_a_forged_one_is_refused(c
     r = client.post("/assistance/new/", {"person": wangs["waihai"].pk, "id_number": "王德明（已选）",
                                          "programme": "dibao"})
     assert r.status_code == 400 and "未找到所选申请人，或其不在您的管辖范围内" in r.content.decode()
-    assert wangs["waihai"].masked_id not in r.content.decode()
+    assert wangs["waihai"].masked_id not in r.content.decode() and "data-person-chosen" not in r.content.decode()
+    # shown again after an error, the form keeps a choice he may make (masked), never a forged one
+    r = client.post("/assistance/new/", {"person": wangs["yingnan"].pk, "programme": ""})
+    assert r.status_code == 400
+    assert f'data-person-chosen="{wangs["yingnan"].pk}"' in r.content.decode()
+    assert f'data-person-chosen-label="王大明（{wangs["yingnan"].masked_id}）"' in r.content.decode()
     r = client.post("/assistance/new/", {"person": "1 OR 1=1", "programme": "dibao"})
     assert r.status_code == 400
     assert (AuditEntry.objects.count(), Application.objects.count()) == before
@@ -141,6 +146,7 @@ def test_a_referral_and_a_relative_filing_take_the_choice_and_refuse_a_forged_on
     r = client.post("/payroll/relatives/", {"staff": people["lile_officer"].pk, "person": wangs["yunan"].pk,
                                             "relation": "配偶"})
     assert r.status_code == 400 and "未找到所选近亲属，或其不在您的管辖范围内" in r.content.decode()
+    assert "data-person-chosen" not in r.content.decode() and wangs["yunan"].masked_id not in r.content.decode()
     assert AuditEntry.objects.count() == before and not StaffRelative.objects.exists()
     r = client.post("/payroll/relatives/", {"staff": people["lile_officer"].pk, "person": wangs["yingnan"].pk,
                                             "relation": "配偶"})

@@ -156,6 +156,10 @@
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-expanded", "false");
     var timer = null, seq = 0;
+    if (!hidden.value && input.getAttribute("data-person-chosen")) {  // shown again after an error: keep the choice
+      hidden.value = input.getAttribute("data-person-chosen");
+      input.value = input.getAttribute("data-person-chosen-label") || "";
+    }
 
     function close() {
       list.hidden = true;
