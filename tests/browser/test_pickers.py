@@ -49,3 +49,22 @@ def test_li_jianhua_picks_a_village_and_finds_the_applicant_by_name(live_server,
     expect(page.locator(".messages")).to_contain_text("已提交申请")
     app = Application.objects.get()
     assert (app.applicant, app.created_by) == (wang, people["lile_officer"])
+
+
+def test_anyone_filters_the_public_notices_by_picking_an_area(live_server, browser_page, areas):
+    """The 公示 page has no login: its picker offers the whole current tree, and after the search the chosen area is
+    shown again in the lists (the address carries only the area's code)."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(f"{live_server.url}/gongshi/")
+    expect(page.locator("select[aria-label=市] option")).to_have_text(["— 市 —", "江门市", "云浮市"])
+    page.locator("select[aria-label=市]").select_option(label="江门市")
+    page.locator("select[aria-label=县区]").select_option(label="江海区")
+    expect(page.locator("select[aria-label=镇街] option")).to_have_text(["— 镇街 —", "外海街道", "礼乐街道"])
+    page.locator("select[aria-label=镇街]").select_option(label="礼乐街道")
+    page.get_by_role("button", name="查询").click()
+    expect(page).to_have_url(f"{live_server.url}/gongshi/?area=440704003")
+    expect(page.get_by_text("当前：江门市江海区礼乐街道")).to_be_visible()
+    expect(page.locator("select[aria-label=镇街]")).to_have_value("440704003")
+    expect(page.locator("select[aria-label=县区]")).to_have_value("440704")
