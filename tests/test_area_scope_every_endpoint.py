@@ -862,3 +862,29 @@ def test_another_areas_county_gets_exactly_what_an_absent_id_gets_on_every_endpo
         if mine.status_code == 404:
             failures.append(f"{method.upper()} {url}: 本辖区用户也得到404，用例没有指向实际记录")
     assert not failures, "\n".join(failures)
+
+
+def test_the_shared_pickers_offer_another_areas_county_exactly_what_a_nowhere_area_gets(world):
+    """The area picker (`/areas/pick/?parent=…`, `?chain=…`) and the person search (`/persons/pick/`, POST) take a
+    code or a name, not an id in the path, so they are not in the table above; the same rule holds for them: for
+    梁文杰, 江海区's branch and 英南村's 陈 family are answered exactly like an area and a name that do not exist,
+    while 黄志强 of 江海区 gets them; nothing is written (these are reads)."""
+    w = world
+    outsider, insider = Client(), Client()
+    outsider.force_login(w.liang)
+    insider.force_login(w.huang)
+    for params in ({"parent": w.jianghai.code}, {"parent": w.yingnan.parent.code}, {"chain": w.yingnan.code}):
+        nowhere = {k: "999999" for k in params}
+        hidden, gone = outsider.get("/areas/pick/", params), outsider.get("/areas/pick/", nowhere)
+        assert (hidden.status_code, hidden.content) == (gone.status_code, gone.content), params
+        assert w.yingnan.name.encode() not in hidden.content and w.jianghai.name.encode() not in hidden.content
+        assert insider.get("/areas/pick/", params).content != gone.content, params
+    before = _state()
+    for q in (w.dad.name, w.dad.name[:1], w.dad.id_number, w.dad.id_number[-4:]):
+        for purpose in ("registry", "facility", "retrofit", "lowincome", "elder"):
+            hidden = outsider.post("/persons/pick/", {"q": q, "purpose": purpose})
+            gone = outsider.post("/persons/pick/", {"q": "查无此人", "purpose": purpose})
+            assert (hidden.status_code, hidden.json()) == (gone.status_code, {"persons": []}), (q, purpose)
+    mine = insider.post("/persons/pick/", {"q": w.dad.name, "purpose": "registry"}).json()["persons"]
+    assert w.dad.pk in [p["id"] for p in mine] and w.dad.id_number not in str(mine)
+    assert _state() == before

@@ -1,11 +1,11 @@
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from minzheng.core.errors import NotFound
-from minzheng.core.scope import path_q, user_area_paths
+from minzheng.core.scope import path_in_scope, path_q, user_area_paths
 
-from .models import Area
+from .models import Area, Level
 
 if TYPE_CHECKING:  # accounts sits above areas; the type alone is needed here
     from minzheng.accounts.models import User
@@ -30,3 +30,32 @@ def area_get(user: "User", code: str) -> Area:
 
 def top_areas(user: "User") -> list[Area]:
     return [a.area for a in user.area_assignments.select_related("area").order_by("area__path")]
+
+
+def _ancestor_ids(user: "User") -> set[int]:
+    """The areas above the user's own (江门市 and 江海区 for a 礼乐街道 officer): shown in a picker so the cascade reads
+    市 → 县区 → 镇街 → 村居, never chosen."""
+    return {int(x) for p in user_area_paths(user) for x in p.strip("/").split("/")}
+
+
+def picker_children(user: "User | None", *, parent_code: str | None, public: bool = False) -> list[tuple[Area, bool]]:
+    """One level of the area picker: the current children of `parent_code` (the cities when None), each with whether
+    the user may choose it. Staff see the areas they work in and below (choosable) and the areas above their own
+    (to reach them); the public pages use the whole current tree. An area outside both is never listed."""
+    qs = Area.objects.current()
+    qs = qs.filter(parent__code=parent_code) if parent_code else qs.filter(level=Level.CITY)
+    if public:
+        return [(a, True) for a in qs.order_by("code")]
+    if user is None or not user_area_paths(user):
+        return []
+    qs = qs.filter(path_q(user, "path") | Q(id__in=_ancestor_ids(user)))
+    return [(a, path_in_scope(user, a.path)) for a in qs.order_by("code")]
+
+
+def picker_chain(user: "User | None", code: str, *, public: bool = False) -> list[str]:
+    """The codes from the city down to `code`, to reopen a picker on a value already chosen; empty when the area is
+    not one the user may choose (public: any current area)."""
+    area = Area.objects.current().filter(code=code).first()
+    if area is None or not (public or (user is not None and path_in_scope(user, area.path))):
+        return []
+    return [a.code for a in area.ancestors().current() if a.level != Level.PROVINCE]

@@ -6,6 +6,7 @@ import datetime as dt
 from django import forms
 
 from minzheng.registry.forms import DATE, DomainErrorForm
+from minzheng.web.widgets import PersonPickerInput
 
 from .models import Attachment, Investigation, VerificationRecord
 from .programmes.base import REGISTRY, get_programme
@@ -50,11 +51,13 @@ class _ProgrammeForm(DomainErrorForm):
 
 
 class IntakeForm(_ProgrammeForm):
-    """Staff entry (村居/镇街): find the applicant in the scoped registry by 身份证号, or the household by number."""
+    """Staff entry (村居/镇街): choose the applicant from the scoped registry with the person search (the choice is
+    posted as `person`, outside the form's fields); without JavaScript, by 身份证号, or the household by number."""
 
-    id_number = forms.CharField(label="申请人身份证号", max_length=18, required=False)
+    id_number = forms.CharField(label="申请人", max_length=40, required=False, widget=PersonPickerInput(),
+                                help_text="输入姓名、拼音首字母或身份证号，从列表中选择")
     household_number = forms.CharField(label="家庭编号", max_length=32, required=False,
-                                       help_text="填写身份证号或家庭编号之一；只填家庭编号时以户主为申请人")
+                                       help_text="选填：申请人不是户主或同时属于多个家庭时填写；只填家庭编号时以户主为申请人")
     requested_amount = forms.CharField(label="申请金额", max_length=20, required=False,
                                        help_text="临时救助可填写申请金额（元），其他项目留空")
     related_to_staff = forms.BooleanField(label="申请人与经办人员有近亲属关系", required=False)
@@ -63,10 +66,15 @@ class IntakeForm(_ProgrammeForm):
     note = forms.CharField(label="备注", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["id_number", "household_number", "programme", "variant"]
 
+    def __init__(self, *args, person: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = (person or "").strip()
+
     def clean(self):
         data = super().clean()
-        if not (data.get("id_number") or "").strip() and not (data.get("household_number") or "").strip():
-            self.add_error("id_number", "请填写申请人身份证号或家庭编号")
+        if not self.person and not (data.get("id_number") or "").strip() \
+                and not (data.get("household_number") or "").strip():
+            self.add_error("id_number", "请选择申请人（输入姓名或身份证号查找），或填写家庭编号")
         return data
 
 

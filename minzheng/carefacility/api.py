@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from pydantic import Field
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
@@ -162,9 +161,11 @@ class EvaluationOut(Schema):
 
 
 class DrawIn(Schema):
+    """The seed is drawn by the server and recorded with the draw (and returned): a caller-chosen seed could steer
+    which facilities are picked."""
+
     area_code: str
     sample_size: int
-    seed: int | None = Field(default=None, ge=0, le=2**62)
     drawn_on: dt.date | None = None
     note: str = ""
 
@@ -386,7 +387,7 @@ def evaluate(request, facility_id: int, payload: EvaluationIn):
 @router.post("/inspections/draws", response={201: DrawOut}, summary="双随机抽取检查对象和检查人员")
 def draw(request, payload: DrawIn):
     area = _area(request.user, payload.area_code)
-    d = services.inspection_draw(actor=request.user, area=area, sample_size=payload.sample_size, seed=payload.seed,
+    d = services.inspection_draw(actor=request.user, area=area, sample_size=payload.sample_size,
                                  drawn_on=payload.drawn_on, note=payload.note)
     return Status(201, _draw(d))
 

@@ -8,9 +8,9 @@ from django.db.models import Count, Q, QuerySet
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
-from minzheng.core.idcard import normalize
 from minzheng.core.scope import scoped
 from minzheng.registry.models import Person
+from minzheng.registry.selectors import person_chosen
 
 from .models import Admission, Bed, Facility, Finding, Inspection, InspectionDraw, Retrofit, Training
 
@@ -134,10 +134,11 @@ def retrofit_get(user: User, pk: int) -> Retrofit:
     return retrofit
 
 
-def person_by_id_number(user: User, id_number: str, capability: str = Cap.FACILITY_VIEW) -> Person:
-
-    person = scoped(Person.objects.all(), user, area_field="residence_area", capability=capability).filter(
-        id_number=normalize(id_number or "")).select_related("residence_area").first()
+def person_by_id_number(user: User, id_number: str, capability: str = Cap.FACILITY_VIEW, *,
+                        person_id: str = "") -> Person:
+    """The elder a form names: the person search's choice (`person_id`) or, without JavaScript, the typed 身份证号;
+    a forged or out-of-scope id is refused exactly like an unknown number."""
+    person = person_chosen(user, person_id=person_id, id_number=id_number, capability=capability)
     if person is None:
         raise NotFound("未找到该身份证号的人员，或其不在您的管辖范围内（请先在人员档案中登记）", field="id_number")
     return person

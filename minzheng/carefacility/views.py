@@ -53,6 +53,8 @@ def facility_list(request):
     if request.method == "POST":
         def register():
             code = request.POST.get("area_code", "").strip()
+            if not code:
+                raise DomainError("请选择所在镇街/村居", field="所在镇街/村居")
             area = Area.objects.current().filter(code=code).first()
             if area is None or not can_access_area(user, area):
                 raise DomainError(f"行政区划“{code}”不存在或不在您的管辖范围内", field="area_code")
@@ -94,8 +96,13 @@ def _op_bed(request, facility):
                      nursing=request.POST.get("nursing") == "on")
 
 
+def _chosen_elder(request, capability: str = Cap.FACILITY_VIEW):
+    return selectors.person_by_id_number(request.user, request.POST.get("id_number", ""), capability,
+                                         person_id=request.POST.get("person", ""))
+
+
 def _op_assess(request, facility):
-    person = selectors.person_by_id_number(request.user, request.POST.get("id_number", ""))
+    person = _chosen_elder(request)
     ruleset = rules.risk_ruleset(timezone.localdate())
     items = {code: request.POST.get(f"item_{code}", "") for code in ruleset.items}
     services.risk_assess(actor=request.user, facility=facility, person=person, items=items,
@@ -104,7 +111,7 @@ def _op_assess(request, facility):
 
 
 def _op_admit(request, facility):
-    person = selectors.person_by_id_number(request.user, request.POST.get("id_number", ""))
+    person = _chosen_elder(request)
     bed = selectors.bed_in(facility, _int(request.POST.get("bed_id"), "床位"))
     services.admit(actor=request.user, facility=facility, person=person, bed=bed,
                    admitted_on=_date(request.POST.get("admitted_on", ""), "入住日期"))
@@ -162,10 +169,10 @@ def inspection_list(request):
             area = Area.objects.current().filter(code=code).first()
             if area is None or not can_access_area(user, area):
                 raise DomainError(f"行政区划“{code}”不存在或不在您的管辖范围内", field="area_code")
-            seed = request.POST.get("seed", "").strip()
+            # The seed is drawn by the service and recorded with the draw (audit, reproducibility); never asked.
             services.inspection_draw(actor=user, area=area, sample_size=_int(request.POST.get("sample_size"),
                                                                               "抽取机构数"),
-                                     seed=_int(seed, "随机种子") if seed else None, note=request.POST.get("note", ""))
+                                     note=request.POST.get("note", ""))
         _flash(request, draw, "已完成双随机抽取")
         return redirect("carefacility:inspections")
     today = timezone.localdate()
@@ -214,7 +221,7 @@ def retrofit_list(request):
         require(user, Cap.RETROFIT_APPLY)
 
         def apply():
-            person = selectors.person_by_id_number(user, request.POST.get("id_number", ""), Cap.RETROFIT_APPLY)
+            person = _chosen_elder(request, Cap.RETROFIT_APPLY)
             services.retrofit_apply(actor=user, person=person, needs=request.POST.get("needs", ""),
                                     address=request.POST.get("address", ""))
         _flash(request, apply, "适老化改造申请已提交")

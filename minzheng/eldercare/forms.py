@@ -7,6 +7,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import CAPABILITIES, Cap
 from minzheng.registry.forms import DATE, DomainErrorForm
+from minzheng.web.widgets import PersonPickerInput
 
 from . import rules
 from .models import Assessment, EmergencyCall
@@ -90,8 +91,9 @@ class VisitForm(DomainErrorForm):
 
 class CallIntakeForm(DomainErrorForm):
     person = forms.IntegerField(label="", widget=forms.HiddenInput, required=False)  # from the elder's record page
-    id_number = forms.CharField(label="老年人身份证号", max_length=18, required=False,
-                                help_text="从老年人档案进入时已选定老年人，可不填")
+    id_number = forms.CharField(label="老年人", max_length=40, required=False,
+                                widget=PersonPickerInput(purpose="elder"),
+                                help_text="输入姓名或身份证号查找并选择；从老年人档案进入时已选定老年人，可不填")
     channel = forms.ChoiceField(label="呼叫渠道", choices=EmergencyCall.Channel.choices)
     kind = forms.ChoiceField(label="事件类型")
     description = forms.CharField(label="呼叫内容", widget=forms.Textarea(attrs={"rows": 2}))

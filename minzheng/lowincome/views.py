@@ -17,7 +17,7 @@ from minzheng.core.idcard import normalize
 from minzheng.core.periods import local_date, month_start
 from minzheng.core.scope import area_q
 from minzheng.registry.models import Person
-from minzheng.registry.selectors import person_get
+from minzheng.registry.selectors import person_chosen, person_get
 from minzheng.web.pages import page, paginate, write_message
 
 from . import rules, selectors, services
@@ -32,6 +32,16 @@ def _person_by_number(user, number: str) -> Person:
     person = Person.objects.filter(area_q(user, "residence_area"), id_number=number).first() if number else None
     if person is None:
         raise DomainError("该身份证号未在本辖区人员库中登记，请先登记人员", field="身份证号")
+    return person
+
+
+def _person_chosen(request) -> Person:
+    """The person the referral form names: the search's choice or (without JavaScript) the typed 身份证号; a forged
+    or out-of-scope id is refused like an unknown number."""
+    person = person_chosen(request.user, person_id=request.POST.get("person", ""),
+                           id_number=request.POST.get("id_number", ""), capability=Cap.LOWINCOME_VIEW)
+    if person is None:
+        raise DomainError("该人员未在本辖区人员库中登记，请先登记人员", field="求助人")
     return person
 
 
@@ -154,7 +164,7 @@ def referrals(request):
     error = None
     if request.method == "POST":
         def write():
-            person = _person_by_number(request.user, request.POST.get("id_number", ""))
+            person = _person_chosen(request)
             r = services.referral_create(actor=request.user, person=person, need=request.POST.get("need", ""),
                                          request=request.POST.get("request", ""))
             messages.success(request, f"已转{r.department}办理（{r.number}），受理期限{r.accept_due:%Y-%m-%d}")
@@ -164,8 +174,14 @@ def referrals(request):
             return redirect("lowincome:referrals")
     return render(request, "lowincome/referrals.html", {
         "page": paginate(request, selectors.referrals_for(request.user)), "needs": rules.needs().values(),
-        "error": error, "f": request.POST, "today": local_date(),
+        "error": error, "f": request.POST, "today": local_date(), "chosen": _kept_choice(request),
         "can_decide": request.user.can(Cap.LOWINCOME_DECIDE)}, status=400 if error else 200)
+
+
+def _kept_choice(request) -> Person | None:
+    """The form shown again after an error keeps the person chosen (one the user may choose)."""
+    pid = request.POST.get("person", "")
+    return person_chosen(request.user, person_id=pid, capability=Cap.LOWINCOME_VIEW) if pid else None
 
 
 @require_POST

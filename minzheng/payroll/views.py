@@ -14,9 +14,8 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.selectors import top_areas
 from minzheng.core.errors import DomainError
-from minzheng.core.idcard import normalize
 from minzheng.core.periods import check_payroll_month, local_date, next_month_start
-from minzheng.registry.selectors import persons_for
+from minzheng.registry.selectors import person_chosen
 from minzheng.registry.services import mask_account
 from minzheng.web.pages import is_htmx, page, paginate, require
 
@@ -230,8 +229,10 @@ def _relative_form_errors(request, staff, person, d) -> dict:
     errors = {}
     if staff is None:
         errors["staff"] = "请选择本辖区的工作人员"
-    if not d["id_number"]:
-        errors["id_number"] = "请填写近亲属的身份证号"
+    if not d["id_number"] and not d["person"]:
+        errors["id_number"] = "请选择近亲属（输入姓名或身份证号查找）"
+    elif person is None and d["person"]:
+        errors["id_number"] = "未找到所选近亲属，或其不在您的管辖范围内；请先在人员登记中登记"
     elif person is None:
         errors["id_number"] = f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先在人员登记中登记"
     return errors
@@ -244,13 +245,13 @@ def staff_relatives(request):
     can_handle = request.user.can(Cap.ANOMALY_HANDLE)
     candidates = selectors.staff_candidates(request.user) if can_handle else []
     d = {"staff": request.POST.get("staff", ""), "id_number": request.POST.get("id_number", "").strip(),
+         "person": request.POST.get("person", "").strip(),
          "relation": request.POST.get("relation", "").strip()}
     errors, status = {}, 200
     if request.method == "POST":
         require(request.user, Cap.ANOMALY_HANDLE)
         staff = candidates.filter(pk=d["staff"]).first() if d["staff"].isdigit() else None
-        person = persons_for(request.user).filter(id_number=normalize(d["id_number"])).first() \
-            if d["id_number"] else None
+        person = person_chosen(request.user, person_id=d["person"], id_number=d["id_number"])
         errors = _relative_form_errors(request, staff, person, d)
         if not errors:
             try:
@@ -265,7 +266,9 @@ def staff_relatives(request):
         status = status if status != 200 else 400
     q = request.GET.get("q", "")
     rows = paginate(request, selectors.staff_relatives_for(request.user, query=q), 50)
-    ctx = {"rows": rows, "q": q, "can_handle": can_handle, "candidates": candidates, "d": d, "errors": errors}
+    chosen = person_chosen(request.user, person_id=d["person"]) if d["person"] and request.method == "POST" else None
+    ctx = {"rows": rows, "q": q, "can_handle": can_handle, "candidates": candidates, "d": d, "errors": errors,
+           "chosen": chosen}
     if is_htmx(request) and request.method == "GET":
         return render(request, "payroll/_relative_rows.html", ctx)
     return render(request, "payroll/staff_relatives.html", ctx, status=status)

@@ -7,6 +7,7 @@ from django import forms
 from minzheng.areas.models import LEVEL_RANK
 from minzheng.areas.selectors import areas_for
 from minzheng.core.errors import DomainError
+from minzheng.web.widgets import PersonPickerInput
 
 from .models import Category, DisabilityCategory, DuplicateReview, Person, Relation, Sex
 
@@ -110,9 +111,22 @@ class _HouseholdOpForm(DomainErrorForm):
 
 
 class AddMemberForm(DomainErrorForm):
-    id_number = forms.CharField(label="身份证号", max_length=18)
+    """The new member is chosen with the person search (posted as `person`); without JavaScript, by 身份证号."""
+
+    id_number = forms.CharField(label="成员", max_length=40, required=False, widget=PersonPickerInput(),
+                                help_text="输入姓名或身份证号查找并选择")
     relation = forms.ChoiceField(label="与户主关系", choices=_MEMBER_RELATIONS)
     start_date = forms.DateField(label="加入日期", widget=DATE, initial=dt.date.today)
+
+    def __init__(self, *args, person: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = (person or "").strip()
+
+    def clean(self):
+        data = super().clean()
+        if not self.person and not (data.get("id_number") or "").strip():
+            self.add_error("id_number", "请选择成员（输入姓名或身份证号查找）")
+        return data
 
 
 class RemoveMemberForm(_HouseholdOpForm):

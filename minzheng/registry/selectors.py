@@ -12,6 +12,7 @@ from minzheng.areas.models import Area
 from minzheng.areas.selectors import top_areas
 from minzheng.core import audit
 from minzheng.core.errors import NotFound
+from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.core.scope import scoped
 
@@ -31,8 +32,33 @@ def _prefix(alias: str, q: str) -> Q:
     return Q(**{f"{alias}__gte": q, f"{alias}__lt": q[:-1] + chr(ord(q[-1]) + 1)})
 
 
-def persons_for(user: User) -> QuerySet[Person]:
-    return scoped(Person.objects.all(), user, area_field="residence_area", capability=Cap.REGISTRY_VIEW)
+def persons_for(user: User, capability: str = Cap.REGISTRY_VIEW) -> QuerySet[Person]:
+    """Persons living in the user's areas; `capability` is the right the reading form needs (an admission reads the
+    registry under 养老服务设施's right, not the registry's own)."""
+    return scoped(Person.objects.all(), user, area_field="residence_area", capability=capability)
+
+
+# The forms that choose a person with the search-as-you-type (web/widgets.py), and the right each one's own lookup
+# reads the registry under: the candidates offered are exactly the persons the form would accept.
+PICK_PURPOSES = {
+    "registry": Cap.REGISTRY_VIEW,
+    "facility": Cap.FACILITY_VIEW,
+    "retrofit": Cap.RETROFIT_APPLY,
+    "lowincome": Cap.LOWINCOME_VIEW,
+    "elder": Cap.ELDER_VIEW,
+}
+
+
+def person_chosen(user: User, *, person_id: str, id_number: str = "",
+                  capability: str = Cap.REGISTRY_VIEW) -> Person | None:
+    """The person a form names: the id the picker chose, or (without JavaScript) the typed 身份证号; None when absent
+    or outside the user's scope, so a forged id gets the refusal an unknown number gets."""
+    qs = persons_for(user, capability).select_related("residence_area")
+    pid = (person_id or "").strip()
+    if pid:
+        return qs.filter(pk=int(pid)).first() if pid.isdigit() and len(pid) < 19 else None
+    number = normalize(id_number or "")
+    return qs.filter(id_number=number).first() if number else None
 
 
 def person_get(user: User, pk: int) -> Person:
@@ -50,11 +76,11 @@ def is_id_query(query: str) -> bool:
 
 
 def person_search(user: User, query: str = "", *, area: Area | None = None,
-                  category: str | None = None) -> QuerySet[Person]:
+                  category: str | None = None, capability: str = Cap.REGISTRY_VIEW) -> QuerySet[Person]:
     """Name (prefix), 身份证号, its last 4–5 characters, or pinyin initials (e.g. zs for 张三). Leading or trailing ID
     digits are searched only by roles that may see full numbers: for the others a partial search would tell the
     hidden digits one at a time, so they find a person by the complete number only."""
-    qs = persons_for(user).annotate(name_c=Collate("name", _BYTE_ORDER))
+    qs = persons_for(user, capability).annotate(name_c=Collate("name", _BYTE_ORDER))
     order = ("name_c", "id")
     q = (query or "").strip()
     if q:

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("persons/", views.person_list, name="person_list"),
+    path("persons/pick/", views.person_pick, name="person_pick"),
     path("persons/export.xlsx", views.person_export, name="person_export"),
     path("persons/new/", views.person_create, name="person_create"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),

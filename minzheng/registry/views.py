@@ -4,7 +4,8 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, QueryDict
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,10 +14,10 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Level
 from minzheng.areas.selectors import area_get, areas_for, top_areas
 from minzheng.core.errors import DomainError, Forbidden, NotFound
-from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 from minzheng.web.pages import is_htmx, page, paginate, require, save_form
+from minzheng.web.widgets import keep_person
 from minzheng.web.workbench import tasks_for
 
 from . import services
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .models import Category, Membership, PersonCategory
 from .selectors import (
+    PICK_PURPOSES,
     current_household,
     duplicate_candidates,
     full_record_views,
@@ -44,9 +46,9 @@ from .selectors import (
     household_members,
     households_for,
     is_id_query,
+    person_chosen,
     person_get,
     person_search,
-    persons_for,
     registry_overview,
     with_list_details,
 )
@@ -112,6 +114,29 @@ def _area_options(user):
 # The list counts at most this many persons: a city's exact COUNT over 1,000,000 rows was most of the page's time
 # (issue 9); past it the page says "超过 10,000 条" and 500 pages of 20 are still reachable.
 PERSON_LIST_COUNT_CAP = 10_000
+
+
+@require_POST
+@login_required
+def person_pick(request):
+    """The person search-as-you-type (web/pickers.js): the first candidates for a name, pinyin initials or the
+    digits of an ID, among the persons the user may choose for the form's purpose, with masked ID and 村居. A POST, so
+    no ID number lands in a URL or an access log."""
+    capability = PICK_PURPOSES.get(request.POST.get("purpose", ""))
+    if capability is None:
+        return JsonResponse({"code": "bad_request", "message": "人员选择的用途不正确"}, status=400)
+    query = request.POST.get("q", "").strip()
+    found = person_search(request.user, query, capability=capability).select_related("residence_area__parent")[:10] \
+        if query else []
+    return JsonResponse({"persons": [{"id": p.pk, "name": p.name, "masked_id": p.masked_id,
+                                      "area": area_label(p.residence_area)} for p in found]})
+
+
+def area_label(area) -> str:
+    """礼乐街道/英南村: the village with the town above it (a bare village name is ambiguous)."""
+    if area is None:
+        return ""
+    return f"{area.parent.name}/{area.name}" if area.parent_id and area.level == Level.VILLAGE else area.name
 
 
 @page(Cap.REGISTRY_VIEW)
@@ -313,13 +338,16 @@ def household_detail(request, pk):
 
 
 def _op_add(request, h):
-    form = AddMemberForm(request.POST)
+    form = AddMemberForm(request.POST, person=request.POST.get("person", ""))
+    chosen = person_chosen(request.user, person_id=form.person) if form.person else None
+    keep_person(form, "id_number", chosen)  # the form shown again keeps the member chosen
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
-    person = persons_for(request.user).filter(id_number=normalize(d["id_number"])).first()
+    person = chosen if form.person else person_chosen(request.user, person_id="", id_number=d["id_number"])
     if person is None:
-        form.add_error("id_number", f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")
+        form.add_error("id_number", "未找到所选人员，或其不在您的管辖范围内；请先登记该人员" if form.person
+                       else f"未找到身份证号为“{d['id_number']}”的人员，或其不在您的管辖范围内；请先登记该人员")
         return form, None
     return form, save_form(form, lambda: services.household_add_member(
         actor=request.user, household=h, person=person, relation=d["relation"], start_date=d["start_date"]))

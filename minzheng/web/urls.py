@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import account_views, health, views
+from . import account_views, health, pickers, views
 
 app_name = "web"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("account/password/", account_views.password_change, name="password_change"),
     path("logout/", views.logout_view, name="logout"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("areas/pick/", pickers.area_pick, name="area_pick"),
     path("", include("minzheng.registry.urls")),  # the home page and the registry pages
 ]

@@ -34,7 +34,7 @@ def test_a_dibao_application_from_the_village_to_approval(live_server, browser, 
     chen = sign_in(browser, live_server.url, "chenxl")
     chen.get_by_role("link", name="社会救助").click()
     chen.goto(f"{live_server.url}/assistance/new/")
-    chen.get_by_label("申请人身份证号").fill(w.dad.id_number)
+    chen.get_by_label("申请人", exact=True).fill(w.dad.id_number)
     chen.get_by_label("家庭编号").fill(w.household.number)
     chen.get_by_label("救助项目").select_option(label="最低生活保障")
     chen.get_by_label("授权书").set_input_files(str(signed))

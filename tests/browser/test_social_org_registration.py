@@ -31,7 +31,8 @@ def test_an_application_becomes_a_registered_organisation_then_a_public_credit_l
     window.get_by_role("link", name="社会组织").first.click()
     window.get_by_label("名称", exact=True).fill("江海区义工联合会")
     window.get_by_label("组织类型").select_option(label="社会团体")
-    window.get_by_label("住所所在地（区划代码）").fill("440704003001")
+    # the area picker: 江门市/江海区/礼乐街道 are chosen for him (the only ones on his way), he picks the village
+    window.locator("select[aria-label=村居]").select_option(label="英南村")
     window.get_by_label("住所", exact=True).fill("礼乐街道英南村文化楼二层")
     window.get_by_label("法定代表人身份证号").fill(feng.id_number)
     window.get_by_label("注册资金（元）").fill("30000")

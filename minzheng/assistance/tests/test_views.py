@@ -162,8 +162,11 @@ def test_intake_errors_are_shown_next_to_the_field_and_nothing_is_written(client
     before = state()
     r = client.post(reverse("assistance:new"), {"id_number": stranger.id_number, "programme": "dibao"})
     assert r.status_code == 400 and "不在您的管辖范围内" in body(r)
+    # the person search's choice: a forged id of someone outside 陈小玲's villages is refused like an unknown number
+    r = client.post(reverse("assistance:new"), {"person": str(stranger.pk), "id_number": "冯", "programme": "dibao"})
+    assert r.status_code == 400 and "不在您的管辖范围内" in body(r) and stranger.name not in body(r)
     r = client.post(reverse("assistance:new"), {"programme": "dibao"})
-    assert r.status_code == 400 and "请填写申请人身份证号或家庭编号" in body(r)
+    assert r.status_code == 400 and "请选择申请人（输入姓名或身份证号查找），或填写家庭编号" in body(r)
     r = client.post(reverse("assistance:new"), {"id_number": w.dad.id_number, "programme": "temporary"})
     assert r.status_code == 400 and "临时救助须选择急难型或支出型" in body(r)
     bad = authorisation("授权书.pdf", b"not a pdf at all")

@@ -11,7 +11,7 @@ from minzheng.carefacility.models import Admission, Bed, Facility, Kind, RiskAss
 from minzheng.core.errors import DomainError, Forbidden, NotFound
 from minzheng.core.models import AuditEntry
 
-from .stories import TODAY, all_items, assess, home
+from .stories import TODAY, all_items, assess, elder, home
 
 pytestmark = pytest.mark.django_db
 
@@ -260,11 +260,20 @@ def test_the_admission_desk_page(care):
     r = c.post(f"/facilities/{facility.pk}/admit/", {"id_number": w.wang_xl.id_number, "bed_id": a01.pk},
                follow=True)
     assert "须先完成GB 38600-2019" in r.content.decode()
-    form = {"id_number": w.wang_xl.id_number, "assessors": "李建华"}
+    # the person search's choice travels as `person` (the typed text is not sent); a forged id of an elder of
+    # 外海街道 (not 李建华's) gets the refusal an unknown 身份证号 gets, and nothing is written
+    outsider = elder(w, "邓婆", 80, village=w.waihai_village)
+    refused = c.post(f"/facilities/{facility.pk}/admit/", {"id_number": "440704190001011234", "bed_id": a01.pk},
+                     follow=True).content.decode()
+    forged = c.post(f"/facilities/{facility.pk}/admit/", {"person": outsider.pk, "bed_id": a01.pk},
+                    follow=True).content.decode()
+    refusal = "未找到该身份证号的人员，或其不在您的管辖范围内"
+    assert refusal in refused and refusal in forged
+    assert "邓婆" not in forged and not Admission.objects.exists()
+    form = {"person": w.wang_xl.pk, "assessors": "李建华"}
     form.update({f"item_{k}": v for k, v in all_items().items()})
     c.post(f"/facilities/{facility.pk}/assess/", form)
-    r = c.post(f"/facilities/{facility.pk}/admit/", {"id_number": w.wang_xl.id_number, "bed_id": a01.pk},
-               follow=True)
+    r = c.post(f"/facilities/{facility.pk}/admit/", {"person": w.wang_xl.pk, "bed_id": a01.pk}, follow=True)
     assert "已办理入住" in r.content.decode()
     assert Admission.objects.filter(person=w.wang_xl, discharged_on__isnull=True).exists()
     r = c.post(f"/facilities/{facility.pk}/discharge/", {"person_id": w.wang_xl.pk, "reason": "回家"}, follow=True)

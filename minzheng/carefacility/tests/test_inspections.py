@@ -115,8 +115,10 @@ def test_the_supervision_pages(care, homes):
     c.force_login(w.huang)
     r = c.post("/facilities/inspections/", {"area_code": w.jianghai.code, "sample_size": "1", "seed": "42"},
                follow=True)
-    # the seed is kept on the record (anyone can redo the draw) but is not the page's business (issue 16)
-    assert "已完成双随机抽取" in r.content.decode() and InspectionDraw.objects.filter(seed=42).exists()
+    # the seed is drawn by the server and kept on the record (anyone can redo the draw) but is not the page's
+    # business (issue 16): a seed slipped into the form is ignored
+    assert "已完成双随机抽取" in r.content.decode()
+    assert InspectionDraw.objects.get().seed != 42
     inspection = Inspection.objects.get()
     past = (TODAY - 3 * DAYS).isoformat()
     InspectionDraw.objects.update(drawn_on=TODAY - 10 * DAYS)   # drawn earlier (a test shortcut for the date only)
@@ -143,3 +145,8 @@ def test_huang_picks_the_draw_scope_from_a_list_and_never_sees_a_seed(care, home
     assert "已完成双随机抽取" in r.content.decode()
     draw = InspectionDraw.objects.get()
     assert draw.area == w.jianghai and draw.seed > 0
+    # nor may an API caller choose it (it would steer which facilities are picked); the recorded seed is returned
+    api = client.post("/api/carefacility/inspections/draws",
+                      {"area_code": w.jianghai.code, "sample_size": 1, "seed": 42}, content_type="application/json")
+    assert api.status_code == 201
+    assert api.json()["seed"] == InspectionDraw.objects.get(pk=api.json()["id"]).seed != 42

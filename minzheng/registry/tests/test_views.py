@@ -375,6 +375,21 @@ def test_a_person_of_another_area_cannot_be_added(client, people, family, make_p
     response = client.post(reverse("web:household_op", args=[family["household"].pk, "add"]),
                            {"id_number": stranger.id_number, "relation": "other", "start_date": TODAY})
     assert response.status_code == 400 and not Membership.objects.filter(person=stranger).exists()
+    # chosen with the person search: a forged id of the same stranger is refused the same way, nothing written
+    response = client.post(reverse("web:household_op", args=[family["household"].pk, "add"]),
+                           {"person": stranger.pk, "relation": "other", "start_date": TODAY})
+    body = response.content.decode()
+    assert response.status_code == 400 and "未找到所选人员，或其不在您的管辖范围内" in body and "郁南人" not in body
+    assert not Membership.objects.filter(person=stranger).exists()
+
+
+def test_li_jianhua_adds_a_member_chosen_with_the_person_search(client, people, family, make_person, areas):
+    grandson = make_person("王小宝", area=areas["yingnan"], birth=dt.date(2010, 6, 1))
+    login(client, people, "lile_officer")
+    response = client.post(reverse("web:household_op", args=[family["household"].pk, "add"]),
+                           {"person": grandson.pk, "relation": "grandchild", "start_date": TODAY})
+    assert response.status_code == 302
+    assert Membership.objects.get(person=grandson, end_date__isnull=True).household == family["household"]
 
 
 def test_remove_change_head_split_and_merge(client, people, family, make_person, areas):

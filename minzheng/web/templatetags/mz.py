@@ -4,6 +4,7 @@ from django import template
 
 from minzheng.areas.selectors import top_areas
 from minzheng.core.idcard import mask
+from minzheng.web.widgets import area_picker_attrs, as_html_attrs, person_chosen_attrs, person_picker_attrs
 
 register = template.Library()
 
@@ -124,3 +125,16 @@ def cite(value) -> str:
     from minzheng.core.citations import readable
 
     return readable(value)
+
+
+@register.simple_tag
+def area_picker(depth: str = "village", least: str = "city", public: bool = False, multi: bool = False) -> str:
+    """Attributes turning an area-code `<input>` into the cascading 市 → 县区 → 镇街 → 村居 picker (web/pickers.js)."""
+    return as_html_attrs(area_picker_attrs(depth=depth, least=least, public=public, multi=multi))
+
+
+@register.simple_tag
+def person_picker(purpose: str = "", chosen=None) -> str:
+    """Attributes turning a 身份证号 `<input>` into the person search-as-you-type (web/pickers.js); `chosen`: the
+    person already chosen, when the form comes back with an error."""
+    return as_html_attrs(person_picker_attrs(purpose=purpose) | person_chosen_attrs(chosen))
