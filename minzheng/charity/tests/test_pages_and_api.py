@@ -1,5 +1,6 @@
-"""大慈善 over HTTP: 李建华 (礼乐街道) and 黄志强 (江海区) find 大慈善 in the menu and open the desk; 王秀英, a resident,
-finds no such entry and is turned away. 郁南县's 梁文杰 has the same role as 黄志强 but sees none of 江海's rows."""
+"""大慈善 over HTTP: 李建华 (礼乐街道) and 黄志强 (江海区) find 大慈善 in the menu and open the desk; 王秀英, a
+resident, finds no such entry and is turned away. 郁南县's 梁文杰 has the same role as 黄志强 but sees none of
+江海's rows."""
 
 import re
 
