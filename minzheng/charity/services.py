@@ -450,6 +450,22 @@ def resource_register(*, actor: User, area: Area, name: str, offers: str, credit
     return r
 
 
+def _address_forms(person: Person) -> list[str]:
+    """The person's address as typed into a wish: in full, and without the leading names of the areas it lies in
+    ("英南村北巷3号" is also "北巷3号"). A remainder shorter than three characters says nothing on its own."""
+    full = (person.address or "").strip()
+    if not full:
+        return []
+    names = sorted((a.name for a in person.residence_area.ancestors()), key=len, reverse=True)
+    rest = full
+    for _ in range(len(names)):
+        head = next((n for n in names if n and rest.startswith(n)), None)
+        if head is None:
+            break
+        rest = rest[len(head):]
+    return [full] + ([rest] if rest != full and len(rest) >= 3 else [])
+
+
 def wish_raise(*, actor: User, kind: str, title: str, need: str, budget: object, area: Area,
                person: Person | None = None, today: dt.date | None = None) -> Wish:
     """A village or a 社工 raises a 微心愿 for a person in difficulty (or a 微实事 for the community)."""
@@ -465,9 +481,12 @@ def wish_raise(*, actor: User, kind: str, title: str, need: str, budget: object,
         ensure_can(actor, person.residence_area, Cap.CHARITY_WISH)
         if person.death_date:
             raise DomainError(f"{person.name}已登记死亡", field="心愿人")
-        for secret in (person.name, person.id_number):
-            if secret and (secret in title or secret in need):
-                raise DomainError("心愿和需求说明将公开展示，不能含有心愿人的姓名或身份证号", field="需求说明")
+        for label, secrets in (("姓名", [person.name]), ("身份证号", [person.id_number]),
+                               ("住址", _address_forms(person))):
+            for field, typed in (("心愿", title), ("需求说明", need)):
+                if any(secret and secret in typed for secret in secrets):
+                    raise DomainError(f"{field}将在公开页面展示，不能含有心愿人的{label}", code="personal_data",
+                                      field=field)
     with transaction.atomic():
         w = Wish.objects.create(kind=kind, title=title, need=need, budget=value, person=person, area=area,
                                 raised_by=actor, raised_on=today)
