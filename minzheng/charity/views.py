@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
-from minzheng.core.errors import DomainError
+from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.periods import local_date
 from minzheng.web.pages import page
 
@@ -37,6 +37,10 @@ def public_wishes(request):
 def public_claim(request):
     try:
         wish = selectors.public_wish(request.POST.get("wish", ""))
+    except NotFound:
+        messages.error(request, "该心愿已被认领或已不在待认领名单中，请选择其他心愿")
+        return redirect("charity:public_wishes")
+    try:
         services.wish_claim(actor=None, wish=wish, claimant=request.POST.get("claimant", ""))
         messages.success(request, f"感谢认领“{wish.title}”，村（居）工作人员将与您联系")
     except DomainError as e:

@@ -18,7 +18,7 @@ from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.periods import local_date
-from minzheng.core.scope import ensure_can, path_in_scope
+from minzheng.core.scope import ensure_can, path_in_scope, require
 from minzheng.core.tabular import read_table
 
 from .models import Allocation, Inspection, MonthlySales, Outlet, Spending
@@ -108,8 +108,7 @@ def sales_import(*, actor: User, path: Path, file_format: str, mode: str = "all_
     """Monthly sales per outlet from a file (销售许可证号, 月份 YYYY-MM, 销量（元）). Each bad row is named with its
     reason; in the all-or-nothing mode one bad row applies nothing, otherwise the good rows are applied. A month
     imported again replaces that outlet's figure (an import can be rerun)."""
-    if not actor.can(Cap.LOTTERY_MANAGE):
-        ensure_can(actor, None, Cap.LOTTERY_MANAGE)
+    require(actor, Cap.LOTTERY_MANAGE)  # a role without it is told so; each row's outlet is checked for scope
     if mode not in MODES:
         raise DomainError("导入方式应为“全部正确才导入”或“导入正确的行”", field="导入方式")
     if file_format not in ("csv", "xlsx"):
