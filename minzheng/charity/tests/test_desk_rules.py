@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from minzheng.charity import selectors, services
 from minzheng.charity.models import Charity, Stock, Wish
@@ -117,3 +118,42 @@ def test_a_small_community_project_is_claimed_done_and_closed(areas, people):
     assert [a.action for a in AuditEntry.objects.filter(object_type="charity.wish").order_by("id")] == [
         "charity.wish_raise", "charity.wish_claim", "charity.wish_fulfil", "charity.wish_close"]
     assert Wish.objects.get(pk=lights.pk).kind == "project"
+
+
+def test_a_fundraising_foundation_must_spend_seventy_percent_of_last_years_income(areas, people, ch):
+    charity, desk, checker = ch["charity"], ch["desk"], ch["checker"]
+    today = local_date()
+    general = charity.funds.get()
+    services.donation_receive(actor=desk, fund=general, donor_name="礼乐商会", amount="10000",
+                              received_on=dt.date(today.year - 1, 1, 10))
+    project = services.project_create(actor=desk, fund=general, name="礼乐济困", purpose="慰问困难家庭",
+                                      area=areas["yingnan"])
+
+    def spend(amount):
+        e = services.expenditure_prepare(actor=desk, fund=general, project=project, amount=amount, spent_on=today,
+                                         evidence="慰问签收表")
+        services.expenditure_approve(actor=checker, expenditure=e)
+
+    law = rule("charity_spending_min_share")
+    spend("6000")
+    totals = selectors.annual_totals(charity, today.year)
+    assert totals["last_year_income"] == Decimal("10000.00") and totals["spending_share"] == Decimal("0.6000")
+    assert totals["spending_share"] < law.value and totals["spending_level"] == "below"
+    assert totals["spending_note"] == (f"慈善活动支出6000.00元，为{today.year - 1}年总收入10000.00元的60.00%，"
+                                       f"低于70%的要求（{law.citation}）")
+    desk_page = Client()
+    desk_page.force_login(desk)
+    assert totals["spending_note"] in desk_page.get("/charity/").content.decode()
+
+    spend("1000")
+    totals = selectors.annual_totals(charity, today.year)
+    assert totals["spending_level"] == "ok" and totals["spending_share"] == law.value
+    assert "为" + f"{today.year - 1}年总收入10000.00元的70.00%，不低于70%的要求" in totals["spending_note"]
+
+    # A charity without 公开募捐资格 is not held to it.
+    org = registered_org(window=desk, reviewer=ch["county"], approver=checker, legal_rep=ch["feng"],
+                         area=areas["lile"], name="礼乐助学会")
+    plain = services.charity_recognise(actor=ch["county"], org=org)
+    other = selectors.annual_totals(plain, today.year)
+    assert other["spending_level"] == "n/a" and other["spending_share"] is None
+    assert other["spending_note"].startswith("不适用")
