@@ -1,14 +1,11 @@
 """Writes of 福彩: outlets, inspections, the monthly sales import and 公益金. Each change validates, writes and
 audits in one transaction; the sales import names every bad row and, in the all-or-nothing mode, applies none."""
 
-import csv
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -26,12 +23,6 @@ from .models import Allocation, Inspection, MonthlySales, Outlet, Spending
 MAX_AMOUNT = Decimal("10000000000")
 SALES_COLUMNS = ("销售许可证号", "月份", "销量（元）")
 MODES = {"all_or_nothing": "全部正确才导入", "valid_only": "导入正确的行，报告错误的行"}
-
-
-@functools.cache
-def rules() -> dict[str, dict[str, str]]:
-    with open(settings.DATA_DIR / "charity" / "lottery.csv", encoding="utf-8") as f:
-        return {r["key"]: r for r in csv.DictReader(f)}
 
 
 def _text(value: object, name: str, limit: int, *, required: bool = True) -> str:
