@@ -103,6 +103,16 @@ class CharityReceiptCheckOut(Schema):
     received_on: dt.date | None = None
 
 
+class CharityDisclosureOut(Schema):
+    charity: str
+    kind: str
+    kind_label: str
+    title: str
+    text: str
+    published_on: dt.date
+    body: dict
+
+
 class CharityAnnualReportOut(Schema):
     charity: str
     year: int
@@ -204,3 +214,12 @@ def receipt_check(request, number: str, code: str):
 def annual_reports(request, year: Year):
     return [CharityAnnualReportOut(charity=str(d.charity), year=d.year, published_on=d.published_on, body=d.body)
             for d in selectors.public_annual_reports(year)[:500]]
+
+
+@router.get("/public/disclosures", auth=None, response={200: list[CharityDisclosureOut]},
+            summary="公开：慈善组织募捐情况和项目实施情况")
+def disclosures(request, kind: str = "", year: Year | None = None):
+    return [CharityDisclosureOut(charity=str(d.charity), kind=d.kind, kind_label=d.get_kind_display(), title=d.title,
+                                 text=d.body.get("text", ""), published_on=d.published_on,
+                                 body={k: v for k, v in d.body.items() if k != "subject"})
+            for d in selectors.public_disclosures(kind[:20], year)[:500]]

@@ -214,3 +214,11 @@ def receipt_check(number: str, code: str) -> dict[str, Any] | None:
 
 def public_annual_reports(year: int) -> QuerySet[Disclosure]:
     return Disclosure.objects.filter(kind=Disclosure.Kind.ANNUAL_REPORT, year=year).select_related("charity__org")
+
+
+def public_disclosures(kind: str = "", year: int | None = None) -> QuerySet[Disclosure]:
+    """信息公开 items anyone may read: 募捐情况 and 项目实施情况, newest first (annual reports: their own list)."""
+    kinds = [kind] if kind in (Disclosure.Kind.FUNDRAISING, Disclosure.Kind.PROJECT) else [
+        Disclosure.Kind.FUNDRAISING, Disclosure.Kind.PROJECT]
+    qs = Disclosure.objects.filter(kind__in=kinds).select_related("charity__org").order_by("-published_on", "-id")
+    return qs.filter(year=year) if year else qs

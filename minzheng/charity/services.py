@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from minzheng.accounts.models import User
@@ -18,6 +18,7 @@ from minzheng.areas.models import Area
 from minzheng.assistance.models import Application, ApplicationStatus, Case
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.core.money import FEN, Mode, amount, round_to
 from minzheng.core.periods import local_date, month_start, same_day_months_later
 from minzheng.core.scope import ensure_can
 from minzheng.payroll.services import outside_payment_record
@@ -382,6 +383,63 @@ def annual_report_publish(*, actor: User, charity: Charity, year: int, activitie
                                       published_by=actor)
         audit.record(actor=actor, action="charity.annual_report", object_type="charity.disclosure", object_id=d.pk,
                      object_repr=d.title, area_code=charity.area.code, after=body)
+    return d
+
+
+def fundraising_disclose(*, actor: User, plan: FundraisingPlan, today: dt.date | None = None) -> Disclosure:
+    """信息公开 of a 公开募捐's 募捐情况 — during the fund-raising and once it has ended — made from the ledger: the
+    gifts received under the plan, money and goods apart, against its target. At most one per plan per day."""
+    charity = plan.charity
+    ensure_can(actor, charity.area, Cap.CHARITY_RECORD)
+    today = today or local_date()
+    if today < plan.starts_on:
+        raise DomainError(f"募捐方案“{plan.title}”于{plan.starts_on}开始，开始后才能公开募捐情况", field="募捐方案")
+    gifts = {k: (n, round_to(amount(total or 0), unit=FEN, mode=Mode.HALF_UP)) for k, n, total in
+             Donation.objects.filter(plan=plan).values("kind").annotate(n=Count("id"), total=Sum("amount"))
+             .values_list("kind", "n", "total")}
+    n_money, money_total = gifts.get(Donation.Kind.MONEY, (0, Decimal("0.00")))
+    n_goods, goods_total = gifts.get(Donation.Kind.IN_KIND, (0, Decimal("0.00")))
+    ended, target = today > plan.ends_on, Decimal(plan.target).quantize(Decimal("0.01"))
+    stage = "募捐已结束" if ended else "募捐进行中"
+    words = (f"{stage}：截至{today:%Y年%m月%d日}，募捐方案“{plan.title}”（备案编号{plan.number}，"
+             f"募捐期间{plan.starts_on}至{plan.ends_on}，目标{target}元）共收到捐赠{n_money + n_goods}笔，"
+             f"其中资金{money_total}元、物资折价{goods_total}元。")
+    body = {"plan": plan.number, "target": str(target), "starts_on": plan.starts_on.isoformat(),
+            "ends_on": plan.ends_on.isoformat(), "gifts": n_money + n_goods, "money": str(money_total),
+            "goods": str(goods_total), "ended": ended, "as_of": today.isoformat(), "text": words}
+    return _disclose(actor=actor, charity=charity, kind=Disclosure.Kind.FUNDRAISING, today=today,
+                     title=f"{plan.title}募捐情况（{today:%Y年%m月%d日}）", body=body, subject=plan.number)
+
+
+def project_disclose(*, actor: User, project: Project, summary: str, today: dt.date | None = None) -> Disclosure:
+    """信息公开 of a project's 项目实施情况: what the desk writes of its progress, and from the ledger what was spent
+    on it (approved spending only). At most one per project per day."""
+    charity = project.charity
+    ensure_can(actor, charity.area, Cap.CHARITY_RECORD)
+    today = today or local_date()
+    summary = text(summary, "实施情况", 500)
+    spent = Expenditure.objects.filter(project=project, status=Expenditure.Status.APPROVED, spent_on__lte=today)
+    agg = spent.aggregate(n=Count("id"), total=Sum("amount"))
+    total = round_to(amount(agg["total"] or 0), unit=FEN, mode=Mode.HALF_UP)
+    body = {"project": project.name, "area": project.area.name, "fund": project.fund.name,
+            "spendings": agg["n"], "spent": str(total), "as_of": today.isoformat(), "summary": summary,
+            "text": f"截至{today:%Y年%m月%d日}，项目“{project.name}”（实施地{project.area.name}，资金来源"
+                    f"“{project.fund.name}”）已支出{total}元（{agg['n']}笔）。{summary}"}
+    return _disclose(actor=actor, charity=charity, kind=Disclosure.Kind.PROJECT, today=today,
+                     title=f"{project.name}项目实施情况（{today:%Y年%m月%d日}）", body=body,
+                     subject=f"project:{project.pk}")
+
+
+def _disclose(*, actor: User, charity: Charity, kind: str, today: dt.date, title: str, body: dict,
+              subject: str) -> Disclosure:
+    with transaction.atomic():
+        Charity.objects.select_for_update().filter(pk=charity.pk).first()  # one disclosure at a time per charity
+        if Disclosure.objects.filter(charity=charity, kind=kind, published_on=today, body__subject=subject).exists():
+            raise Conflict(f"“{title}”今天已公开，不能重复公开", code="duplicate", field="信息公开")
+        d = Disclosure.objects.create(charity=charity, kind=kind, year=today.year, title=title[:100],
+                                      body=body | {"subject": subject}, published_on=today, published_by=actor)
+        audit.record(actor=actor, action=f"charity.disclose_{kind}", object_type="charity.disclosure",
+                     object_id=d.pk, object_repr=d.title, area_code=charity.area.code, after=body)
     return d
 
 

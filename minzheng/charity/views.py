@@ -48,6 +48,13 @@ def public_claim(request):
     return redirect("charity:public_wishes")
 
 
+def public_disclosures(request):
+    kind = request.GET.get("kind", "")[:20]
+    return render(request, "charity/public_disclosures.html", {
+        "items": selectors.public_disclosures(kind)[:200], "kind": kind,
+        "kinds": [("", "全部"), ("fundraising", "募捐情况"), ("project", "项目实施情况")]})
+
+
 def receipt_check(request):
     number, code = request.GET.get("number", "")[:30], request.GET.get("code", "")[:12]
     found = selectors.receipt_check(number, code) if number else None
