@@ -26,6 +26,7 @@ from minzheng.eldercare.models import VisitDue
 from minzheng.eldercare.selectors import elderly_from
 from minzheng.funeral.models import Cremation, DeathRecord, EcoBurial
 from minzheng.funeral.models import Facility as FuneralFacility
+from minzheng.lottery.models import Allocation as LotteryAllocation
 from minzheng.lottery.models import Outlet as LotteryOutlet
 from minzheng.marriage.models import Registration
 from minzheng.placenames.models import NamingApplication
@@ -591,6 +592,18 @@ def _charity_spaces(on, year):
 def _lottery_outlets(on, year):
     return (LotteryOutlet.objects.filter(opened_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
             .values("area").annotate(v=Count("id")).values("area", "v"))
+
+
+@element("lottery_fund_allocated", "安排的福彩公益金（年内）", "元", "area_id")
+def _lottery_fund_allocated(on, year):
+    return (LotteryAllocation.objects.filter(year=year).values("area").annotate(v=Sum("amount"))
+            .values("area", "v"))
+
+
+@element("lottery_fund_elderly_allocated", "安排用于养老服务的福彩公益金（年内）", "元", "area_id")
+def _lottery_fund_elderly(on, year):
+    return (LotteryAllocation.objects.filter(year=year, use=LotteryAllocation.Use.ELDERLY).values("area")
+            .annotate(v=Sum("amount")).values("area", "v"))
 
 
 # --- 流浪乞讨人员救助 (vagrancy): counted at the station's county or city ------------------------------------------

@@ -50,3 +50,32 @@ def test_charity_and_lottery_indicators_are_computed_from_the_records(world, tmp
     assert value("charity_trusts", w.jianghai) == Decimal("1")
     assert value("charity_spaces", w.jianghai) == Decimal("1")
     assert value("lottery_outlets", w.jianghai) == Decimal("1")
+
+
+def test_the_share_of_the_welfare_fund_going_to_elderly_care_is_computed_from_the_allocations(world, tmp_path):
+    """江海区's plan (seeds/002 line 266): at least 55% of the year's 公益金 to 养老服务. In 2023 黄志强 allocates
+    60,000 元 to a 长者饭堂 and 40,000 元 to 助残 (60%); 2022's 济困 money alone makes that year 0%."""
+    w = world
+    key = "lottery_fund_elderly_share"
+    with open(settings.BASE_DIR / "data" / "monitoring" / "formulas.csv", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["key"] == key)
+    assert (row["numerator"], row["denominator"], row["factor"], row["unit"]) == (
+        "lottery_fund_elderly_allocated", "lottery_fund_allocated", "100", "%")
+    assert row["citation"] == "seeds/002_ae2121538b601b74.txt:266"
+    formulas = ("key,sub,numerator,denominator,factor,unit,citation,note\n"
+                f"{key},,{row['numerator']},{row['denominator']},100,%,x,\n")
+    catalogue.load(directory=write_catalogue(
+        tmp_path, [(f"440704.{key}", key, "养老服务", "福彩公益金用于养老服务占比", "", "%", "预期性", "0", "",
+                    ">=55", ">=55")], formulas=formulas))
+    for year, project, use, amount in ((2023, "英南长者饭堂", "elderly", "60000"),
+                                       (2023, "礼乐助残康复", "disabled", "40000"),
+                                       (2022, "江海济困", "relief", "10000")):
+        lottery.allocation_create(actor=w.huang, area=w.jianghai, year=year, project=project, use=use, amount=amount)
+    rollup.rebuild(2023)
+    rollup.rebuild(2022)
+
+    def value(year):
+        return IndicatorValue.objects.get(indicator__code=f"440704.{key}", area=w.jianghai, period=year).value
+
+    assert value(2023) == Decimal("60")
+    assert value(2022) == Decimal("0")
