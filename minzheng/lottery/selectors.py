@@ -64,8 +64,9 @@ def annual_report(area: Area, year: int) -> dict[str, Any]:
     allocs = Allocation.objects.filter(subtree_q(area, "area__path"), year=year)
     sums = allocs.values("use").annotate(amount=Sum("amount"), spent=Sum("spent"))
     by_use: dict[str, dict[str, Any]] = {r["use"]: dict(r) for r in sums}
-    rows = [{"use": u, "label": Allocation.Use(u).label, "amount": _fen(by_use.get(u, {}).get("amount")),
-             "spent": _fen(by_use.get(u, {}).get("spent"))} for u in Allocation.Use.values]
+    rows: list[dict[str, Any]] = [{"use": u, "label": Allocation.Use(u).label,
+                                   "amount": _fen(by_use.get(u, {}).get("amount")),
+                                   "spent": _fen(by_use.get(u, {}).get("spent"))} for u in Allocation.Use.values]
     total = sum((r["amount"] for r in rows), Decimal("0"))
     return {"area": area.name, "year": year, "sales": sales, "rows": rows, "allocated": total,
             **_elderly_share(area, year, rows, total),
