@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Area
+from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Application, ApplicationStatus, Case
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
@@ -29,6 +29,7 @@ from minzheng.verification.models import Conclusion, VerificationReport
 from .models import (
     Account,
     Charity,
+    DemoSite,
     Disclosure,
     Donation,
     Entry,
@@ -639,6 +640,50 @@ def stock_move(*, actor: User, space: Space, item: str, change: int) -> Stock:
                      object_repr=space.name, area_code=space.area.code, before={item: before},
                      after={item: s.quantity})
     return s
+
+
+# --- 慈善示范社区 / 慈善工作示范点 ---------------------------------------------------------------------------------
+
+def demo_site_designate(*, actor: User, kind: str, area: Area, name: str, on: dt.date | None = None) -> DemoSite:
+    """The county (or city) names a 村（居） a 慈善示范社区, or a town or village place a 慈善工作示范点."""
+    ensure_can(actor, area, Cap.CHARITY_APPROVE)
+    on = on or local_date()
+    if kind not in DemoSite.Kind.values:
+        raise DomainError("类别应为慈善示范社区或慈善工作示范点", field="类别")
+    name = text(name, "名称", 100)
+    if kind == DemoSite.Kind.COMMUNITY and area.level != Level.VILLAGE:
+        raise DomainError(f"慈善示范社区应为村（居），“{area.name}”不是村（居）", field="所在地")
+    if kind == DemoSite.Kind.SITE and area.level not in (Level.TOWN, Level.VILLAGE):
+        raise DomainError(f"慈善工作示范点应在镇街或村（居），“{area.name}”不是", field="所在地")
+    if on > local_date():
+        raise DomainError("命名日期不能晚于今天", field="命名日期")
+    active = DemoSite.objects.filter(kind=kind, area=area, revoked_on__isnull=True)
+    if kind == DemoSite.Kind.COMMUNITY and active.exists():
+        raise Conflict(f"{area.name}已是慈善示范社区", field="所在地")
+    if active.filter(name=name).exists():
+        raise Conflict(f"“{name}”已命名为{DemoSite.Kind(kind).label}", field="名称")
+    with transaction.atomic():
+        d = DemoSite.objects.create(kind=kind, area=area, name=name, designated_on=on, designated_by=actor)
+        audit.record(actor=actor, action="charity.demo_site_designate", object_type="charity.demo_site",
+                     object_id=d.pk, object_repr=name, area_code=area.code, after={"kind": kind, "on": on})
+    return d
+
+
+def demo_site_revoke(*, actor: User, site: DemoSite, reason: str, on: dt.date | None = None) -> DemoSite:
+    ensure_can(actor, site.area, Cap.CHARITY_APPROVE)
+    on = on or local_date()
+    reason = text(reason, "撤销原因", 200)
+    with transaction.atomic():
+        d = DemoSite.objects.select_for_update().get(pk=site.pk)
+        if d.revoked_on:
+            raise Conflict(f"“{d.name}”已于{d.revoked_on}撤销", field="状态")
+        if on < d.designated_on:
+            raise DomainError("撤销日期不能早于命名日期", field="撤销日期")
+        d.revoked_on, d.revoked_by, d.revoke_reason = on, actor, reason
+        d.save(update_fields=["revoked_on", "revoked_by", "revoke_reason"])
+        audit.record(actor=actor, action="charity.demo_site_revoke", object_type="charity.demo_site",
+                     object_id=d.pk, object_repr=d.name, area_code=d.area.code, after={"on": on, "reason": reason})
+    return d
 
 
 # --- 救助衔接 --------------------------------------------------------------------------------------------------------

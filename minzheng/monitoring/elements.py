@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
+from minzheng.charity.models import DemoSite as CharityDemoSite
 from minzheng.charity.models import Space as CharitySpace
 from minzheng.charity.models import Trust as CharityTrust
 from minzheng.children import selectors as children
@@ -586,6 +587,22 @@ def _charity_trusts(on, year):
 @element("charity_spaces_open", "启用的慈善空间和慈善超市数", "个", "area_id")
 def _charity_spaces(on, year):
     return CharitySpace.objects.filter(opened_on__lte=on).values("area").annotate(v=Count("id")).values("area", "v")
+
+
+def _demo_sites(kind: str, on: dt.date) -> QuerySet:
+    return (CharityDemoSite.objects.filter(kind=kind, designated_on__lte=on)
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+            .values("area").annotate(v=Count("id")).values("area", "v"))
+
+
+@element("charity_demo_communities_named", "命名的慈善示范社区数", "个", "area_id")
+def _charity_demo_communities(on, year):
+    return _demo_sites("community", on)
+
+
+@element("charity_demo_sites_named", "命名的慈善工作示范点数", "个", "area_id")
+def _charity_demo_sites(on, year):
+    return _demo_sites("site", on)
 
 
 @element("lottery_outlets_open", "在营的福利彩票销售场所数", "个", "area_id")
