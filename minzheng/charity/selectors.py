@@ -16,6 +16,7 @@ from minzheng.core.scope import scoped
 from .models import (
     Account,
     Charity,
+    DemoSite,
     Disclosure,
     Donation,
     Expenditure,
@@ -103,6 +104,10 @@ def resources_for(user: User) -> QuerySet[Resource]:
 
 def spaces_for(user: User) -> QuerySet[Space]:
     return scoped(Space.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
+
+
+def demo_sites_for(user: User) -> QuerySet[DemoSite]:
+    return scoped(DemoSite.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
 
 
 def referrals_for(user: User) -> QuerySet[Referral]:

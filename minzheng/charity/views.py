@@ -25,6 +25,7 @@ def index(request):
         "wishes": selectors.wishes_for(request.user).exclude(status="closed")[:100],
         "referrals": selectors.referrals_for(request.user)[:100],
         "trusts": selectors.trusts_for(request.user)[:100],
+        "demo_sites": selectors.demo_sites_for(request.user).filter(revoked_on__isnull=True)[:200],
     })
 
 

@@ -74,9 +74,10 @@ def jianghai_rows(areas, people, ch, make_person):
                                 purpose="资助乡村困难群众", signed_on=today)
     outlet = lottery.outlet_register(actor=county, area=areas["yingnan"], licence="44070400101", name="英南福彩站",
                                      owner="陈志坚", address="英南村市场1号", opened_on=dt.date(2020, 5, 1))
+    services.demo_site_designate(actor=county, kind="community", area=areas["yingnan"], name="英南村慈善示范社区")
     return {"gift": gift, "wish": wish, "trust": trust, "outlet": outlet,
             "secrets": ["江海区慈善会", "英南济困", "慰问签收表", "一台轮椅", "江海区乡村振兴慈善信托", "英南福彩站",
-                        "陈志坚", "44070400101"]}
+                        "陈志坚", "44070400101", "英南村慈善示范社区"]}
 
 
 def _sales_file(licence: str) -> SimpleUploadedFile:
@@ -97,7 +98,7 @@ def test_another_county_sees_none_of_jianghais_rows_in_the_lists_and_the_desk(pe
     assert liang.get("/api/lottery/outlets").json() == []
 
     desk = huang.get("/charity/").content.decode()
-    for row in ("江海区慈善会", "英南济困", "一台轮椅", "江海区乡村振兴慈善信托"):
+    for row in ("江海区慈善会", "英南济困", "一台轮椅", "江海区乡村振兴慈善信托", "英南村慈善示范社区"):
         assert row in desk, row
     other = liang.get("/charity/")
     assert other.status_code == 200
