@@ -7,9 +7,11 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
+from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut
 from minzheng.core.inputs import BureauDate, RecordId, Year
 from minzheng.core.periods import local_date
+from minzheng.registry.selectors import person_get
 
 from . import selectors, services
 from .models import Fund
@@ -70,6 +72,20 @@ class CharityExpenditureOut(Schema):
 
 class CharityClaimIn(Schema):
     claimant: str = Field(max_length=100, description="认领人或企业名称")
+
+
+class CharityWishIn(Schema):
+    kind: str = Field("wish", max_length=8, description="wish 微心愿 / project 微实事")
+    title: str = Field(max_length=60)
+    need: str = Field(max_length=200)
+    budget: str = Field(max_length=20, description="预计金额（元）")
+    area_code: str = Field(max_length=12, description="村（居）区划代码")
+    person_id: RecordId | None = Field(None, description="心愿人（微心愿必填）")
+
+
+class CharityFulfilIn(Schema):
+    evidence: str = Field(max_length=300, description="实现情况及凭证")
+    on: BureauDate
 
 
 class CharityWishOut(Schema):
@@ -175,6 +191,27 @@ def claim(request, wish_id: RecordId, payload: CharityClaimIn):
     w = services.wish_claim(actor=request.user, wish=selectors.wish_get(request.user, wish_id),
                             claimant=payload.claimant)
     return _wish(w)
+
+
+@router.post("/wishes", response={201: CharityWishOut, codes_4xx: ErrorOut}, summary="发布微心愿/微实事（村居、社工）")
+def raise_wish(request, payload: CharityWishIn):
+    area = area_by_code(payload.area_code, field="村（居）")
+    person = person_get(request.user, payload.person_id) if payload.person_id else None
+    w = services.wish_raise(actor=request.user, kind=payload.kind, title=payload.title, need=payload.need,
+                            budget=payload.budget, area=area, person=person)
+    return Status(201, _wish(w))
+
+
+@router.post("/wishes/{wish_id}/fulfil", response={200: CharityWishOut, codes_4xx: ErrorOut},
+             summary="登记心愿实现情况及凭证")
+def fulfil(request, wish_id: RecordId, payload: CharityFulfilIn):
+    return _wish(services.wish_fulfil(actor=request.user, wish=selectors.wish_get(request.user, wish_id),
+                                      evidence=payload.evidence, on=payload.on))
+
+
+@router.post("/wishes/{wish_id}/close", response={200: CharityWishOut, codes_4xx: ErrorOut}, summary="心愿办结")
+def close(request, wish_id: RecordId):
+    return _wish(services.wish_close(actor=request.user, wish=selectors.wish_get(request.user, wish_id)))
 
 
 def _wish(w):

@@ -172,3 +172,37 @@ def test_the_public_checks_a_receipt_reads_plans_and_reports_and_claims_a_wish_w
     assert "该心愿已被认领或已不在待认领名单中" in nowhere.content.decode()
     assert Wish.objects.get(pk=wish.pk).claimant == "陈美华"
     assert public.get("/charity/wishes/claim/").status_code == 405
+
+
+def test_a_village_worker_raises_fulfils_and_closes_a_wish_over_the_api(areas, people, make_person):
+    """陈小玲 raises 黄伯's wish from her phone; a donor claims it on the public page; she records its fulfilment and
+    closes it. 赵玉兰 of 外海街道 can neither raise one for 英南村 nor use 黄伯's record; bad fields are named."""
+    from minzheng.core.periods import local_date
+
+    chen, zhao = _as(people["village_worker"]), _as(people["waihai_officer"])
+    bo = make_person("黄伯", area=areas["yingnan"], address="英南村东巷5号")
+    body = {"kind": "wish", "title": "一副老花镜", "need": "看不清药盒说明", "budget": "120",
+            "area_code": "440704003001", "person_id": bo.pk}
+    outside = zhao.post("/api/charity/wishes", body, content_type="application/json")
+    assert outside.status_code == 404
+    bad = chen.post("/api/charity/wishes", body | {"need": "送到东巷5号"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["field"] == "需求说明" and "住址" in bad.json()["message"]
+    nowhere = chen.post("/api/charity/wishes", body | {"area_code": "440704999999"}, content_type="application/json")
+    assert nowhere.status_code == 400 and nowhere.json()["field"] == "村（居）"
+    assert not Wish.objects.exists()
+
+    raised = chen.post("/api/charity/wishes", body, content_type="application/json")
+    assert raised.status_code == 201 and raised.json()["village"] == "英南村" and "黄伯" not in raised.content.decode()
+    wish_id = raised.json()["id"]
+    Client().post("/charity/wishes/claim/", {"wish": wish_id, "claimant": "陈美华"})
+    assert zhao.post(f"/api/charity/wishes/{wish_id}/fulfil", {"evidence": "已送达", "on": f"{local_date()}"},
+                     content_type="application/json").status_code == 404
+    early = chen.post(f"/api/charity/wishes/{wish_id}/close", {}, content_type="application/json")
+    assert early.status_code == 409 and "实现后才能办结" in early.json()["message"]
+    done = chen.post(f"/api/charity/wishes/{wish_id}/fulfil", {"evidence": "老花镜已送达，签收单存档",
+                                                               "on": f"{local_date()}"},
+                     content_type="application/json")
+    assert done.status_code == 200
+    assert chen.post(f"/api/charity/wishes/{wish_id}/close", {}, content_type="application/json").status_code == 200
+    w = Wish.objects.get(pk=wish_id)
+    assert (w.status, w.claimant, w.evidence, w.person) == ("closed", "陈美华", "老花镜已送达，签收单存档", bo)
