@@ -41,6 +41,7 @@ urlpatterns = [
     path("placenames/", include("minzheng.placenames.urls")),
     path("rehab/", include("minzheng.rehab.urls")),
     path("charity/", include("minzheng.charity.urls")),  # wishes/ and receipt/ are public
+    path("lottery/", include("minzheng.lottery.urls")),  # welfare-fund/ is public
     path("vagrancy/", include("minzheng.vagrancy.urls")),
     path("xunqin/", include((xunqin_urls, "vagrancy-public"))),  # the public 寻亲公告: no login, masked
     path("portal/", include("minzheng.portal.urls")),  # 居民掌上办: one-time code login, phone-sized

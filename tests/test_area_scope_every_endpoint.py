@@ -689,6 +689,9 @@ def _cases():
         ("post", "/api/charity/expenditures/{expenditure_id}/approve", cha + "/expenditures/{expenditure}/approve",
          {"approve": True}),
         ("post", "/api/charity/wishes/{wish_id}/claim", cha + "/wishes/{wish}/claim", {"claimant": "陈美华"}),
+        ("post", "/api/charity/wishes/{wish_id}/fulfil", cha + "/wishes/{wish}/fulfil",
+         {"evidence": "轮椅已送达", "on": TODAY.isoformat()}),
+        ("post", "/api/charity/wishes/{wish_id}/close", cha + "/wishes/{wish}/close", {}),
         ("post", "/api/lottery/outlets/{outlet_id}/inspections", api + "/lottery/outlets/{outlet}/inspections",
          {"result": "passed", "findings": "合格"}),
     ]

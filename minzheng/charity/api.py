@@ -7,9 +7,11 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
+from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut
 from minzheng.core.inputs import BureauDate, RecordId, Year
 from minzheng.core.periods import local_date
+from minzheng.registry.selectors import person_get
 
 from . import selectors, services
 from .models import Fund
@@ -72,6 +74,20 @@ class CharityClaimIn(Schema):
     claimant: str = Field(max_length=100, description="认领人或企业名称")
 
 
+class CharityWishIn(Schema):
+    kind: str = Field("wish", max_length=8, description="wish 微心愿 / project 微实事")
+    title: str = Field(max_length=60)
+    need: str = Field(max_length=200)
+    budget: str = Field(max_length=20, description="预计金额（元）")
+    area_code: str = Field(max_length=12, description="村（居）区划代码")
+    person_id: RecordId | None = Field(None, description="心愿人（微心愿必填）")
+
+
+class CharityFulfilIn(Schema):
+    evidence: str = Field(max_length=300, description="实现情况及凭证")
+    on: BureauDate
+
+
 class CharityWishOut(Schema):
     id: int
     kind: str
@@ -101,6 +117,16 @@ class CharityReceiptCheckOut(Schema):
     donor: str = ""
     amount: Decimal | None = None
     received_on: dt.date | None = None
+
+
+class CharityDisclosureOut(Schema):
+    charity: str
+    kind: str
+    kind_label: str
+    title: str
+    text: str
+    published_on: dt.date
+    body: dict
 
 
 class CharityAnnualReportOut(Schema):
@@ -167,6 +193,27 @@ def claim(request, wish_id: RecordId, payload: CharityClaimIn):
     return _wish(w)
 
 
+@router.post("/wishes", response={201: CharityWishOut, codes_4xx: ErrorOut}, summary="发布微心愿/微实事（村居、社工）")
+def raise_wish(request, payload: CharityWishIn):
+    area = area_by_code(payload.area_code, field="村（居）")
+    person = person_get(request.user, payload.person_id) if payload.person_id else None
+    w = services.wish_raise(actor=request.user, kind=payload.kind, title=payload.title, need=payload.need,
+                            budget=payload.budget, area=area, person=person)
+    return Status(201, _wish(w))
+
+
+@router.post("/wishes/{wish_id}/fulfil", response={200: CharityWishOut, codes_4xx: ErrorOut},
+             summary="登记心愿实现情况及凭证")
+def fulfil(request, wish_id: RecordId, payload: CharityFulfilIn):
+    return _wish(services.wish_fulfil(actor=request.user, wish=selectors.wish_get(request.user, wish_id),
+                                      evidence=payload.evidence, on=payload.on))
+
+
+@router.post("/wishes/{wish_id}/close", response={200: CharityWishOut, codes_4xx: ErrorOut}, summary="心愿办结")
+def close(request, wish_id: RecordId):
+    return _wish(services.wish_close(actor=request.user, wish=selectors.wish_get(request.user, wish_id)))
+
+
 def _wish(w):
     return CharityWishOut(id=w.pk, kind=w.kind, kind_label=w.get_kind_display(), title=w.title, need=w.need,
                    budget=w.budget, village=w.area.name, town=w.area.parent.name if w.area.parent_id else "",
@@ -204,3 +251,12 @@ def receipt_check(request, number: str, code: str):
 def annual_reports(request, year: Year):
     return [CharityAnnualReportOut(charity=str(d.charity), year=d.year, published_on=d.published_on, body=d.body)
             for d in selectors.public_annual_reports(year)[:500]]
+
+
+@router.get("/public/disclosures", auth=None, response={200: list[CharityDisclosureOut]},
+            summary="公开：慈善组织募捐情况和项目实施情况")
+def disclosures(request, kind: str = "", year: Year | None = None):
+    return [CharityDisclosureOut(charity=str(d.charity), kind=d.kind, kind_label=d.get_kind_display(), title=d.title,
+                                 text=d.body.get("text", ""), published_on=d.published_on,
+                                 body={k: v for k, v in d.body.items() if k != "subject"})
+            for d in selectors.public_disclosures(kind[:20], year)[:500]]

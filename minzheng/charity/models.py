@@ -350,6 +350,38 @@ class Space(models.Model):
         verbose_name = verbose_name_plural = "慈善空间/慈善超市"
 
 
+class DemoSite(models.Model):
+    """A place the bureau designates as 慈善示范社区 (a 村（居）) or 慈善工作示范点 — the plans count them (中山 ≥ 100
+    communities, 清远 ≥ 2 and 郁南 ≥ 5 sites by 2025) — until the designation is revoked."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", "慈善示范社区"
+        SITE = "site", "慈善工作示范点"
+
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在地")
+    designated_on = models.DateField("命名日期")
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-designated_on", "-id"]
+        verbose_name = verbose_name_plural = "慈善示范社区/示范点"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "area", "name"], condition=Q(revoked_on__isnull=True),
+                                    name="ch_demo_site_active_uniq"),
+            models.CheckConstraint(condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("designated_on")),
+                                   name="ch_demo_site_revoked_after"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Stock(models.Model):
     space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="stock")
     item = models.CharField("物品", max_length=60)

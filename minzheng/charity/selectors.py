@@ -16,6 +16,7 @@ from minzheng.core.scope import scoped
 from .models import (
     Account,
     Charity,
+    DemoSite,
     Disclosure,
     Donation,
     Expenditure,
@@ -105,6 +106,10 @@ def spaces_for(user: User) -> QuerySet[Space]:
     return scoped(Space.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
 
 
+def demo_sites_for(user: User) -> QuerySet[DemoSite]:
+    return scoped(DemoSite.objects.select_related("area"), user, area_field="area", capability=Cap.CHARITY_VIEW)
+
+
 def referrals_for(user: User) -> QuerySet[Referral]:
     return scoped(Referral.objects.select_related("household", "person", "charity__org", "project"), user,
                   area_field="area", capability=Cap.CHARITY_VIEW)
@@ -151,7 +156,29 @@ def annual_totals(charity: Charity, year: int) -> dict[str, Any]:
         level, note = "ok", f"管理费用占总支出{share * 100:.2f}%，未超过{limit.value * 100:.0f}%的上限"
     return {"year": year, "income": income, "charitable_spending": spend, "management_cost": admin,
             "total_spending": total_out, "management_share": share, "management_level": level,
-            "management_note": note}
+            "management_note": note} | _spending_against_last_year(charity, year, spend)
+
+
+def _spending_against_last_year(charity: Charity, year: int, spend: Decimal) -> dict[str, Any]:
+    """慈善法 第六十一条: a foundation with 公开募捐资格 spends on charitable activities each year at least the share of
+    the previous year's total income that data/charity/law.csv gives. Other charities are not held to it."""
+    r = rule("charity_spending_min_share")
+    qualified = charity.public_fundraising_on is not None and charity.public_fundraising_on.year <= year
+    if charity.org.form != "foundation" or not qualified or dt.date(year, 12, 31) < r.effective_from:
+        return {"last_year_income": None, "spending_share": None, "spending_level": "n/a",
+                "spending_note": "不适用年度慈善活动支出比例要求（仅适用于具有公开募捐资格的基金会）"}
+    last = Transfer.objects.filter(charity=charity, kind=Transfer.Kind.DONATION, on__gte=dt.date(year - 1, 1, 1),
+                                   on__lt=dt.date(year, 1, 1)).aggregate(s=Sum("amount"))["s"]
+    last_income = round_to(amount(last or 0), unit=FEN, mode=Mode.HALF_UP)
+    if not last_income:
+        return {"last_year_income": last_income, "spending_share": None, "spending_level": "n/a",
+                "spending_note": f"{year - 1}年无收入，不计算年度慈善活动支出比例"}
+    share = (spend / last_income).quantize(Decimal("0.0001"))
+    text = (f"慈善活动支出{spend}元，为{year - 1}年总收入{last_income}元的{share * 100:.2f}%，"
+            f"{{}}{r.value * 100:.0f}%的要求（{r.citation}）")
+    below = share < r.value
+    return {"last_year_income": last_income, "spending_share": share, "spending_level": "below" if below else "ok",
+            "spending_note": text.format("低于" if below else "不低于")}
 
 
 # --- public reads -------------------------------------------------------------------------------------------------
@@ -192,3 +219,11 @@ def receipt_check(number: str, code: str) -> dict[str, Any] | None:
 
 def public_annual_reports(year: int) -> QuerySet[Disclosure]:
     return Disclosure.objects.filter(kind=Disclosure.Kind.ANNUAL_REPORT, year=year).select_related("charity__org")
+
+
+def public_disclosures(kind: str = "", year: int | None = None) -> QuerySet[Disclosure]:
+    """信息公开 items anyone may read: 募捐情况 and 项目实施情况, newest first (annual reports: their own list)."""
+    kinds = [kind] if kind in (Disclosure.Kind.FUNDRAISING, Disclosure.Kind.PROJECT) else [
+        Disclosure.Kind.FUNDRAISING, Disclosure.Kind.PROJECT]
+    qs = Disclosure.objects.filter(kind__in=kinds).select_related("charity__org").order_by("-published_on", "-id")
+    return qs.filter(year=year) if year else qs

@@ -9,15 +9,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Area
+from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Application, ApplicationStatus, Case
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.core.money import FEN, Mode, amount, round_to
 from minzheng.core.periods import local_date, month_start, same_day_months_later
 from minzheng.core.scope import ensure_can
 from minzheng.payroll.services import outside_payment_record
@@ -28,6 +29,7 @@ from minzheng.verification.models import Conclusion, VerificationReport
 from .models import (
     Account,
     Charity,
+    DemoSite,
     Disclosure,
     Donation,
     Entry,
@@ -385,6 +387,63 @@ def annual_report_publish(*, actor: User, charity: Charity, year: int, activitie
     return d
 
 
+def fundraising_disclose(*, actor: User, plan: FundraisingPlan, today: dt.date | None = None) -> Disclosure:
+    """信息公开 of a 公开募捐's 募捐情况 — during the fund-raising and once it has ended — made from the ledger: the
+    gifts received under the plan, money and goods apart, against its target. At most one per plan per day."""
+    charity = plan.charity
+    ensure_can(actor, charity.area, Cap.CHARITY_RECORD)
+    today = today or local_date()
+    if today < plan.starts_on:
+        raise DomainError(f"募捐方案“{plan.title}”于{plan.starts_on}开始，开始后才能公开募捐情况", field="募捐方案")
+    gifts = {k: (n, round_to(amount(total or 0), unit=FEN, mode=Mode.HALF_UP)) for k, n, total in
+             Donation.objects.filter(plan=plan).values("kind").annotate(n=Count("id"), total=Sum("amount"))
+             .values_list("kind", "n", "total")}
+    n_money, money_total = gifts.get(Donation.Kind.MONEY, (0, Decimal("0.00")))
+    n_goods, goods_total = gifts.get(Donation.Kind.IN_KIND, (0, Decimal("0.00")))
+    ended, target = today > plan.ends_on, Decimal(plan.target).quantize(Decimal("0.01"))
+    stage = "募捐已结束" if ended else "募捐进行中"
+    words = (f"{stage}：截至{today:%Y年%m月%d日}，募捐方案“{plan.title}”（备案编号{plan.number}，"
+             f"募捐期间{plan.starts_on}至{plan.ends_on}，目标{target}元）共收到捐赠{n_money + n_goods}笔，"
+             f"其中资金{money_total}元、物资折价{goods_total}元。")
+    body = {"plan": plan.number, "target": str(target), "starts_on": plan.starts_on.isoformat(),
+            "ends_on": plan.ends_on.isoformat(), "gifts": n_money + n_goods, "money": str(money_total),
+            "goods": str(goods_total), "ended": ended, "as_of": today.isoformat(), "text": words}
+    return _disclose(actor=actor, charity=charity, kind=Disclosure.Kind.FUNDRAISING, today=today,
+                     title=f"{plan.title}募捐情况（{today:%Y年%m月%d日}）", body=body, subject=plan.number)
+
+
+def project_disclose(*, actor: User, project: Project, summary: str, today: dt.date | None = None) -> Disclosure:
+    """信息公开 of a project's 项目实施情况: what the desk writes of its progress, and from the ledger what was spent
+    on it (approved spending only). At most one per project per day."""
+    charity = project.charity
+    ensure_can(actor, charity.area, Cap.CHARITY_RECORD)
+    today = today or local_date()
+    summary = text(summary, "实施情况", 500)
+    spent = Expenditure.objects.filter(project=project, status=Expenditure.Status.APPROVED, spent_on__lte=today)
+    agg = spent.aggregate(n=Count("id"), total=Sum("amount"))
+    total = round_to(amount(agg["total"] or 0), unit=FEN, mode=Mode.HALF_UP)
+    body = {"project": project.name, "area": project.area.name, "fund": project.fund.name,
+            "spendings": agg["n"], "spent": str(total), "as_of": today.isoformat(), "summary": summary,
+            "text": f"截至{today:%Y年%m月%d日}，项目“{project.name}”（实施地{project.area.name}，资金来源"
+                    f"“{project.fund.name}”）已支出{total}元（{agg['n']}笔）。{summary}"}
+    return _disclose(actor=actor, charity=charity, kind=Disclosure.Kind.PROJECT, today=today,
+                     title=f"{project.name}项目实施情况（{today:%Y年%m月%d日}）", body=body,
+                     subject=f"project:{project.pk}")
+
+
+def _disclose(*, actor: User, charity: Charity, kind: str, today: dt.date, title: str, body: dict,
+              subject: str) -> Disclosure:
+    with transaction.atomic():
+        Charity.objects.select_for_update().filter(pk=charity.pk).first()  # one disclosure at a time per charity
+        if Disclosure.objects.filter(charity=charity, kind=kind, published_on=today, body__subject=subject).exists():
+            raise Conflict(f"“{title}”今天已公开，不能重复公开", code="duplicate", field="信息公开")
+        d = Disclosure.objects.create(charity=charity, kind=kind, year=today.year, title=title[:100],
+                                      body=body | {"subject": subject}, published_on=today, published_by=actor)
+        audit.record(actor=actor, action=f"charity.disclose_{kind}", object_type="charity.disclosure",
+                     object_id=d.pk, object_repr=d.title, area_code=charity.area.code, after=body)
+    return d
+
+
 # --- 慈善信托 -------------------------------------------------------------------------------------------------------
 
 def trust_file(*, actor: User, area: Area, name: str, trustee: str, supervisor: str, assets: object, purpose: str,
@@ -450,6 +509,22 @@ def resource_register(*, actor: User, area: Area, name: str, offers: str, credit
     return r
 
 
+def _address_forms(person: Person) -> list[str]:
+    """The person's address as typed into a wish: in full, and without the leading names of the areas it lies in
+    ("英南村北巷3号" is also "北巷3号"). A remainder shorter than three characters says nothing on its own."""
+    full = (person.address or "").strip()
+    if not full:
+        return []
+    names = sorted((a.name for a in person.residence_area.ancestors()), key=len, reverse=True)
+    rest = full
+    for _ in range(len(names)):
+        head = next((n for n in names if n and rest.startswith(n)), None)
+        if head is None:
+            break
+        rest = rest[len(head):]
+    return [full] + ([rest] if rest != full and len(rest) >= 3 else [])
+
+
 def wish_raise(*, actor: User, kind: str, title: str, need: str, budget: object, area: Area,
                person: Person | None = None, today: dt.date | None = None) -> Wish:
     """A village or a 社工 raises a 微心愿 for a person in difficulty (or a 微实事 for the community)."""
@@ -465,9 +540,12 @@ def wish_raise(*, actor: User, kind: str, title: str, need: str, budget: object,
         ensure_can(actor, person.residence_area, Cap.CHARITY_WISH)
         if person.death_date:
             raise DomainError(f"{person.name}已登记死亡", field="心愿人")
-        for secret in (person.name, person.id_number):
-            if secret and (secret in title or secret in need):
-                raise DomainError("心愿和需求说明将公开展示，不能含有心愿人的姓名或身份证号", field="需求说明")
+        for label, secrets in (("姓名", [person.name]), ("身份证号", [person.id_number]),
+                               ("住址", _address_forms(person))):
+            for field, typed in (("心愿", title), ("需求说明", need)):
+                if any(secret and secret in typed for secret in secrets):
+                    raise DomainError(f"{field}将在公开页面展示，不能含有心愿人的{label}", code="personal_data",
+                                      field=field)
     with transaction.atomic():
         w = Wish.objects.create(kind=kind, title=title, need=need, budget=value, person=person, area=area,
                                 raised_by=actor, raised_on=today)
@@ -562,6 +640,50 @@ def stock_move(*, actor: User, space: Space, item: str, change: int) -> Stock:
                      object_repr=space.name, area_code=space.area.code, before={item: before},
                      after={item: s.quantity})
     return s
+
+
+# --- 慈善示范社区 / 慈善工作示范点 ---------------------------------------------------------------------------------
+
+def demo_site_designate(*, actor: User, kind: str, area: Area, name: str, on: dt.date | None = None) -> DemoSite:
+    """The county (or city) names a 村（居） a 慈善示范社区, or a town or village place a 慈善工作示范点."""
+    ensure_can(actor, area, Cap.CHARITY_APPROVE)
+    on = on or local_date()
+    if kind not in DemoSite.Kind.values:
+        raise DomainError("类别应为慈善示范社区或慈善工作示范点", field="类别")
+    name = text(name, "名称", 100)
+    if kind == DemoSite.Kind.COMMUNITY and area.level != Level.VILLAGE:
+        raise DomainError(f"慈善示范社区应为村（居），“{area.name}”不是村（居）", field="所在地")
+    if kind == DemoSite.Kind.SITE and area.level not in (Level.TOWN, Level.VILLAGE):
+        raise DomainError(f"慈善工作示范点应在镇街或村（居），“{area.name}”不是", field="所在地")
+    if on > local_date():
+        raise DomainError("命名日期不能晚于今天", field="命名日期")
+    active = DemoSite.objects.filter(kind=kind, area=area, revoked_on__isnull=True)
+    if kind == DemoSite.Kind.COMMUNITY and active.exists():
+        raise Conflict(f"{area.name}已是慈善示范社区", field="所在地")
+    if active.filter(name=name).exists():
+        raise Conflict(f"“{name}”已命名为{DemoSite.Kind(kind).label}", field="名称")
+    with transaction.atomic():
+        d = DemoSite.objects.create(kind=kind, area=area, name=name, designated_on=on, designated_by=actor)
+        audit.record(actor=actor, action="charity.demo_site_designate", object_type="charity.demo_site",
+                     object_id=d.pk, object_repr=name, area_code=area.code, after={"kind": kind, "on": on})
+    return d
+
+
+def demo_site_revoke(*, actor: User, site: DemoSite, reason: str, on: dt.date | None = None) -> DemoSite:
+    ensure_can(actor, site.area, Cap.CHARITY_APPROVE)
+    on = on or local_date()
+    reason = text(reason, "撤销原因", 200)
+    with transaction.atomic():
+        d = DemoSite.objects.select_for_update().get(pk=site.pk)
+        if d.revoked_on:
+            raise Conflict(f"“{d.name}”已于{d.revoked_on}撤销", field="状态")
+        if on < d.designated_on:
+            raise DomainError("撤销日期不能早于命名日期", field="撤销日期")
+        d.revoked_on, d.revoked_by, d.revoke_reason = on, actor, reason
+        d.save(update_fields=["revoked_on", "revoked_by", "revoke_reason"])
+        audit.record(actor=actor, action="charity.demo_site_revoke", object_type="charity.demo_site",
+                     object_id=d.pk, object_repr=d.name, area_code=d.area.code, after={"on": on, "reason": reason})
+    return d
 
 
 # --- 救助衔接 --------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """福彩 REST API: outlets (scoped), the monthly sales import and the public annual 公益金 report."""
 
+import datetime as dt
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut
 from minzheng.core.errors import DomainError
 from minzheng.core.inputs import RecordId, Year
+from minzheng.core.periods import local_date
 
 from . import selectors, services
 
@@ -57,12 +59,32 @@ class LotteryWelfareReportOut(Schema):
     allocated: Decimal
     spent: Decimal
     rows: list[LotteryUseRow]
+    elderly_share: Decimal | None = Field(None, description="养老服务占全部安排的比例")
+    warnings: list[str] = []
+
+
+class LotteryOverdueOut(Schema):
+    id: int
+    licence: str
+    name: str
+    area_code: str
+    status: str
+    last_inspected: dt.date | None = Field(None, description="最近一次检查日期（从未检查为空）")
+    opened_on: dt.date
 
 
 @router.get("/outlets", response={200: list[LotteryOutletOut], codes_4xx: ErrorOut}, summary="福彩销售场所")
 def outlets(request):
     return [LotteryOutletOut(id=o.pk, licence=o.licence, name=o.name, area_code=o.area.code, status=o.status)
             for o in selectors.outlets_for(request.user)[:1000]]
+
+
+@router.get("/outlets/overdue-inspections", response={200: list[LotteryOverdueOut], codes_4xx: ErrorOut},
+            summary="超过检查周期未检查的销售场所")
+def overdue_inspections(request):
+    return [LotteryOverdueOut(id=o.pk, licence=o.licence, name=o.name, area_code=o.area.code, status=o.status,
+                              last_inspected=o.last_inspected, opened_on=o.opened_on)
+            for o in selectors.outlets_due_inspection(request.user, local_date())[:1000]]
 
 
 @router.post("/outlets/{outlet_id}/inspections", response={201: LotteryOutletOut, codes_4xx: ErrorOut},

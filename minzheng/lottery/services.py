@@ -1,14 +1,11 @@
 """Writes of 福彩: outlets, inspections, the monthly sales import and 公益金. Each change validates, writes and
 audits in one transaction; the sales import names every bad row and, in the all-or-nothing mode, applies none."""
 
-import csv
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -18,7 +15,7 @@ from minzheng.areas.models import Area
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.periods import local_date
-from minzheng.core.scope import ensure_can, path_in_scope
+from minzheng.core.scope import ensure_can, path_in_scope, require
 from minzheng.core.tabular import read_table
 
 from .models import Allocation, Inspection, MonthlySales, Outlet, Spending
@@ -26,12 +23,6 @@ from .models import Allocation, Inspection, MonthlySales, Outlet, Spending
 MAX_AMOUNT = Decimal("10000000000")
 SALES_COLUMNS = ("销售许可证号", "月份", "销量（元）")
 MODES = {"all_or_nothing": "全部正确才导入", "valid_only": "导入正确的行，报告错误的行"}
-
-
-@functools.cache
-def rules() -> dict[str, dict[str, str]]:
-    with open(settings.DATA_DIR / "charity" / "lottery.csv", encoding="utf-8") as f:
-        return {r["key"]: r for r in csv.DictReader(f)}
 
 
 def _text(value: object, name: str, limit: int, *, required: bool = True) -> str:
@@ -108,8 +99,7 @@ def sales_import(*, actor: User, path: Path, file_format: str, mode: str = "all_
     """Monthly sales per outlet from a file (销售许可证号, 月份 YYYY-MM, 销量（元）). Each bad row is named with its
     reason; in the all-or-nothing mode one bad row applies nothing, otherwise the good rows are applied. A month
     imported again replaces that outlet's figure (an import can be rerun)."""
-    if not actor.can(Cap.LOTTERY_MANAGE):
-        ensure_can(actor, None, Cap.LOTTERY_MANAGE)
+    require(actor, Cap.LOTTERY_MANAGE)  # a role without it is told so; each row's outlet is checked for scope
     if mode not in MODES:
         raise DomainError("导入方式应为“全部正确才导入”或“导入正确的行”", field="导入方式")
     if file_format not in ("csv", "xlsx"):

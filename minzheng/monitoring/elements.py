@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from minzheng.areas.models import Area, Level
 from minzheng.assistance.models import Case, Entitlement
 from minzheng.carefacility.models import BED_KINDS, INSTITUTION_KINDS, Bed, Facility, Kind, Retrofit, Training
+from minzheng.charity.models import DemoSite as CharityDemoSite
 from minzheng.charity.models import Space as CharitySpace
 from minzheng.charity.models import Trust as CharityTrust
 from minzheng.children import selectors as children
@@ -26,6 +27,7 @@ from minzheng.eldercare.models import VisitDue
 from minzheng.eldercare.selectors import elderly_from
 from minzheng.funeral.models import Cremation, DeathRecord, EcoBurial
 from minzheng.funeral.models import Facility as FuneralFacility
+from minzheng.lottery.models import Allocation as LotteryAllocation
 from minzheng.lottery.models import Outlet as LotteryOutlet
 from minzheng.marriage.models import Registration
 from minzheng.placenames.models import NamingApplication
@@ -587,10 +589,38 @@ def _charity_spaces(on, year):
     return CharitySpace.objects.filter(opened_on__lte=on).values("area").annotate(v=Count("id")).values("area", "v")
 
 
+def _demo_sites(kind: str, on: dt.date) -> QuerySet:
+    return (CharityDemoSite.objects.filter(kind=kind, designated_on__lte=on)
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+            .values("area").annotate(v=Count("id")).values("area", "v"))
+
+
+@element("charity_demo_communities_named", "命名的慈善示范社区数", "个", "area_id")
+def _charity_demo_communities(on, year):
+    return _demo_sites("community", on)
+
+
+@element("charity_demo_sites_named", "命名的慈善工作示范点数", "个", "area_id")
+def _charity_demo_sites(on, year):
+    return _demo_sites("site", on)
+
+
 @element("lottery_outlets_open", "在营的福利彩票销售场所数", "个", "area_id")
 def _lottery_outlets(on, year):
     return (LotteryOutlet.objects.filter(opened_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
             .values("area").annotate(v=Count("id")).values("area", "v"))
+
+
+@element("lottery_fund_allocated", "安排的福彩公益金（年内）", "元", "area_id")
+def _lottery_fund_allocated(on, year):
+    return (LotteryAllocation.objects.filter(year=year).values("area").annotate(v=Sum("amount"))
+            .values("area", "v"))
+
+
+@element("lottery_fund_elderly_allocated", "安排用于养老服务的福彩公益金（年内）", "元", "area_id")
+def _lottery_fund_elderly(on, year):
+    return (LotteryAllocation.objects.filter(year=year, use=LotteryAllocation.Use.ELDERLY).values("area")
+            .annotate(v=Sum("amount")).values("area", "v"))
 
 
 # --- 流浪乞讨人员救助 (vagrancy): counted at the station's county or city ------------------------------------------

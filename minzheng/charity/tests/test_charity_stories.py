@@ -100,10 +100,12 @@ def test_bad_input_is_refused_with_nothing_written(areas, ch):
     with pytest.raises(Conflict, match="已开具捐赠票据") as e:
         services.receipt_issue(actor=desk, donation=gift)
     assert e.value.field == "捐赠票据"
+    assert _counts() == before  # no second receipt, no audit row
     # Spending above the fund's balance: refused when prepared …
     with pytest.raises(DomainError, match="“济困微基金”余额不足：现有800.00元，本次申报900元"):
         services.expenditure_prepare(actor=desk, fund=fund, project=project, amount="900", spent_on=today,
                                      evidence="慰问品发票")
+    assert _counts() == before
     # … and when two approved spendings together would overdraw it, the second approval is refused.
     first = services.expenditure_prepare(actor=desk, fund=fund, project=project, amount="600", spent_on=today,
                                          evidence="慰问品发票")

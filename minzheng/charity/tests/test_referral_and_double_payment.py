@@ -4,8 +4,11 @@ them to 江海区慈善会's 济困 programme and the referral shows on their ho
 the roster check flags the double payment for the same need."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
@@ -20,8 +23,15 @@ from minzheng.core.errors import DomainError
 from minzheng.core.periods import local_date, month_start, next_month_start
 from minzheng.payroll import services as payroll
 from minzheng.payroll.models import Anomaly
+from minzheng.registry.dossier import sections_for
 
 pytestmark = pytest.mark.django_db
+
+
+def _as(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
 
 
 def test_a_family_leaving_dibao_is_referred_and_a_double_payment_is_flagged(world):
@@ -61,6 +71,18 @@ def test_a_family_leaving_dibao_is_referred_and_a_double_payment_is_flagged(worl
     assert warnings == [f"陈大明{today:%Y年%m月}已在低保金发放名单中，同一需求（基本生活）重复救助，资金监管将提示疑点"]
     services.referral_update(actor=w.li, referral=referral, status="helped", outcome="发放基本生活救助500元")
     assert Referral.objects.get().status == "helped"
+
+    # The referral and its outcome stand on the family's record: on 陈大明's page and on 李秀英's (same household).
+    for member in (w.dad, w.mum):
+        page = _as(w.chen).get(reverse("web:person_detail", args=[member.pk])).content.decode()
+        section = re.search(r'<section[^>]*data-section="charity_referrals".*?</section>', page, re.S)
+        assert section, member.name
+        text = re.sub(r"<[^>]+>", " ", section.group(0))
+        for fact in ("慈善救助转介", "退出低保", referral.ground_detail, "江海区慈善会", "已实施慈善救助",
+                     "发放基本生活救助500元", w.household.number):
+            assert fact in text, fact
+    # 何丽 of a care provider may not read charity records: no such section for her.
+    assert not any(s.key == "charity_referrals" for s in sections_for(w.he, w.dad))
 
     payroll.roster_check(actor=w.huang, roster=roster)
     flag = Anomaly.objects.get(roster=roster, rule="charity_double")

@@ -11,7 +11,8 @@ from django.test import Client
 
 from minzheng.charity import selectors, services
 from minzheng.charity.models import Wish
-from minzheng.core.errors import Conflict, DomainError
+from minzheng.core.errors import Conflict, DomainError, NotFound
+from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,21 @@ def test_a_village_wish_is_claimed_fulfilled_and_closed_and_the_public_never_see
 
 
 def test_a_wish_must_not_name_its_person_and_another_town_cannot_raise_one(areas, people, granny):
-    with pytest.raises(DomainError, match="不能含有心愿人的姓名或身份证号"):
-        services.wish_raise(actor=people["village_worker"], kind="wish", title="黄婆婆的轮椅", need="轮椅",
-                            budget="800", area=areas["yingnan"], person=granny)
+    worker = people["village_worker"]
+    audits = AuditEntry.objects.count()
+    for title, need, field, what in (("黄婆婆的轮椅", "轮椅", "心愿", "姓名"),
+                                     ("一台轮椅", f"身份证{granny.id_number}", "需求说明", "身份证号"),
+                                     ("一台轮椅", "送到英南村北巷3号", "需求说明", "住址"),
+                                     ("北巷3号的轮椅", "行动不便", "心愿", "住址")):
+        with pytest.raises(DomainError, match=f"^{field}将在公开页面展示，不能含有心愿人的{what}$") as e:
+            services.wish_raise(actor=worker, kind="wish", title=title, need=need, budget="800",
+                                area=areas["yingnan"], person=granny)
+        assert e.value.field == field
+    assert not Wish.objects.exists() and AuditEntry.objects.count() == audits
+    # 外海街道's 赵玉兰 cannot raise a wish for 英南村 (礼乐街道) at all: to her it does not exist.
+    with pytest.raises(NotFound):
+        services.wish_raise(actor=people["waihai_officer"], kind="project", title="英南村修路", need="路面破损",
+                            budget="5000", area=areas["yingnan"])
     with pytest.raises(DomainError, match="微心愿须登记心愿人"):
         services.wish_raise(actor=people["village_worker"], kind="wish", title="轮椅", need="轮椅", budget="800",
                             area=areas["yingnan"])
