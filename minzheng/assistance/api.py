@@ -19,7 +19,7 @@ from ninja.responses import codes_4xx
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.areas.selectors import area_get
-from minzheng.core.api import require
+from minzheng.core.api import ChallengeOut, require
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.inputs import BureauDate
@@ -47,7 +47,6 @@ from .schemas import (
     CaseExitIn,
     CaseMonthOut,
     CaseOut,
-    ChallengeOut,
     DecisionOut,
     EntitlementOut,
     ErrorOut,

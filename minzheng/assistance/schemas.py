@@ -291,12 +291,6 @@ class ObjectionReceipt(Schema):
     message: str
 
 
-class ChallengeOut(Schema):
-    challenge_id: str = Field(description="验证题编号，提交异议时一并提交")
-    question: str = Field(description="验证题（中文数字的加法）")
-    expires_in: int = Field(description="有效期（秒）；每题只能作答一次")
-
-
 class PublicObjectionIn(ObjectionIn):
     challenge_id: str = Field(max_length=64, description="验证题编号（先获取验证题）")
     challenge_answer: str = Field(max_length=8, description="验证题答案（阿拉伯数字）")

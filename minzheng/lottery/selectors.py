@@ -12,7 +12,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
 from minzheng.core.citations import readable
 from minzheng.core.errors import NotFound
-from minzheng.core.money import FEN, Mode, amount, round_to
+from minzheng.core.money import fen
 from minzheng.core.periods import same_day_months_later
 from minzheng.core.scope import scoped, subtree_q
 
@@ -51,22 +51,17 @@ def allocation_get(user: User, pk: object) -> Allocation:
     return a
 
 
-def _fen(total: object) -> Decimal:
-    """A database sum in exact 分: SQLite sums decimals as floats, PostgreSQL as numerics (core.money)."""
-    return round_to(amount(total or 0), unit=FEN, mode=Mode.HALF_UP)
-
-
 def annual_report(area: Area, year: int) -> dict[str, Any]:
     """The public 公益金 report of an area for a year: sales, allocations by use, spending."""
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    sales = _fen(MonthlySales.objects.filter(subtree_q(area, "outlet__area__path"), month__gte=start, month__lt=end)
-                 .aggregate(s=Sum("amount"))["s"])
+    sales = fen(MonthlySales.objects.filter(subtree_q(area, "outlet__area__path"), month__gte=start, month__lt=end)
+                .aggregate(s=Sum("amount"))["s"] or 0)
     allocs = Allocation.objects.filter(subtree_q(area, "area__path"), year=year)
     sums = allocs.values("use").annotate(amount=Sum("amount"), spent=Sum("spent"))
     by_use: dict[str, dict[str, Any]] = {r["use"]: dict(r) for r in sums}
     rows: list[dict[str, Any]] = [{"use": u, "label": Allocation.Use(u).label,
-                                   "amount": _fen(by_use.get(u, {}).get("amount")),
-                                   "spent": _fen(by_use.get(u, {}).get("spent"))} for u in Allocation.Use.values]
+                                   "amount": fen(by_use.get(u, {}).get("amount") or 0),
+                                   "spent": fen(by_use.get(u, {}).get("spent") or 0)} for u in Allocation.Use.values]
     total = sum((r["amount"] for r in rows), Decimal("0"))
     return {"area": area.name, "year": year, "sales": sales, "rows": rows, "allocated": total,
             **_elderly_share(area, year, rows, total),

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from minzheng.accounts.roles import Cap
-from minzheng.core.api import ErrorOut, require
+from minzheng.core.api import ChallengeOut, ErrorOut, require
 from minzheng.core.errors import DomainError
 from minzheng.core.idcard import normalize
 from minzheng.core.inputs import BureauDate, RecordId, Year
@@ -72,12 +72,6 @@ class BookingIn(Schema):
     phone: str = Field(max_length=20)
     challenge_id: str = Field(max_length=64, description="验证题编号（先获取验证题）")
     challenge_answer: str = Field(max_length=8, description="验证题答案（阿拉伯数字）")
-
-
-class ChallengeOut(Schema):
-    challenge_id: str = Field(description="验证题编号，提交预约时一并提交")
-    question: str
-    expires_in: int = Field(description="有效秒数")
 
 
 class BookingOut(Schema):
