@@ -87,6 +87,7 @@ def _register_routers():
     api.add_router("/imports", import_router)
     api.add_router("/monitoring", __import__("minzheng.monitoring.api", fromlist=["router"]).router)
     api.add_router("/payroll", __import__("minzheng.payroll.api", fromlist=["router"]).router)
+    api.add_router("/batch", __import__("minzheng.batch.api", fromlist=["router"]).router)
     api.add_router("/verification", __import__("minzheng.verification.api", fromlist=["router"]).router)
     api.add_router("/homecare", __import__("minzheng.homecare.api", fromlist=["router"]).router)
     api.add_router("/timebank", __import__("minzheng.timebank.api", fromlist=["router"]).router)

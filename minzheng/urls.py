@@ -23,6 +23,7 @@ urlpatterns = [
     path("assistance/", include("minzheng.assistance.urls")),
     path("gongshi/", include(gongshi_urls)),  # the public 公示 notices: no login
     path("payroll/", include("minzheng.payroll.urls")),
+    path("batch/", include("minzheng.batch.urls")),  # 全省比对结果 (the province batch jobs)
     path("eldercare/", include("minzheng.eldercare.urls")),
     path("children/", include("minzheng.children.urls")),
     path("lowincome/", include("minzheng.lowincome.urls")),

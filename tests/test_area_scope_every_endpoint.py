@@ -29,6 +29,9 @@ from minzheng.assistance.models import RecheckTask
 from minzheng.assistance.rechecks import recheck_schedule
 from minzheng.assistance.tests.stories import dibao_facts, make_family, submit_dibao, walk_to, world_fixture  # noqa: F401
 from minzheng.assistance.views import ACTIONS as APPLICATION_ACTIONS
+from minzheng.batch.engines import Row
+from minzheng.batch.models import Finding
+from minzheng.batch.services import job_results_record
 from minzheng.carefacility.tests.stories import jianghai_facility_objects
 from minzheng.carefacility.views import FACILITY_OPS
 from minzheng.charity.tests.stories import jianghai_charity_objects
@@ -240,6 +243,10 @@ def jianghai(world):
     beds = Indicator.objects.get(code="440704.nursing_bed_share")
     reported = monitoring.report_value(actor=w.li, indicator=beds, area=w.lile, period=2023, value="48", unit="%")
     care = _homecare_and_timebank(w)
+    # the province's 跨市资金监管 run filed a suspicion about 陈's father under 江海区
+    batch_run = job_results_record(actor=None, job="supervision", engine="embedded", period=TODAY.replace(day=1),
+                                   rows=[Row("deceased", str(w.dad.pk), w.dad.pk, "440704", "2024-01-01")])
+    finding = Finding.objects.get(first_run=batch_run)
     # 大养老: 梁伯 (81) of 英南村, assessed by 礼乐街道 and the county, with a call at the desk.
     elder = registry.person_create(actor=w.huang, id_number=make_id_number("440704", dt.date(1945, 6, 1), 779),
                                    name="梁伯", hukou_area=w.yingnan, residence_area=w.yingnan)
@@ -274,7 +281,7 @@ def jianghai(world):
         "recheck": RecheckTask.objects.get(case=case).pk, "roster": roster.pk,
         "line": RosterLine.objects.filter(roster=roster).order_by("id").first().pk,
         "anomaly": Anomaly.objects.filter(roster=roster).order_by("id").first().pk, "relative": relative.pk,
-        "run": run.pk,
+        "run": run.pk, "batch_finding": finding.pk,
         "person": w.dad.pk, "person2": w.mum.pk, "person3": lone.pk, "household": w.household.pk,
         "household2": household.pk, "category": category.pk,
         "report": report.pk, "job": job.pk, "area": "440704", "staff_user": w.chen.pk,
@@ -359,6 +366,8 @@ def _cases():
               for act in PAYROLL_ROSTER_ACTIONS]
     cases += [("post", "payroll/lines/<int:pk>/<str:action>/", f"/payroll/lines/{{line}}/{act}/",
                {"amount": "1", "reason": "x"}) for act in PAYROLL_LINE_ACTIONS]
+    cases += [("post", "batch/findings/<int:pk>/check/", "/batch/findings/{batch_finding}/check/",
+               {"outcome": "confirmed", "note": "已核对死亡信息"})]
     cases += [("post", "payroll/anomalies/<int:pk>/<str:action>/", f"/payroll/anomalies/{{anomaly}}/{act}/",
                {"disposition": "x"}) for act in ANOMALY_ACTIONS]
     cases += [(m, "households/<int:pk>/<slug:op>/", f"/households/{{household}}/{op}/", body)
@@ -549,6 +558,9 @@ def _cases():
         ("post", "/api/payroll/anomalies/{anomaly_id}/dispose", api + "/payroll/anomalies/{anomaly}/dispose",
          {"disposition": "x"}),
         ("post", "/api/payroll/anomalies/{anomaly_id}/close", api + "/payroll/anomalies/{anomaly}/close", {}),
+        ("get", "/api/batch/findings/{finding_id}", api + "/batch/findings/{batch_finding}", None),
+        ("post", "/api/batch/findings/{finding_id}/check", api + "/batch/findings/{batch_finding}/check",
+         {"outcome": "confirmed", "note": "已核对死亡信息"}),
         ("get", "/api/verification/persons/{person_id}/records",
          api + "/verification/persons/{person}/records?on=2024-01-01", None),
         ("post", "/api/verification/households/{household_id}/run", api + "/verification/households/{household}/run",

@@ -45,7 +45,15 @@ class JobRun(models.Model):
 
 class Finding(models.Model):
     """One row of a job's result. `subject` is the row's natural key inside (job, period, rule): a person, a
-    (person, programme pair), an (account, person), a household, an (indicator, area)."""
+    (person, programme pair), an (account, person), a household, an (indicator, area).
+
+    A 跨市资金监管 finding is a suspicion: the bureau whose area it is filed under (the city) checks it and records
+    whether it holds (services.finding_check); the other jobs' rows are results and are not checked."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "待核查"
+        CONFIRMED = "confirmed", "核查属实"
+        CLEARED = "cleared", "核查不属实"
 
     job = models.CharField("作业", max_length=16, choices=Job.choices)
     period = models.DateField("期间")
@@ -58,6 +66,11 @@ class Finding(models.Model):
     value = models.CharField("结果", max_length=200)  # the engine's figure(s), canonical text, compared row for row
     detail = models.CharField("说明", max_length=300)
     first_run = models.ForeignKey(JobRun, on_delete=models.PROTECT, related_name="+", db_index=False)
+    outcome = models.CharField("核查结果", max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_note = models.CharField("核查说明", max_length=500, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="核查人")
+    checked_at = models.DateTimeField("核查时间", null=True, blank=True)
 
     class Meta:
         ordering = ["job", "period", "rule", "subject"]

@@ -6,13 +6,16 @@ import time
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.areas.models import Area
+from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area, Level
 from minzheng.core import audit
-from minzheng.core.errors import DomainError
+from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.periods import month_start
+from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
 from . import jobs
@@ -55,7 +58,8 @@ def job_results_record(*, actor: User | None, job: str, engine: str, period: dt.
         known = set(Finding.objects.filter(job=job, period=period).values_list("rule", "subject"))
         fresh = [r for r in rows if (r.rule, r.subject) not in known]
         codes = {r.area_code for r in fresh if r.area_code}
-        areas = {a.code: a for a in Area.objects.current().filter(code__in=codes)}
+        # the rows' own areas, and every city (a 跨市 finding names the cities it spans)
+        areas = {a.code: a for a in Area.objects.current().filter(Q(code__in=codes) | Q(level=Level.CITY))}
         persons = {r.person_id for r in fresh if r.person_id}
         names = dict(Person.objects.filter(pk__in=persons).values_list("pk", "name")) if persons else {}
         Finding.objects.bulk_create([
@@ -71,3 +75,29 @@ def job_results_record(*, actor: User | None, job: str, engine: str, period: dt.
                      after={"job": job, "engine": engine, "period": period, "rows": len(rows),
                             "new_rows": len(fresh)})
     return run
+
+
+def finding_check(*, actor: User, finding: Finding, outcome: str, note: str) -> Finding:
+    """Record what checking a 跨市资金监管 finding showed (属实 / 不属实) and why; once, audited. Stopping or
+    recovering the money is then done on the case, by its own two-person steps."""
+    with transaction.atomic():
+        f = Finding.objects.select_for_update().select_related("area").get(pk=finding.pk)
+        ensure_can(actor, f.area, Cap.ANOMALY_HANDLE)
+        note = (note or "").strip()
+        if outcome not in (Finding.Outcome.CONFIRMED, Finding.Outcome.CLEARED):
+            raise DomainError("请选择核查结果：属实或不属实", field="核查结果")
+        if len(note) < 4:
+            raise DomainError("请填写核查说明（如核查了哪些材料、向谁核实），至少 4 个字", field="核查说明")
+        if len(note) > 500:
+            raise DomainError("核查说明不能超过 500 字", field="核查说明")
+        if f.job != Job.SUPERVISION:
+            raise DomainError("只有跨市资金监管的疑点需要核查", field="核查结果")
+        if f.outcome != Finding.Outcome.PENDING:
+            raise Conflict(f"该疑点已于{timezone.localtime(f.checked_at):%Y年%m月%d日}核查"
+                           f"（{f.get_outcome_display()}），不能重复核查", code="already_checked")
+        f.outcome, f.outcome_note, f.checked_by, f.checked_at = outcome, note, actor, timezone.now()
+        f.save(update_fields=["outcome", "outcome_note", "checked_by", "checked_at"])
+        audit.record(actor=actor, action="batch.finding_check", object_type="batch_finding", object_id=f.pk,
+                     object_repr=f.detail[:100], area_code=f.area.code if f.area else "",
+                     before={"outcome": Finding.Outcome.PENDING}, after={"outcome": outcome, "note": note})
+    return f

@@ -29,11 +29,15 @@ RULES = {
     "shared_account": "一卡多人",
 }
 
-# Area → its city (few thousand areas), joined by hash to the entitlements.
-_AREA_CITY = ("SELECT a.id AS area_id, city.code AS city_code FROM areas_area a "
-              "JOIN areas_area city ON city.level = 'city' AND a.path LIKE city.path || '%%'")
+# Area → its city and the office that pays there (its county, or the city for a case filed at the city itself), few
+# thousand areas joined by hash to the entitlements. A finding is filed under the paying office: the county that
+# approved the case is the one that can check it and stop the money.
+_AREA_CITY = ("SELECT a.id AS area_id, city.code AS city_code, COALESCE(county.code, city.code) AS office_code "
+              "FROM areas_area a JOIN areas_area city ON city.level = 'city' AND a.path LIKE city.path || '%%' "
+              "LEFT JOIN areas_area county ON county.level = 'county' AND a.path LIKE county.path || '%%'")
 _PAYMENTS = f"""
 SELECT e.person_id AS person_id, c.programme AS programme, e.component AS component, ac.city_code AS city_code,
+       ac.office_code AS office_code,
        CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END AS bank_account,
        COALESCE(hm.household_id, -e.person_id) AS household_key, p.death_date AS death_date
 FROM assistance_entitlement e
@@ -48,6 +52,7 @@ WHERE c.status = 'active' AND c.start_month <= %(month)s AND (c.end_month IS NUL
 """
 PAYMENTS = Snapshot("payments", _PAYMENTS, (
     ("person_id", "int64"), ("programme", "string"), ("component", "string"), ("city_code", "string"),
+    ("office_code", "string"),
     ("bank_account", "string"), ("household_key", "int64"), ("death_date", "date32"),
 ))
 
@@ -70,21 +75,22 @@ def spec(month: dt.date) -> JobSpec:
 def run_embedded(month: dt.date) -> list[Row]:
     s = spec(month)
     bodies: list[tuple[str, dict]] = [
-        ("SELECT 'two_cities', CAST(person_id AS TEXT), person_id, MIN(city_code), "
+        ("SELECT 'two_cities', CAST(person_id AS TEXT), person_id, MIN(office_code), "
          "MIN(city_code) || ',' || MAX(city_code) || '/' || CAST(COUNT(DISTINCT city_code) AS TEXT) "
          "FROM payments GROUP BY person_id HAVING COUNT(DISTINCT city_code) > 1", {}),
-        ("SELECT 'deceased', CAST(person_id AS TEXT), person_id, MIN(city_code), CAST(MIN(death_date) AS TEXT) "
+        ("SELECT 'deceased', CAST(person_id AS TEXT), person_id, MIN(office_code), CAST(MIN(death_date) AS TEXT) "
          "FROM payments WHERE death_date IS NOT NULL AND death_date < %(month)s GROUP BY person_id", {}),
-        ("SELECT DISTINCT 'shared_account', pay.bank_account || ':' || CAST(pay.person_id AS TEXT), pay.person_id, "
-         "pay.city_code, CAST(sa.n AS TEXT) FROM payments pay JOIN (SELECT bank_account, COUNT(DISTINCT person_id) "
-         "AS n FROM payments WHERE bank_account <> '' GROUP BY bank_account "
-         "HAVING COUNT(DISTINCT household_key) > 1) sa ON sa.bank_account = pay.bank_account", {}),
+        ("SELECT 'shared_account', pay.bank_account || ':' || CAST(pay.person_id AS TEXT), pay.person_id, "
+         "MIN(pay.office_code), CAST(MIN(sa.n) AS TEXT) FROM payments pay JOIN (SELECT bank_account, "
+         "COUNT(DISTINCT person_id) AS n FROM payments WHERE bank_account <> '' GROUP BY bank_account "
+         "HAVING COUNT(DISTINCT household_key) > 1) sa ON sa.bank_account = pay.bank_account "
+         "GROUP BY pay.bank_account, pay.person_id", {}),
     ]
     for i, (a, ca, b, cb, _) in enumerate(exclusion_pairs()):
         def side(p: str, c: str, k: str, i: int = i) -> str:
             return f"programme = %({k}p{i})s" + (f" AND component = %({k}c{i})s" if c else "")
         bodies.append((
-            f"SELECT 'excluded_programmes', CAST(person_id AS TEXT) || ':' || %(lbl{i})s, person_id, MIN(city_code), "
+            f"SELECT 'excluded_programmes', CAST(person_id AS TEXT) || ':' || %(lbl{i})s, person_id, MIN(office_code), "
             f"%(lbl{i})s FROM payments GROUP BY person_id "
             f"HAVING SUM(CASE WHEN {side(a, ca, 'a')} THEN 1 ELSE 0 END) > 0 "
             f"AND SUM(CASE WHEN {side(b, cb, 'b')} THEN 1 ELSE 0 END) > 0",
@@ -100,20 +106,20 @@ def run_spark(month: dt.date, master: str | None = None) -> list[Row]:
         pid = F.col("person_id").cast("string")
         two = (pay.groupBy("person_id")
                .agg(F.min("city_code").alias("lo"), F.max("city_code").alias("hi"),
-                    F.countDistinct("city_code").alias("n"))
+                    F.countDistinct("city_code").alias("n"), F.min("office_code").alias("o"))
                .where("n > 1")
-               .select(F.lit("two_cities"), pid, "person_id", "lo",
+               .select(F.lit("two_cities"), pid, "person_id", "o",
                        F.concat("lo", F.lit(","), "hi", F.lit("/"), F.col("n").cast("string"))))
         dead = (pay.where(F.col("death_date").isNotNull() & (F.col("death_date") < F.lit(month)))
-                .groupBy("person_id").agg(F.min("city_code").alias("c"), F.min("death_date").alias("d"))
+                .groupBy("person_id").agg(F.min("office_code").alias("c"), F.min("death_date").alias("d"))
                 .select(F.lit("deceased"), pid, "person_id", "c", F.col("d").cast("string")))
         accounts = (pay.where(F.col("bank_account") != "").groupBy("bank_account")
                     .agg(F.countDistinct("person_id").alias("n"), F.countDistinct("household_key").alias("h"))
                     .where("h > 1"))
-        shared = (pay.join(accounts, "bank_account")
-                  .select(F.lit("shared_account"), F.concat("bank_account", F.lit(":"), pid), "person_id",
-                          "city_code", F.col("n").cast("string"))
-                  .distinct())
+        shared = (pay.join(accounts, "bank_account").groupBy("bank_account", "person_id")
+                  .agg(F.min("office_code").alias("o"), F.min("n").alias("n"))
+                  .select(F.lit("shared_account"), F.concat("bank_account", F.lit(":"), pid), "person_id", "o",
+                          F.col("n").cast("string")))
         frames = [two, dead, shared]
         for a, ca, b, cb, _ in exclusion_pairs():
             def side(p: str, c: str):
@@ -123,7 +129,7 @@ def run_spark(month: dt.date, master: str | None = None) -> list[Row]:
             frames.append(
                 pay.groupBy("person_id")
                 .agg(F.sum(F.when(side(a, ca), 1).otherwise(0)).alias("x"),
-                     F.sum(F.when(side(b, cb), 1).otherwise(0)).alias("y"), F.min("city_code").alias("c"))
+                     F.sum(F.when(side(b, cb), 1).otherwise(0)).alias("y"), F.min("office_code").alias("c"))
                 .where("x > 0 AND y > 0")
                 .select(F.lit("excluded_programmes"), F.concat(pid, F.lit(":" + label)), "person_id", "c",
                         F.lit(label)))
