@@ -583,7 +583,9 @@ def _referral(r):
 @router.post("/referrals", response={201: CharityReferralOut, codes_4xx: ErrorOut},
              summary="转介慈善救助（须经家庭书面同意）")
 def referral_create(request, payload: CharityReferralIn):
-    charity = selectors.charity_get(request.user, payload.charity_id)
+    charity = selectors.charities_to_refer_to(request.user).filter(pk=payload.charity_id).first()
+    if charity is None:
+        raise NotFound("所选慈善组织不存在或不在您的管辖范围内")
     project = None
     if payload.project_id:
         project = selectors.projects_for(request.user).filter(pk=payload.project_id).first()

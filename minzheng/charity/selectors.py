@@ -12,7 +12,7 @@ from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.money import FEN, Mode, amount, round_to
 from minzheng.core.periods import month_end
-from minzheng.core.scope import scoped
+from minzheng.core.scope import area_q, scoped, user_area_paths
 
 from .models import (
     Account,
@@ -59,6 +59,16 @@ def charities_for(user: User) -> QuerySet[Charity]:
 
 def charity_get(user: User, pk: object) -> Charity:
     return _one(charities_for(user), pk)
+
+
+def charities_to_refer_to(user: User) -> QuerySet[Charity]:
+    """The charities a village or town worker may refer a household to: those of their areas and those of the town,
+    county or city above them, which serve their areas too (a charity's name is public; its books stay scoped)."""
+    if not user.can(Cap.CHARITY_WISH):
+        return Charity.objects.none()
+    above = {int(x) for p in user_area_paths(user) for x in p.strip("/").split("/") if x}
+    return (Charity.objects.filter(area_q(user, "area") | Q(area_id__in=above)).select_related("org", "area")
+            .order_by("org__name"))
 
 
 def plans_for(user: User) -> QuerySet[FundraisingPlan]:

@@ -97,7 +97,7 @@ def _donate(request, p, today):
     d = services.donation_receive(actor=u, fund=fund, donor_name=p.get("donor_name", ""), amount=p.get("amount", ""),
                                   received_on=form_date(p.get("received_on", ""), "接收日期", latest=today),
                                   kind=_opt(p, "kind") or Donation.Kind.MONEY, goods=p.get("goods", ""), plan=plan)
-    return f"已登记{d.donor_name}捐赠{d.amount}元，请开具捐赠票据"
+    return f"已登记{d.donor_name}捐赠{d.amount:.2f}元，请开具捐赠票据"
 
 
 def _receipt(request, p, today):
@@ -128,7 +128,7 @@ def _spend(request, p, today):
     e = services.expenditure_prepare(actor=u, fund=fund, project=project, amount=p.get("amount", ""),
                                      spent_on=form_date(p.get("spent_on", ""), "支出日期", latest=today),
                                      evidence=p.get("evidence", ""))
-    return f"已申报支出{e.amount}元，待另一名工作人员审批"
+    return f"已申报支出{e.amount:.2f}元，待另一名工作人员审批"
 
 
 def _approve(request, p, today):
@@ -136,7 +136,7 @@ def _approve(request, p, today):
     approve = _opt(p, "decision") != "reject"
     e, warnings = services.expenditure_approve(actor=request.user, expenditure=e, approve=approve,
                                                reason=p.get("reason", ""))
-    return ("已批准支出" if approve else "已不予批准支出") + f"{e.amount}元" + "".join(f"。{w}" for w in warnings)
+    return ("已批准支出" if approve else "已不予批准支出") + f"{e.amount:.2f}元" + "".join(f"。{w}" for w in warnings)
 
 
 def _recognise(request, p, today):
@@ -200,7 +200,7 @@ def _refer(request, p, today):
     household = households_for(u).filter(number=number[:32]).first()
     if household is None:
         raise NotFound("所填家庭编号不存在或不在您的管辖范围内")
-    charity = form_pick(selectors.charities_for(u), _opt(p, "charity"), "慈善组织")
+    charity = form_pick(selectors.charities_to_refer_to(u), _opt(p, "charity"), "慈善组织")
     consent = form_date(p.get("consent_on", ""), "同意转介日期", latest=today) if _opt(p, "consent_on") else None
     r = services.referral_create(actor=u, household=household, charity=charity, ground=_opt(p, "ground"),
                                  consent_on=consent)
@@ -316,7 +316,7 @@ def community(request):
             return redirect("charity:community")
     u, today = request.user, local_date()
     return render(request, "charity/community.html", {
-        "charities": selectors.charities_for(u)[:200],
+        "charities": selectors.charities_to_refer_to(u)[:200],
         "referrals": selectors.referrals_for(u).order_by("-referred_on", "-id")[:200],
         "resources": selectors.resources_for(u).order_by("-id")[:200],
         "spaces": selectors.spaces_for(u).prefetch_related("stock").order_by("name")[:200],
