@@ -104,6 +104,10 @@ def test_the_desk_walks_a_charity_from_recognition_to_a_receipt_a_spending_and_a
     for href, label in (("/charity/desk/", "慈善组织工作台"), ("/charity/community/", "社区慈善与救助衔接"),
                         ("/charity/supervision/", "慈善监管")):
         assert f'href="{href}"' in tabs and label in tabs
+    for sub in ("desk", "community", "supervision"):
+        shown = huang.get(f"/charity/{sub}/").content.decode()
+        assert '<a href="/charity/" aria-current="page">大慈善</a>' in shown  # the menu entry stays lit
+        assert f'href="/charity/{sub}/" aria-current="page"' in shown
     assert 'href="/charity/desk/"' not in chen.get("/charity/").content.decode()
     assert 'href="/charity/community/"' in chen.get("/charity/").content.decode()
 
@@ -200,7 +204,7 @@ def test_the_supervision_view_files_trusts_names_sites_and_lists_the_reports_due
     assert selectors.annual_reports_due(w.liang, due_day + dt.timedelta(days=1)) == []
     page = huang.get("/charity/supervision/").content.decode()
     assert f"{TODAY.year - 1}年度" in page and f"{TODAY.year}年{int(r.value)}月" in page
-    assert ("逾期" in page) == (TODAY > due_day)
+    assert ("天未报送" in page) == (TODAY > due_day)
     api = huang.get("/api/charity/annual-reports/due").json()
     assert [(x["charity"], x["year"]) for x in api] == [("江海区慈善会", TODAY.year - 1)]
     assert _as(w.liang).get("/api/charity/annual-reports/due").json() == []
