@@ -34,7 +34,7 @@ from minzheng.batch.models import Finding
 from minzheng.batch.services import job_results_record
 from minzheng.carefacility.tests.stories import jianghai_facility_objects
 from minzheng.carefacility.views import FACILITY_OPS
-from minzheng.charity.tests.stories import jianghai_charity_objects
+from minzheng.charity.tests.stories import jianghai_charity_objects, jianghai_referral
 from minzheng.children.tests.stories import jianghai_child_objects
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
@@ -264,6 +264,7 @@ def jianghai(world):
     social = _social_affairs(w)
     children = jianghai_child_objects(w)
     charity = jianghai_charity_objects(w)
+    charity["charity_referral"] = jianghai_referral(w, charity_id=charity["charity"], household=household)
     vagrancy = jianghai_vagrancy_objects(w)
     facility_secrets += vagrancy.pop("vagrancy_secrets")
     facility_secrets += charity.pop("charity_secrets") + children.pop("child_secrets")
@@ -706,6 +707,27 @@ def _cases():
         ("post", "/api/charity/wishes/{wish_id}/close", cha + "/wishes/{wish}/close", {}),
         ("post", "/api/lottery/outlets/{outlet_id}/inspections", api + "/lottery/outlets/{outlet}/inspections",
          {"result": "passed", "findings": "合格"}),
+        ("post", "/api/lottery/outlets/{outlet_id}/close", api + "/lottery/outlets/{outlet}/close",
+         {"reason": "代销者申请停止代销"}),
+        ("post", "/api/charity/charities/{charity_id}/fundraising-qualification",
+         cha + "/charities/{charity}/fundraising-qualification", {}),
+        ("post", "/api/charity/charities/{charity_id}/funds", cha + "/charities/{charity}/funds",
+         {"name": "礼乐助学基金", "kind": "special", "purpose": "助学"}),
+        ("post", "/api/charity/charities/{charity_id}/plans", cha + "/charities/{charity}/plans",
+         {"fund_id": "{fund}", "title": "礼乐助学募捐", "purpose": "助学", "target": "10000",
+          "starts_on": TODAY.isoformat(), "ends_on": (TODAY + dt.timedelta(days=30)).isoformat()}),
+        ("post", "/api/charity/charities/{charity_id}/projects", cha + "/charities/{charity}/projects",
+         {"fund_id": "{fund}", "name": "英南助学", "purpose": "助学", "area_code": "440704005001"}),
+        ("post", "/api/charity/charities/{charity_id}/expenditures", cha + "/charities/{charity}/expenditures",
+         {"fund_id": "{fund}", "project_id": "{charity_project}", "amount": "10", "spent_on": TODAY.isoformat(),
+          "evidence": "签收表"}),
+        ("post", "/api/charity/trusts/{trust_id}/reports", cha + "/trusts/{trust}/reports",
+         {"year": TODAY.year - 1, "assets_end": "500000", "spent": "1000", "summary": "资助学生"}),
+        ("post", "/api/charity/spaces/{space_id}/stock", cha + "/spaces/{space}/stock", {"item": "大米", "change": 5}),
+        ("post", "/api/charity/referrals/{referral_id}/answer", cha + "/referrals/{charity_referral}/answer",
+         {"status": "accepted", "outcome": "纳入助学项目"}),
+        ("post", "/api/charity/demo-sites/{site_id}/revoke", cha + "/demo-sites/{demo_site}/revoke",
+         {"reason": "不再符合条件"}),
     ]
     # 流浪乞讨人员救助: the station's record (江海区) and the return bound for 礼乐街道
     vg, day = api + "/vagrancy", TODAY.isoformat()

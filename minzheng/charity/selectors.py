@@ -11,7 +11,8 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.money import FEN, Mode, amount, round_to
-from minzheng.core.scope import scoped
+from minzheng.core.periods import month_end
+from minzheng.core.scope import area_q, scoped, user_area_paths
 
 from .models import (
     Account,
@@ -20,7 +21,9 @@ from .models import (
     Disclosure,
     Donation,
     Expenditure,
+    Fund,
     FundraisingPlan,
+    Project,
     Receipt,
     Referral,
     Resource,
@@ -58,6 +61,16 @@ def charity_get(user: User, pk: object) -> Charity:
     return _one(charities_for(user), pk)
 
 
+def charities_to_refer_to(user: User) -> QuerySet[Charity]:
+    """The charities a village or town worker may refer a household to: those of their areas and those of the town,
+    county or city above them, which serve their areas too (a charity's name is public; its books stay scoped)."""
+    if not user.can(Cap.CHARITY_WISH):
+        return Charity.objects.none()
+    above = {int(x) for p in user_area_paths(user) for x in p.strip("/").split("/") if x}
+    return (Charity.objects.filter(area_q(user, "area") | Q(area_id__in=above)).select_related("org", "area")
+            .order_by("org__name"))
+
+
 def plans_for(user: User) -> QuerySet[FundraisingPlan]:
     return scoped(FundraisingPlan.objects.select_related("charity__org", "fund"), user, area_field="charity__area",
                   capability=Cap.CHARITY_VIEW)
@@ -79,6 +92,47 @@ def expenditures_for(user: User) -> QuerySet[Expenditure]:
 
 def expenditure_get(user: User, pk: object) -> Expenditure:
     return _one(expenditures_for(user), pk)
+
+
+def funds_for(user: User) -> QuerySet[Fund]:
+    return scoped(Fund.objects.select_related("charity__org"), user, area_field="charity__area",
+                  capability=Cap.CHARITY_VIEW).order_by("charity__org__name", "id")
+
+
+def projects_for(user: User) -> QuerySet[Project]:
+    return scoped(Project.objects.select_related("charity__org", "fund", "area"), user, area_field="charity__area",
+                  capability=Cap.CHARITY_VIEW).order_by("-id")
+
+
+def space_get(user: User, pk: object) -> Space:
+    return _one(spaces_for(user), pk)
+
+
+def demo_site_get(user: User, pk: object) -> DemoSite:
+    return _one(demo_sites_for(user), pk)
+
+
+def annual_reports_due(user: User, today: dt.date) -> list[dict[str, Any]]:
+    """年度工作报告 each charity of the user's areas owes: every year from its recognition to last year without a
+    published report, due by the end of the month data/charity/law.csv gives (annual_report_due_month) of the next
+    year; "逾期" once that day has passed, the most overdue first."""
+    r = rule("annual_report_due_month")
+    month = int(r.value)
+    charities = list(charities_for(user)[:1000])
+    filed = set(Disclosure.objects.filter(charity__in=charities, kind=Disclosure.Kind.ANNUAL_REPORT)
+                .values_list("charity_id", "year"))
+    rows = []
+    for c in charities:
+        for year in range(c.recognised_on.year, today.year):
+            if (c.pk, year) in filed:
+                continue
+            due = month_end(dt.date(year + 1, month, 1))
+            if due < r.effective_from:
+                continue
+            rows.append({"charity": c, "year": year, "due": due, "overdue": today > due,
+                         "days_over": (today - due).days if today > due else 0,
+                         "note": f"应于{due:%Y年%m月%d日}前报送并公开（{r.citation}）"})
+    return sorted(rows, key=lambda x: (x["due"], str(x["charity"])))
 
 
 def trusts_for(user: User) -> QuerySet[Trust]:

@@ -12,7 +12,7 @@ from ninja.responses import codes_4xx
 from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut
 from minzheng.core.errors import DomainError
-from minzheng.core.inputs import RecordId, Year
+from minzheng.core.inputs import BureauDate, RecordId, Year
 from minzheng.core.periods import local_date
 
 from . import selectors, services
@@ -31,6 +31,11 @@ class LotteryOutletOut(Schema):
 class LotteryInspectionIn(Schema):
     result: str = Field(max_length=10, description="passed 合格 / rectify 限期整改 / suspend 暂停销售")
     findings: str = Field(max_length=300)
+
+
+class LotteryOutletCloseIn(Schema):
+    reason: str = Field(max_length=200, description="撤销原因")
+    on: BureauDate | None = Field(None, description="撤销日期（默认今天）")
 
 
 class LotteryRowError(Schema):
@@ -95,6 +100,14 @@ def inspect(request, outlet_id: RecordId, payload: LotteryInspectionIn):
     o.refresh_from_db()
     return Status(201, LotteryOutletOut(id=o.pk, licence=o.licence, name=o.name, area_code=o.area.code,
                                         status=o.status))
+
+
+@router.post("/outlets/{outlet_id}/close", response={200: LotteryOutletOut, codes_4xx: ErrorOut},
+             summary="撤销销售场所（须说明原因）")
+def close(request, outlet_id: RecordId, payload: LotteryOutletCloseIn):
+    o = services.outlet_close(actor=request.user, outlet=selectors.outlet_get(request.user, outlet_id),
+                              reason=payload.reason, on=payload.on)
+    return LotteryOutletOut(id=o.pk, licence=o.licence, name=o.name, area_code=o.area.code, status=o.status)
 
 
 @router.post("/sales-imports", response={200: LotteryImportOut, codes_4xx: ErrorOut}, summary="导入月度销量")

@@ -22,6 +22,7 @@ class Outlet(models.Model):
     grade = models.CharField("分级", max_length=10, blank=True)
     opened_on = models.DateField("开业日期")
     closed_on = models.DateField("撤销日期", null=True, blank=True)
+    close_reason = models.CharField("撤销原因", max_length=200, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
 
     class Meta:

@@ -77,9 +77,13 @@ def test_every_page_fits_and_speaks_to_the_user(live_server, browser):
         _visit(page, live_server.url, username, "/", seen, failures)
         for href in _links(page, "header nav a"):
             if _visit(page, live_server.url, username, href, seen, failures):
+                # The section's own tabs (大慈善's desk, community and supervision pages …) are menu entries too.
+                tabs = _links(page, "main nav.tabs a[href]")
                 # The first detail link of the list (a link in the body of the page's tables).
                 for detail in _links(page, "main table tbody a[href]")[:1]:
                     _visit(page, live_server.url, username, detail, seen, failures)
+                for tab in tabs:
+                    _visit(page, live_server.url, username, tab, seen, failures)
         context.close()
     _crawl_portal(browser, live_server.url, failures)
     assert not failures, "\n".join(failures)

@@ -31,5 +31,21 @@ def jianghai_charity_objects(w) -> dict:
                                area=w.yingnan, person=w.dad)
     outlet = lottery.outlet_register(actor=w.huang, area=w.yingnan, licence="44070400199", name="英南福彩站",
                                      owner="陈志坚", address="英南村市场1号", opened_on=dt.date(2020, 5, 1))
+    trust = services.trust_file(actor=w.huang, area=w.jianghai, name="礼乐助学慈善信托", trustee="粤财信托",
+                                supervisor="礼乐律师事务所", assets="500000", purpose="资助困难学生", signed_on=today)
+    space = services.space_open(actor=w.li, area=w.yingnan, name="英南慈善超市", kind="supermarket",
+                                address="英南村文化楼一楼")
+    site = services.demo_site_designate(actor=w.huang, kind="community", area=w.yingnan, name="英南村慈善示范社区")
     return {"charity": charity.pk, "fund": fund.pk, "donation": gift.pk, "expenditure": spend.pk, "wish": wish.pk,
-            "outlet": outlet.pk, "charity_secrets": ["礼乐慈善基金会", "江门新华电器有限公司", "陈志坚"]}
+            "outlet": outlet.pk, "trust": trust.pk, "space": space.pk, "demo_site": site.pk,
+            "charity_project": project.pk,
+            "charity_secrets": ["礼乐慈善基金会", "江门新华电器有限公司", "陈志坚", "礼乐助学慈善信托", "英南慈善超市",
+                                "英南村慈善示范社区"]}
+
+
+def jianghai_referral(w, *, charity_id: int, household) -> int:
+    """The 周 family of 向东村, refused 低保, referred by 黄志强 to 礼乐慈善基金会 with its consent today."""
+    from minzheng.charity.models import Charity
+
+    return services.referral_create(actor=w.huang, household=household, charity=Charity.objects.get(pk=charity_id),
+                                    ground="refused", consent_on=local_date()).pk
