@@ -85,7 +85,7 @@ def hours_confirm(*, actor: User, signup: Signup, hours: object, today: dt.date 
             raise Conflict("该报名的服务时长已确认", field="状态")
         if a.held_on > today:
             raise DomainError("活动尚未举行，不能确认时长", field="服务时长")
-        h = timebank._hours(hours, "服务时长")
+        h = timebank.hours_check(hours, "服务时长")
         if h > timebank.rules()["max_hours_per_report"]:
             raise DomainError(f"一次活动的服务时长不超过{timebank.rules()['max_hours_per_report']}小时",
                               field="服务时长")
