@@ -318,7 +318,7 @@ class OrgCheckPublicOut(Schema):
 @router.post("/check-draws", response={201: OrgCheckDrawOut, codes_4xx: ErrorOut},
              summary="双随机抽取（随机种子由系统生成）")
 def draw_checks(request, payload: OrgCheckDrawIn):
-    area = area_by_code(payload.area_code, field="抽取范围")
+    area = selectors.draw_area(request.user, payload.area_code)
     draw = services.check_draw(actor=request.user, area=area, sample_size=payload.sample_size)
     return Status(201, OrgCheckDrawOut.of(selectors.draw_get(request.user, draw.pk)))
 

@@ -159,3 +159,15 @@ def public_check_results(q: str = "", limit: int = 200) -> list[dict[str, Any]]:
     return [{"name": c.org.name, "credit_code": c.org.credit_code or "", "result": c.get_result_display(),
              "checked_on": c.checked_on, "drawn_on": c.drawn_on, "registrar": c.org.registrar.name}
             for c in qs.order_by("-checked_on", "-id")[:limit]]
+
+
+def draw_area(user: User, code: str) -> Area:
+    """The area a 双随机 draw covers, named by code: another jurisdiction's code gets exactly the answer of a code
+    that does not exist."""
+    from minzheng.areas.selectors import areas_for
+
+    code = (code or "").replace("\x00", "").strip()[:12]
+    area = areas_for(user).filter(code=code).first() if code else None
+    if area is None:
+        raise DomainError(f"抽取范围“{code}”不存在或不在您的管辖范围内", field="抽取范围")
+    return area

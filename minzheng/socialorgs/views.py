@@ -220,7 +220,7 @@ def check_draw(request):
     user = request.user
     code = (request.POST.get("area_code") or "").strip()
     try:
-        area = area_by_code(code, field="抽取范围")
+        area = selectors.draw_area(user, code)
         draw = services.check_draw(actor=user, area=area, sample_size=request.POST.get("sample_size", ""))
     except DomainError as e:
         return _refused(request, e, "socialorgs:checks")
