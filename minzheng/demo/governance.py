@@ -68,6 +68,7 @@ def seed_governance_demo(today: dt.date | None = None) -> str:
                                       note="入户探访，了解生活和健康情况", today=today)
         volunteer = Volunteer.objects.filter(area=village).first() or timebank.volunteer_register(
             actor=chen, person=people[1])
+        volunteers.volunteer_org_register(actor=county, org=orgs[0], service_fields="扶老助残、社区服务", today=today)
         activity = volunteers.activity_create(actor=chen, area=village, title="关爱独居老人", held_on=today,
                                               content="上门陪伴、代购生活用品", org=orgs[0])
         volunteers.hours_confirm(actor=chen, signup=volunteers.signup(actor=chen, activity=activity,
