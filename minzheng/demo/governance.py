@@ -57,6 +57,10 @@ def seed_governance_demo(today: dt.date | None = None) -> str:
         socialorgs.annual_report_submit(actor=window, org=orgs[0], year=today.year - 1, income="52000",
                                         expense="48000", activities="开展志愿服务42场", today=today)
         socialorgs.credit_list(actor=county, org=orgs[1], ground="unreachable", today=today)
+        draw = socialorgs.check_draw(actor=county, area=town, sample_size=1, today=today)  # 双随机: the server's seed
+        check = draw.checks.get()
+        socialorgs.check_result(actor=check.inspectors.order_by("id").first(), check=check, result="passed",
+                                findings="内部治理和财务管理规范", today=today)
         station = socialwork.station_open(actor=county, town=town, name="礼乐街道社工站",
                                           opened_on=dt.date(2021, 6, 1))
         socialwork.worker_add(actor=county, station=station, user=su, since=dt.date(2021, 6, 1),
