@@ -430,6 +430,17 @@ def _cases():
         ("post", so + "/orgs/{org_id}/ratings", so + "/orgs/{org}/ratings", {"grade": 3}),
         ("post", so + "/orgs/{org_id}/penalties", so + "/orgs/{org}/penalties",
          {"kind": "warning", "decision_no": "江民罚〔2025〕1号", "facts": "未按规定使用登记证书"}),
+        ("post", "socialorgs/<int:pk>/change/", "/socialorgs/{org}/change/", {"domicile": "礼乐街道文化中心"}),
+        ("post", "socialorgs/<int:pk>/deregister/", "/socialorgs/{org}/deregister/", {"reason": "清算完毕"}),
+        ("post", "socialorgs/<int:pk>/rating/", "/socialorgs/{org}/rating/", {"grade": "3"}),
+        ("post", "socialorgs/<int:pk>/penalty/", "/socialorgs/{org}/penalty/",
+         {"kind": "warning", "decision_no": "江民罚〔2025〕1号", "facts": "未按规定使用登记证书"}),
+        ("get", "socialorgs/checks/<int:pk>/", "/socialorgs/checks/{org_draw}/", None),
+        ("post", "socialorgs/checks/items/<int:pk>/result/", "/socialorgs/checks/items/{org_check}/result/",
+         {"result": "passed", "findings": "内部治理规范"}),
+        ("get", so + "/check-draws/{draw_id}", so + "/check-draws/{org_draw}", None),
+        ("post", so + "/checks/{check_id}/result", so + "/checks/{org_check}/result",
+         {"result": "passed", "findings": "内部治理规范"}),
     ]
     cases += [
         ("get", "socialwork/stations/<int:pk>/", "/socialwork/stations/{station}/", None),

@@ -57,6 +57,10 @@ def seed_governance_demo(today: dt.date | None = None) -> str:
         socialorgs.annual_report_submit(actor=window, org=orgs[0], year=today.year - 1, income="52000",
                                         expense="48000", activities="开展志愿服务42场", today=today)
         socialorgs.credit_list(actor=county, org=orgs[1], ground="unreachable", today=today)
+        draw = socialorgs.check_draw(actor=county, area=town, sample_size=1, today=today)  # 双随机: the server's seed
+        check = draw.checks.get()
+        socialorgs.check_result(actor=check.inspectors.order_by("id").first(), check=check, result="passed",
+                                findings="内部治理和财务管理规范", today=today)
         station = socialwork.station_open(actor=county, town=town, name="礼乐街道社工站",
                                           opened_on=dt.date(2021, 6, 1))
         socialwork.worker_add(actor=county, station=station, user=su, since=dt.date(2021, 6, 1),
@@ -68,6 +72,7 @@ def seed_governance_demo(today: dt.date | None = None) -> str:
                                       note="入户探访，了解生活和健康情况", today=today)
         volunteer = Volunteer.objects.filter(area=village).first() or timebank.volunteer_register(
             actor=chen, person=people[1])
+        volunteers.volunteer_org_register(actor=county, org=orgs[0], service_fields="扶老助残、社区服务", today=today)
         activity = volunteers.activity_create(actor=chen, area=village, title="关爱独居老人", held_on=today,
                                               content="上门陪伴、代购生活用品", org=orgs[0])
         volunteers.hours_confirm(actor=chen, signup=volunteers.signup(actor=chen, activity=activity,

@@ -258,3 +258,93 @@ def penalise(request, org_id: RecordId, payload: OrgPenaltyIn):
     listing = org.listings.filter(removed_on__isnull=True).first()
     return Status(201, OrgPenaltyOut(id=p.pk, kind=p.kind, decided_on=p.decided_on,
                                      listed_on=listing.get_list_kind_display() if listing else ""))
+
+
+class OrgCheckDrawIn(Schema):
+    area_code: str = Field(max_length=12, description="抽取范围（区划代码）")
+    sample_size: int = Field(ge=1, le=1000, description="抽取数量")
+
+
+class OrgCheckOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    inspectors: list[str]
+    result: str
+    result_label: str
+    findings: str
+    rectify_by: dt.date | None
+    checked_on: dt.date | None
+
+    @staticmethod
+    def of(c):
+        return OrgCheckOut(id=c.pk, org_id=c.org_id, org_name=c.org.name,
+                           inspectors=[u.display_name or u.username for u in c.inspectors.all()], result=c.result,
+                           result_label=c.get_result_display(), findings=c.findings, rectify_by=c.rectify_by,
+                           checked_on=c.checked_on)
+
+
+class OrgCheckDrawOut(Schema):
+    id: int
+    area_code: str
+    seed: int = Field(description="系统生成的随机种子，与两份名录一起可复核抽取结果")
+    drawn_on: dt.date
+    sample_size: int
+    org_pool: list[int] = Field(description="抽取范围内的社会组织编号（按编号排序）")
+    inspector_pool: list[int] = Field(description="执法检查人员名录（用户编号，按编号排序）")
+    checks: list[OrgCheckOut]
+
+    @staticmethod
+    def of(d):
+        return OrgCheckDrawOut(id=d.pk, area_code=d.area.code, seed=d.seed, drawn_on=d.drawn_on,
+                               sample_size=d.sample_size, org_pool=d.org_pool, inspector_pool=d.inspector_pool,
+                               checks=[OrgCheckOut.of(c) for c in selectors.draw_checks(d)])
+
+
+class OrgCheckResultIn(Schema):
+    result: str = Field(max_length=10, description="passed 未发现问题 / rectify 责令限期整改 / rectified 已整改")
+    findings: str = Field(max_length=500)
+    rectify_by: dt.date | None = Field(None, description="整改期限（责令限期整改时必填）")
+
+
+class OrgCheckPublicOut(Schema):
+    name: str
+    credit_code: str
+    result: str
+    checked_on: dt.date
+    registrar: str
+
+
+@router.post("/check-draws", response={201: OrgCheckDrawOut, codes_4xx: ErrorOut},
+             summary="双随机抽取（随机种子由系统生成）")
+def draw_checks(request, payload: OrgCheckDrawIn):
+    area = selectors.draw_area(request.user, payload.area_code)
+    draw = services.check_draw(actor=request.user, area=area, sample_size=payload.sample_size)
+    return Status(201, OrgCheckDrawOut.of(selectors.draw_get(request.user, draw.pk)))
+
+
+@router.get("/check-draws", response={200: list[OrgCheckDrawOut], codes_4xx: ErrorOut}, summary="双随机抽取记录")
+def list_draws(request):
+    return [OrgCheckDrawOut.of(d) for d in selectors.draws_for(request.user)[:100]]
+
+
+@router.get("/check-draws/{draw_id}", response={200: OrgCheckDrawOut, codes_4xx: ErrorOut},
+            summary="双随机抽取结果：抽中的组织和检查人员")
+def get_draw(request, draw_id: RecordId):
+    return OrgCheckDrawOut.of(selectors.draw_get(request.user, draw_id))
+
+
+@router.post("/checks/{check_id}/result", response={200: OrgCheckOut, codes_4xx: ErrorOut},
+             summary="登记抽查结果（抽中的检查人员）")
+def record_check(request, check_id: RecordId, payload: OrgCheckResultIn):
+    check = selectors.check_get(request.user, check_id)
+    services.check_result(actor=request.user, check=check, result=payload.result, findings=payload.findings,
+                          rectify_by=payload.rectify_by)
+    return OrgCheckOut.of(selectors.check_get(request.user, check_id))
+
+
+@router.get("/public/check-results", auth=None, response={200: list[OrgCheckPublicOut]},
+            summary="公开：双随机抽查结果（组织名称、统一社会信用代码、检查结果、日期）")
+def public_check_results(request, q: str = ""):
+    return [OrgCheckPublicOut(**{k: r[k] for k in OrgCheckPublicOut.model_fields})
+            for r in selectors.public_check_results(q)]

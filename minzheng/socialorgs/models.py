@@ -183,6 +183,29 @@ class Penalty(models.Model):
         verbose_name = verbose_name_plural = "行政处罚"
         constraints = [models.CheckConstraint(condition=Q(fine_fen__gte=0), name="so_fine_non_negative")]
 
+    @property
+    def fine_yuan(self) -> str:
+        from minzheng.core.money import amount
+
+        return f"{amount(self.fine_fen) / 100:.2f}"
+
+
+class CheckDraw(models.Model):
+    """One 双随机 draw: the pools of organisations and inspectors and the server-drawn seed are kept, so anyone can
+    redo the draw (random.Random(seed): the sample from the sorted organisation pool, then two inspectors each)."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="抽取范围")
+    seed = models.BigIntegerField("抽取随机种子")
+    drawn_on = models.DateField("抽取日期")
+    sample_size = models.PositiveIntegerField("抽取数量")
+    org_pool = models.JSONField("抽取范围内的社会组织", default=list)
+    inspector_pool = models.JSONField("检查人员名录", default=list)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = verbose_name_plural = "双随机抽取"
+
 
 class Check(models.Model):
     """双随机一公开: an organisation drawn at random with two inspectors drawn at random; a finding sets a
@@ -194,6 +217,7 @@ class Check(models.Model):
         RECTIFY = "rectify", "责令限期整改"
         RECTIFIED = "rectified", "已整改"
 
+    draw = models.ForeignKey(CheckDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="checks")
     org = models.ForeignKey(SocialOrg, on_delete=models.PROTECT, related_name="checks")
     seed = models.BigIntegerField("抽取随机种子")
     drawn_on = models.DateField("抽取日期")
@@ -201,6 +225,7 @@ class Check(models.Model):
     result = models.CharField("检查结果", max_length=10, choices=Result.choices, default=Result.PENDING)
     findings = models.CharField("检查情况", max_length=500, blank=True)
     rectify_by = models.DateField("整改期限", null=True, blank=True)
+    checked_on = models.DateField("检查结果登记日期", null=True, blank=True)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

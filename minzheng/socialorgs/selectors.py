@@ -15,7 +15,7 @@ from minzheng.core.scope import scoped, subtree_q
 from minzheng.registry.models import Person
 from minzheng.registry.selectors import persons_for
 
-from .models import AnnualReport, Application, CreditListing, Form, Rating, SocialOrg
+from .models import AnnualReport, Application, Check, CheckDraw, CreditListing, Form, Rating, SocialOrg
 from .rules import grounds
 
 
@@ -119,3 +119,55 @@ def zombie_candidates(user: User, on: dt.date) -> QuerySet[SocialOrg]:
 
 def rating_current(org: SocialOrg, on: dt.date) -> Rating | None:
     return org.ratings.filter(awarded_on__lte=on, valid_to__gte=on).order_by("-awarded_on").first()
+
+
+def draws_for(user: User) -> QuerySet[CheckDraw]:
+    """双随机 draws over an area inside the user's areas (a county officer sees the county's draws)."""
+    return scoped(CheckDraw.objects.select_related("area", "drawn_by"), user, area_field="area",
+                  capability=Cap.SOCIALORG_VIEW)
+
+
+def draw_get(user: User, pk: object) -> CheckDraw:
+    draw = draws_for(user).filter(pk=_id(pk)).first()
+    if draw is None:
+        raise NotFound()
+    return draw
+
+
+def draw_checks(draw: CheckDraw) -> QuerySet[Check]:
+    return draw.checks.select_related("org").prefetch_related("inspectors").order_by("id")
+
+
+def check_get(user: User, pk: object) -> Check:
+    check = (scoped(Check.objects.select_related("org__area", "draw"), user, area_field="org__area",
+                    capability=Cap.SOCIALORG_VIEW).filter(pk=_id(pk)).first())
+    if check is None:
+        raise NotFound()
+    return check
+
+
+def public_check_results(q: str = "", limit: int = 200) -> list[dict[str, Any]]:
+    """结果公开 (双随机、一公开: the results are public): for each check with a result,
+    only the organisation's name and credit code, the result and its date — never the inspectors, the findings'
+    wording or anyone's personal data."""
+    q = (q or "").replace("\x00", "").strip()[:100]
+    qs = Check.objects.exclude(result=Check.Result.PENDING).filter(checked_on__isnull=False).select_related(
+        "org", "org__registrar")
+    if q:
+        qs = qs.filter(org__credit_code=q.upper()) if len(q) == 18 and q.isalnum() else qs.filter(
+            org__name__contains=q)
+    return [{"name": c.org.name, "credit_code": c.org.credit_code or "", "result": c.get_result_display(),
+             "checked_on": c.checked_on, "drawn_on": c.drawn_on, "registrar": c.org.registrar.name}
+            for c in qs.order_by("-checked_on", "-id")[:limit]]
+
+
+def draw_area(user: User, code: str) -> Area:
+    """The area a 双随机 draw covers, named by code: another jurisdiction's code gets exactly the answer of a code
+    that does not exist."""
+    from minzheng.areas.selectors import areas_for
+
+    code = (code or "").replace("\x00", "").strip()[:12]
+    area = areas_for(user).filter(code=code).first() if code else None
+    if area is None:
+        raise DomainError(f"抽取范围“{code}”不存在或不在您的管辖范围内", field="抽取范围")
+    return area

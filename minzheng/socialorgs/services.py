@@ -17,7 +17,18 @@ from minzheng.core.periods import local_date, same_day_months_later
 from minzheng.core.scope import ensure_can, subtree_q
 from minzheng.registry.models import Person
 
-from .models import FORM_CATEGORY, AnnualReport, Application, Check, CreditListing, Form, Penalty, Rating, SocialOrg
+from .models import (
+    FORM_CATEGORY,
+    AnnualReport,
+    Application,
+    Check,
+    CheckDraw,
+    CreditListing,
+    Form,
+    Penalty,
+    Rating,
+    SocialOrg,
+)
 from .rules import grounds, report_due, rules
 
 
@@ -442,48 +453,82 @@ def penalty_record(*, actor: User, org: SocialOrg, kind: str, decision_no: str, 
     return p
 
 
-def check_draw(*, actor: User, area: Area, sample_size: int, inspectors: list[User], seed: int,
-               today: dt.date | None = None) -> list[Check]:
-    """双随机: draw `sample_size` active organisations of `area` and two inspectors for each, reproducibly from
-    `seed` (the seed is kept, so anyone can redo the draw)."""
+def inspector_candidates(area: Area) -> list[User]:
+    """The 执法检查人员名录 of a draw: active users of the 登记管理机关 (who may register and inspect) assigned to the
+    draw area, an area inside it, or an area above it (the county's officers inspect its towns), by id."""
+    from minzheng.accounts.roles import CAPABILITIES
+
+    roles = [r for r, caps in CAPABILITIES.items() if Cap.SOCIALORG_REGISTER in caps]
+    above = [a.path for a in area.ancestors()]
+    return list(User.objects.filter(is_active=True, role__in=roles)
+                .filter(Q(area_assignments__area__path__startswith=area.path)
+                        | Q(area_assignments__area__path__in=above)).distinct().order_by("id"))
+
+
+def draw_sample(*, seed: int, org_pool: list[int], inspector_pool: list[int],
+                sample_size: int) -> list[tuple[int, list[int]]]:
+    """The draw itself, a pure function of its recorded inputs: (organisation id, two inspector ids) per check."""
     import random
+
+    rng = random.Random(seed)
+    picked = rng.sample(sorted(org_pool), min(sample_size, len(org_pool)))
+    return [(org_id, sorted(rng.sample(sorted(inspector_pool), 2))) for org_id in picked]
+
+
+def check_draw(*, actor: User, area: Area, sample_size: object, inspectors: list[User] | None = None,
+               seed: int | None = None, today: dt.date | None = None) -> CheckDraw:
+    """双随机: draw `sample_size` active registered organisations of `area` and two inspectors for each from the
+    inspector roster. The seed is drawn here on the server (never asked of the officer) and kept with both pools,
+    so anyone can redo the draw; tests pass a seed to know the outcome."""
+    import secrets
 
     ensure_can(actor, area, Cap.SOCIALORG_REGISTER)
     today = today or local_date()
-    if not isinstance(sample_size, int) or not 1 <= sample_size <= 1000:
-        raise DomainError("抽取数量应为1至1000", field="抽取数量")
-    pool = sorted({u.pk: u for u in inspectors if u.can(Cap.SOCIALORG_REGISTER) and u.is_active}.values(),
+    try:
+        size = int(str(sample_size).strip())
+    except ValueError:
+        raise DomainError("抽取数量应为1至1000的整数", field="抽取数量") from None
+    if not 1 <= size <= 1000:
+        raise DomainError("抽取数量应为1至1000的整数", field="抽取数量")
+    candidates = inspector_candidates(area) if inspectors is None else inspectors
+    pool = sorted({u.pk: u for u in candidates if u.can(Cap.SOCIALORG_REGISTER) and u.is_active}.values(),
                   key=lambda u: u.pk)
     if len(pool) < 2:
-        raise DomainError("至少需要两名具有执法资格的检查人员", field="检查人员")
+        raise DomainError(f"{area.name}至少需要两名具有执法资格的检查人员", field="检查人员")
     ids = list(SocialOrg.objects.filter(subtree_q(area, "area__path"), status=SocialOrg.Status.ACTIVE)
                .exclude(form=Form.COMMUNITY).order_by("id").values_list("id", flat=True))
     if not ids:
         raise DomainError(f"{area.name}没有可抽取的社会组织", field="抽取范围")
-    rng = random.Random(seed)
-    picked = rng.sample(ids, min(sample_size, len(ids)))
+    if size > len(ids):
+        raise DomainError(f"{area.name}正常状态的社会组织只有{len(ids)}家，抽取数量不能超过此数", field="抽取数量")
+    seed = int(seed) if seed is not None else secrets.randbits(48)
+    inspector_ids = [u.pk for u in pool]
+    sample = draw_sample(seed=seed, org_pool=ids, inspector_pool=inspector_ids, sample_size=size)
     with transaction.atomic():
-        checks = []
-        for org_id in picked:
-            c = Check.objects.create(org_id=org_id, seed=seed, drawn_on=today, drawn_by=actor)
-            c.inspectors.set(rng.sample(pool, 2))
-            checks.append(c)
-        audit.record(actor=actor, action="socialorgs.check.draw", object_type="socialorgs.check",
-                     object_id=checks[0].pk, object_repr=f"{area.name}双随机抽查", area_code=area.code,
-                     after={"seed": seed, "orgs": picked, "pool": [u.pk for u in pool]})
-    return checks
+        draw = CheckDraw.objects.create(area=area, seed=seed, drawn_on=today, sample_size=size, org_pool=ids,
+                                        inspector_pool=inspector_ids, drawn_by=actor)
+        for org_id, chosen in sample:
+            c = Check.objects.create(draw=draw, org_id=org_id, seed=seed, drawn_on=today, drawn_by=actor)
+            c.inspectors.set(chosen)
+        audit.record(actor=actor, action="socialorgs.check.draw", object_type="socialorgs.checkdraw",
+                     object_id=draw.pk, object_repr=f"{area.name}双随机抽查", area_code=area.code,
+                     after={"seed": seed, "org_pool": ids, "inspector_pool": inspector_ids, "sample": sample})
+    return draw
 
 
 def check_result(*, actor: User, check: Check, result: str, findings: str,
-                 rectify_by: dt.date | None = None) -> Check:
-    """An inspector drawn for the check records its result; a 限期整改 needs a deadline."""
+                 rectify_by: dt.date | None = None, today: dt.date | None = None) -> Check:
+    """An inspector drawn for the check records its result; a 限期整改 needs a deadline after today."""
     ensure_can(actor, check.org.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
     if not check.inspectors.filter(pk=actor.pk).exists():
         raise Forbidden("只有抽中的检查人员可以登记检查结果")
     if result not in (Check.Result.PASSED, Check.Result.RECTIFY, Check.Result.RECTIFIED):
         raise DomainError("检查结果应为未发现问题、责令限期整改或已整改", field="检查结果")
     if result == Check.Result.RECTIFY and not isinstance(rectify_by, dt.date):
         raise DomainError("责令限期整改须填写整改期限", field="整改期限")
+    if result == Check.Result.RECTIFY and isinstance(rectify_by, dt.date) and rectify_by <= today:
+        raise DomainError("整改期限应晚于今天", field="整改期限")
     expected = Check.Result.RECTIFY if result == Check.Result.RECTIFIED else Check.Result.PENDING
     with transaction.atomic():
         c = Check.objects.select_for_update().get(pk=check.pk)
@@ -491,10 +536,10 @@ def check_result(*, actor: User, check: Check, result: str, findings: str,
             raise Conflict(f"该抽查当前为“{c.get_result_display()}”，不能登记为“{Check.Result(result).label}”",
                            field="检查结果")
         before = {"result": c.result}
-        c.result, c.findings = result, _text(findings, "检查情况", 500)
+        c.result, c.findings, c.checked_on = result, _text(findings, "检查情况", 500), today
         if result == Check.Result.RECTIFY:
             c.rectify_by = rectify_by
-        c.save(update_fields=["result", "findings", "rectify_by"])
+        c.save(update_fields=["result", "findings", "rectify_by", "checked_on"])
         audit.record(actor=actor, action="socialorgs.check.result", object_type="socialorgs.check", object_id=c.pk,
                      object_repr=c.org.name, area_code=c.org.area.code, before=before,
                      after={"result": result, "rectify_by": rectify_by})

@@ -7,14 +7,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
+from minzheng.areas.selectors import areas_for
 from minzheng.areas.services import area_by_code
 from minzheng.core.errors import DomainError, Forbidden
 from minzheng.core.periods import local_date
-from minzheng.web.pages import page, paginate
+from minzheng.web.pages import form_date, page, paginate
 
 from . import selectors, services
 from .documents import certificate_pdf
-from .models import Application, Form
+from .models import Application, Check, Form, Penalty
 from .rules import grounds
 
 
@@ -50,6 +51,10 @@ def detail(request, pk):
         "last_year": local_date().year - 1,
         "can_apply": request.user.can(Cap.SOCIALORG_APPLY),
         "can_register": request.user.can(Cap.SOCIALORG_REGISTER),
+        "penalty_kinds": Penalty.Kind.choices, "grades": range(1, 6),
+        "changeable": [(k, label) for k, (label, _limit) in services.CHANGEABLE.items()],
+        "open_application": org.applications.filter(
+            status__in=[Application.Status.SUBMITTED, Application.Status.REVIEWED]).first(),
     })
 
 
@@ -140,6 +145,122 @@ def remove_listing(request, pk):
     except DomainError as e:
         return _refused(request, e, "socialorgs:detail", item.org_id)
     return redirect("socialorgs:detail", item.org_id)
+
+
+@require_POST
+@page(Cap.SOCIALORG_APPLY)
+def org_change(request, pk):
+    """受理变更登记: only the particulars filled in are asked to change."""
+    org = selectors.org_get(request.user, pk)
+    changes = {k: request.POST.get(k, "") for k in services.CHANGEABLE if (request.POST.get(k) or "").strip()}
+    try:
+        services.change_apply(actor=request.user, org=org, changes=changes)
+        messages.success(request, "变更登记申请已受理，待登记管理机关审查")
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", org.pk)
+    return redirect("socialorgs:detail", org.pk)
+
+
+@require_POST
+@page(Cap.SOCIALORG_APPLY)
+def org_deregister(request, pk):
+    org = selectors.org_get(request.user, pk)
+    try:
+        services.deregister_apply(actor=request.user, org=org, reason=request.POST.get("reason", ""))
+        messages.success(request, "注销登记申请已受理，待登记管理机关审查")
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", org.pk)
+    return redirect("socialorgs:detail", org.pk)
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def org_rate(request, pk):
+    org = selectors.org_get(request.user, pk)
+    text = (request.POST.get("grade") or "").strip()
+    try:
+        if not text.isdigit():
+            raise DomainError("请选择评估等级（1A至5A）", field="评估等级")
+        r = services.rating_award(actor=request.user, org=org, grade=int(text))
+        messages.success(request, f"已评定为{r.grade}A，有效期至{r.valid_to}")
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", org.pk)
+    return redirect("socialorgs:detail", org.pk)
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def org_penalty(request, pk):
+    org = selectors.org_get(request.user, pk)
+    try:
+        services.penalty_record(actor=request.user, org=org, kind=request.POST.get("kind", ""),
+                                fine=request.POST.get("fine") or "0", decision_no=request.POST.get("decision_no", ""),
+                                facts=request.POST.get("facts", ""))
+        listing = org.listings.filter(removed_on__isnull=True).first()
+        messages.success(request, "行政处罚已登记" + (f"，已列入{listing.get_list_kind_display()}" if listing else ""))
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:detail", org.pk)
+    return redirect("socialorgs:detail", org.pk)
+
+
+@page(Cap.SOCIALORG_VIEW)
+def checks(request):
+    """双随机一公开: the draws of one's areas and, for the registrar, the form to draw (the seed is the server's)."""
+    user = request.user
+    return render(request, "socialorgs/checks.html", {
+        "draws": paginate(request, selectors.draws_for(user), 20),
+        "can_register": user.can(Cap.SOCIALORG_REGISTER),
+        "draw_areas": areas_for(user).filter(level__in=["city", "county", "town"]).order_by("path")[:200],
+    })
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def check_draw(request):
+    user = request.user
+    code = (request.POST.get("area_code") or "").strip()
+    try:
+        area = selectors.draw_area(user, code)
+        draw = services.check_draw(actor=user, area=area, sample_size=request.POST.get("sample_size", ""))
+    except DomainError as e:
+        return _refused(request, e, "socialorgs:checks")
+    messages.success(request, f"已完成双随机抽取，随机种子{draw.seed}")
+    return redirect("socialorgs:draw", draw.pk)
+
+
+@page(Cap.SOCIALORG_VIEW)
+def draw(request, pk):
+    d = selectors.draw_get(request.user, pk)
+    return render(request, "socialorgs/draw.html", {
+        "draw": d, "checks": selectors.draw_checks(d), "today": local_date(),
+        "results": [(v, label) for v, label in Check.Result.choices if v != Check.Result.PENDING],
+    })
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def check_result(request, pk):
+    check = selectors.check_get(request.user, pk)
+    to = ("socialorgs:draw", check.draw_id) if check.draw_id else ("socialorgs:checks",)
+    try:
+        result = request.POST.get("result", "")
+        rectify_by = (form_date(request.POST.get("rectify_by", ""), "整改期限")
+                      if result == Check.Result.RECTIFY and (request.POST.get("rectify_by") or "").strip() else None)
+        services.check_result(actor=request.user, check=check, result=result,
+                              findings=request.POST.get("findings", ""), rectify_by=rectify_by)
+        messages.success(request, f"已登记{check.org.name}的检查结果")
+    except DomainError as e:
+        return _refused(request, e, *to)
+    return redirect(*to)
+
+
+def public_checks(request):
+    """结果公开 (no login): organisation, credit code, result and date of each finished check, nothing else."""
+    if request.method != "GET":
+        raise Forbidden()
+    q = request.GET.get("q", "")
+    return render(request, "socialorgs/public_checks.html",
+                  {"q": q[:100], "rows": selectors.public_check_results(q)})
 
 
 def public_credit(request):

@@ -61,7 +61,9 @@ def jurisdiction_of(area: Area) -> Area:
     return chain[0]
 
 
-def _hours(value: object, field: str = "时长") -> Decimal:
+def hours_check(value: object, field: str = "时长") -> Decimal:
+    """The one check of an amount of hours (a positive number in the rules' step), for the time bank and for the
+    志愿服务 hours that feed it: the named field gets a Chinese error."""
     try:
         h = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -154,7 +156,7 @@ def hours_report(*, actor: User, volunteer: Volunteer, service_date: dt.date, ho
     """申报 hours served; credited only after two reviews."""
     _ensure_volunteer_side(actor, volunteer)
     today = today or timezone.localdate()
-    h = _hours(hours)
+    h = hours_check(hours)
     if h > rules()["max_hours_per_report"]:
         raise DomainError(f"一次申报不超过{rules()['max_hours_per_report']}小时", field="时长")
     if not isinstance(service_date, dt.date):
@@ -259,7 +261,7 @@ def hours_donate(*, actor: User, volunteer: Volunteer, hours: object, elder: Per
     """捐赠: to a 孤寡/失独 elder of the volunteer's own jurisdiction, or (no elder named) to its 公益时间池. Hours
     for another jurisdiction go through `donation_offer_create`, which that jurisdiction accepts or declines."""
     _ensure_volunteer_side(actor, volunteer)
-    h = _hours(hours)
+    h = hours_check(hours)
     if elder is not None and jurisdiction_of(elder.residence_area).pk != jurisdiction_of(volunteer.area).pk:
         raise not_a_recipient()
     label = _ensure_recipient(elder) if elder is not None else ""
@@ -282,7 +284,7 @@ def donation_offer_create(*, actor: User, volunteer: Volunteer, hours: object, a
     receiving jurisdiction's staff accept (the hours then leave the volunteer's account, which must still hold
     them: the ledger refuses an overdraw) or decline."""
     _ensure_volunteer_side(actor, volunteer)
-    h = _hours(hours)
+    h = hours_check(hours)
     if area is None:
         raise DomainError("请选择受赠辖区", code="required", field="受赠辖区")
     mine, theirs = jurisdiction_of(volunteer.area), jurisdiction_of(area)
@@ -343,7 +345,7 @@ def donation_offer_decline(*, actor: User, offer: DonationOffer, reason: str) ->
 def pool_allocate(*, actor: User, elder: Person, hours: object, memo: str = "") -> Transfer:
     """划拨 from the jurisdiction's 公益时间池 to a 孤寡/失独 elder (镇街/县区)."""
     ensure_can(actor, elder.residence_area, Cap.TIMEBANK_ALLOCATE)
-    h = _hours(hours)
+    h = hours_check(hours)
     label = _ensure_recipient(elder)
     with transaction.atomic():
         return _transfer(actor=actor, kind=Transfer.Kind.ALLOCATE, source=pool_account(elder.residence_area),
@@ -363,7 +365,7 @@ def hours_redeem(*, actor: User, account: Account, hours: object, memo: str) -> 
     memo = (memo or "").strip()
     if not memo:
         raise DomainError("请填写兑换的服务内容", code="required", field="服务内容")
-    h = _hours(hours)
+    h = hours_check(hours)
     with transaction.atomic():
         return _transfer(actor=actor, kind=Transfer.Kind.REDEEM, source=account,
                          target=source_account(account.area), hours=h, memo=memo)

@@ -11,6 +11,7 @@ from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut
 from minzheng.core.errors import NotFound
 from minzheng.core.inputs import RecordId
+from minzheng.socialorgs import selectors as socialorg_selectors
 
 from . import selectors, services
 from .documents import certificate_pdf
@@ -19,6 +20,7 @@ router = Router(tags=["志愿服务"])
 
 
 class VolActivityIn(Schema):
+    volunteer_org_id: RecordId = Field(description="发起活动的志愿服务组织（须已标识）")
     area_code: str = Field(max_length=12)
     title: str = Field(max_length=100)
     held_on: dt.date
@@ -73,8 +75,9 @@ def _s(s) -> VolSignupOut:
 
 @router.post("/activities", response={201: VolActivityOut, codes_4xx: ErrorOut}, summary="发布志愿服务活动")
 def create_activity(request, payload: VolActivityIn):
+    vo = selectors.volunteer_org_get(request.user, payload.volunteer_org_id)
     a = services.activity_create(actor=request.user, area=area_by_code(payload.area_code, field="活动地点"),
-                                 title=payload.title, held_on=payload.held_on, content=payload.content,
+                                 org=vo.org, title=payload.title, held_on=payload.held_on, content=payload.content,
                                  feeds_timebank=payload.feeds_timebank)
     return Status(201, VolActivityOut(id=a.pk, title=a.title, held_on=a.held_on, feeds_timebank=a.feeds_timebank))
 
@@ -114,3 +117,34 @@ def verify(request, code: str = ""):
     if found is None:
         raise NotFound("未查到该验证码对应的志愿服务记录证明")
     return VolCertificateCheckOut(**{k: found[k] for k in VolCertificateCheckOut.model_fields})
+
+
+class VolOrgIn(Schema):
+    org_id: RecordId = Field(description="已登记（或在枢纽型组织备案）的社会组织编号")
+    service_fields: str = Field(max_length=200, description="志愿服务领域")
+
+
+class VolOrgOut(Schema):
+    id: int
+    org_id: int
+    name: str
+    credit_code: str | None
+    service_fields: str
+    identified_on: dt.date
+
+    @staticmethod
+    def of(v):
+        return VolOrgOut(id=v.pk, org_id=v.org_id, name=v.org.name, credit_code=v.org.credit_code,
+                         service_fields=v.service_fields, identified_on=v.identified_on)
+
+
+@router.get("/orgs", response={200: list[VolOrgOut], codes_4xx: ErrorOut}, summary="志愿服务组织")
+def list_orgs(request):
+    return [VolOrgOut.of(v) for v in selectors.volunteer_orgs_for(request.user)[:500]]
+
+
+@router.post("/orgs", response={201: VolOrgOut, codes_4xx: ErrorOut}, summary="标识志愿服务组织（登记管理机关）")
+def register_org(request, payload: VolOrgIn):
+    org = socialorg_selectors.org_get(request.user, payload.org_id)
+    v = services.volunteer_org_register(actor=request.user, org=org, service_fields=payload.service_fields)
+    return Status(201, VolOrgOut.of(v))

@@ -9,6 +9,24 @@ from django.db.models import Q
 HOURS = {"max_digits": 10, "decimal_places": 1}
 
 
+class VolunteerOrg(models.Model):
+    """志愿服务组织 (《志愿服务条例》第六条、第八条): a social organisation registered with the 民政 registrar — or a
+    社区社会组织 filed under a hub — that the 民政部门 identifies as a volunteer organisation (the 志愿服务组织标识 of
+    the national volunteer information system). Only such an organisation opens activities whose hours count
+    (《志愿服务记录与证明出具办法》: records are kept and certificates issued by the volunteer organisation)."""
+
+    org = models.OneToOneField("socialorgs.SocialOrg", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="社会组织")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="住所所在地")
+    identified_on = models.DateField("标识日期")
+    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    service_fields = models.CharField("志愿服务领域", max_length=200)
+
+    class Meta:
+        ordering = ["-identified_on", "-id"]
+        verbose_name = verbose_name_plural = "志愿服务组织"
+
+
 class Activity(models.Model):
     title = models.CharField("活动名称", max_length=100)
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="活动地点")

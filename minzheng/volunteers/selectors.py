@@ -9,9 +9,10 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
+from minzheng.socialorgs.models import SocialOrg
 from minzheng.timebank.models import Volunteer
 
-from .models import Activity, Certificate, Signup
+from .models import Activity, Certificate, Signup, VolunteerOrg
 
 
 def _id(pk: object) -> int:
@@ -73,3 +74,22 @@ def verify(code: str) -> dict[str, Any] | None:
     dates = [r["date"] for r in c.activities]
     return {"name": mask_name(c.volunteer.person.name), "total_hours": c.total_hours, "issued_on": c.issued_on,
             "issuer": c.issuer, "activities": len(c.activities), "first": min(dates), "last": max(dates)}
+
+
+def volunteer_orgs_for(user: User) -> QuerySet[VolunteerOrg]:
+    return scoped(VolunteerOrg.objects.select_related("org", "area"), user, area_field="area",
+                  capability=Cap.TIMEBANK_VIEW).order_by("org__name")
+
+
+def volunteer_org_get(user: User, pk: object) -> VolunteerOrg:
+    v = volunteer_orgs_for(user).filter(pk=_id(pk)).first()
+    if v is None:
+        raise NotFound()
+    return v
+
+
+def volunteer_org_candidates(user: User) -> QuerySet[SocialOrg]:
+    """Registered organisations of the user's areas in normal standing not yet identified as 志愿服务组织."""
+    return (scoped(SocialOrg.objects.select_related("area"), user, area_field="area", capability=Cap.SOCIALORG_VIEW)
+            .filter(status=SocialOrg.Status.ACTIVE)
+            .exclude(pk__in=VolunteerOrg.objects.values("org_id")).order_by("name"))

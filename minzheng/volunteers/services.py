@@ -20,7 +20,7 @@ from minzheng.socialorgs.models import SocialOrg
 from minzheng.timebank import services as timebank
 from minzheng.timebank.models import Volunteer
 
-from .models import Activity, Certificate, Point, Signup
+from .models import Activity, Certificate, Point, Signup, VolunteerOrg
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
 
@@ -34,12 +34,51 @@ def _text(value: object, field: str, limit: int) -> str:
     return text
 
 
+def volunteer_org_register(*, actor: User, org: SocialOrg, service_fields: str,
+                           today: dt.date | None = None) -> VolunteerOrg:
+    """标识 a registered social organisation (or a filed 社区社会组织) as a 志愿服务组织 (《志愿服务条例》第六条):
+    it must be in normal standing — registered, not ended, not on the 严重违法失信名单."""
+    ensure_can(actor, org.area, Cap.SOCIALORG_REGISTER)
+    today = today or local_date()
+    fields = _text(service_fields, "志愿服务领域", 200)
+    if org.status != SocialOrg.Status.ACTIVE:
+        raise DomainError(f"{org.name}已{org.get_status_display()}，不能标识为志愿服务组织", field="社会组织")
+    if org.listings.filter(removed_on__isnull=True, list_kind="serious").exists():
+        raise DomainError(f"{org.name}在严重违法失信名单中，不能标识为志愿服务组织", code="listed", field="社会组织")
+    with transaction.atomic():
+        SocialOrg.objects.select_for_update().get(pk=org.pk)
+        if VolunteerOrg.objects.filter(org=org).exists():
+            raise Conflict(f"{org.name}已标识为志愿服务组织", field="社会组织")
+        v = VolunteerOrg.objects.create(org=org, area=org.area, identified_on=today, identified_by=actor,
+                                        service_fields=fields)
+        audit.record(actor=actor, action="volunteers.org.register", object_type="volunteers.volunteerorg",
+                     object_id=v.pk, object_repr=org.name, area_code=org.area.code,
+                     after={"org": org.pk, "credit_code": org.credit_code, "service_fields": fields,
+                            "identified_on": today})
+    return v
+
+
+def _counting_org(org: SocialOrg | None) -> str | None:
+    """Why an activity of `org` cannot count hours, or None when it can."""
+    if org is None:
+        return "志愿服务活动须由已登记的志愿服务组织发起"
+    if not VolunteerOrg.objects.filter(org=org).exists():
+        return f"{org.name}不是已登记的志愿服务组织"
+    if org.status != SocialOrg.Status.ACTIVE:
+        return f"{org.name}已{org.get_status_display()}"
+    return None
+
+
 def activity_create(*, actor: User, area: Area, title: str, held_on: dt.date, content: str,
                     org: SocialOrg | None = None, feeds_timebank: bool = False) -> Activity:
-    """Publish an activity; the actor (a staff member or the volunteer organisation's contact) is its organiser."""
+    """Publish an activity of a registered 志愿服务组织; the actor (a staff member or the organisation's contact) is
+    its organiser."""
     ensure_can(actor, area, Cap.TIMEBANK_REPORT)
     if actor.role == Role.RESIDENT:
         raise Forbidden("志愿服务活动须由志愿服务组织或村（居）、镇街工作人员发布")
+    problem = _counting_org(org)
+    if problem:
+        raise DomainError(f"{problem}，不能发布志愿服务活动", code="not_volunteer_org", field="志愿服务组织")
     if not isinstance(held_on, dt.date):
         raise DomainError("请填写活动日期", field="活动日期")
     with transaction.atomic():
@@ -48,7 +87,7 @@ def activity_create(*, actor: User, area: Area, title: str, held_on: dt.date, co
                                     feeds_timebank=bool(feeds_timebank))
         audit.record(actor=actor, action="volunteers.activity.create", object_type="volunteers.activity",
                      object_id=a.pk, object_repr=a.title, area_code=area.code,
-                     after={"held_on": held_on, "feeds_timebank": a.feeds_timebank})
+                     after={"held_on": held_on, "feeds_timebank": a.feeds_timebank, "org": a.org_id})
     return a
 
 
@@ -83,9 +122,12 @@ def hours_confirm(*, actor: User, signup: Signup, hours: object, today: dt.date 
             raise Forbidden("服务时长须由该活动的组织人确认")
         if s.status == Signup.Status.CONFIRMED:
             raise Conflict("该报名的服务时长已确认", field="状态")
+        problem = _counting_org(a.org)
+        if problem:
+            raise DomainError(f"{problem}，该活动的服务时长不能记录", code="not_volunteer_org", field="志愿服务组织")
         if a.held_on > today:
             raise DomainError("活动尚未举行，不能确认时长", field="服务时长")
-        h = timebank._hours(hours, "服务时长")
+        h = timebank.hours_check(hours, "服务时长")
         if h > timebank.rules()["max_hours_per_report"]:
             raise DomainError(f"一次活动的服务时长不超过{timebank.rules()['max_hours_per_report']}小时",
                               field="服务时长")

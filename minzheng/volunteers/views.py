@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
 from minzheng.core.errors import DomainError, Forbidden
-from minzheng.web.pages import page
+from minzheng.socialorgs import selectors as socialorg_selectors
+from minzheng.web.pages import form_pick, page
 
 from . import selectors, services
 from .documents import certificate_pdf
@@ -57,3 +58,31 @@ def verify(request):
     code = request.GET.get("code", "")[:16]
     return render(request, "volunteers/verify.html",
                   {"code": code, "asked": bool(code.strip()), "found": selectors.verify(code)})
+
+
+@page(Cap.TIMEBANK_VIEW)
+def orgs(request):
+    """志愿服务组织: the organisations of one's areas identified as volunteer organisations; the registrar identifies
+    another registered organisation here."""
+    user = request.user
+    identified = selectors.volunteer_orgs_for(user)
+    can_register = user.can(Cap.SOCIALORG_REGISTER)
+    return render(request, "volunteers/orgs.html", {
+        "orgs": identified[:200], "can_register": can_register,
+        "candidates": selectors.volunteer_org_candidates(user)[:200] if can_register else [],
+    })
+
+
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def org_register(request):
+    try:
+        org = form_pick(socialorg_selectors.orgs_for(request.user), request.POST.get("org", ""), "社会组织")
+        services.volunteer_org_register(actor=request.user, org=org,
+                                        service_fields=request.POST.get("service_fields", ""))
+        messages.success(request, f"已将{org.name}标识为志愿服务组织")
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    return redirect("volunteers:orgs")

@@ -25,5 +25,8 @@ def jianghai_socialorg_objects(w) -> dict:
     listing = services.credit_list(actor=w.huang, org=org, ground="unreachable")
     pending = services.establish_apply(actor=w.li, area=w.yingnan, name="英南村老年人协会", form="social_group",
                                        legal_rep=feng, capital="0", domicile="英南村", purpose="老年人互助")
-    return {"org": org.pk, "org_app": pending.pk, "org_listing": listing.pk,
+    # 黄志强 draws 江海区's organisations for a 双随机 check (he and 林海燕 inspect)
+    draw = services.check_draw(actor=w.huang, area=w.jianghai, sample_size=1, inspectors=[w.huang, lin], seed=1)
+    return {"org": org.pk, "org_app": pending.pk, "org_listing": listing.pk, "org_draw": draw.pk,
+            "org_check": draw.checks.get().pk,
             "org_secrets": ["冯志明", feng.id_number, "英南村文化楼二层"]}

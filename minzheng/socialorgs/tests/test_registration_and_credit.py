@@ -253,15 +253,17 @@ def test_a_random_check_left_unrectified_puts_the_organisation_on_the_abnormal_l
     with pytest.raises(DomainError, match="至少需要两名"):
         services.check_draw(actor=so["reviewer"], area=areas["jianghai"], sample_size=2, inspectors=[so["window"]],
                             seed=7)
-    checks = services.check_draw(actor=so["reviewer"], area=areas["jianghai"], sample_size=2, inspectors=inspectors,
-                                 seed=7, today=dt.date(2025, 4, 1))
+    draw = services.check_draw(actor=so["reviewer"], area=areas["jianghai"], sample_size=2, inspectors=inspectors,
+                               seed=7, today=dt.date(2025, 4, 1))
+    checks = list(draw.checks.order_by("id"))
     again = __import__("random").Random(7).sample(sorted(o.pk for o in orgs), 2)
     assert [c.org_id for c in checks] == again  # the kept seed redoes the draw
     c = checks[0]
     with pytest.raises(DomainError, match="须填写整改期限"):
-        services.check_result(actor=so["reviewer"], check=c, result="rectify", findings="财务制度不健全")
+        services.check_result(actor=so["reviewer"], check=c, result="rectify", findings="财务制度不健全",
+                              today=dt.date(2025, 4, 10))
     services.check_result(actor=so["reviewer"], check=c, result="rectify", findings="财务制度不健全",
-                          rectify_by=dt.date(2025, 6, 30))
+                          rectify_by=dt.date(2025, 6, 30), today=dt.date(2025, 4, 10))
     assert services.credit_nightly(today=dt.date(2025, 6, 30)) == {"listed": 0, "escalated": 0}
     assert services.credit_nightly(today=dt.date(2025, 7, 1)) == {"listed": 1, "escalated": 0}
     assert services.credit_nightly(today=dt.date(2025, 7, 1)) == {"listed": 0, "escalated": 0}
@@ -269,7 +271,8 @@ def test_a_random_check_left_unrectified_puts_the_organisation_on_the_abnormal_l
     assert listing.ground == "rectification_overdue"
     with pytest.raises(DomainError, match="尚未整改完毕"):
         services.listing_remove(actor=so["reviewer"], listing=listing, reason="已整改")
-    services.check_result(actor=so["approver"], check=c, result="rectified", findings="已建立财务制度")
+    services.check_result(actor=so["approver"], check=c, result="rectified", findings="已建立财务制度",
+                          today=dt.date(2025, 7, 5))
     services.listing_remove(actor=so["reviewer"], listing=listing, reason="经复查已整改")
 
 

@@ -18,6 +18,8 @@ from minzheng.volunteers import selectors, services
 from minzheng.volunteers.documents import certificate_pdf
 from minzheng.volunteers.models import Signup
 
+from .stories import volunteer_org
+
 pytestmark = pytest.mark.django_db
 HELD, NEXT_DAY = dt.date(2025, 3, 1), dt.date(2025, 3, 2)
 
@@ -28,8 +30,10 @@ def v(areas, people, make_person):
                            role=Role.RESIDENT, areas=[])
     chen = people["village_worker"]
     lin = timebank.volunteer_register(actor=chen, person=make_person("林志强"), user=lin_user)
+    vo = volunteer_org(window=people["lile_officer"], reviewer=people["jianghai_approver"],
+                       approver=people["jianghai_checker"], area=areas["yingnan"], legal_rep=make_person("冯志明"))
     activity = services.activity_create(actor=chen, area=areas["yingnan"], title="关爱独居老人", held_on=HELD,
-                                        content="上门陪伴、代购生活用品", feeds_timebank=True)
+                                        content="上门陪伴、代购生活用品", feeds_timebank=True, org=vo.org)
     liufang = user_create(actor=None, username="liufang", password="Minzheng#2026", display_name="刘芳",
                           role=Role.VILLAGE, areas=[areas["yingnan"]])
     return {"lin": lin, "lin_user": lin_user, "chen": chen, "activity": activity, "liufang": liufang,
