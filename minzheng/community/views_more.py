@@ -155,7 +155,8 @@ def workers(request):
     today = local_date()
     return render(request, "community/workers.html", {
         "workers": [(w, grades().get(w.grade, w.grade)) for w in selectors.workers_for(request.user)[:200]],
-        "ratios": selectors.ratios_by_town(request.user, today), "grade_choices": grades().items(), "can_edit": request.user.can(Cap.COMMUNITY_EDIT),
+        "ratios": selectors.ratios_by_town(request.user, today), "grade_choices": grades().items(),
+        "can_edit": request.user.can(Cap.COMMUNITY_EDIT),
         "today": today})
 
 

@@ -11,7 +11,7 @@ from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped
 from minzheng.timebank.models import Volunteer
 
-from .models import Activity, Certificate, Signup
+from .models import Activity, Certificate, Point, Signup
 
 
 def _id(pk: object) -> int:
@@ -73,3 +73,9 @@ def verify(code: str) -> dict[str, Any] | None:
     dates = [r["date"] for r in c.activities]
     return {"name": mask_name(c.volunteer.person.name), "total_hours": c.total_hours, "issued_on": c.issued_on,
             "issuer": c.issuer, "activities": len(c.activities), "first": min(dates), "last": max(dates)}
+
+
+def points_for(user: User) -> QuerySet[Point]:
+    """志愿服务站点 of one's areas."""
+    return scoped(Point.objects.select_related("area"), user, area_field="area",
+                  capability=Cap.TIMEBANK_VIEW).order_by("area__code", "host")
