@@ -40,7 +40,8 @@ def test_a_consultation_from_the_meeting_to_the_public_board(areas, people, make
     assert "村道路灯安装" not in client.get("/cunwu/440704003001/").content.decode()
     d = services.consultation_publish(actor=chen, item=c, today=dt.date(2025, 6, 22))
     page = client.get("/cunwu/440704003001/").content.decode()
-    assert "议事协商：村道路灯安装" in page and "村（居）民代表12人、党员5人、驻村（社区）单位1人、其他具名参加人1人" in page
+    assert "议事协商：村道路灯安装" in page
+    assert "村（居）民代表12人、党员5人、驻村（社区）单位1人、其他具名参加人1人" in page
     assert "40盏路灯已安装并验收" in page and "黄村长" not in page  # counts are public, names are not
     assert d.published_on == dt.date(2025, 6, 22)
     with pytest.raises(Conflict, match="已公开"):
@@ -86,7 +87,8 @@ def test_the_phone_page_records_and_names_a_bad_field(areas, people, client: Cli
                                                       "follow_up": "三个月内完成"}, follow=True)
     c = Consultation.objects.get()
     assert r.redirect_chain[-1][0] == f"/community/consultations/{c.pk}/" and "村（居）民代表12人" in r.content.decode()
-    client.post(f"/community/consultations/{c.pk}/follow-up/", {"done_on": local_date().isoformat(), "result": "已完成"})
+    client.post(f"/community/consultations/{c.pk}/follow-up/",
+                {"done_on": local_date().isoformat(), "result": "已完成"})
     client.post(f"/community/consultations/{c.pk}/publish/")
     assert Disclosure.objects.get().title == "议事协商：村道路灯安装"
     assert "已完成" in client.get("/cunwu/440704003001/").content.decode()
