@@ -40,7 +40,8 @@ def test_a_village_worker_records_a_consultation_on_her_phone(live_server, brows
     phone.get_by_role("link", name="村（居）治理").first.click()
     phone.get_by_role("link", name="议事协商").first.click()
     expect(phone.locator("h1")).to_have_text("议事协商")
-    phone.locator("input[name=area_code]").evaluate("(e, v) => { e.type = 'text'; e.value = v; }", "440704003001")
+    # the area picker: 江门市/江海区/礼乐街道/英南村 are the only ones on her way, chosen for her
+    expect(phone.locator("input[name=area_code]")).to_have_value("440704003001")
     phone.get_by_label("协商事项").fill("村道路灯安装")
     phone.get_by_label("村（居）民代表", exact=True).fill("12")
     phone.get_by_label("党员", exact=True).fill("5")
@@ -48,6 +49,7 @@ def test_a_village_worker_records_a_consultation_on_her_phone(live_server, brows
     phone.get_by_label("后续落实措施").fill("三个月内完成安装")
     assert not _problems(phone)
     phone.get_by_role("button", name="登记", exact=True).click()
+    phone.wait_for_load_state()
     expect(phone.get_by_text("已登记议事协商“村道路灯安装”")).to_be_visible()
     expect(phone.get_by_text("村（居）民代表12人、党员5人（共17人）")).to_be_visible()
     assert not _problems(phone)
