@@ -92,6 +92,7 @@ def _register_routers():
     api.add_router("/homecare", __import__("minzheng.homecare.api", fromlist=["router"]).router)
     api.add_router("/timebank", __import__("minzheng.timebank.api", fromlist=["router"]).router)
     api.add_router("/socialorgs", __import__("minzheng.socialorgs.api", fromlist=["router"]).router)
+    api.add_router("/community", __import__("minzheng.community.api", fromlist=["router"]).router)
     api.add_router("/socialwork", __import__("minzheng.socialwork.api", fromlist=["router"]).router)
     api.add_router("/volunteers", __import__("minzheng.volunteers.api", fromlist=["router"]).router)
     api.add_router("/marriage", __import__("minzheng.marriage.api", fromlist=["router"]).router)

@@ -36,6 +36,7 @@ from minzheng.carefacility.tests.stories import jianghai_facility_objects
 from minzheng.carefacility.views import FACILITY_OPS
 from minzheng.charity.tests.stories import jianghai_charity_objects, jianghai_referral
 from minzheng.children.tests.stories import jianghai_child_objects
+from minzheng.community.tests.stories import jianghai_community
 from minzheng.core.idcard import make_id_number
 from minzheng.core.models import AuditEntry
 from minzheng.eldercare import services as eldercare
@@ -288,6 +289,7 @@ def jianghai(world):
         "report": report.pk, "job": job.pk, "area": "440704", "staff_user": w.chen.pk,
     }
     parts = [care, facilities, socialorgs, jianghai_station(w), jianghai_volunteering(w), jianghai_disclosure(w),
+             jianghai_community(w),
              children, charity, social, vagrancy, lowincome, portal, own]
     merged: dict = {}
     for part in parts:
@@ -783,6 +785,33 @@ def _cases():
          {"reason": "核实后无困难情况"}),
         ("post", "/api/lowincome/referrals/{referral_id}/{action}", li + "/referrals/{li_referral}/accept", {}),
         ("get", "/api/lowincome/people/{person_id}/record", li + "/people/{person}/record", None),
+    ]
+    # 城乡社区治理 (community/tests): 议事协商, bodies; 社工站 督导 and 社工服务点 (socialwork/tests)
+    cm, sw = api + "/community", api + "/socialwork/stations/{station}"
+    cases += [
+        ("get", "community/consultations/<int:pk>/", "/community/consultations/{cm_consultation}/", None),
+        ("post", "community/consultations/<int:pk>/<slug:action>/",
+         "/community/consultations/{cm_consultation}/publish/", {}),
+        ("post", "community/bodies/<int:pk>/members/", "/community/bodies/{cm_body}/members/",
+         {"person": "{person2}", "post": "委员"}),
+        ("get", "/api/community/consultations/{consultation_id}", cm + "/consultations/{cm_consultation}", None),
+        ("post", "/api/community/consultations/{consultation_id}/follow-up",
+         cm + "/consultations/{cm_consultation}/follow-up", {"done_on": TODAY.isoformat(), "result": "已完成"}),
+        ("post", "/api/community/consultations/{consultation_id}/publish",
+         cm + "/consultations/{cm_consultation}/publish", {}),
+        ("get", "/api/community/bodies/{body_id}", cm + "/bodies/{cm_body}", None),
+        ("post", "/api/community/bodies/{body_id}/members", cm + "/bodies/{cm_body}/members",
+         {"person_id": "{person2}", "post": "委员"}),
+        ("post", "socialwork/stations/<int:pk>/supervisions/", "/socialwork/stations/{station}/supervisions/",
+         {"held_on": TODAY.isoformat(), "supervisor": "何督导", "findings": "记录完整"}),
+        ("post", "socialwork/stations/<int:pk>/points/", "/socialwork/stations/{station}/points/",
+         {"area_code": "440704003002", "name": "向东村社工服务点", "opened_on": TODAY.isoformat()}),
+        ("get", "/api/socialwork/stations/{station_id}/supervisions", sw + "/supervisions", None),
+        ("post", "/api/socialwork/stations/{station_id}/supervisions", sw + "/supervisions",
+         {"held_on": TODAY.isoformat(), "supervisor": "何督导", "findings": "记录完整"}),
+        ("get", "/api/socialwork/stations/{station_id}/points", sw + "/points", None),
+        ("post", "/api/socialwork/stations/{station_id}/points", sw + "/points",
+         {"area_code": "440704003002", "name": "向东村社工服务点", "opened_on": TODAY.isoformat()}),
     ]
     # 居民掌上办: pages only for a resident with a portal account (staff get 403 on every one, the same for any id);
     # one resident asking for another's records is walked in portal/tests/test_scope.py.

@@ -96,3 +96,31 @@ class CommunityWorker(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "社区工作者"
+
+
+class Consultation(models.Model):
+    """议事协商: a village (community) consults on a matter of its own — who took part (counts by kind, and the
+    registry persons where named), what was agreed, what follows. Publication puts a summary (counts, never names)
+    on the public 村（居）务公开 page as an item of its own."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="村（居）")
+    topic = models.CharField("协商事项", max_length=100)
+    held_on = models.DateField("协商日期")
+    participants = models.JSONField("参加人员（按类别人数）", default=dict)
+    persons = models.ManyToManyField("registry.Person", blank=True, related_name="+", verbose_name="具名参加人")
+    outcome = models.TextField("协商结果", max_length=2000)
+    follow_up = models.CharField("后续落实措施", max_length=500, blank=True)
+    follow_up_due = models.DateField("落实期限", null=True, blank=True)
+    follow_up_done_on = models.DateField("落实日期", null=True, blank=True)
+    follow_up_result = models.CharField("落实情况", max_length=500, blank=True)
+    disclosure = models.OneToOneField(Disclosure, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="consultation", verbose_name="村务公开")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = verbose_name_plural = "议事协商"
+
+    @property
+    def headcount(self) -> int:
+        return sum(self.participants.values()) + len(self.persons.all())

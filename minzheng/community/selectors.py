@@ -9,10 +9,11 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core.errors import NotFound
-from minzheng.core.scope import scoped, subtree_q
+from minzheng.core.scope import area_q, can_access_area, scoped, subtree_q
 from minzheng.registry.models import Person
 
-from .models import CommunityWorker, Disclosure, Election
+from .models import Body, CommunityWorker, Consultation, Disclosure, Election
+from .rules import catalogue
 
 
 def elections_for(user: User) -> QuerySet[Election]:
@@ -23,15 +24,67 @@ def disclosures_for(user: User) -> QuerySet[Disclosure]:
     return scoped(Disclosure.objects.select_related("area"), user, area_field="area", capability=Cap.COMMUNITY_VIEW)
 
 
-def disclosure_get(user: User, pk: object) -> Disclosure:
+def _id(pk: object) -> int:
     try:
         value = int(str(pk))
     except ValueError:
         raise NotFound() from None
-    d = disclosures_for(user).filter(pk=value).first() if 0 < value < 2**63 else None
+    if not 0 < value < 2**63:
+        raise NotFound()
+    return value
+
+
+def disclosure_get(user: User, pk: object) -> Disclosure:
+    d = disclosures_for(user).filter(pk=_id(pk)).first()
     if d is None:
         raise NotFound()
     return d
+
+
+def consultations_for(user: User) -> QuerySet[Consultation]:
+    return scoped(Consultation.objects.select_related("area", "disclosure"), user, area_field="area",
+                  capability=Cap.COMMUNITY_VIEW)
+
+
+def consultation_get(user: User, pk: object) -> Consultation:
+    c = consultations_for(user).filter(pk=_id(pk)).first()
+    if c is None:
+        raise NotFound()
+    return c
+
+
+def bodies_for(user: User) -> QuerySet[Body]:
+    return scoped(Body.objects.select_related("area"), user, area_field="area",
+                  capability=Cap.COMMUNITY_VIEW).order_by("area__code", "kind", "-term_start")
+
+
+def body_get(user: User, pk: object) -> Body:
+    b = bodies_for(user).filter(pk=_id(pk)).first()
+    if b is None:
+        raise NotFound()
+    return b
+
+
+def workers_for(user: User) -> QuerySet[CommunityWorker]:
+    return scoped(CommunityWorker.objects.select_related("area", "person"), user, area_field="area",
+                  capability=Cap.COMMUNITY_VIEW).order_by("area__code", "person__name")
+
+
+def ratios_by_town(user: User, on: dt.date) -> list[tuple[Area, dict[str, Any]]]:
+    """社区工作者 per 10,000 residents for each town the user oversees (their own town, or the towns of their
+    county/city); a village worker sees none."""
+    if not user.can(Cap.COMMUNITY_VIEW):
+        return []
+    towns = Area.objects.current(on).filter(level=Level.TOWN).filter(area_q(user, "id")).order_by("code")[:200]
+    return [(t, workers_ratio(t, on)) for t in towns]
+
+
+def catalogue_for(user: User, code: str) -> tuple[Area, dict[str, Any], dict[str, Any]]:
+    """The 公共服务目录 and 印章使用范围清单 that apply to a village of the user's areas."""
+    area = Area.objects.current().filter(code=(code or "").replace("\x00", "")[:32], level=Level.VILLAGE).first()
+    if area is None or not user.can(Cap.COMMUNITY_VIEW) or not can_access_area(user, area):
+        raise NotFound("该村（居）不存在或不在您的管辖范围内")
+    return area, catalogue(area, "services"), catalogue(area, "seals")
 
 
 def public_disclosures(code: str) -> tuple[Area, list[Disclosure]]:

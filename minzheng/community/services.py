@@ -17,7 +17,8 @@ from minzheng.core.periods import local_date
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
-from .models import STEPS, Body, CommunityWorker, Disclosure, Election, Member
+from .models import STEPS, Body, CommunityWorker, Consultation, Disclosure, Election, Member
+from .rules import participant_kinds
 
 
 @functools.cache
@@ -149,3 +150,112 @@ def worker_add(*, actor: User, person: Person, area: Area, grade: str, since: dt
         audit.record(actor=actor, action="community.worker.add", object_type="community.worker", object_id=w.pk,
                      object_repr=person.name, area_code=area.code, after={"grade": grade})
     return w
+
+
+def _count(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        raise DomainError(f"{field}应为0至100000之间的整数", field=field)
+    return value
+
+
+def consultation_record(*, actor: User, area: Area, topic: str, held_on: dt.date, participants: dict[str, int],
+                        outcome: str, persons: list[Person] | None = None, follow_up: str = "",
+                        follow_up_due: dt.date | None = None) -> Consultation:
+    """议事协商: the matter, the day, who took part (counts by kind; registry persons where named), the outcome and
+    what follows. Not a future day; at least one participant; a follow-up deadline not before the meeting."""
+    ensure_can(actor, area, Cap.COMMUNITY_EDIT)
+    _village(area)
+    topic = _text(topic, "协商事项", 100)
+    if not isinstance(held_on, dt.date) or held_on > local_date():
+        raise DomainError("协商日期不能晚于今天", field="协商日期")
+    kinds = participant_kinds()
+    unknown = [k for k in participants if k not in kinds]
+    if unknown:
+        raise DomainError("参加人员类别只能是：" + "、".join(kinds.values()), field="参加人员")
+    counts = {k: _count(participants[k], f"{kinds[k]}人数") for k in kinds if participants.get(k)}
+    persons = list(dict.fromkeys(persons or []))
+    if not counts and not persons:
+        raise DomainError("请填写参加人员（至少一类人数或一名具名参加人）", field="参加人员")
+    outcome = _text(outcome, "协商结果", 2000)
+    follow_up = (follow_up or "").strip()
+    if len(follow_up) > 500 or "\x00" in follow_up:
+        raise DomainError("后续落实措施不超过500字且不含不可见字符", field="后续落实措施")
+    if follow_up_due is not None and (not isinstance(follow_up_due, dt.date) or follow_up_due < held_on):
+        raise DomainError("落实期限不能早于协商日期", field="落实期限")
+    if follow_up_due is not None and not follow_up:
+        raise DomainError("填写了落实期限，请同时填写后续落实措施", field="后续落实措施")
+    with transaction.atomic():
+        c = Consultation.objects.create(area=area, topic=topic, held_on=held_on, participants=counts,
+                                        outcome=outcome, follow_up=follow_up, follow_up_due=follow_up_due,
+                                        recorded_by=actor)
+        c.persons.set(persons)
+        audit.record(actor=actor, action="community.consultation.record", object_type="community.consultation",
+                     object_id=c.pk, object_repr=topic, area_code=area.code,
+                     after={"held_on": held_on, "participants": counts, "persons": [p.pk for p in persons],
+                            "follow_up_due": follow_up_due})
+    return c
+
+
+def consultation_follow_up(*, actor: User, item: Consultation, done_on: dt.date, result: str) -> Consultation:
+    """落实情况: what was done about the agreed follow-up, and when."""
+    ensure_can(actor, item.area, Cap.COMMUNITY_EDIT)
+    if not item.follow_up:
+        raise DomainError("该协商没有需要落实的后续措施", field="落实情况")
+    if item.follow_up_done_on:
+        raise Conflict("该协商的后续措施已登记落实", field="落实情况")
+    if not isinstance(done_on, dt.date) or done_on < item.held_on or done_on > local_date():
+        raise DomainError(f"落实日期应在协商日期{item.held_on}至今天之间", field="落实日期")
+    result = _text(result, "落实情况", 500)
+    with transaction.atomic():
+        Consultation.objects.filter(pk=item.pk).update(follow_up_done_on=done_on, follow_up_result=result)
+        item.follow_up_done_on, item.follow_up_result = done_on, result
+        audit.record(actor=actor, action="community.consultation.follow_up", object_type="community.consultation",
+                     object_id=item.pk, object_repr=item.topic, area_code=item.area.code,
+                     after={"done_on": done_on, "result": result})
+    return item
+
+
+def consultation_publish(*, actor: User, item: Consultation, today: dt.date | None = None) -> Disclosure:
+    """Publish a 议事协商 on the public 村（居）务公开 page: the matter, the day, how many of each kind took part
+    (never the names), the outcome and the follow-up."""
+    ensure_can(actor, item.area, Cap.COMMUNITY_EDIT)
+    if item.disclosure_id:
+        raise Conflict("该协商结果已公开", field="状态")
+    today = today or local_date()
+    kinds = participant_kinds()
+    who = "、".join(f"{kinds[k]}{n}人" for k, n in item.participants.items() if k in kinds)
+    named = item.persons.count()
+    if named:
+        who = "、".join(x for x in (who, f"其他具名参加人{named}人") if x)
+    lines = [f"协商日期：{item.held_on.isoformat()}", f"参加人员：{who}", f"协商结果：{item.outcome}"]
+    if item.follow_up:
+        due = f"（{item.follow_up_due.isoformat()}前）" if item.follow_up_due else ""
+        lines.append(f"后续落实：{item.follow_up}{due}")
+    if item.follow_up_done_on:
+        lines.append(f"落实情况：{item.follow_up_result}（{item.follow_up_done_on.isoformat()}）")
+    with transaction.atomic():
+        d = Disclosure.objects.create(area=item.area, category=Disclosure.Category.AFFAIRS,
+                                      title=f"议事协商：{item.topic}"[:100], content="\n".join(lines)[:5000],
+                                      published_on=today, created_by=actor)
+        Consultation.objects.filter(pk=item.pk).update(disclosure=d)
+        item.disclosure = d
+        audit.record(actor=actor, action="community.consultation.publish", object_type="community.consultation",
+                     object_id=item.pk, object_repr=item.topic, area_code=item.area.code,
+                     after={"disclosure": d.pk, "on": today})
+    return d
+
+
+def member_add(*, actor: User, body: Body, person: Person, post: str, one_shoulder: bool = False) -> Member:
+    """A member joins a 村（居）委会 or 村务监督委员会 for the rest of its term; they live in the village."""
+    ensure_can(actor, body.area, Cap.COMMUNITY_EDIT)
+    if not person.residence_area.path.startswith(body.area.path):
+        raise DomainError(f"{person.name}不住在{body.area.name}", field="成员")
+    if Member.objects.filter(body=body, person=person).exists():
+        raise Conflict(f"{person.name}已是该组织成员", field="成员")
+    post = _text(post, "职务", 20)
+    with transaction.atomic():
+        m = Member.objects.create(body=body, person=person, post=post, also_party_secretary=bool(one_shoulder))
+        audit.record(actor=actor, action="community.member.add", object_type="community.body", object_id=body.pk,
+                     object_repr=f"{body.area.name}{body.get_kind_display()}", area_code=body.area.code,
+                     after={"person": person.pk, "post": post})
+    return m

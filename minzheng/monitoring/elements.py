@@ -36,6 +36,7 @@ from minzheng.policy.rules import resolve
 from minzheng.registry.models import Membership, Person, PersonCategory
 from minzheng.rehab.models import Centre as RehabCentre
 from minzheng.socialorgs.models import AnnualReport, Form, SocialOrg
+from minzheng.socialwork.models import ServicePoint as SWPoint
 from minzheng.socialwork.models import ServiceRecord as SWRecord
 from minzheng.socialwork.models import Station
 from minzheng.socialwork.selectors import in_target_group
@@ -344,6 +345,12 @@ def _orgs_filed(on, year):
 def _towns_with_sw(on, year):
     has = Station.objects.filter(town_id=OuterRef("pk"), opened_on__lte=on)
     return _areas_having(Level.TOWN, on, has)
+
+
+@element("villages_with_sw_point", "设有社工服务点的村（居）数", "个", "id")
+def _villages_with_sw_point(on, year):
+    has = SWPoint.objects.filter(area_id=OuterRef("pk"), opened_on__lte=on)
+    return _areas_having(Level.VILLAGE, on, has)
 
 
 def _sw_targets(on):

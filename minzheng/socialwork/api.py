@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
+from minzheng.areas.services import area_by_code
 from minzheng.core.api import ErrorOut
 from minzheng.core.inputs import RecordId
 from minzheng.core.periods import local_date
@@ -54,3 +55,76 @@ def record(request, payload: SocialWorkRecordIn):
     r = services.service_record(actor=request.user, person=person, service=payload.service,
                                 served_on=payload.served_on, note=payload.note)
     return Status(201, SocialWorkRecordOut(id=r.pk, person=person.name, service=r.service, served_on=r.served_on))
+
+
+class SwSupervisionIn(Schema):
+    held_on: dt.date
+    supervisor: str = Field(max_length=50)
+    findings: str = Field(max_length=500)
+
+
+class SwSupervisionOut(Schema):
+    id: int
+    held_on: dt.date
+    supervisor: str
+    findings: str
+
+
+class SwPointIn(Schema):
+    area_code: str = Field(max_length=12, description="村（居）区划代码")
+    name: str = Field(max_length=100)
+    opened_on: dt.date
+
+
+class SwPointOut(Schema):
+    id: int
+    area_code: str
+    area: str
+    name: str
+    opened_on: dt.date
+
+
+class SwPointCoverageOut(Schema):
+    villages: int
+    covered: int
+    rate: float | None
+    points: list[SwPointOut]
+
+
+def _p(p) -> SwPointOut:
+    return SwPointOut(id=p.pk, area_code=p.area.code, area=p.area.name, name=p.name, opened_on=p.opened_on)
+
+
+@router.get("/stations/{station_id}/supervisions", response={200: list[SwSupervisionOut], codes_4xx: ErrorOut},
+            summary="社工站督导记录")
+def supervisions(request, station_id: RecordId):
+    st = selectors.station_get(request.user, station_id)
+    return [SwSupervisionOut(id=s.pk, held_on=s.held_on, supervisor=s.supervisor, findings=s.findings)
+            for s in selectors.supervisions_of(st)]
+
+
+@router.post("/stations/{station_id}/supervisions", response={201: SwSupervisionOut, codes_4xx: ErrorOut},
+             summary="登记督导")
+def supervise(request, station_id: RecordId, payload: SwSupervisionIn):
+    st = selectors.station_get(request.user, station_id)
+    s = services.supervision_record(actor=request.user, station=st, held_on=payload.held_on,
+                                    supervisor=payload.supervisor, findings=payload.findings)
+    return Status(201, SwSupervisionOut(id=s.pk, held_on=s.held_on, supervisor=s.supervisor, findings=s.findings))
+
+
+@router.get("/stations/{station_id}/points", response={200: SwPointCoverageOut, codes_4xx: ErrorOut},
+            summary="社工服务点及村（居）覆盖")
+def points(request, station_id: RecordId):
+    st = selectors.station_get(request.user, station_id)
+    c = selectors.point_coverage(st, local_date())
+    return SwPointCoverageOut(villages=c["villages"], covered=c["covered"], rate=c["rate"],
+                              points=[_p(p) for p in selectors.points_of(st)])
+
+
+@router.post("/stations/{station_id}/points", response={201: SwPointOut, codes_4xx: ErrorOut},
+             summary="设立社工服务点")
+def open_point(request, station_id: RecordId, payload: SwPointIn):
+    st = selectors.station_get(request.user, station_id)
+    p = services.point_open(actor=request.user, station=st, area=area_by_code(payload.area_code, field="所在村（居）"),
+                            name=payload.name, opened_on=payload.opened_on)
+    return Status(201, _p(p))

@@ -58,3 +58,17 @@ class Supervision(models.Model):
     class Meta:
         ordering = ["-held_on"]
         verbose_name = verbose_name_plural = "社工站督导记录"
+
+
+class ServicePoint(models.Model):
+    """社工服务点 in a village (村（居）), under its town's 社工站 (双百工程: station per town, point per village)."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="points")
+    area = models.OneToOneField("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在村（居）")
+    name = models.CharField("服务点名称", max_length=100)
+    opened_on = models.DateField("设立日期")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["area__code"]
+        verbose_name = verbose_name_plural = "社工服务点"

@@ -7,11 +7,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area, Level
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import scoped, subtree_q
 from minzheng.registry.models import Person, PersonCategory
 
-from .models import ServiceRecord, Station
+from .models import ServicePoint, ServiceRecord, Station, Supervision
 from .rules import target_groups
 
 
@@ -64,3 +65,20 @@ def groups_of(person: Person, on: dt.date) -> list[str]:
 
 def records_of(station: Station, limit: int = 100) -> QuerySet[ServiceRecord]:
     return station.records.select_related("person", "worker__user")[:limit]
+
+
+def points_of(station: Station) -> QuerySet[ServicePoint]:
+    return station.points.select_related("area").order_by("area__code")
+
+
+def supervisions_of(station: Station, limit: int = 100) -> QuerySet[Supervision]:
+    return station.supervisions.select_related("recorded_by")[:limit]
+
+
+def point_coverage(station: Station, on: dt.date) -> dict[str, Any]:
+    """The villages of the station's town and how many have a 社工服务点 opened by `on`."""
+    villages = Area.objects.current(on).filter(level=Level.VILLAGE).filter(subtree_q(station.town, "path"))
+    with_point = villages.filter(Exists(ServicePoint.objects.filter(area=OuterRef("pk"), opened_on__lte=on)))
+    total, covered = villages.count(), with_point.count()
+    return {"villages": total, "covered": covered, "rate": round(100 * covered / total, 1) if total else None,
+            "uncovered": list(villages.exclude(pk__in=with_point.values("pk")).order_by("code").values("code", "name"))}

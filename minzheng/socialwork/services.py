@@ -14,7 +14,7 @@ from minzheng.core.periods import local_date
 from minzheng.core.scope import ensure_can, works_within
 from minzheng.registry.models import Person
 
-from .models import ServiceRecord, SocialWorker, Station, Supervision
+from .models import ServicePoint, ServiceRecord, SocialWorker, Station, Supervision
 from .rules import service_kinds, target_groups
 from .selectors import groups_of
 
@@ -92,6 +92,8 @@ def service_record(*, actor: User, person: Person, service: str, served_on: dt.d
 def supervision_record(*, actor: User, station: Station, held_on: dt.date, supervisor: str,
                        findings: str) -> Supervision:
     ensure_can(actor, station.town, Cap.SOCIALWORK_MANAGE)
+    if not isinstance(held_on, dt.date) or held_on > local_date() or held_on < station.opened_on:
+        raise DomainError(f"督导日期应在建站日期{station.opened_on}至今天之间", field="督导日期")
     with transaction.atomic():
         s = Supervision.objects.create(station=station, held_on=held_on, supervisor=_text(supervisor, "督导人", 50),
                                        findings=_text(findings, "督导意见", 500), recorded_by=actor)
@@ -99,3 +101,23 @@ def supervision_record(*, actor: User, station: Station, held_on: dt.date, super
                      object_id=station.pk, object_repr=station.name, area_code=station.town.code,
                      after={"held_on": held_on, "supervisor": s.supervisor})
     return s
+
+
+def point_open(*, actor: User, station: Station, area: Area, name: str, opened_on: dt.date) -> ServicePoint:
+    """设立 a 社工服务点 in a village of the station's town (one per village)."""
+    ensure_can(actor, area, Cap.SOCIALWORK_MANAGE)
+    ensure_can(actor, station.town, Cap.SOCIALWORK_MANAGE)
+    if area.level != Level.VILLAGE:
+        raise DomainError("社工服务点设在村（居）", field="所在村（居）")
+    if not area.path.startswith(station.town.path):
+        raise DomainError(f"{area.name}不在{station.town.name}，不能设为{station.name}的服务点", field="所在村（居）")
+    if ServicePoint.objects.filter(area=area).exists():
+        raise Conflict(f"{area.name}已设有社工服务点", field="所在村（居）")
+    if not isinstance(opened_on, dt.date) or opened_on > local_date() or opened_on < station.opened_on:
+        raise DomainError(f"设立日期应在建站日期{station.opened_on}至今天之间", field="设立日期")
+    with transaction.atomic():
+        p = ServicePoint.objects.create(station=station, area=area, name=_text(name, "服务点名称", 100),
+                                        opened_on=opened_on, created_by=actor)
+        audit.record(actor=actor, action="socialwork.point.open", object_type="socialwork.point", object_id=p.pk,
+                     object_repr=p.name, area_code=area.code, after={"station": station.pk, "opened_on": opened_on})
+    return p

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.roles import Cap
+from minzheng.areas.services import area_by_code
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import local_date
 from minzheng.registry.selectors import person_get
@@ -32,6 +33,9 @@ def station(request, pk):
         "station": st, "coverage": selectors.coverage(st, today), "records": selectors.records_of(st, 50),
         "kinds": service_kinds().items(), "today": today,
         "can_record": request.user.can(Cap.SOCIALWORK_RECORD),
+        "can_manage": request.user.can(Cap.SOCIALWORK_MANAGE),
+        "points": selectors.points_of(st), "point_coverage": selectors.point_coverage(st, today),
+        "supervisions": selectors.supervisions_of(st, 50),
     })
 
 
@@ -51,6 +55,48 @@ def record(request, pk):
         services.service_record(actor=request.user, person=person, service=request.POST.get("service", ""),
                                 served_on=day, note=request.POST.get("note", ""))
         messages.success(request, f"已登记对{person.name}的服务")
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    return redirect("socialwork:station", st.pk)
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise DomainError(f"请填写{field}（年-月-日）", field=field) from None
+
+
+@require_POST
+@page(Cap.SOCIALWORK_MANAGE)
+def supervise(request, pk):
+    """The county records a 督导 visit to the station."""
+    st = selectors.station_get(request.user, pk)
+    try:
+        services.supervision_record(actor=request.user, station=st,
+                                    held_on=_date(request.POST.get("held_on", ""), "督导日期"),
+                                    supervisor=request.POST.get("supervisor", ""),
+                                    findings=request.POST.get("findings", ""))
+        messages.success(request, "已登记督导记录")
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    return redirect("socialwork:station", st.pk)
+
+
+@require_POST
+@page(Cap.SOCIALWORK_MANAGE)
+def point(request, pk):
+    """设立 a 社工服务点 in a village of the station's town."""
+    st = selectors.station_get(request.user, pk)
+    try:
+        area = area_by_code(request.POST.get("area_code", ""), field="所在村（居）")
+        p = services.point_open(actor=request.user, station=st, area=area, name=request.POST.get("name", ""),
+                                opened_on=_date(request.POST.get("opened_on", ""), "设立日期"))
+        messages.success(request, f"已设立{p.name}")
     except DomainError as e:
         if e.status in (403, 404):
             raise

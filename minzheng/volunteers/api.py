@@ -148,3 +148,37 @@ def register_org(request, payload: VolOrgIn):
     org = socialorg_selectors.org_get(request.user, payload.org_id)
     v = services.volunteer_org_register(actor=request.user, org=org, service_fields=payload.service_fields)
     return Status(201, VolOrgOut.of(v))
+
+
+class VolPointIn(Schema):
+    area_code: str = Field(max_length=12, description="村（居）区划代码")
+    host: str = Field(max_length=20, description="community_centre 社区（村）综合服务设施 / "
+                                                 "social_work_station 社工站（点）")
+    name: str = Field(max_length=100)
+    opened_on: dt.date
+
+
+class VolPointOut(Schema):
+    id: int
+    area_code: str
+    area: str
+    host: str
+    name: str
+    opened_on: dt.date
+
+
+def _pt(p) -> VolPointOut:
+    return VolPointOut(id=p.pk, area_code=p.area.code, area=p.area.name, host=p.host, name=p.name,
+                       opened_on=p.opened_on)
+
+
+@router.get("/points", response={200: list[VolPointOut], codes_4xx: ErrorOut}, summary="志愿服务站点")
+def list_points(request):
+    return [_pt(p) for p in selectors.points_for(request.user)[:500]]
+
+
+@router.post("/points", response={201: VolPointOut, codes_4xx: ErrorOut}, summary="设立志愿服务站点")
+def open_point(request, payload: VolPointIn):
+    p = services.point_open(actor=request.user, area=area_by_code(payload.area_code, field="所在村（居）"),
+                            host=payload.host, name=payload.name, opened_on=payload.opened_on)
+    return Status(201, _pt(p))

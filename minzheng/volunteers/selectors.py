@@ -12,7 +12,7 @@ from minzheng.core.scope import scoped
 from minzheng.socialorgs.models import SocialOrg
 from minzheng.timebank.models import Volunteer
 
-from .models import Activity, Certificate, Signup, VolunteerOrg
+from .models import Activity, Certificate, Point, Signup, VolunteerOrg
 
 
 def _id(pk: object) -> int:
@@ -93,3 +93,9 @@ def volunteer_org_candidates(user: User) -> QuerySet[SocialOrg]:
     return (scoped(SocialOrg.objects.select_related("area"), user, area_field="area", capability=Cap.SOCIALORG_VIEW)
             .filter(status=SocialOrg.Status.ACTIVE)
             .exclude(pk__in=VolunteerOrg.objects.values("org_id")).order_by("name"))
+
+
+def points_for(user: User) -> QuerySet[Point]:
+    """志愿服务站点 of one's areas."""
+    return scoped(Point.objects.select_related("area"), user, area_field="area",
+                  capability=Cap.TIMEBANK_VIEW).order_by("area__code", "host")

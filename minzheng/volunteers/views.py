@@ -1,18 +1,23 @@
 """志愿服务 pages: activities of one's areas with their sign-ups and the organiser's confirmation, the certificate
 PDF, and the public certificate check (no login). Thin: scoped reads, audited writes."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minzheng.accounts.roles import Cap
+from minzheng.accounts.roles import Cap, Role
+from minzheng.areas.services import area_by_code
 from minzheng.core.errors import DomainError, Forbidden
+from minzheng.core.periods import local_date
 from minzheng.socialorgs import selectors as socialorg_selectors
 from minzheng.web.pages import form_pick, page
 
 from . import selectors, services
 from .documents import certificate_pdf
+from .models import Point
 
 
 @page(Cap.TIMEBANK_VIEW)
@@ -86,3 +91,30 @@ def org_register(request):
             raise
         messages.error(request, e.message)
     return redirect("volunteers:orgs")
+
+
+@page(Cap.TIMEBANK_VIEW)
+def points(request):
+    """志愿服务站点 of one's villages, and the form staff open one with (phone-sized)."""
+    return render(request, "volunteers/points.html", {
+        "points": selectors.points_for(request.user)[:300], "hosts": Point.Host.choices, "today": local_date(),
+        "can_open": request.user.can(Cap.TIMEBANK_REPORT) and request.user.role != Role.RESIDENT})
+
+
+@require_POST
+@page(Cap.TIMEBANK_REPORT)
+def point_open(request):
+    try:
+        area = area_by_code(request.POST.get("area_code", ""), field="所在村（居）")
+        try:
+            opened_on = dt.date.fromisoformat(request.POST.get("opened_on", "").strip())
+        except ValueError:
+            raise DomainError("请填写设立日期（年-月-日）", field="设立日期") from None
+        p = services.point_open(actor=request.user, area=area, host=request.POST.get("host", ""),
+                                name=request.POST.get("name", ""), opened_on=opened_on)
+        messages.success(request, f"已设立志愿服务站点“{p.name}”")
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    return redirect("volunteers:points")

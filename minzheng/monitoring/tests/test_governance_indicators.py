@@ -27,7 +27,8 @@ from .conftest import make_family, write_catalogue
 pytestmark = pytest.mark.django_db
 
 KEYS = ["social_work_station_coverage", "sw_target_service_coverage", "social_org_annual_report_rate",
-        "hub_community_orgs", "registered_volunteer_share", "community_workers_per_10k", "volunteer_station_coverage"]
+        "hub_community_orgs", "registered_volunteer_share", "community_workers_per_10k", "volunteer_station_coverage",
+        "social_work_point_coverage"]
 
 
 def _formulas() -> str:
@@ -54,6 +55,8 @@ def test_governance_indicators_are_computed_from_the_records(world, tmp_path):
     # 社工站 of 礼乐街道; two 低保 residents of 英南村 (the 陈 family's head and 李秀英), one served in 2023
     station = socialwork.station_open(actor=w.huang, town=w.lile, name="礼乐街道社工站", opened_on=dt.date(2021, 6, 1))
     socialwork.worker_add(actor=w.huang, station=station, user=su, since=dt.date(2021, 6, 1))
+    socialwork.point_open(actor=w.huang, station=station, area=w.yingnan, name="英南村社工服务点",
+                          opened_on=dt.date(2022, 3, 1))
     for p in (w.dad, w.mum):
         registry.category_add(actor=w.huang, person=p, category="dibao", valid_from=dt.date(2020, 1, 1))
     socialwork.service_record(actor=su, person=w.dad, service="care", served_on=dt.date(2023, 5, 6), note="探访",
@@ -90,3 +93,5 @@ def test_governance_indicators_are_computed_from_the_records(world, tmp_path):
     assert (workers.numerator, workers.value) == (1, Decimal("2500"))
     points = _value("volunteer_station_coverage", w.lile)
     assert (points.numerator, points.denominator, points.value) == (1, 2, Decimal("50"))
+    sw_points = _value("social_work_point_coverage", w.lile)  # 英南村 of 英南村、向东村
+    assert (sw_points.numerator, sw_points.denominator, sw_points.value) == (1, 2, Decimal("50"))
