@@ -3,19 +3,56 @@
 import re
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from minzheng.core.errors import Forbidden, NotFound
+from minzheng.core.periods import local_date
 
 
 def user_area_paths(user) -> list[str]:
+    """The area paths the user sees rows under: their assigned areas resolved through the re-divisions in force
+    (see `_through_successions`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_mz_area_paths", None)
     if cached is None:
-        cached = list(user.area_assignments.values_list("area__path", flat=True))
+        Link = apps.get_model("areas", "SuccessionLink")
+        rows = list(user.area_assignments.annotate(redivided=Exists(Link.objects.all()))
+                    .values_list("area__path", "redivided"))
+        own = [p for p, _ in rows]
+        user._mz_own_paths, cached = own, own
+        if any(r for _, r in rows):
+            user._mz_own_paths, cached = _through_successions(own)
         user._mz_area_paths = cached
     return cached
+
+
+def _through_successions(assigned: list[str]) -> tuple[list[str], list[str]]:
+    """行政区划调整 without moving rows: after a 撤并/更名/改隶 has taken effect (today ≥ its date), a user still
+    assigned to an old area works in its sole successor (forward), and whoever works in a successor also sees the
+    rows that still point at its old areas (backward) — so the village worker of a merged village sees the persons
+    of both old villages. A 拆分 is not resolved (an old area's rows are not divisible by rule): its rows stay under
+    the old area, visible from the parent, until a worker moves them. Returns (own paths, all paths)."""
+    Link = apps.get_model("areas", "SuccessionLink")
+    links = list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
+    forward = dict(links)
+    own = []
+    for p in assigned:
+        for _ in range(len(links)):
+            if p not in forward:
+                break
+            p = forward[p]
+        own.append(p)
+    seen = set(own)
+    changed = True
+    while changed:
+        changed = False
+        for old, new in links:
+            if old not in seen and any(new.startswith(p) for p in seen):
+                seen.add(old)
+                changed = True
+    own = sorted(set(own))
+    return own, own + sorted(seen - set(own))
 
 
 def area_q(user, area_field: str) -> Q:
@@ -45,8 +82,11 @@ def path_q(user, path_field: str) -> Q:
 
 
 def assigned_areas_q(user) -> Q:
-    """Q on Area matching exactly the areas assigned to the user (not those below)."""
-    return Q(path__in=user_area_paths(user)) if user_area_paths(user) else Q(pk__in=[])
+    """Q on Area matching exactly the areas assigned to the user (not those below; after a re-division, the
+    successor of an old area assigned)."""
+    if not user_area_paths(user):
+        return Q(pk__in=[])
+    return Q(path__in=getattr(user, "_mz_own_paths", None) or user_area_paths(user))
 
 
 def path_sql(user, column: str) -> tuple[str, list[str]]:
@@ -84,7 +124,8 @@ def user_area_codes(user) -> list[str]:
         return []
     cached = getattr(user, "_mz_area_codes", None)
     if cached is None:
-        cached = list(user.area_assignments.values_list("area__code", flat=True))
+        cached = list(apps.get_model("areas", "Area").objects.filter(path__in=user_area_paths(user))
+                      .values_list("code", flat=True))
         user._mz_area_codes = cached
     return cached
 
