@@ -20,19 +20,27 @@ def user_area_paths(user) -> list[str]:
         rows = list(user.area_assignments.annotate(redivided=Exists(Link.objects.all()))
                     .values_list("area__path", "redivided"))
         own = [p for p, _ in rows]
-        user._mz_own_paths, cached = own, own
+        user._mz_own_paths, cached, user._mz_moved_out = own, own, []
         if any(r for _, r in rows):
-            user._mz_own_paths, cached = _through_successions(own)
+            user._mz_own_paths, cached, user._mz_moved_out = _through_successions(own)
         user._mz_area_paths = cached
     return cached
 
 
-def _through_successions(assigned: list[str]) -> tuple[list[str], list[str]]:
+def _moved_out(user) -> list[str]:
+    """Old areas under the user's own that a 改隶 (or a merge into another parent) took out of them: their rows
+    belong to the successor's side from the date, so they are cut out of the user's prefixes."""
+    user_area_paths(user)
+    return getattr(user, "_mz_moved_out", [])
+
+
+def _through_successions(assigned: list[str]) -> tuple[list[str], list[str], list[str]]:
     """行政区划调整 without moving rows: after a 撤并/更名/改隶 has taken effect (today ≥ its date), a user still
     assigned to an old area works in its sole successor (forward), and whoever works in a successor also sees the
     rows that still point at its old areas (backward) — so the village worker of a merged village sees the persons
     of both old villages. A 拆分 is not resolved (an old area's rows are not divisible by rule): its rows stay under
-    the old area, visible from the parent, until a worker moves them. Returns (own paths, all paths)."""
+    the old area, visible from the parent, until a worker moves them. An old area moved to another parent is cut
+    out of the old parent's scope. Returns (own paths, all paths, moved-out paths)."""
     Link = apps.get_model("areas", "SuccessionLink")
     links = list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
     forward = dict(links)
@@ -52,7 +60,9 @@ def _through_successions(assigned: list[str]) -> tuple[list[str], list[str]]:
                 seen.add(old)
                 changed = True
     own = sorted(set(own))
-    return own, own + sorted(seen - set(own))
+    moved_out = sorted({old for old, new in links if any(old.startswith(p) for p in own)
+                        and not any(new.startswith(p) for p in own)} - seen)
+    return own, own + sorted(seen - set(own)), moved_out
 
 
 def area_q(user, area_field: str) -> Q:
@@ -63,13 +73,16 @@ def area_q(user, area_field: str) -> Q:
     within = Q()
     for p in paths:
         within |= Q(path__startswith=p)
+    for p in _moved_out(user):
+        within &= ~Q(path__startswith=p)
     # An id subquery rather than a join, so the planner can drive person lookups by area id.
     return Q(**{f"{area_field}__in": apps.get_model("areas", "Area").objects.filter(within).values("id")})
 
 
 def path_in_scope(user, path: str) -> bool:
     """Whether an area's materialised path lies inside the user's areas."""
-    return any(path.startswith(p) for p in user_area_paths(user))
+    return any(path.startswith(p) for p in user_area_paths(user)) and not any(
+        path.startswith(p) for p in _moved_out(user))
 
 
 def path_q(user, path_field: str) -> Q:
@@ -78,6 +91,8 @@ def path_q(user, path_field: str) -> Q:
     within = Q(pk__in=[])
     for p in user_area_paths(user):
         within |= Q(**{f"{path_field}__startswith": p})
+    for p in _moved_out(user):
+        within &= ~Q(**{f"{path_field}__startswith": p})
     return within
 
 
@@ -95,7 +110,12 @@ def path_sql(user, column: str) -> tuple[str, list[str]]:
     paths = user_area_paths(user)
     if not paths:
         return "(1 = 0)", []
-    return "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [f"{p}%" for p in paths]
+    sql, params = "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [f"{p}%" for p in paths]
+    out = _moved_out(user)
+    if out:
+        sql = f"({sql} AND NOT (" + " OR ".join([f"{column} LIKE %s"] * len(out)) + "))"
+        params += [f"{p}%" for p in out]
+    return sql, params
 
 
 _PATH = re.compile(r"^/(\d+/)+$")

@@ -508,7 +508,8 @@ def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: 
     Rows that point at an old area (persons, cases, facilities, user assignments) are not rewritten: they stay
     true to the tree they were recorded in. After a 撤并/更名/改隶 (one successor per old area) scope and the
     roll-up resolve them through the succession (core.scope, areas.selectors.retired_area_ancestors), so the
-    successor's worker sees them from the date and a past period's figures are unchanged. A 拆分 is not divisible
+    successor's worker sees them from the date (and an old parent that lost the area by 改隶 no longer does) and a
+    past period's figures are unchanged. A 拆分 is not divisible
     by rule: its rows stay under the old area, visible from the parent, and its succession page lists them for a
     worker. Areas that still have sub-areas are refused (adjust the sub-areas first)."""
     if kind not in Succession.Kind.values:
@@ -523,6 +524,8 @@ def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: 
     if len({o.pk for o in old_areas}) != len(old_areas):
         raise DomainError("同一原区划填写了两次", field="原区划")
     _check_counts(kind, len(old_areas), len(successors))
+    stored = Area.objects.select_related("parent").in_bulk([o.pk for o in old_areas])
+    old_areas = [stored[o.pk] for o in old_areas]  # as stored now, not as the caller last read them
     for old in old_areas:
         ensure_can(actor, old.parent, Cap.PLACENAME_APPROVE)  # a county's officer re-divides inside it, not it
         if old.level != old_areas[0].level:
