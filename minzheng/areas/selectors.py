@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -61,7 +62,7 @@ def picker_chain(user: "User | None", code: str, *, public: bool = False) -> lis
     return [a.code for a in area.ancestors().current() if a.level != Level.PROVINCE]
 
 
-def retired_area_ancestors(on, current: dict[int, "Area"]) -> dict[int, list[int]]:
+def retired_area_ancestors(on: dt.date, current: dict[int, Area]) -> dict[int, list[int]]:
     """For the roll-up on `on`: each area retired by a recorded re-division in force on `on`, with the current areas
     its rows count towards — its sole successor's chain (撤并/更名/改隶), or, for a 拆分, only its current ancestors
     until a worker moves its rows. Periods before the date use the tree as it was and never reach here."""

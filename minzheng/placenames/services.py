@@ -421,7 +421,7 @@ _KIND_COUNTS = {  # kind: (old areas, successors) — None is "two or more"
 
 def _check_counts(kind: str, olds: int, news: int) -> None:
     label = Succession.Kind(kind).label
-    want_old, want_new = _KIND_COUNTS[kind]
+    want_old, want_new = _KIND_COUNTS[Succession.Kind(kind)]
     if (want_old is None and olds < 2) or (want_old is not None and olds != want_old):
         raise DomainError(f"{label}应填写{'两个或以上' if want_old is None else '一个'}原区划", field="原区划")
     if (want_new is None and news < 2) or (want_new is not None and news != want_new):
@@ -485,13 +485,13 @@ def _name_successor(*, actor: User, area: Area, succession: Succession, like: Pl
     """A standard name for the successor under its parent: linked when one exists, otherwise entered."""
     category = area_categories().get(area.level, "")
     note = f"{succession.get_kind_display()}，{succession.authority}{succession.document}"
-    place = PlaceName.objects.filter(name=area.name, category=category, area=area.parent,
-                                     status=PlaceName.Status.STANDARD).first()
-    if place is not None:
+    parent = area.parent
+    if parent is None or PlaceName.objects.filter(name=area.name, category=category, area=parent,
+                                                  status=PlaceName.Status.STANDARD).exists():
         return
     search, initials = search_keys(area.name)
     place = PlaceName.objects.create(
-        name=area.name, category=category, area=area.parent, pinyin=romanize(area.name, category),
+        name=area.name, category=category, area=parent, pinyin=romanize(area.name, category),
         pinyin_search=search, initials=initials, geometry=like.geometry if like else PlaceName.Geometry.POINT,
         coordinates=like.coordinates if like else [], approved_on=succession.effective_on,
         origin=f"{succession.effective_on:%Y年%m月%d日}起由{note}设立")
