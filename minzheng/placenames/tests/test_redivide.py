@@ -296,7 +296,7 @@ def test_the_officer_records_a_merge_on_the_page_and_reads_it_back(areas, people
     assert "英东村" in lile and "登记行政区划调整" not in lile
     liang = _client(people["yunan_approver"])
     assert "英东村" not in liang.get("/placenames/redivisions/").content.decode()
-    other = FORM | {"old": "440704003001", "kind": "rename", "successors": "440704003019 英北村"}
+    other = FORM | {"old": "440704002001", "kind": "rename", "successors": "440704002019 外海北社区"}
     assert liang.post("/placenames/redivisions/", other).status_code == 404
     assert Succession.objects.count() == 1
 
