@@ -201,13 +201,18 @@ def _social_affairs(w) -> dict:
                                              length_km="3.20", markers=4)
     kangyuan = rehab.centre_register(actor=w.huang, name="礼乐社区康园中心", kind="kangyuan", area=w.lile,
                                      opened_on=TODAY)
+    # 外海社区 is renamed 外海东社区 next month (江府函〔2026〕88号)
+    renaming = placenames.area_redivide(
+        actor=w.huang, kind="rename", old_areas=[w.waihai_village],
+        successors=[placenames.Successor(code="440704004009", name="外海东社区", parent=w.waihai)],
+        effective_on=TODAY + dt.timedelta(days=30), document="江府函〔2026〕88号", authority="江门市人民政府")
     return {"office": office.pk, "registration": reg.pk, "divorce": divorce.pk, "death": death.pk,
             "forest": forest.pk, "plot": spare.pk, "burial": burial.pk, "place": road.pk, "naming": naming.pk,
             "pending": pending.pk, "lin_id": lin.id_number, "claim": claim.pk, "home": home.pk,
-            "sign": sign.pk, "boundary": section.pk, "kangyuan": kangyuan.pk,
+            "sign": sign.pk, "boundary": section.pk, "kangyuan": kangyuan.pk, "redivision": renaming.pk,
             "secrets": ["陈志明", "李晓燕", "何家豪", "林美玲", chen.id_number, "张伯", "张家", "张小明",
                         "6222020000000009", "礼乐大道", "滨江大道", "JH-LL-0009", "礼乐街道—外海街道",
-                        "礼乐社区康园中心"]}
+                        "礼乐社区康园中心", "外海东社区", "江府函〔2026〕88号"]}
 
 
 @pytest.fixture
@@ -670,6 +675,8 @@ def _cases():
         ("post", "placenames/signs/<int:pk>/", "/placenames/signs/{sign}/",
          {"inspected_on": TODAY.isoformat(), "condition": "good"}),
         ("get", "placenames/boundaries/<int:pk>/", "/placenames/boundaries/{boundary}/", None),
+        ("get", "placenames/redivisions/<int:pk>/", "/placenames/redivisions/{redivision}/", None),
+        ("get", "/api/placenames/redivisions/{succession_id}", pn + "/redivisions/{redivision}", None),
         ("post", "placenames/boundaries/<int:pk>/", "/placenames/boundaries/{boundary}/",
          {"action": "inspect", "inspected_on": TODAY.isoformat(), "parties": "礼乐街道、外海街道",
           "findings": "全线巡查完毕", "markers_damaged": "0"}),

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -71,3 +72,43 @@ class Area(models.Model):
 
     def full_name(self) -> str:
         return "".join(a.name for a in self.ancestors() if a.level != Level.PROVINCE)
+
+
+class Succession(models.Model):
+    """行政区划调整: one approved re-division. The old areas end the day before `effective_on` (their `valid_to` is
+    `effective_on`), the successor areas start on it; past periods keep the tree as it was. Written only by
+    placenames.services.area_redivide."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "撤并"
+        SPLIT = "split", "拆分"
+        RENAME = "rename", "更名"
+        REPARENT = "reparent", "改隶"
+
+    kind = models.CharField("调整类型", max_length=10, choices=Kind.choices)
+    effective_on = models.DateField("生效日期")
+    document = models.CharField("批准文号", max_length=100)
+    authority = models.CharField("批准机关", max_length=100)
+    note = models.CharField("说明", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="登记人")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = verbose_name_plural = "行政区划调整"
+
+
+class SuccessionLink(models.Model):
+    """One old area → one successor. `sole` when the old area has exactly this one successor (撤并, 更名, 改隶):
+    then whatever still points at the old area belongs to the successor from the effective date (scope and the
+    roll-up resolve through it). A 拆分 has several successors per old area and is never `sole`."""
+
+    succession = models.ForeignKey(Succession, on_delete=models.PROTECT, related_name="links")
+    old = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="successor_links", verbose_name="原区划")
+    new = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="predecessor_links", verbose_name="新区划")
+    sole = models.BooleanField(default=False)
+    effective_on = models.DateField("生效日期")  # the succession's, repeated so scope resolves in one query
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["old", "new"], name="succession_link_uniq")]

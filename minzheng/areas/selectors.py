@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -5,7 +6,7 @@ from django.db.models import Q, QuerySet
 from minzheng.core.errors import NotFound
 from minzheng.core.scope import path_in_scope, path_q, user_area_paths
 
-from .models import Area, Level
+from .models import Area, Level, SuccessionLink
 
 if TYPE_CHECKING:  # accounts sits above areas; the type alone is needed here
     from minzheng.accounts.models import User
@@ -59,3 +60,22 @@ def picker_chain(user: "User | None", code: str, *, public: bool = False) -> lis
     if area is None or not (public or (user is not None and path_in_scope(user, area.path))):
         return []
     return [a.code for a in area.ancestors().current() if a.level != Level.PROVINCE]
+
+
+def retired_area_ancestors(on: dt.date, current: dict[int, Area]) -> dict[int, list[int]]:
+    """For the roll-up on `on`: each area retired by a recorded re-division in force on `on`, with the current areas
+    its rows count towards — its sole successor's chain (撤并/更名/改隶), or, for a 拆分, only its current ancestors
+    until a worker moves its rows. Periods before the date use the tree as it was and never reach here."""
+    links = list(SuccessionLink.objects.filter(effective_on__lte=on).values_list("old_id", "old__path", "new_id",
+                                                                                 "sole"))
+    forward = {old: new for old, _, new, sole in links if sole}
+    out: dict[int, list[int]] = {}
+    for old, path, _, _ in links:
+        target = old
+        for _ in range(len(links)):
+            if target not in forward:
+                break
+            target = forward[target]
+        chain = current[target].path if target in current else path
+        out[old] = [int(x) for x in chain.strip("/").split("/") if int(x) in current]
+    return out

@@ -3,19 +3,66 @@
 import re
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from minzheng.core.errors import Forbidden, NotFound
+from minzheng.core.periods import local_date
 
 
 def user_area_paths(user) -> list[str]:
+    """The area paths the user sees rows under: their assigned areas resolved through the re-divisions in force
+    (see `_through_successions`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_mz_area_paths", None)
     if cached is None:
-        cached = list(user.area_assignments.values_list("area__path", flat=True))
+        Link = apps.get_model("areas", "SuccessionLink")
+        rows = list(user.area_assignments.annotate(redivided=Exists(Link.objects.all()))
+                    .values_list("area__path", "redivided"))
+        own = [p for p, _ in rows]
+        user._mz_own_paths, cached, user._mz_moved_out = own, own, []
+        if any(r for _, r in rows):
+            user._mz_own_paths, cached, user._mz_moved_out = _through_successions(own)
         user._mz_area_paths = cached
     return cached
+
+
+def _moved_out(user) -> list[str]:
+    """Old areas under the user's own that a 改隶 (or a merge into another parent) took out of them: their rows
+    belong to the successor's side from the date, so they are cut out of the user's prefixes."""
+    user_area_paths(user)
+    return getattr(user, "_mz_moved_out", [])
+
+
+def _through_successions(assigned: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """行政区划调整 without moving rows: after a 撤并/更名/改隶 has taken effect (today ≥ its date), a user still
+    assigned to an old area works in its sole successor (forward), and whoever works in a successor also sees the
+    rows that still point at its old areas (backward) — so the village worker of a merged village sees the persons
+    of both old villages. A 拆分 is not resolved (an old area's rows are not divisible by rule): its rows stay under
+    the old area, visible from the parent, until a worker moves them. An old area moved to another parent is cut
+    out of the old parent's scope. Returns (own paths, all paths, moved-out paths)."""
+    Link = apps.get_model("areas", "SuccessionLink")
+    links = list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
+    forward = dict(links)
+    own = []
+    for p in assigned:
+        for _ in range(len(links)):
+            if p not in forward:
+                break
+            p = forward[p]
+        own.append(p)
+    seen = set(own)
+    changed = True
+    while changed:
+        changed = False
+        for old, new in links:
+            if old not in seen and any(new.startswith(p) for p in seen):
+                seen.add(old)
+                changed = True
+    own = sorted(set(own))
+    moved_out = sorted({old for old, new in links if any(old.startswith(p) for p in own)
+                        and not any(new.startswith(p) for p in own)} - seen)
+    return own, own + sorted(seen - set(own)), moved_out
 
 
 def area_q(user, area_field: str) -> Q:
@@ -26,13 +73,16 @@ def area_q(user, area_field: str) -> Q:
     within = Q()
     for p in paths:
         within |= Q(path__startswith=p)
+    for p in _moved_out(user):
+        within &= ~Q(path__startswith=p)
     # An id subquery rather than a join, so the planner can drive person lookups by area id.
     return Q(**{f"{area_field}__in": apps.get_model("areas", "Area").objects.filter(within).values("id")})
 
 
 def path_in_scope(user, path: str) -> bool:
     """Whether an area's materialised path lies inside the user's areas."""
-    return any(path.startswith(p) for p in user_area_paths(user))
+    return any(path.startswith(p) for p in user_area_paths(user)) and not any(
+        path.startswith(p) for p in _moved_out(user))
 
 
 def path_q(user, path_field: str) -> Q:
@@ -41,12 +91,17 @@ def path_q(user, path_field: str) -> Q:
     within = Q(pk__in=[])
     for p in user_area_paths(user):
         within |= Q(**{f"{path_field}__startswith": p})
+    for p in _moved_out(user):
+        within &= ~Q(**{f"{path_field}__startswith": p})
     return within
 
 
 def assigned_areas_q(user) -> Q:
-    """Q on Area matching exactly the areas assigned to the user (not those below)."""
-    return Q(path__in=user_area_paths(user)) if user_area_paths(user) else Q(pk__in=[])
+    """Q on Area matching exactly the areas assigned to the user (not those below; after a re-division, the
+    successor of an old area assigned)."""
+    if not user_area_paths(user):
+        return Q(pk__in=[])
+    return Q(path__in=getattr(user, "_mz_own_paths", None) or user_area_paths(user))
 
 
 def path_sql(user, column: str) -> tuple[str, list[str]]:
@@ -55,7 +110,12 @@ def path_sql(user, column: str) -> tuple[str, list[str]]:
     paths = user_area_paths(user)
     if not paths:
         return "(1 = 0)", []
-    return "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [f"{p}%" for p in paths]
+    sql, params = "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [f"{p}%" for p in paths]
+    out = _moved_out(user)
+    if out:
+        sql = f"({sql} AND NOT (" + " OR ".join([f"{column} LIKE %s"] * len(out)) + "))"
+        params += [f"{p}%" for p in out]
+    return sql, params
 
 
 _PATH = re.compile(r"^/(\d+/)+$")
@@ -84,7 +144,8 @@ def user_area_codes(user) -> list[str]:
         return []
     cached = getattr(user, "_mz_area_codes", None)
     if cached is None:
-        cached = list(user.area_assignments.values_list("area__code", flat=True))
+        cached = list(apps.get_model("areas", "Area").objects.filter(path__in=user_area_paths(user))
+                      .values_list("code", flat=True))
         user._mz_area_codes = cached
     return cached
 

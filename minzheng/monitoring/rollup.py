@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from minzheng.areas.models import Area
+from minzheng.areas.selectors import retired_area_ancestors
 from minzheng.core.bulk import copy_insert
 from minzheng.core.errors import DomainError
 from minzheng.core.models import AuditEntry
@@ -82,6 +83,8 @@ class _Tree:
     def __init__(self, on: dt.date):
         self.areas = {a.pk: a for a in Area.objects.current(on)}
         self.up = {pk: [int(x) for x in a.path.strip("/").split("/")] for pk, a in self.areas.items()}
+        # rows still pointing at an area re-divided by `on` count towards its successor (areas.selectors)
+        self.up.update(retired_area_ancestors(on, self.areas))
 
     def within(self, area: Area) -> list[Area]:
         return [a for a in self.areas.values() if a.path.startswith(area.path)]

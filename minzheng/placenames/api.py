@@ -154,3 +154,78 @@ def application_certificate(request, application_id: RecordId):
     response = HttpResponse(certificate_pdf(a), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dimingpizhunshu-{a.pk}.pdf"'
     return response
+
+
+# --- 行政区划调整 ----------------------------------------------------------------------------------------------------
+
+class SuccessorIn(Schema):
+    code: str = Field(max_length=32, description="新区划代码（以上级区划代码开头）")
+    name: str = Field(max_length=40)
+    parent_code: str = Field("", max_length=32, description="上级区划代码；留空为第一个原区划的上级（改隶时必填）")
+
+
+class RedivisionIn(Schema):
+    kind: str = Field(description="merge 撤并 / split 拆分 / rename 更名 / reparent 改隶")
+    old_codes: list[str] = Field(max_length=20, description="原区划代码")
+    successors: list[SuccessorIn] = Field(max_length=20)
+    effective_on: dt.date
+    document: str = Field(max_length=100, description="批准文号")
+    authority: str = Field(max_length=100, description="批准机关")
+    note: str = Field("", max_length=255)
+
+
+class RedivisionAreaOut(Schema):
+    code: str
+    name: str
+    parent_code: str
+
+
+class RedivisionOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    effective_on: dt.date
+    document: str
+    authority: str
+    old_areas: list[RedivisionAreaOut]
+    new_areas: list[RedivisionAreaOut]
+
+    @staticmethod
+    def of(s):
+        olds, news = selectors.succession_areas(s)
+
+        def out(a):
+            return RedivisionAreaOut(code=a.code, name=a.name, parent_code=a.parent.code if a.parent else "")
+
+        return RedivisionOut(id=s.pk, kind=s.kind, kind_label=s.get_kind_display(), effective_on=s.effective_on,
+                             document=s.document, authority=s.authority, old_areas=[out(a) for a in olds],
+                             new_areas=[out(a) for a in news])
+
+
+@router.get("/redivisions", response={200: list[RedivisionOut], **ERR}, summary="行政区划调整记录")
+def redivisions(request):
+    require(request.user, Cap.PLACENAME_VIEW)
+    return [RedivisionOut.of(s) for s in selectors.successions_for(request.user)[:200]]
+
+
+@router.get("/redivisions/{succession_id}", response={200: RedivisionOut, **ERR}, summary="行政区划调整详情")
+def redivision(request, succession_id: RecordId):
+    return RedivisionOut.of(selectors.succession_get(request.user, succession_id))
+
+
+@router.post("/redivisions", response={201: RedivisionOut, **ERR}, summary="登记行政区划调整（撤并、拆分、更名、改隶）")
+def redivision_create(request, payload: RedivisionIn):
+    require(request.user, Cap.PLACENAME_APPROVE)
+    olds = [area_by_code(c, field="原区划") for c in payload.old_codes]
+    if not olds:
+        raise DomainError("请填写原区划", field="原区划")
+    successors = []
+    for s in payload.successors:
+        parent = area_by_code(s.parent_code, field="上级区划") if s.parent_code.strip() else olds[0].parent
+        if parent is None:
+            raise DomainError("请填写新区划的上级区划", field="上级区划")
+        successors.append(services.Successor(code=s.code, name=s.name, parent=parent))
+    s = services.area_redivide(actor=request.user, kind=payload.kind, old_areas=olds, successors=successors,
+                               effective_on=payload.effective_on, document=payload.document,
+                               authority=payload.authority, note=payload.note)
+    return Status(201, RedivisionOut.of(s))

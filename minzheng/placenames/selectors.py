@@ -1,10 +1,12 @@
 """Reads of 地名, scoped by area (core.scope). Search matches the name, its toneless pinyin or its initials by
 prefix (东莞 / dongguan / dg)."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from minzheng.accounts.models import User
+from minzheng.accounts.models import AreaAssignment, User
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Area, Succession, SuccessionLink
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.scope import area_q, scoped
 
@@ -96,3 +98,59 @@ def boundaries_with_status(user: User) -> QuerySet[BoundarySection]:
         last_inspected=Max("inspections__inspected_on"),
         open_disputes=Count("inspections", filter=~Q(inspections__dispute="")
                             & Q(inspections__dispute_resolved_on__isnull=True)))
+
+
+# --- 行政区划调整 ----------------------------------------------------------------------------------------------------
+
+def successions_for(user: User) -> QuerySet[Succession]:
+    """Re-divisions touching the user's areas (an old or a successor area inside them)."""
+    if not user.can(Cap.PLACENAME_VIEW):
+        return Succession.objects.none()
+    mine = SuccessionLink.objects.filter(succession=OuterRef("pk")).filter(area_q(user, "old") | area_q(user, "new"))
+    return Succession.objects.filter(Exists(mine)).select_related("recorded_by")
+
+
+def succession_get(user: User, pk: int) -> Succession:
+    s = successions_for(user).filter(pk=pk).first()
+    if s is None:
+        raise NotFound("行政区划调整记录不存在或不在您的管辖范围内")
+    return s
+
+
+def succession_areas(succession: Succession) -> tuple[list[Area], list[Area]]:
+    links = list(succession.links.select_related("old", "new").order_by("old__code", "new__code"))
+    olds = list({link.old_id: link.old for link in links}.values())
+    news = list({link.new_id: link.new for link in links}.values())
+    return olds, news
+
+
+# Rows whose area is the tree's own bookkeeping, not a record a worker keeps: the areas themselves, the roll-up's
+# figures (computed over the tree of their period), the gazetteer (re-named by the service) and user assignments
+# (listed on their own).
+_NOT_RECORDS = {"areas", "monitoring", "placenames", "accounts"}
+
+
+def rows_left(succession: Succession) -> list[tuple[str, str, int]]:
+    """The records still pointing at the old areas, per kind and field (counts only, no personal data). After a
+    拆分 a worker moves them to one of the successors; after a 撤并/更名/改隶 they need nothing (scope and the
+    roll-up resolve them through the succession)."""
+    olds, _ = succession_areas(succession)
+    ids = [a.pk for a in olds]
+    out = []
+    for model in apps.get_models():
+        if model._meta.app_label in _NOT_RECORDS:
+            continue
+        for field in model._meta.get_fields():
+            if getattr(field, "many_to_one", False) and field.related_model is Area and field.concrete:
+                n = model._default_manager.filter(**{f"{field.name}__in": ids}).count()
+                if n:
+                    out.append((str(model._meta.verbose_name), str(field.verbose_name), n))
+    return sorted(out)
+
+
+def users_on_old_areas(succession: Succession) -> list[tuple[User, Area]]:
+    """Staff still assigned to an old area: after a 撤并/更名/改隶 they work in its successor from the date; after a
+    拆分 an administrator reassigns them."""
+    olds, _ = succession_areas(succession)
+    return [(a.user, a.area) for a in AreaAssignment.objects.filter(area__in=olds).select_related("user", "area")
+            .order_by("area__code", "user__username")]

@@ -8,14 +8,17 @@ import csv
 import datetime as dt
 import functools
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
-from minzheng.areas.models import Area
+from minzheng.areas.models import LEVEL_RANK, Area, Level, Succession, SuccessionLink
+from minzheng.areas.services import area_create
 from minzheng.core import audit
 from minzheng.core.dated_rules import rule_int
 from minzheng.core.errors import Conflict, DomainError
@@ -390,3 +393,192 @@ def boundary_dispute_resolve(*, actor: User, inspection: BoundaryInspection, on:
                      object_id=section.pk, object_repr=section.name, area_code=section.left_area.code,
                      after={"resolved_on": on, "note": note})
     return i
+
+
+# --- 行政区划调整 ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Successor:
+    """One area a re-division creates: its code (nested in its parent's, as 区划代码 are), name and parent."""
+
+    code: str
+    name: str
+    parent: Area
+
+
+@functools.cache
+def area_categories() -> dict[str, str]:
+    """The GB/T 18521 category of an area's name by its level (data/placenames/area_categories.csv)."""
+    with open(DIR / "area_categories.csv", encoding="utf-8") as f:
+        return {r["level"]: r["category"] for r in csv.DictReader(f)}
+
+
+_KIND_COUNTS = {  # kind: (old areas, successors) — None is "two or more"
+    Succession.Kind.MERGE: (None, 1), Succession.Kind.SPLIT: (1, None),
+    Succession.Kind.RENAME: (1, 1), Succession.Kind.REPARENT: (1, 1),
+}
+
+
+def _check_counts(kind: str, olds: int, news: int) -> None:
+    label = Succession.Kind(kind).label
+    want_old, want_new = _KIND_COUNTS[Succession.Kind(kind)]
+    if (want_old is None and olds < 2) or (want_old is not None and olds != want_old):
+        raise DomainError(f"{label}应填写{'两个或以上' if want_old is None else '一个'}原区划", field="原区划")
+    if (want_new is None and news < 2) or (want_new is not None and news != want_new):
+        raise DomainError(f"{label}应填写{'两个或以上' if want_new is None else '一个'}新区划", field="新区划")
+
+
+def _check_successor(s: Successor, *, kind: str, olds: list[Area], on: dt.date, actor: User) -> tuple[str, str]:
+    code, name = (s.code or "").strip(), check_name(s.name, on=on, field="新区划名称")
+    ensure_can(actor, s.parent, Cap.PLACENAME_APPROVE)
+    if not code or len(code) > 32 or not code.isalnum():
+        raise DomainError("请填写新区划代码（字母或数字，不超过32位）", field="新区划代码")
+    parent, level = s.parent, olds[0].level
+    if not code.startswith(parent.code) or code == parent.code:
+        raise DomainError(f"新区划代码“{code}”应以上级区划“{parent.name}”的代码{parent.code}开头",
+                          field="新区划代码")
+    if parent.pk in {o.pk for o in olds} or parent.valid_to is not None and parent.valid_to <= on:
+        raise DomainError(f"上级区划“{parent.name}”在生效日期已不存在", field="上级区划")
+    if LEVEL_RANK[Level(parent.level)] != LEVEL_RANK[Level(level)] - 1:
+        raise DomainError(f"新区划“{name}”应设在{Level(level).label}的上一级区划之下，不能设在“{parent.name}”之下",
+                          field="上级区划")
+    old_parents = {o.parent_id for o in olds}
+    if kind == Succession.Kind.REPARENT:
+        if parent.pk in old_parents:
+            raise DomainError(f"新区划与原区划“{olds[0].name}”的上级相同，不是改隶", field="上级区划")
+    elif parent.pk not in old_parents:
+        raise DomainError(f"新区划“{name}”不在原区划的上级区划之内，跨上级调整请用“改隶”", field="上级区划")
+    clash = (Area.objects.current(on).filter(parent=parent, name=name).exclude(pk__in=[o.pk for o in olds])
+             .exclude(valid_to=on).first())
+    if clash is not None:
+        raise Conflict(f"“{parent.name}”下已有同名区划“{name}”", code="area_name_taken", field="新区划名称")
+    if kind == Succession.Kind.RENAME and name == olds[0].name:
+        raise DomainError(f"新名称与原区划“{name}”相同，不是更名", field="新区划名称")
+    taken = (Area.objects.filter(code=code).exclude(pk__in=[o.pk for o in olds])
+             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).first())
+    if taken is not None or Area.objects.filter(code=code, valid_from=on).exists():
+        raise Conflict(f"新区划代码“{code}”已被“{taken.name if taken else code}”使用", code="area_code_taken",
+                       field="新区划代码")
+    return code, name
+
+
+def _retire_name(*, actor: User, old: Area, succession: Succession, keep: bool) -> None:
+    """The old area's standard name (entered under its parent) is 销名 from the date, or kept when the successor
+    carries the same name under the same parent."""
+    category = area_categories().get(old.level, "")
+    place = PlaceName.objects.filter(name=old.name, category=category, area=old.parent,
+                                     status=PlaceName.Status.STANDARD).select_for_update().first()
+    if place is None:
+        return
+    note = f"{succession.get_kind_display()}，{succession.authority}{succession.document}"
+    if keep:
+        PlaceNameEvent.objects.create(place=place, kind="区划调整", old_value=old.code, new_value=note,
+                                      on=succession.effective_on, actor=actor)
+        return
+    place.status = PlaceName.Status.CANCELLED
+    place.save(update_fields=["status"])
+    PlaceNameEvent.objects.create(place=place, kind="销名", old_value=place.name, new_value=note,
+                                  on=succession.effective_on, actor=actor)
+
+
+def _name_successor(*, actor: User, area: Area, succession: Succession, like: PlaceName | None) -> None:
+    """A standard name for the successor under its parent: linked when one exists, otherwise entered."""
+    category = area_categories().get(area.level, "")
+    note = f"{succession.get_kind_display()}，{succession.authority}{succession.document}"
+    parent = area.parent
+    if parent is None or PlaceName.objects.filter(name=area.name, category=category, area=parent,
+                                                  status=PlaceName.Status.STANDARD).exists():
+        return
+    search, initials = search_keys(area.name)
+    place = PlaceName.objects.create(
+        name=area.name, category=category, area=parent, pinyin=romanize(area.name, category),
+        pinyin_search=search, initials=initials, geometry=like.geometry if like else PlaceName.Geometry.POINT,
+        coordinates=like.coordinates if like else [], approved_on=succession.effective_on,
+        origin=f"{succession.effective_on:%Y年%m月%d日}起由{note}设立")
+    PlaceNameEvent.objects.create(place=place, kind="命名", new_value=area.name, old_value=note,
+                                  on=succession.effective_on, actor=actor)
+
+
+def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: list[Successor],
+                  effective_on: dt.date, document: str, authority: str, note: str = "") -> Succession:
+    """行政区划调整 (撤并, 拆分, 更名, 改隶) in one transaction: the successor areas are created from `effective_on`,
+    the old ones end on it (`valid_to`), the succession is recorded with its 批准文号 and 批准机关, the old names
+    are 已销名 in the gazetteer and the successors' names entered (or kept when unchanged).
+
+    Rows that point at an old area (persons, cases, facilities, user assignments) are not rewritten: they stay
+    true to the tree they were recorded in. After a 撤并/更名/改隶 (one successor per old area) scope and the
+    roll-up resolve them through the succession (core.scope, areas.selectors.retired_area_ancestors), so the
+    successor's worker sees them from the date (and an old parent that lost the area by 改隶 no longer does) and a
+    past period's figures are unchanged. A 拆分 is not divisible
+    by rule: its rows stay under the old area, visible from the parent, and its succession page lists them for a
+    worker. Areas that still have sub-areas are refused (adjust the sub-areas first)."""
+    if kind not in Succession.Kind.values:
+        raise DomainError("请选择调整类型（撤并、拆分、更名、改隶）", field="调整类型")
+    document, authority, note = (document or "").strip(), (authority or "").strip(), (note or "").strip()
+    if not document or len(document) > 100:
+        raise DomainError("请填写批准文号（不超过100字）", field="批准文号")
+    if not authority or len(authority) > 100:
+        raise DomainError("请填写批准机关（不超过100字）", field="批准机关")
+    if len(note) > 255:
+        raise DomainError("说明过长（最多255字）", field="说明")
+    if len({o.pk for o in old_areas}) != len(old_areas):
+        raise DomainError("同一原区划填写了两次", field="原区划")
+    _check_counts(kind, len(old_areas), len(successors))
+    stored = Area.objects.select_related("parent").in_bulk([o.pk for o in old_areas])
+    old_areas = [stored[o.pk] for o in old_areas]  # as stored now, not as the caller last read them
+    for old in old_areas:
+        ensure_can(actor, old.parent, Cap.PLACENAME_APPROVE)  # a county's officer re-divides inside it, not it
+        if old.level != old_areas[0].level:
+            raise DomainError("原区划应为同一层级", field="原区划")
+        if old.valid_to is not None:
+            raise DomainError(f"原区划“{old.name}”已于{old.valid_to.isoformat()}失效", field="原区划")
+        if effective_on <= old.valid_from:
+            raise DomainError(f"生效日期应晚于原区划“{old.name}”的设立日期{old.valid_from.isoformat()}",
+                              field="生效日期")
+        if Area.objects.current(effective_on).filter(parent=old).exists():
+            raise DomainError(f"原区划“{old.name}”还有下级区划，请先将下级区划改隶或撤并", field="原区划")
+    checked = [_check_successor(s, kind=kind, olds=old_areas, on=effective_on, actor=actor) for s in successors]
+    if len({c for c, _ in checked}) != len(checked):
+        raise DomainError("新区划代码重复", field="新区划代码")
+    if len({(s.parent.pk, n) for s, (_, n) in zip(successors, checked, strict=True)}) != len(checked):
+        raise DomainError("新区划名称重复", field="新区划名称")
+    with transaction.atomic():
+        locked = list(Area.objects.select_for_update().filter(pk__in=[o.pk for o in old_areas]).order_by("pk"))
+        if any(o.valid_to is not None for o in locked):
+            raise Conflict("原区划已被调整，请刷新后重试", field="原区划")
+        succession = Succession.objects.create(kind=kind, effective_on=effective_on, document=document,
+                                               authority=authority, note=note, recorded_by=actor)
+        for old in locked:
+            old.valid_to = effective_on
+            old.save(update_fields=["valid_to"])
+        new_areas = [area_create(actor=actor, code=code, name=name, level=old_areas[0].level, parent=s.parent,
+                                 code_source=old_areas[0].code_source, valid_from=effective_on,
+                                 note=f"{succession.get_kind_display()}（{authority}{document}）")
+                     for s, (code, name) in zip(successors, checked, strict=True)]
+        SuccessionLink.objects.bulk_create([
+            SuccessionLink(succession=succession, old=old, new=new, sole=len(new_areas) == 1,
+                           effective_on=effective_on) for old in locked for new in new_areas])
+        like = None
+        for old in locked:
+            category = area_categories().get(old.level, "")
+            like = like or PlaceName.objects.filter(name=old.name, category=category, area=old.parent,
+                                                    status=PlaceName.Status.STANDARD).first()
+            _retire_name(actor=actor, old=old, succession=succession,
+                         keep=any(a.name == old.name and a.parent_id == old.parent_id for a in new_areas))
+        for new in new_areas:
+            _name_successor(actor=actor, area=new, succession=succession, like=like)
+        top = _common_ancestor([*locked, *new_areas])
+        audit.record(actor=actor, action="areas.redivide", object_type="areas.succession", object_id=succession.pk,
+                     object_repr=f"{succession.get_kind_display()} {document}", area_code=top.code,
+                     after={"kind": kind, "effective_on": effective_on, "document": document, "authority": authority,
+                            "old": [o.code for o in locked], "new": [a.code for a in new_areas]})
+    return succession
+
+
+def _common_ancestor(areas: list[Area]) -> Area:
+    """The lowest area above all of `areas` (the roll-up's refresh recounts below it)."""
+    paths = [a.parent.path if a.parent else a.path for a in areas]
+    common = paths[0]
+    while not all(p.startswith(common) for p in paths):
+        common = common[:common.rstrip("/").rfind("/") + 1]
+    return Area.objects.get(path=common)

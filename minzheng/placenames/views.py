@@ -7,8 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from minzheng.accounts.roles import Cap
+from minzheng.areas.models import Succession
+from minzheng.areas.services import area_by_code
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.periods import local_date
+from minzheng.core.scope import require
 from minzheng.web.pages import form_date, form_pick, page, paginate, write_message
 
 from . import selectors, services
@@ -148,3 +151,66 @@ def boundary(request, pk):
         "section": section, "inspections": section.inspections.all()[:200],
         "can_edit": request.user.can(Cap.PLACENAME_EDIT), "error": error, "f": request.POST, "today": local_date(),
     }, status=400 if error else 200)
+
+
+def _successor_lines(text: str, parent) -> list[services.Successor]:
+    """The 新区划 textarea: one "代码 名称" a line."""
+    out = []
+    for n, line in enumerate((text or "").splitlines()[:20], start=1):
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise DomainError(f"新区划第{n}行应为“代码 名称”（如 440704003009 英东村）", field="新区划")
+        out.append(services.Successor(code=parts[0], name=parts[1], parent=parent))
+    return out
+
+
+@page(Cap.PLACENAME_VIEW)
+def redivisions(request):
+    """行政区划调整: the re-divisions touching the user's areas, and the form (county and city place-names officers)
+    to record one from its approval document."""
+    error = None
+    can_edit = request.user.can(Cap.PLACENAME_APPROVE)
+    done = []
+    if request.method == "POST":
+        p = request.POST
+
+        def write():
+            require(request.user, Cap.PLACENAME_APPROVE)
+            codes = [c.strip() for c in (p.get("old") or "").replace("，", ",").split(",") if c.strip()]
+            if not codes:
+                raise DomainError("请选择原区划", field="原区划")
+            olds = [area_by_code(c, field="原区划") for c in codes[:20]]
+            parent_code = (p.get("parent") or "").strip()
+            parent = area_by_code(parent_code, field="上级区划") if parent_code else olds[0].parent
+            if parent is None:
+                raise DomainError("请选择新区划的上级区划", field="上级区划")
+            s = services.area_redivide(
+                actor=request.user, kind=p.get("kind", ""), old_areas=olds,
+                successors=_successor_lines(p.get("successors", ""), parent),
+                effective_on=form_date(p.get("effective_on", ""), "生效日期"), document=p.get("document", ""),
+                authority=p.get("authority", ""), note=p.get("note", ""))
+            messages.success(request, f"已登记{s.get_kind_display()}（{s.authority}{s.document}），"
+                                      f"{s.effective_on:%Y年%m月%d日}起生效")
+            done.append(s.pk)
+
+        error = write_message(write)
+        if error is None:
+            return redirect("placenames:redivision", pk=done[0])
+    qs = selectors.successions_for(request.user).prefetch_related("links__old", "links__new")
+    return render(request, "placenames/redivisions.html", {
+        "page": paginate(request, qs), "kinds": Succession.Kind.choices, "can_edit": can_edit, "error": error,
+        "f": request.POST,
+    }, status=400 if error else 200)
+
+
+@page(Cap.PLACENAME_VIEW)
+def redivision(request, pk):
+    """One re-division: old and successor areas, the approval, the records and staff still on the old areas."""
+    s = selectors.succession_get(request.user, pk)
+    olds, news = selectors.succession_areas(s)
+    return render(request, "placenames/redivision.html", {
+        "s": s, "olds": olds, "news": news, "rows": selectors.rows_left(s),
+        "users": selectors.users_on_old_areas(s), "split": s.kind == Succession.Kind.SPLIT,
+    })

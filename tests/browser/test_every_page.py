@@ -25,6 +25,8 @@ DEVELOPER_TEXT = [
     ("版本标签", re.compile(r"[\w\d)）]@\d+\b")),
     ("内部代码", re.compile(r"(?<![A-Za-z_])(?:" + "|".join(PROGRAMME_CODES) + r")(?![A-Za-z_])")),
 ]
+# Pages reached through a section's tabs rather than the top navigation, visited with their first detail link.
+EXTRA = {"jh_county": ["/placenames/redivisions/"]}
 SKIP = re.compile(r"/(logout|api|admin|static|media)/|\.(pdf|xlsx|csv|zip)(\?|$)|/export|/download|/letter|/pdf")
 
 
@@ -63,6 +65,7 @@ def _visit(page, base: str, username: str, href: str, seen: set[str], failures: 
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_and_speaks_to_the_user(live_server, browser):
     seed_small_demo()
+    _seed_redivision()
     failures: list[str] = []
     for username, width in ROLES:
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
@@ -84,9 +87,30 @@ def test_every_page_fits_and_speaks_to_the_user(live_server, browser):
                     _visit(page, live_server.url, username, detail, seen, failures)
                 for tab in tabs:
                     _visit(page, live_server.url, username, tab, seen, failures)
+        for href in EXTRA.get(username, []):
+            if _visit(page, live_server.url, username, href, seen, failures):
+                for detail in _links(page, "main table tbody a[href]")[:1]:
+                    _visit(page, live_server.url, username, detail, seen, failures)
         context.close()
     _crawl_portal(browser, live_server.url, failures)
     assert not failures, "\n".join(failures)
+
+
+def _seed_redivision() -> None:
+    """江海区's officer records next month's renaming of one of its villages (行政区划调整 has a detail page)."""
+    import datetime as dt
+
+    from minzheng.accounts.models import User
+    from minzheng.areas.models import Area, Level
+    from minzheng.core.periods import local_date
+    from minzheng.placenames import services as placenames
+
+    county = User.objects.get(username="jh_county")
+    village = Area.objects.current().filter(level=Level.VILLAGE, code__startswith="440704").order_by("code").first()
+    assert village is not None and village.parent is not None
+    placenames.area_redivide(actor=county, kind="rename", old_areas=[village], successors=[
+        placenames.Successor(code=f"{village.parent.code}999", name="礼乐新社区", parent=village.parent)],
+        effective_on=local_date() + dt.timedelta(days=30), document="江府函〔2026〕88号", authority="江门市人民政府")
 
 
 def _crawl_portal(browser, base: str, failures: list[str]) -> None:
