@@ -18,7 +18,7 @@ ERR = {codes_4xx: ErrorOut}
 PER_PAGE = 50
 
 
-class FindingOut(Schema):
+class BatchFindingOut(Schema):
     id: int
     job: str
     job_label: str
@@ -35,21 +35,21 @@ class FindingOut(Schema):
     checked_at: dt.datetime | None
 
     @staticmethod
-    def of(f: Finding) -> "FindingOut":
-        return FindingOut(id=f.pk, job=f.job, job_label=f.get_job_display(), period=f.period, rule=f.rule,
+    def of(f: Finding) -> "BatchFindingOut":
+        return BatchFindingOut(id=f.pk, job=f.job, job_label=f.get_job_display(), period=f.period, rule=f.rule,
                           area_code=f.area.code if f.area else None, area_name=f.area.name if f.area else None,
                           person_id=f.person_id, value=f.value, detail=f.detail, outcome=f.outcome,
                           outcome_label=f.get_outcome_display(), outcome_note=f.outcome_note,
                           checked_at=f.checked_at)
 
 
-class FindingPage(Schema):
+class BatchFindingPage(Schema):
     count: int
     page: int
-    items: list[FindingOut]
+    items: list[BatchFindingOut]
 
 
-class RunOut(Schema):
+class BatchRunOut(Schema):
     id: int
     job: str
     engine: str
@@ -62,7 +62,7 @@ class RunOut(Schema):
     created_at: dt.datetime
 
 
-class FindingCheckIn(Schema):
+class BatchFindingCheckIn(Schema):
     outcome: str = Field(description="confirmed（属实）或 cleared（不属实）")
     note: str = Field(description="核查说明：核查了哪些材料、向谁核实（4–500字）")
 
@@ -74,16 +74,16 @@ def _readable(request) -> list[str]:
     return jobs
 
 
-@router.get("/runs", response={200: list[RunOut], **ERR}, summary="最近的作业运行")
+@router.get("/runs", response={200: list[BatchRunOut], **ERR}, summary="最近的作业运行")
 def list_runs(request):
     _readable(request)
-    return [RunOut(id=r["run"].pk, job=r["run"].job, engine=r["run"].engine, period=r["run"].period,
+    return [BatchRunOut(id=r["run"].pk, job=r["run"].job, engine=r["run"].engine, period=r["run"].period,
                    status=r["run"].status, rows=r["run"].rows, new_rows=r["run"].new_rows,
                    new_rows_in_scope=r["in_scope"], seconds=r["run"].seconds, created_at=r["run"].created_at)
             for r in selectors.runs_for(request.user)]
 
 
-@router.get("/findings", response={200: FindingPage, **ERR}, summary="比对结果",
+@router.get("/findings", response={200: BatchFindingPage, **ERR}, summary="比对结果",
             description="只含调用者的角色可读作业、归属其管辖区域的结果；period 为月份的1日。")
 def list_findings(request, job: str = "", period: BureauDate | None = None, rule: str = "", outcome: str = "",
                   page: PageNumber = 1):
@@ -97,16 +97,17 @@ def list_findings(request, job: str = "", period: BureauDate | None = None, rule
     qs = selectors.findings_for(request.user, job=job or None, period=period, rule=rule or None,
                                 outcome=outcome or None)
     start = (page - 1) * PER_PAGE
-    return FindingPage(count=qs.count(), page=page, items=[FindingOut.of(f) for f in qs[start:start + PER_PAGE]])
+    items = [BatchFindingOut.of(f) for f in qs[start:start + PER_PAGE]]
+    return BatchFindingPage(count=qs.count(), page=page, items=items)
 
 
-@router.get("/findings/{finding_id}", response={200: FindingOut, **ERR}, summary="比对结果详情")
+@router.get("/findings/{finding_id}", response={200: BatchFindingOut, **ERR}, summary="比对结果详情")
 def get_finding(request, finding_id: RecordId):
-    return FindingOut.of(selectors.finding_get(request.user, finding_id))
+    return BatchFindingOut.of(selectors.finding_get(request.user, finding_id))
 
 
-@router.post("/findings/{finding_id}/check", response={200: FindingOut, **ERR}, summary="记录疑点核查结果")
-def check_finding(request, finding_id: RecordId, payload: FindingCheckIn):
+@router.post("/findings/{finding_id}/check", response={200: BatchFindingOut, **ERR}, summary="记录疑点核查结果")
+def check_finding(request, finding_id: RecordId, payload: BatchFindingCheckIn):
     finding = selectors.finding_get(request.user, finding_id)
-    return FindingOut.of(services.finding_check(actor=request.user, finding=finding, outcome=payload.outcome,
+    return BatchFindingOut.of(services.finding_check(actor=request.user, finding=finding, outcome=payload.outcome,
                                                 note=payload.note))
