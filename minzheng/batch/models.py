@@ -47,8 +47,9 @@ class Finding(models.Model):
     """One row of a job's result. `subject` is the row's natural key inside (job, period, rule): a person, a
     (person, programme pair), an (account, person), a household, an (indicator, area).
 
-    A 跨市资金监管 finding is a suspicion: the bureau whose area it is filed under (the city) checks it and records
-    whether it holds (services.finding_check); the other jobs' rows are results and are not checked."""
+    A 跨市资金监管 finding is a suspicion: the bureau whose area it is filed under (the paying county)
+    checks it and records whether it holds (services.finding_check); the other jobs'
+    rows are results and are not checked."""
 
     class Outcome(models.TextChoices):
         PENDING = "pending", "待核查"

@@ -1,5 +1,5 @@
 """Job (b) 跨市资金监管: over every city's money in force in one month —
-- two_cities: a person paid by two or more cities (跨区域重复享受);
+- two_cities: a person paid by two or more cities (跨区域重复享受), a row per paying city, filed under its county;
 - excluded_programmes: a person paid by two programmes that exclude each other (data/policy/exclusions.csv, each
   pair with its citation; a component restricts the pair to that component, e.g. 特困 basic living);
 - deceased: a person who died before the month and is still paid;
@@ -75,9 +75,11 @@ def spec(month: dt.date) -> JobSpec:
 def run_embedded(month: dt.date) -> list[Row]:
     s = spec(month)
     bodies: list[tuple[str, dict]] = [
-        ("SELECT 'two_cities', CAST(person_id AS TEXT), person_id, MIN(office_code), "
-         "MIN(city_code) || ',' || MAX(city_code) || '/' || CAST(COUNT(DISTINCT city_code) AS TEXT) "
-         "FROM payments GROUP BY person_id HAVING COUNT(DISTINCT city_code) > 1", {}),
+        # one row per paying city, so each city's bureau sees and checks its own payment
+        ("SELECT 'two_cities', CAST(p.person_id AS TEXT) || ':' || p.city_code, p.person_id, MIN(p.office_code), "
+         "MIN(t.v) FROM payments p JOIN (SELECT person_id, MIN(city_code) || ',' || MAX(city_code) || '/' || "
+         "CAST(COUNT(DISTINCT city_code) AS TEXT) AS v FROM payments GROUP BY person_id "
+         "HAVING COUNT(DISTINCT city_code) > 1) t ON t.person_id = p.person_id GROUP BY p.person_id, p.city_code", {}),
         ("SELECT 'deceased', CAST(person_id AS TEXT), person_id, MIN(office_code), CAST(MIN(death_date) AS TEXT) "
          "FROM payments WHERE death_date IS NOT NULL AND death_date < %(month)s GROUP BY person_id", {}),
         ("SELECT 'shared_account', pay.bank_account || ':' || CAST(pay.person_id AS TEXT), pay.person_id, "
@@ -104,12 +106,15 @@ def run_spark(month: dt.date, master: str | None = None) -> list[Row]:
     with SparkRun(spec(month), master) as run:
         pay = run.tables["payments"].cache()
         pid = F.col("person_id").cast("string")
-        two = (pay.groupBy("person_id")
-               .agg(F.min("city_code").alias("lo"), F.max("city_code").alias("hi"),
-                    F.countDistinct("city_code").alias("n"), F.min("office_code").alias("o"))
-               .where("n > 1")
-               .select(F.lit("two_cities"), pid, "person_id", "o",
-                       F.concat("lo", F.lit(","), "hi", F.lit("/"), F.col("n").cast("string"))))
+        many = (pay.groupBy("person_id")
+                .agg(F.min("city_code").alias("lo"), F.max("city_code").alias("hi"),
+                     F.countDistinct("city_code").alias("n"))
+                .where("n > 1")
+                .select("person_id", F.concat("lo", F.lit(","), "hi", F.lit("/"), F.col("n").cast("string"))
+                        .alias("v")))
+        two = (pay.join(many, "person_id").groupBy("person_id", "city_code")
+               .agg(F.min("office_code").alias("o"), F.min("v").alias("v"))
+               .select(F.lit("two_cities"), F.concat(pid, F.lit(":"), "city_code"), "person_id", "o", "v"))
         dead = (pay.where(F.col("death_date").isNotNull() & (F.col("death_date") < F.lit(month)))
                 .groupBy("person_id").agg(F.min("office_code").alias("c"), F.min("death_date").alias("d"))
                 .select(F.lit("deceased"), pid, "person_id", "c", F.col("d").cast("string")))
