@@ -81,7 +81,7 @@ def finding_check(*, actor: User, finding: Finding, outcome: str, note: str) -> 
     """Record what checking a 跨市资金监管 finding showed (属实 / 不属实) and why; once, audited. Stopping or
     recovering the money is then done on the case, by its own two-person steps."""
     with transaction.atomic():
-        f = Finding.objects.select_for_update().select_related("area").get(pk=finding.pk)
+        f = Finding.objects.select_for_update(of=("self",)).select_related("area").get(pk=finding.pk)
         ensure_can(actor, f.area, Cap.ANOMALY_HANDLE)
         note = (note or "").strip()
         if outcome not in (Finding.Outcome.CONFIRMED, Finding.Outcome.CLEARED):
