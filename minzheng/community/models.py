@@ -110,7 +110,8 @@ class CommunityWorker(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "社区工作者"
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(left_on__isnull=True), name="cm_worker_serving_once"),
+            models.UniqueConstraint(fields=["person"], condition=Q(left_on__isnull=True),
+                                    name="cm_worker_serving_once"),
             models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=F("since")),
                                    name="cm_worker_left_after_since"),
         ]

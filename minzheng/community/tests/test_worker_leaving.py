@@ -1,6 +1,7 @@
 """李建华 (礼乐街道民政办) keeps the 社区工作者 roster: 王社工 of 英南村 resigns on 30 June 2025. The roster keeps
-her row with the date, the kind (离职) and the reason; 礼乐街道's ratio per 10,000 residents counts her on 29 June
-and no longer from the day she leaves. She can be taken on again later as a new period of service. 外海街道's officer gets 404."""
+her row with the date, the kind (离职) and the reason; 礼乐街道's ratio per 10,000 residents counts her
+on 29 June and no longer from the day she leaves. She can be taken on again later as a new period of
+service. 外海街道's officer gets 404."""
 
 import datetime as dt
 
@@ -57,11 +58,12 @@ def test_a_worker_who_resigns_stays_on_the_roster_and_leaves_the_ratio(areas, pe
 
 def test_a_dismissal_through_the_api_and_a_later_rehire(areas, people, wang, client: Client):
     client.force_login(people["lile_officer"])
-    r = client.post(f"/api/community/workers/{wang.pk}/leave", {"left_on": "2025-06-30", "kind": "fired",
-                                                                "reason": "考核不合格"}, content_type="application/json")
+    url = f"/api/community/workers/{wang.pk}/leave"
+    r = client.post(url, {"left_on": "2025-06-30", "kind": "fired", "reason": "考核不合格"},
+                    content_type="application/json")
     assert r.status_code == 400 and r.json()["message"] == "离岗方式应为离职或解聘"
-    r = client.post(f"/api/community/workers/{wang.pk}/leave", {"left_on": "2025-06-30", "kind": "dismissed",
-                                                                "reason": "年度考核不称职"}, content_type="application/json")
+    r = client.post(url, {"left_on": "2025-06-30", "kind": "dismissed", "reason": "年度考核不称职"},
+                    content_type="application/json")
     assert r.status_code == 200 and r.json()["leave_kind"] == "解聘"
     with pytest.raises(DomainError, match="重新入职日期应晚于离岗日期"):
         services.worker_add(actor=people["lile_officer"], person=wang.person, area=areas["yingnan"], grade="3-1",

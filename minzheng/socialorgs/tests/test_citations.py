@@ -8,7 +8,8 @@ import re
 from django.conf import settings
 
 DIR = settings.DATA_DIR / "socialorgs"
-ITEM = re.compile(r"《社会组织信用信息管理办法》（民政部令第60号）(第[一二三四五六七八九十]+条)(第[一二三四五六七八九十]+项)")
+NUMBER = "[一二三四五六七八九十]+"
+ITEM = re.compile(rf"《社会组织信用信息管理办法》（民政部令第60号）(第{NUMBER}条)(第{NUMBER}项)")
 
 
 def _rows(name):
