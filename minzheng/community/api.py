@@ -78,7 +78,15 @@ class CmBodyOut(Schema):
     kind: str
     term_start: dt.date
     term_end: dt.date
+    status: str = Field(description="任期内 / 届满待换届 / 已换届")
+    election_id: int | None = Field(description="产生本届的换届选举")
+    previous_id: int | None = Field(description="上一届")
     members: list[CmMemberOut]
+
+
+class CmBodyRenewIn(Schema):
+    election_id: RecordId
+    members: list[CmMemberIn] = Field(min_length=1, max_length=50)
 
 
 class CmWorkerIn(Schema):
@@ -101,6 +109,14 @@ class CmWorkerOut(Schema):
     pay_band: str
     since: dt.date
     left_on: dt.date | None
+    leave_kind: str
+    leave_reason: str
+
+
+class CmWorkerLeaveIn(Schema):
+    left_on: dt.date
+    kind: str = Field(max_length=10, description="resigned 离职 / dismissed 解聘")
+    reason: str = Field(max_length=200)
 
 
 class CmTownRatioOut(Schema):
@@ -143,6 +159,8 @@ def _c(c) -> CmConsultationOut:
 
 def _b(b) -> CmBodyOut:
     return CmBodyOut(id=b.pk, area=b.area.name, kind=b.kind, term_start=b.term_start, term_end=b.term_end,
+                     status=selectors.term_status(b, local_date()), election_id=b.election_id,
+                     previous_id=b.previous_id,
                      members=[CmMemberOut(name=m.person.name, post=m.post, one_shoulder=m.also_party_secretary)
                               for m in b.members.select_related("person").order_by("id")])
 
@@ -150,7 +168,8 @@ def _b(b) -> CmBodyOut:
 def _w(w) -> CmWorkerOut:
     return CmWorkerOut(id=w.pk, name=w.person.name, area=w.area.name, grade=grades().get(w.grade, w.grade),
                        certificate=w.certificate, training_hours=w.training_hours, pay_band=w.pay_band,
-                       since=w.since, left_on=w.left_on)
+                       since=w.since, left_on=w.left_on, leave_kind=w.get_leave_kind_display(),
+                       leave_reason=w.leave_reason)
 
 
 @router.get("/consultations", response={200: list[CmConsultationOut], codes_4xx: ErrorOut}, summary="议事协商记录")
@@ -222,6 +241,15 @@ def add_member(request, body_id: RecordId, payload: CmMemberIn):
     return Status(201, _b(b))
 
 
+@router.post("/bodies/{body_id}/renew", response={201: CmBodyOut, codes_4xx: ErrorOut},
+             summary="换届：以换届选举产生新一届组织")
+def renew_body(request, body_id: RecordId, payload: CmBodyRenewIn):
+    b = selectors.body_get(request.user, body_id)
+    election = selectors.election_get(request.user, payload.election_id)
+    members = [(person_get(request.user, m.person_id), m.post, m.one_shoulder) for m in payload.members]
+    return Status(201, _b(services.body_renew(actor=request.user, body=b, election=election, members=members)))
+
+
 @router.get("/workers", response={200: list[CmWorkerOut], codes_4xx: ErrorOut}, summary="社区工作者名册")
 def list_workers(request):
     return [_w(w) for w in selectors.workers_for(request.user)[:500]]
@@ -234,6 +262,14 @@ def add_worker(request, payload: CmWorkerIn):
                             since=payload.since, certificate=payload.certificate,
                             training_hours=payload.training_hours, pay_band=payload.pay_band)
     return Status(201, _w(w))
+
+
+@router.post("/workers/{worker_id}/leave", response={200: CmWorkerOut, codes_4xx: ErrorOut},
+             summary="社区工作者离职或解聘（名册保留记录）")
+def leave_worker(request, worker_id: RecordId, payload: CmWorkerLeaveIn):
+    w = services.worker_leave(actor=request.user, worker=selectors.worker_get(request.user, worker_id),
+                              left_on=payload.left_on, kind=payload.kind, reason=payload.reason)
+    return _w(w)
 
 
 @router.get("/workers/ratios", response={200: list[CmTownRatioOut], codes_4xx: ErrorOut},

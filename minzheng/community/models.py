@@ -16,6 +16,10 @@ class Body(models.Model):
     kind = models.CharField("组织", max_length=20, choices=Kind.choices)
     term_start = models.DateField("任期开始")
     term_end = models.DateField("任期届满")
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="successor",
+                                    verbose_name="上一届")
+    election = models.ForeignKey("Election", null=True, blank=True, on_delete=models.PROTECT, related_name="bodies",
+                                 verbose_name="换届选举")
 
     class Meta:
         verbose_name = verbose_name_plural = "村（居）自治组织"
@@ -85,7 +89,14 @@ class Disclosure(models.Model):
 
 
 class CommunityWorker(models.Model):
-    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="+")
+    """One period of service on the roster. Ending it (离职/解聘) keeps the row as history; the same person may be
+    taken on again later as a new row, but never holds two serving rows at once."""
+
+    class LeaveKind(models.TextChoices):
+        RESIGNED = "resigned", "离职"
+        DISMISSED = "dismissed", "解聘"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所在社区（村）")
     grade = models.CharField("岗位等级", max_length=20)
     certificate = models.CharField("职业资格", max_length=30, blank=True)
@@ -93,9 +104,17 @@ class CommunityWorker(models.Model):
     pay_band = models.CharField("薪酬档次", max_length=20, blank=True)
     since = models.DateField("入职日期")
     left_on = models.DateField("离职日期", null=True, blank=True)
+    leave_kind = models.CharField("离岗方式", max_length=10, choices=LeaveKind.choices, blank=True)
+    leave_reason = models.CharField("离岗原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "社区工作者"
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(left_on__isnull=True),
+                                    name="cm_worker_serving_once"),
+            models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=F("since")),
+                                   name="cm_worker_left_after_since"),
+        ]
 
 
 class Consultation(models.Model):

@@ -46,3 +46,9 @@ def catalogue(area: Area, which: str) -> dict[str, Any]:
                 "items": [{"category": r["category"], "item": r["item"],
                            "demo": "演示条目" in r["citation"]} for r in items]}
     raise LookupError(which)  # the default rows guarantee a list
+
+
+@functools.cache
+def term_years() -> dict[str, tuple[int, str]]:
+    """Years of one term (届) by kind of body, with the article it rests on (data/community/terms.csv)."""
+    return {r["kind"]: (int(r["term_years"]), r["citation"]) for r in _rows("terms.csv")}

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
@@ -54,8 +54,27 @@ def consultation_get(user: User, pk: object) -> Consultation:
 
 
 def bodies_for(user: User) -> QuerySet[Body]:
-    return scoped(Body.objects.select_related("area"), user, area_field="area",
+    return scoped(Body.objects.select_related("area", "election"), user, area_field="area",
                   capability=Cap.COMMUNITY_VIEW).order_by("area__code", "kind", "-term_start")
+
+
+def term_status(body: Body, on: dt.date) -> str:
+    """任期内, 届满待换届 (the 任期届满 date has passed and no 换届选举 has started a next term) or 已换届."""
+    if Body.objects.filter(previous=body).exists():
+        return "已换届"
+    return "届满待换届" if on > body.term_end else "任期内"
+
+
+def bodies_awaiting_election(user: User, on: dt.date) -> QuerySet[Body]:
+    """Bodies of the user's villages whose term has ended with no next term yet (届满待换届)."""
+    return bodies_for(user).filter(term_end__lt=on, successor__isnull=True)
+
+
+def election_get(user: User, pk: object) -> Election:
+    e = elections_for(user).filter(pk=_id(pk)).first()
+    if e is None:
+        raise NotFound()
+    return e
 
 
 def body_get(user: User, pk: object) -> Body:
@@ -67,7 +86,15 @@ def body_get(user: User, pk: object) -> Body:
 
 def workers_for(user: User) -> QuerySet[CommunityWorker]:
     return scoped(CommunityWorker.objects.select_related("area", "person"), user, area_field="area",
-                  capability=Cap.COMMUNITY_VIEW).order_by("area__code", "person__name")
+                  capability=Cap.COMMUNITY_VIEW).order_by(F("left_on").desc(nulls_first=True), "area__code",
+                                                          "person__name", "-since")
+
+
+def worker_get(user: User, pk: object) -> CommunityWorker:
+    w = workers_for(user).filter(pk=_id(pk)).first()
+    if w is None:
+        raise NotFound()
+    return w
 
 
 def ratios_by_town(user: User, on: dt.date) -> list[tuple[Area, dict[str, Any]]]:

@@ -13,12 +13,12 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError
-from minzheng.core.periods import local_date
+from minzheng.core.periods import local_date, same_day_months_later
 from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
 from .models import STEPS, Body, CommunityWorker, Consultation, Disclosure, Election, Member
-from .rules import participant_kinds
+from .rules import participant_kinds, term_years
 
 
 @functools.cache
@@ -139,8 +139,11 @@ def worker_add(*, actor: User, person: Person, area: Area, grade: str, since: dt
     _village(area)
     if grade not in grades():
         raise DomainError("岗位等级应为岗位等级序列中的一级：" + "、".join(grades().values()), field="岗位等级")
-    if CommunityWorker.objects.filter(person=person).exists():
-        raise Conflict(f"{person.name}已在社区工作者名册中", field="社区工作者")
+    if CommunityWorker.objects.filter(person=person, left_on__isnull=True).exists():
+        raise Conflict(f"{person.name}已在社区工作者名册中（在岗）", field="社区工作者")
+    last = CommunityWorker.objects.filter(person=person).order_by("-left_on").first()
+    if last is not None and last.left_on is not None and since <= last.left_on:
+        raise DomainError(f"{person.name}于{last.left_on}离岗，重新入职日期应晚于离岗日期", field="入职日期")
     if not isinstance(training_hours, int) or not 0 <= training_hours <= 2000:
         raise DomainError("年度培训学时应为0至2000之间的整数", field="年度培训学时")
     with transaction.atomic():
@@ -150,6 +153,27 @@ def worker_add(*, actor: User, person: Person, area: Area, grade: str, since: dt
         audit.record(actor=actor, action="community.worker.add", object_type="community.worker", object_id=w.pk,
                      object_repr=person.name, area_code=area.code, after={"grade": grade})
     return w
+
+
+def worker_leave(*, actor: User, worker: CommunityWorker, left_on: dt.date, kind: str,
+                 reason: str) -> CommunityWorker:
+    """End a 社区工作者's service (离职 or 解聘). The row stays on the roster as history; from ``left_on`` (the
+    day of leaving) the worker no longer counts in the ratio per 10,000 residents."""
+    ensure_can(actor, worker.area, Cap.COMMUNITY_EDIT)
+    if worker.left_on is not None:
+        raise Conflict(f"{worker.person.name}已于{worker.left_on}离岗", field="状态")
+    if kind not in CommunityWorker.LeaveKind.values:
+        raise DomainError("离岗方式应为离职或解聘", field="离岗方式")
+    if not isinstance(left_on, dt.date) or left_on < worker.since or left_on > local_date():
+        raise DomainError(f"离岗日期应在入职日期{worker.since}至今天之间", field="离岗日期")
+    reason = _text(reason, "离岗原因", 200)
+    with transaction.atomic():
+        CommunityWorker.objects.filter(pk=worker.pk).update(left_on=left_on, leave_kind=kind, leave_reason=reason)
+        worker.left_on, worker.leave_kind, worker.leave_reason = left_on, kind, reason
+        audit.record(actor=actor, action="community.worker.leave", object_type="community.worker",
+                     object_id=worker.pk, object_repr=worker.person.name, area_code=worker.area.code,
+                     before={"left_on": None}, after={"left_on": left_on, "kind": kind, "reason": reason})
+    return worker
 
 
 def _count(value: object, field: str) -> int:
@@ -248,6 +272,8 @@ def consultation_publish(*, actor: User, item: Consultation, today: dt.date | No
 def member_add(*, actor: User, body: Body, person: Person, post: str, one_shoulder: bool = False) -> Member:
     """A member joins a 村（居）委会 or 村务监督委员会 for the rest of its term; they live in the village."""
     ensure_can(actor, body.area, Cap.COMMUNITY_EDIT)
+    if Body.objects.filter(previous=body).exists():
+        raise Conflict("该届组织已换届，请在新一届中增加成员", field="成员")
     if not person.residence_area.path.startswith(body.area.path):
         raise DomainError(f"{person.name}不住在{body.area.name}", field="成员")
     if Member.objects.filter(body=body, person=person).exists():
@@ -259,3 +285,31 @@ def member_add(*, actor: User, body: Body, person: Person, post: str, one_should
                      object_repr=f"{body.area.name}{body.get_kind_display()}", area_code=body.area.code,
                      after={"person": person.pk, "post": post})
     return m
+
+
+def body_renew(*, actor: User, body: Body, election: Election,
+               members: list[tuple[Person, str, bool]]) -> Body:
+    """换届: the 换届选举 record of the body's village starts the next term of the same kind of body. The new term
+    runs from the election day for the years in data/community/terms.csv; the old body stays as history (已换届)."""
+    ensure_can(actor, body.area, Cap.COMMUNITY_EDIT)
+    if Body.objects.filter(previous=body).exists():
+        raise Conflict(f"{body.area.name}{body.get_kind_display()}（{body.term_start}起的一届）已换届", field="状态")
+    if election.area_id != body.area_id:
+        raise DomainError(f"该换届选举不是{body.area.name}的选举", field="换届选举")
+    if election.held_on <= body.term_start:
+        raise DomainError(f"换届选举日期应晚于本届任期开始日期{body.term_start}", field="换届选举")
+    if Body.objects.filter(election=election, kind=body.kind).exists():
+        raise Conflict(f"{election.held_on}的换届选举已产生新一届{body.get_kind_display()}", field="换届选举")
+    years, citation = term_years()[body.kind]
+    start = election.held_on
+    end = same_day_months_later(start, 12 * years) - dt.timedelta(days=1)
+    with transaction.atomic():
+        new = body_create(actor=actor, area=body.area, kind=body.kind, term_start=start, term_end=end,
+                          members=members)
+        Body.objects.filter(pk=new.pk).update(previous=body, election=election)
+        new.previous, new.election = body, election
+        audit.record(actor=actor, action="community.body.renew", object_type="community.body", object_id=new.pk,
+                     object_repr=f"{body.area.name}{body.get_kind_display()}", area_code=body.area.code,
+                     before={"body": body.pk, "term": [body.term_start, body.term_end]},
+                     after={"election": election.pk, "term": [start, end], "term_basis": citation})
+    return new

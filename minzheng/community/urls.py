@@ -16,8 +16,10 @@ urlpatterns = [
     path("bodies/", views_more.bodies, name="bodies"),
     path("bodies/new/", views_more.body_create, name="body_create"),
     path("bodies/<int:pk>/members/", views_more.member_add, name="member_add"),
+    path("bodies/<int:pk>/renew/", views_more.body_renew, name="body_renew"),
     path("workers/", views_more.workers, name="workers"),
     path("workers/new/", views_more.worker_add, name="worker_add"),
+    path("workers/<int:pk>/leave/", views_more.worker_leave, name="worker_leave"),
     path("catalogue/", views_more.catalogue, name="catalogue"),
 ]
 

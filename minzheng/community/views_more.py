@@ -17,7 +17,7 @@ from minzheng.registry.selectors import person_chosen
 from minzheng.web.pages import page
 
 from . import selectors, services
-from .models import Body
+from .models import Body, CommunityWorker
 from .rules import participant_kinds
 from .services import grades
 
@@ -115,9 +115,35 @@ def consultation_act(request, pk, action):
 
 @page(Cap.COMMUNITY_VIEW)
 def bodies(request):
+    today = local_date()
+    rows = list(selectors.bodies_for(request.user).prefetch_related("members__person")[:100])
+    elections: dict[int, list] = {}
+    for e in selectors.elections_for(request.user).filter(area_id__in={b.area_id for b in rows})[:500]:
+        elections.setdefault(e.area_id, []).append(e)
+    listed = [(b, selectors.term_status(b, today),
+               [e for e in elections.get(b.area_id, []) if e.held_on > b.term_start]) for b in rows]
     return render(request, "community/bodies.html", {
-        "bodies": selectors.bodies_for(request.user).prefetch_related("members__person")[:100],
-        "kinds": Body.Kind.choices, "can_edit": request.user.can(Cap.COMMUNITY_EDIT), "today": local_date()})
+        "bodies": listed, "awaiting": sum(1 for _, status, _ in listed if status == "届满待换届"),
+        "kinds": Body.Kind.choices, "can_edit": request.user.can(Cap.COMMUNITY_EDIT), "today": today})
+
+
+@require_POST
+@page(Cap.COMMUNITY_EDIT)
+def body_renew(request, pk):
+    body = selectors.body_get(request.user, pk)
+    try:
+        election = selectors.election_get(request.user, request.POST.get("election", "")) \
+            if request.POST.get("election", "").strip() else None
+        if election is None:
+            raise DomainError("请选择换届选举记录", field="换届选举")
+        person = _person(request, "新一届第一名成员", required=True)
+        new = services.body_renew(actor=request.user, body=body, election=election,
+                                  members=[(person, request.POST.get("post", ""),
+                                            request.POST.get("one_shoulder") == "1")])
+        messages.success(request, f"已换届：新一届任期{new.term_start}至{new.term_end}")
+    except DomainError as e:
+        _fail(request, e)
+    return redirect("community:bodies")
 
 
 @require_POST
@@ -156,6 +182,7 @@ def workers(request):
     return render(request, "community/workers.html", {
         "workers": [(w, grades().get(w.grade, w.grade)) for w in selectors.workers_for(request.user)[:200]],
         "ratios": selectors.ratios_by_town(request.user, today), "grade_choices": grades().items(),
+        "leave_kinds": CommunityWorker.LeaveKind.choices,
         "can_edit": request.user.can(Cap.COMMUNITY_EDIT),
         "today": today})
 
@@ -172,6 +199,19 @@ def worker_add(request):
                             training_hours=_int(request.POST.get("training_hours", ""), "年度培训学时"),
                             pay_band=request.POST.get("pay_band", ""))
         messages.success(request, f"已将{person.name}列入社区工作者名册")
+    except DomainError as e:
+        _fail(request, e)
+    return redirect("community:workers")
+
+
+@require_POST
+@page(Cap.COMMUNITY_EDIT)
+def worker_leave(request, pk):
+    w = selectors.worker_get(request.user, pk)
+    try:
+        services.worker_leave(actor=request.user, worker=w, left_on=_date(request.POST.get("left_on", ""), "离岗日期"),
+                              kind=request.POST.get("kind", ""), reason=request.POST.get("reason", ""))
+        messages.success(request, f"已登记{w.person.name}{w.get_leave_kind_display()}，名册保留其任职记录")
     except DomainError as e:
         _fail(request, e)
     return redirect("community:workers")

@@ -131,11 +131,18 @@ class VolOrgOut(Schema):
     credit_code: str | None
     service_fields: str
     identified_on: dt.date
+    revoked_on: dt.date | None
+    revoke_reason: str
 
     @staticmethod
     def of(v):
         return VolOrgOut(id=v.pk, org_id=v.org_id, name=v.org.name, credit_code=v.org.credit_code,
-                         service_fields=v.service_fields, identified_on=v.identified_on)
+                         service_fields=v.service_fields, identified_on=v.identified_on, revoked_on=v.revoked_on,
+                         revoke_reason=v.revoke_reason)
+
+
+class VolOrgRevokeIn(Schema):
+    reason: str = Field(max_length=200, description="撤销原因")
 
 
 @router.get("/orgs", response={200: list[VolOrgOut], codes_4xx: ErrorOut}, summary="志愿服务组织")
@@ -148,6 +155,14 @@ def register_org(request, payload: VolOrgIn):
     org = socialorg_selectors.org_get(request.user, payload.org_id)
     v = services.volunteer_org_register(actor=request.user, org=org, service_fields=payload.service_fields)
     return Status(201, VolOrgOut.of(v))
+
+
+@router.post("/orgs/{vorg_id}/revoke", response={200: VolOrgOut, codes_4xx: ErrorOut},
+             summary="撤销志愿服务组织标识（登记管理机关）")
+def revoke_org(request, vorg_id: RecordId, payload: VolOrgRevokeIn):
+    v = services.volunteer_org_revoke(actor=request.user, vorg=selectors.volunteer_org_get(request.user, vorg_id),
+                                      reason=payload.reason)
+    return VolOrgOut.of(v)
 
 
 class VolPointIn(Schema):

@@ -21,6 +21,10 @@ class VolunteerOrg(models.Model):
     identified_on = models.DateField("标识日期")
     identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     service_fields = models.CharField("志愿服务领域", max_length=200)
+    revoked_on = models.DateField("撤销标识日期", null=True, blank=True)
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
 
     class Meta:
         ordering = ["-identified_on", "-id"]

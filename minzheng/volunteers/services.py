@@ -47,7 +47,10 @@ def volunteer_org_register(*, actor: User, org: SocialOrg, service_fields: str,
         raise DomainError(f"{org.name}在严重违法失信名单中，不能标识为志愿服务组织", code="listed", field="社会组织")
     with transaction.atomic():
         SocialOrg.objects.select_for_update().get(pk=org.pk)
-        if VolunteerOrg.objects.filter(org=org).exists():
+        known = VolunteerOrg.objects.filter(org=org).first()
+        if known is not None and known.revoked_on:
+            raise Conflict(f"{org.name}的志愿服务组织标识已于{known.revoked_on}撤销", field="社会组织")
+        if known is not None:
             raise Conflict(f"{org.name}已标识为志愿服务组织", field="社会组织")
         v = VolunteerOrg.objects.create(org=org, area=org.area, identified_on=today, identified_by=actor,
                                         service_fields=fields)
@@ -58,12 +61,37 @@ def volunteer_org_register(*, actor: User, org: SocialOrg, service_fields: str,
     return v
 
 
-def _counting_org(org: SocialOrg | None) -> str | None:
-    """Why an activity of `org` cannot count hours, or None when it can."""
+def volunteer_org_revoke(*, actor: User, vorg: VolunteerOrg, reason: str,
+                         today: dt.date | None = None) -> VolunteerOrg:
+    """撤销 the 志愿服务组织 identification (the registrar, with a reason). The row stays as history; the
+    organisation opens no new activities afterwards and no activity held on or after that day counts hours;
+    hours served before it still count."""
+    ensure_can(actor, vorg.area, Cap.SOCIALORG_REGISTER)
+    reason = _text(reason, "撤销原因", 200)
+    today = today or local_date()
+    with transaction.atomic():
+        v = VolunteerOrg.objects.select_for_update().select_related("org").get(pk=vorg.pk)
+        if v.revoked_on:
+            raise Conflict(f"{v.org.name}的志愿服务组织标识已于{v.revoked_on}撤销", field="状态")
+        VolunteerOrg.objects.filter(pk=v.pk).update(revoked_on=today, revoke_reason=reason, revoked_by=actor)
+        vorg.revoked_on, vorg.revoke_reason, vorg.revoked_by = today, reason, actor
+        audit.record(actor=actor, action="volunteers.org.revoke", object_type="volunteers.volunteerorg",
+                     object_id=v.pk, object_repr=v.org.name, area_code=v.area.code,
+                     before={"revoked_on": None}, after={"revoked_on": today, "reason": reason})
+    return vorg
+
+
+def _counting_org(org: SocialOrg | None, *, opening: bool = False, held_on: dt.date | None = None) -> str | None:
+    """Why an activity of `org` cannot be opened (``opening``) or count the hours of a day (``held_on``), or None
+    when it can. After the identification is revoked nothing new opens and no activity on or after that day
+    counts."""
     if org is None:
         return "志愿服务活动须由已登记的志愿服务组织发起"
-    if not VolunteerOrg.objects.filter(org=org).exists():
+    vorg = VolunteerOrg.objects.filter(org=org).first()
+    if vorg is None:
         return f"{org.name}不是已登记的志愿服务组织"
+    if vorg.revoked_on and (opening or (held_on is not None and held_on >= vorg.revoked_on)):
+        return f"{org.name}的志愿服务组织标识已于{vorg.revoked_on}撤销"
     if org.status != SocialOrg.Status.ACTIVE:
         return f"{org.name}已{org.get_status_display()}"
     return None
@@ -76,7 +104,7 @@ def activity_create(*, actor: User, area: Area, title: str, held_on: dt.date, co
     ensure_can(actor, area, Cap.TIMEBANK_REPORT)
     if actor.role == Role.RESIDENT:
         raise Forbidden("志愿服务活动须由志愿服务组织或村（居）、镇街工作人员发布")
-    problem = _counting_org(org)
+    problem = _counting_org(org, opening=True)
     if problem:
         raise DomainError(f"{problem}，不能发布志愿服务活动", code="not_volunteer_org", field="志愿服务组织")
     if not isinstance(held_on, dt.date):
@@ -122,7 +150,7 @@ def hours_confirm(*, actor: User, signup: Signup, hours: object, today: dt.date 
             raise Forbidden("服务时长须由该活动的组织人确认")
         if s.status == Signup.Status.CONFIRMED:
             raise Conflict("该报名的服务时长已确认", field="状态")
-        problem = _counting_org(a.org)
+        problem = _counting_org(a.org, held_on=a.held_on)
         if problem:
             raise DomainError(f"{problem}，该活动的服务时长不能记录", code="not_volunteer_org", field="志愿服务组织")
         if a.held_on > today:

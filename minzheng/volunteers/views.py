@@ -93,6 +93,20 @@ def org_register(request):
     return redirect("volunteers:orgs")
 
 
+@require_POST
+@page(Cap.SOCIALORG_REGISTER)
+def org_revoke(request, pk):
+    vorg = selectors.volunteer_org_get(request.user, pk)
+    try:
+        services.volunteer_org_revoke(actor=request.user, vorg=vorg, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已撤销{vorg.org.name}的志愿服务组织标识")
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    return redirect("volunteers:orgs")
+
+
 @page(Cap.TIMEBANK_VIEW)
 def points(request):
     """志愿服务站点 of one's villages, and the form staff open one with (phone-sized)."""

@@ -291,3 +291,20 @@ def test_the_registrar_api_answers_in_chinese_and_writes_nothing_on_bad_input(ar
             "legal_rep_id_number": so["feng"].id_number, "capital": "1", "domicile": "x", "purpose": "y"}
     r = client.post("/api/socialorgs/applications", body, content_type="application/json")
     assert r.status_code == 409 and "名称“江海区义工联合会”已被登记" in r.json()["message"]
+
+
+def test_a_report_for_a_year_already_filed_is_refused_and_nothing_is_written(areas, so):
+    """李建华 files 2024's 年报 for the 义工联合会, then tries again with other figures: a Chinese conflict naming
+    the year, the first report unchanged, no second row and no audit entry."""
+    from minzheng.socialorgs.models import AnnualReport
+
+    org = register(so, areas, today=dt.date(2024, 3, 1))
+    first = services.annual_report_submit(actor=so["window"], org=org, year=2024, income="1000", expense="800",
+                                          today=dt.date(2025, 4, 2))
+    count = AuditEntry.objects.count()
+    with pytest.raises(Conflict, match="2024年度工作报告已报送，不能重复报送"):
+        services.annual_report_submit(actor=so["window"], org=org, year=2024, income="9999", expense="1",
+                                      today=dt.date(2025, 4, 3))
+    assert AnnualReport.objects.filter(org=org).count() == 1 and AuditEntry.objects.count() == count
+    first.refresh_from_db()
+    assert (first.submitted_on, first.income_fen) == (dt.date(2025, 4, 2), 100000)

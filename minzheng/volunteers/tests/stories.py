@@ -24,7 +24,7 @@ def jianghai_volunteering(w) -> dict:
     """江海区义工联合会 (registered in the socialorgs objects) is identified as a 志愿服务组织 and opens both."""
     lin = Volunteer.objects.get(person__name="林志强")
     org = SocialOrg.objects.get(name="江海区义工联合会")
-    services.volunteer_org_register(actor=w.huang, org=org, service_fields="环境保护、敬老助老")
+    vorg = services.volunteer_org_register(actor=w.huang, org=org, service_fields="环境保护、敬老助老")
     day = local_date() - dt.timedelta(days=1)
     done = services.activity_create(actor=w.chen, area=w.yingnan, title="河道清洁", held_on=day, content="清理垃圾",
                                     org=org)
@@ -33,7 +33,8 @@ def jianghai_volunteering(w) -> dict:
     services.hours_confirm(actor=w.chen, signup=services.signup(actor=w.chen, activity=done, volunteer=lin), hours=2)
     pending = services.signup(actor=w.chen, activity=open_, volunteer=lin)
     cert = services.certificate_issue(actor=w.li, volunteer=lin, issuer="礼乐街道志愿服务站")
-    return {"activity": open_.pk, "signup": pending.pk, "volunteer": lin.pk, "certificate": cert.pk}
+    return {"activity": open_.pk, "signup": pending.pk, "volunteer": lin.pk, "certificate": cert.pk,
+            "vol_org": vorg.pk}
 
 
 def jianghai_disclosure(w) -> dict:

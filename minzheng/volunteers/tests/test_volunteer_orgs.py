@@ -12,6 +12,7 @@ from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.models import AuditEntry
+from minzheng.core.periods import local_date
 from minzheng.socialorgs import services as socialorgs
 from minzheng.timebank import services as timebank
 from minzheng.volunteers import services
@@ -126,3 +127,63 @@ def test_identifying_twice_is_a_conflict(vo):
     services.volunteer_org_register(actor=vo["huang"], org=vo["org"], service_fields="扶老助残")
     with pytest.raises(Conflict, match="已标识为志愿服务组织"):
         services.volunteer_org_register(actor=vo["huang"], org=vo["org"], service_fields="扶老助残")
+
+
+def test_the_registrar_revokes_an_identification_and_no_new_activity_opens(vo, areas, client: Client):
+    """黄志强 finds the 义工联合会 no longer serves volunteers and revokes its identification on the page reached from
+    the top menu: it stays listed as 已撤销 with the reason; 陈小玲 can no longer open an activity for it, and an
+    activity it opened for after that day counts no hours; hours served before still count."""
+    vorg = services.volunteer_org_register(actor=vo["huang"], org=vo["org"], service_fields="扶老助残")
+    kw = {"actor": vo["chen"], "area": areas["yingnan"], "content": "上门陪伴", "org": vo["org"]}
+    before = services.activity_create(title="关爱独居老人", held_on=HELD, **kw)
+    later = services.activity_create(title="重阳敬老", held_on=local_date() + dt.timedelta(days=30), **kw)
+    early, late = (services.signup(actor=vo["chen"], activity=a, volunteer=vo["lin"]) for a in (before, later))
+
+    client.force_login(vo["huang"])
+    menu = client.get("/").content.decode()
+    assert 'href="/volunteers/orgs/"' in menu and "志愿服务组织" in menu
+    r = client.post(f"/volunteers/orgs/{vorg.pk}/revoke/", {"reason": " "}, follow=True)
+    assert "请填写撤销原因" in r.content.decode()
+    vorg.refresh_from_db()
+    assert vorg.revoked_on is None and not AuditEntry.objects.filter(action="volunteers.org.revoke").exists()
+    page = client.post(f"/volunteers/orgs/{vorg.pk}/revoke/", {"reason": "连续两年未开展志愿服务"},
+                       follow=True).content.decode()
+    assert "已撤销江海区礼乐义工联合会的志愿服务组织标识" in page and "已撤销：连续两年未开展志愿服务" in page
+    vorg.refresh_from_db()
+    entry = AuditEntry.objects.get(action="volunteers.org.revoke")
+    assert entry.actor == vo["huang"] and entry.after["reason"] == "连续两年未开展志愿服务"
+    with pytest.raises(Conflict, match="标识已于.*撤销"):
+        services.volunteer_org_revoke(actor=vo["huang"], vorg=vorg, reason="重复")
+    with pytest.raises(Conflict, match="标识已于.*撤销"):
+        services.volunteer_org_register(actor=vo["huang"], org=vo["org"], service_fields="扶老助残")
+
+    with pytest.raises(DomainError, match="志愿服务组织标识已于.*撤销，不能发布志愿服务活动"):
+        services.activity_create(title="河道清洁", held_on=HELD, **kw)
+    assert Activity.objects.count() == 2
+    assert services.hours_confirm(actor=vo["chen"], signup=early, hours="2",
+                                  today=HELD + dt.timedelta(days=1)).hours == 2
+    with pytest.raises(DomainError, match="该活动的服务时长不能记录"):
+        services.hours_confirm(actor=vo["chen"], signup=late, hours="2", today=later.held_on)
+    late.refresh_from_db()
+    assert late.hours is None
+    assert client.get("/api/volunteers/orgs").json()[0]["revoke_reason"] == "连续两年未开展志愿服务"
+
+
+def test_revoking_through_the_api_is_for_the_registrar_of_the_area(vo, client: Client):
+    vorg = services.volunteer_org_register(actor=vo["huang"], org=vo["org"], service_fields="扶老助残")
+    body = {"reason": "组织已停止活动"}
+    client.force_login(vo["lijh"])  # a town officer is not the registrar
+    assert client.post(f"/api/volunteers/orgs/{vorg.pk}/revoke", body,
+                       content_type="application/json").status_code == 403
+    client.force_login(vo["liang"])
+    for ident in (vorg.pk, 987654321):
+        assert client.post(f"/api/volunteers/orgs/{ident}/revoke", body,
+                           content_type="application/json").status_code == 404
+        assert client.post(f"/volunteers/orgs/{ident}/revoke/", body).status_code == 404
+    vorg.refresh_from_db()
+    assert vorg.revoked_on is None
+    client.force_login(vo["huang"])
+    r = client.post(f"/api/volunteers/orgs/{vorg.pk}/revoke", body, content_type="application/json")
+    assert r.status_code == 200 and r.json()["revoked_on"] is not None
+    assert client.post(f"/api/volunteers/orgs/{vorg.pk}/revoke", body,
+                       content_type="application/json").status_code == 409

@@ -1,0 +1,91 @@
+"""英南村's 村民委员会 served 2021-04-01 to 2026-03-31. Once that day has passed with no new term it shows as
+届满待换届; 陈小玲 (村工作人员) records the 换届选举 of 15 April 2026 and, from it, the next term (five years, from
+data/community/terms.csv: 村民委员会组织法第十一条). The old term stays as history (已换届) and takes no new
+members. 外海街道's officer gets 404 on the page and the API."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from minzheng.community import selectors, services
+from minzheng.community.models import Body
+from minzheng.core.audit import AuditEntry
+from minzheng.core.errors import Conflict, DomainError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committee(areas, people, make_person):
+    return services.body_create(actor=people["village_worker"], area=areas["yingnan"], kind="village_committee",
+                                term_start=dt.date(2021, 4, 1), term_end=dt.date(2026, 3, 31),
+                                members=[(make_person("黄村长"), "主任", True)])
+
+
+def _election(people, areas, held_on=dt.date(2026, 4, 15), area="yingnan", actor="village_worker"):
+    return services.election_record(actor=people[actor], area=areas[area], held_on=held_on, voters=1200, votes=1104,
+                                    one_shoulder=True)
+
+
+def test_an_ended_term_awaits_election_and_the_election_starts_the_next(areas, people, make_person, committee,
+                                                                         client: Client):
+    chen = people["village_worker"]
+    assert selectors.term_status(committee, dt.date(2026, 3, 31)) == "任期内"
+    assert selectors.term_status(committee, dt.date(2026, 4, 1)) == "届满待换届"
+    assert list(selectors.bodies_awaiting_election(chen, dt.date(2026, 4, 1))) == [committee]
+    client.force_login(chen)
+    page = client.get("/community/bodies/").content.decode()
+    assert "届满待换届" in page and "尚无本届任期开始后的换届选举记录" in page
+
+    early = _election(people, areas, held_on=dt.date(2021, 3, 1))
+    elsewhere = _election(people, areas, area="xiangdong", actor="lile_officer")
+    head = make_person("黄新村长")
+    with pytest.raises(DomainError, match="换届选举日期应晚于本届任期开始日期2021-04-01"):
+        services.body_renew(actor=chen, body=committee, election=early, members=[(head, "主任", True)])
+    with pytest.raises(DomainError, match="该换届选举不是英南村的选举"):
+        services.body_renew(actor=chen, body=committee, election=elsewhere, members=[(head, "主任", True)])
+    assert Body.objects.count() == 1
+
+    election = _election(people, areas)
+    r = client.post(f"/community/bodies/{committee.pk}/renew/", {"election": str(election.pk), "person": str(head.pk),
+                                                                 "post": ""}, follow=True)
+    assert "请填写第1名成员的职务" in r.content.decode() and Body.objects.count() == 1
+    r = client.post(f"/community/bodies/{committee.pk}/renew/", {"election": str(election.pk), "person": str(head.pk),
+                                                                 "post": "主任", "one_shoulder": "1"}, follow=True)
+    assert "已换届：新一届任期2026-04-15至2031-04-14" in r.content.decode()
+    new = Body.objects.get(previous=committee)
+    assert (new.term_start, new.term_end, new.election, new.kind) == (
+        dt.date(2026, 4, 15), dt.date(2031, 4, 14), election, "village_committee")
+    assert selectors.term_status(committee, dt.date(2026, 4, 16)) == "已换届"
+    assert selectors.term_status(new, dt.date(2026, 4, 16)) == "任期内"
+    assert list(selectors.bodies_awaiting_election(chen, dt.date(2026, 4, 16))) == []
+    entry = AuditEntry.objects.get(action="community.body.renew")
+    assert entry.before["body"] == committee.pk and "第十一条" in entry.after["term_basis"]
+    page = client.get("/community/bodies/").content.decode()
+    assert "已换届" in page and "2026-04-15换届选举产生" in page
+
+    with pytest.raises(Conflict, match="已换届"):
+        services.body_renew(actor=chen, body=committee, election=election, members=[(head, "主任", True)])
+    with pytest.raises(Conflict, match="该届组织已换届"):
+        services.member_add(actor=chen, body=committee, person=make_person("吴委员"), post="委员")
+
+
+def test_the_api_renews_and_another_town_gets_404(areas, people, make_person, committee, client: Client):
+    election = _election(people, areas)
+    head = make_person("黄新村长")
+    client.force_login(people["waihai_officer"])
+    body = {"election_id": election.pk, "members": [{"person_id": head.pk, "post": "主任"}]}
+    assert client.post(f"/api/community/bodies/{committee.pk}/renew", body,
+                       content_type="application/json").status_code == 404
+    assert client.post(f"/community/bodies/{committee.pk}/renew/", {"election": str(election.pk),
+                                                                    "person": str(head.pk), "post": "主任"}
+                       ).status_code == 404
+    assert Body.objects.count() == 1
+    client.force_login(people["village_worker"])
+    assert client.get(f"/api/community/bodies/{committee.pk}").json()["status"] == "届满待换届"
+    r = client.post(f"/api/community/bodies/{committee.pk}/renew", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["previous_id"] == committee.pk and r.json()["election_id"] == election.pk
+    assert client.get(f"/api/community/bodies/{committee.pk}").json()["status"] == "已换届"
+    r = client.post(f"/api/community/bodies/{committee.pk}/renew", body, content_type="application/json")
+    assert r.status_code == 409
