@@ -32,7 +32,7 @@ def test_the_demo_is_seeded_once_with_place_name_readings():
         user_create(actor=None, username=username, password="Minzheng#2026", display_name=username,
                     role=Role.COUNTY, areas=[Area.objects.current().get(code=code)])
     first = seed_social_affairs_demo()
-    assert first["offices"] == 5 and first["facilities"] == 10 and first["names"] > 20
+    assert first["offices"] == 5 and first["facilities"] == 15 and first["names"] > 20
     assert first["centres"] == 5 and first["deaths"] == 0  # no population here: a centre with nobody to serve
     assert Office.objects.get(code="441881").open_on_days_off
     assert PlaceName.objects.get(name="长安镇").pinyin == "Cháng'ān Zhèn"
@@ -42,11 +42,11 @@ def test_the_demo_is_seeded_once_with_place_name_readings():
 
 @pytest.mark.clock
 def test_the_funeral_desk_and_the_kangyuan_centre_show_the_demo_population(world):
-    """In 礼乐街道 (江海's demo town) the registry holds four deaths and three residents with a 精神/智力 disability.
+    """In 江海区 the registry holds four deaths and three residents of 礼乐街道 with a 精神/智力 disability.
     陈大明 died three days ago while his 低保 is still paid — a 死亡仍发放 finding the fund-supervision demo plants —
     so the seed leaves him alone; 何伯 and 梁婆 (the next most recent) get their death record, a cremation two days
-    after the death and a tree-burial place; 冯伯, dead over a year, does not. 苏明 and 罗芳 are served by the new
-    礼乐街道社区康园中心; 谭强 stays on its outreach list."""
+    after the death and a 草坪葬位 in 江海区公益性公墓; 冯伯, dead over a year, does not. 苏明 and 罗芳 are served by
+    the new 礼乐街道社区康园中心 (where 苏明, the first by 身份证号, lives); 谭强 stays on its outreach list."""
     w = world
     today = local_date()
     jh = user_create(actor=None, username="jh_county", password="Minzheng#2026", display_name="黄志强",
@@ -82,10 +82,11 @@ def test_the_funeral_desk_and_the_kangyuan_centre_show_the_demo_population(world
         assert record.cremation.cremated_on == person.death_date + dt.timedelta(days=2)
         assert record.cremation.facility.name == "江海区殡仪馆"
     sales = PlotSale.objects.filter(status=PlotSale.Status.SOLD).order_by("plot__number")
-    assert [(s.plot.number, s.holder_name) for s in sales] == [("A-001", "何伯家属"), ("A-002", "梁婆家属")]
+    assert [(s.plot.facility.name, s.plot.number, s.holder_name) for s in sales] == [
+        ("江海区公益性公墓", "C-001", "何伯家属"), ("江海区公益性公墓", "C-002", "梁婆家属")]
 
     centre = Centre.objects.get(name="礼乐街道社区康园中心")
-    assert centre.kind == Centre.Kind.KANGYUAN and centre.area == w.lile
+    assert centre.kind == Centre.Kind.KANGYUAN and centre.area == w.lile  # where 苏明 lives
     assert {e.person for e in centre.enrolments.all()} == {su, luo}
     assert all(e.records.get().served_on == month_start(today) for e in centre.enrolments.all())
 
@@ -96,4 +97,4 @@ def test_the_funeral_desk_and_the_kangyuan_centre_show_the_demo_population(world
     assert "礼乐街道社区康园中心" in rehab_page and "谭强" in rehab_page
 
     again = seed_social_affairs_demo()
-    assert (again["offices"], again["centres"], again["enrolled"], again["deaths"]) == (0, 0, 0, 0)
+    assert (again["facilities"], again["centres"], again["enrolled"], again["deaths"]) == (0, 0, 0, 0)
