@@ -4,13 +4,14 @@ places, and the gazetteer seeded with the jurisdiction's towns (their romanisati
 东莞 Dōngguǎn, 长安 Cháng'ān, 都城 Dūchéng, 礼乐 Lǐlè). Written through the services by each jurisdiction's
 county-level demo account. Idempotent: an office, facility or name already there is skipped.
 
-Each county also gets a 公益性公墓 with ten 墓穴 and ten 草坪葬位. So that the funeral desk and the 社区康复 page
-show the demo population's own facts, never facts invented beside it: the 社区康园中心 stands in the town where
-the county's first resident (by 身份证号) with a 精神 or 智力 disability record lives (else in the town above) and
-serves up to two such residents of that town, with a service recorded this month; and the two most recent deaths
-the registry already holds in the county — of people paid nothing, so the planted 死亡仍发放 findings of the
-fund-supervision demo stay — get their death record (source: the registry's death date), a cremation two days
-after the death at the county's funeral home and a 草坪葬位 in the county's cemetery. Every date is relative to the bureau's local today (core.periods)."""
+Each county also gets a 公益性公墓 with ten 墓穴 and ten 草坪葬位. So that the funeral desk and the 社区康复
+page show the demo population's own facts, never facts invented beside it: the 社区康园中心 stands in the town
+where the county's first resident (by 身份证号) with a 精神 or 智力 disability record lives (else in the town with
+demo villages) and serves up to two such residents of that town, with a service recorded this month; and the two
+most recent deaths the registry already holds in the county — of people paid nothing, so the planted 死亡仍发放
+findings of the fund-supervision demo stay — get their death record (source: the registry's death date), a
+cremation two days after the death at the county's funeral home and a 草坪葬位 in the county's cemetery. Every
+date is relative to the bureau's local today (core.periods)."""
 
 import datetime as dt
 
@@ -19,8 +20,8 @@ from django.db.models import Exists, OuterRef
 
 from minzheng.accounts.models import User
 from minzheng.areas.models import Area, Level
-from minzheng.core.errors import DomainError
 from minzheng.assistance.models import Entitlement
+from minzheng.core.errors import DomainError
 from minzheng.core.periods import local_date, month_start
 from minzheng.funeral import services as funeral
 from minzheng.funeral.models import DeathRecord, Facility, Plot, PlotSale

@@ -330,8 +330,8 @@ def test_the_api_records_a_merge_and_refuses_bad_fields(areas, people):
 
 
 def test_two_streets_merge_and_their_villages_come_along(areas, people, make_person):
-    """礼乐街道 (英南村, 向东村) and 外海街道 (外海社区) are merged into a new 江海街道 from 2027-03-01. The villages are
-    carried over under their names (外海社区's 001 is taken by 英南村, so it becomes 003); nobody's record is
+    """礼乐街道 (英南村, 向东村) and 外海街道 (外海社区) are merged into a new 江海街道 from 2027-03-01. The villages
+    are carried over under their names (外海社区's 001 is taken by 英南村, so it becomes 003); nobody's record is
     rewritten. From the date 江海街道's new officer 罗志坚 sees the residents of all three old villages and the
     audit trail written under the old codes, and is among the staff covering them; 陈小玲, still assigned to the old
     英南村, works in the new one and sees no more than before."""
@@ -357,6 +357,10 @@ def test_two_streets_merge_and_their_villages_come_along(areas, people, make_per
     assert PlaceName.objects.filter(name="外海社区", area=town, status="standard").exists()
     luo = user_create(actor=None, username="luozj", password="Minzheng#2026", display_name="罗志坚", role=Role.TOWN,
                       areas=[town])
+    huang = _client(people["jianghai_approver"])  # the list names what the approval names; the detail, all of it
+    assert "<td>礼乐街道、外海街道</td><td>江海街道</td>" in huang.get("/placenames/redivisions/").content.decode()
+    detail = huang.get(f"/placenames/redivisions/{s.pk}/").content.decode()
+    assert "440704009003" in detail and "440704002001" in detail
     wu.refresh_from_db()
     assert wu.residence_area == areas["waihai_village"]  # the record still points at the old village
 
@@ -375,8 +379,8 @@ def test_two_streets_merge_and_their_villages_come_along(areas, people, make_per
 
 
 def test_a_street_moved_to_another_district_takes_its_village_and_audit_trail(areas, people, make_person):
-    """江门市 moves 外海街道 with 外海社区 from 江海区 to 蓬江区 (改隶) from 2027-03-01. 蓬江区's auditor 冯敏 then reads
-    the audit rows written under 外海社区's old code and 蓬江区's approver 区伟明 is offered 外海社区's payroll
+    """江门市 moves 外海街道 with 外海社区 from 江海区 to 蓬江区 (改隶) from 2027-03-01. 蓬江区's auditor 冯敏 then
+    reads the audit rows written under 外海社区's old code and 蓬江区's approver 区伟明 is offered 外海社区's payroll
     findings; 江海区's 黄志强 and its auditor 吴敏 no longer are, though they were the day before."""
     from minzheng.payroll.selectors import anomaly_handlers
 
