@@ -3,6 +3,7 @@
 import re
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, Q, QuerySet
 
 from minzheng.core.errors import Forbidden, NotFound
@@ -131,11 +132,17 @@ def subtree_sql(column: str, path: str) -> str:
 
 def area_code_q(user, code_field: str) -> Q:
     """Q matching rows that name their area by code (the audit trail outlives areas, so it keeps the code, not a
-    key): codes nest (440704 ⊃ 440704003 ⊃ 440704003001), so the user's area codes are prefixes."""
+    key): codes nest (440704 ⊃ 440704003 ⊃ 440704003001), so the user's area codes are prefixes. After a
+    re-division the codes follow the same successions as the paths: a successor's staff match the old areas'
+    codes, and an old area moved to another parent (改隶) is cut out of the old parent's."""
     codes = user_area_codes(user)
     within = Q(pk__in=[])
     for c in codes:
         within |= Q(**{f"{code_field}__startswith": c})
+    out = _moved_out(user)
+    if out:
+        for c in apps.get_model("areas", "Area").objects.filter(path__in=out).values_list("code", flat=True):
+            within &= ~Q(**{f"{code_field}__startswith": c})
     return within
 
 
@@ -150,10 +157,25 @@ def user_area_codes(user) -> list[str]:
     return cached
 
 
-def users_covering_q(area, assignment_field: str = "area_assignments__area") -> Q:
-    """Q on users assigned to `area` or to an area above it: the staff whose scope includes `area`."""
+_ASSIGNMENT = "area_assignments__area"
+
+
+def users_covering_q(area, assignment_field: str = _ASSIGNMENT) -> Q:
+    """Q on users whose scope includes `area`: those assigned to it or to an area above it — and, once a
+    re-division is in force, decided by the same rule as their own scope (`path_in_scope`): the staff of a
+    successor cover the old area's records, the staff of an old parent no longer cover an area moved away (改隶)."""
     ids = [int(x) for x in area.path.strip("/").split("/")]
-    return Q(**{f"{assignment_field}__in": ids})
+    Link = apps.get_model("areas", "SuccessionLink")
+    links = list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
+    if not links:
+        return Q(**{f"{assignment_field}__in": ids})
+    if not assignment_field.endswith(_ASSIGNMENT):
+        raise ValueError(f"not an area-assignment field: {assignment_field!r}")
+    # Candidates: staff assigned above `area` or on or above any re-divided area (a path is its ids), then the rule.
+    candidates = set(ids) | {int(x) for pair in links for path in pair for x in path.strip("/").split("/")}
+    users = get_user_model().objects.filter(area_assignments__area__in=candidates, is_active=True).distinct()
+    covering = [u.pk for u in users if path_in_scope(u, area.path)]
+    return Q(**{f"{assignment_field.removesuffix(_ASSIGNMENT)}pk__in": covering})
 
 
 def subtree_q(area, path_field: str) -> Q:

@@ -124,6 +124,17 @@ def succession_areas(succession: Succession) -> tuple[list[Area], list[Area]]:
     return olds, news
 
 
+def succession_named_areas(succession: Succession) -> tuple[list[Area], list[Area]]:
+    """The areas the approval names (old, successor), without the sub-areas carried along with them (a merged
+    town's villages), from the prefetched links."""
+    links = list(succession.links.all())
+    old_ids = {link.old_id for link in links}
+    named = [link for link in links if link.old.parent_id not in old_ids]
+    olds = list({link.old_id: link.old for link in named}.values())
+    news = list({link.new_id: link.new for link in named}.values())
+    return olds, news
+
+
 # Rows whose area is the tree's own bookkeeping, not a record a worker keeps: the areas themselves, the roll-up's
 # figures (computed over the tree of their period), the gazetteer (re-named by the service) and user assignments
 # (listed on their own).

@@ -511,7 +511,8 @@ def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: 
     successor's worker sees them from the date (and an old parent that lost the area by 改隶 no longer does) and a
     past period's figures are unchanged. A 拆分 is not divisible
     by rule: its rows stay under the old area, visible from the parent, and its succession page lists them for a
-    worker. Areas that still have sub-areas are refused (adjust the sub-areas first)."""
+    worker. The sub-areas of an area 撤并, 更名 or 改隶 (a town's villages) are carried to the successor
+    (`_carry_sub_areas`); a 拆分 of an area with sub-areas is refused (改隶 them to the new areas first)."""
     if kind not in Succession.Kind.values:
         raise DomainError("请选择调整类型（撤并、拆分、更名、改隶）", field="调整类型")
     document, authority, note = (document or "").strip(), (authority or "").strip(), (note or "").strip()
@@ -535,8 +536,8 @@ def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: 
         if effective_on <= old.valid_from:
             raise DomainError(f"生效日期应晚于原区划“{old.name}”的设立日期{old.valid_from.isoformat()}",
                               field="生效日期")
-        if Area.objects.current(effective_on).filter(parent=old).exists():
-            raise DomainError(f"原区划“{old.name}”还有下级区划，请先将下级区划改隶或撤并", field="原区划")
+        if kind == Succession.Kind.SPLIT and Area.objects.current(effective_on).filter(parent=old).exists():
+            raise DomainError(f"拆分的原区划“{old.name}”还有下级区划，请先将下级区划改隶到各新区划", field="原区划")
     checked = [_check_successor(s, kind=kind, olds=old_areas, on=effective_on, actor=actor) for s in successors]
     if len({c for c, _ in checked}) != len(checked):
         raise DomainError("新区划代码重复", field="新区划代码")
@@ -558,6 +559,9 @@ def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: 
         SuccessionLink.objects.bulk_create([
             SuccessionLink(succession=succession, old=old, new=new, sole=len(new_areas) == 1,
                            effective_on=effective_on) for old in locked for new in new_areas])
+        carried = [pair for old in locked
+                   for pair in _carry_sub_areas(actor=actor, old=old, new=new_areas[0], succession=succession)
+                   ] if kind != Succession.Kind.SPLIT else []
         like = None
         for old in locked:
             category = area_categories().get(old.level, "")
@@ -571,8 +575,53 @@ def area_redivide(*, actor: User, kind: str, old_areas: list[Area], successors: 
         audit.record(actor=actor, action="areas.redivide", object_type="areas.succession", object_id=succession.pk,
                      object_repr=f"{succession.get_kind_display()} {document}", area_code=top.code,
                      after={"kind": kind, "effective_on": effective_on, "document": document, "authority": authority,
-                            "old": [o.code for o in locked], "new": [a.code for a in new_areas]})
+                            "old": [o.code for o in locked], "new": [a.code for a in new_areas],
+                            "carried": [[o.code, n.code] for o, n in carried]})
     return succession
+
+
+def _carried_code(child: Area, old: Area, new: Area, on: dt.date) -> str:
+    """The carried sub-area's code: the successor's code with the child's own digits (440704003001 under 440704003
+    becomes 440704009001 under 440704009); when a merged sibling already took them, the next free number."""
+    suffix = child.code[len(old.code):] if child.code.startswith(old.code) else child.code[-3:]
+    suffix = suffix or "001"
+
+    def free(code: str) -> bool:
+        return not (Area.objects.filter(code=code).exclude(pk=child.pk)
+                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on) | Q(valid_from=on)).exists())
+
+    code, n = new.code + suffix, 0
+    while not free(code):
+        n += 1
+        code = new.code + f"{n:0{len(suffix)}d}"
+    return code
+
+
+def _carry_sub_areas(*, actor: User, old: Area, new: Area, succession: Succession) -> list[tuple[Area, Area]]:
+    """撤并/更名/改隶 of an area with sub-areas (a town with its villages): each sub-area in force on the date ends
+    and is set up again under the successor with its name (and, below it, its own sub-areas), linked as its sole
+    successor — so nothing that points at an old village is rewritten, and scope and the roll-up follow the link
+    as for the town itself. Two villages of one name from two merged towns are refused: rename one first."""
+    on, pairs = succession.effective_on, []
+    note = f"随{old.name}{succession.get_kind_display()}划入{new.name}（{succession.authority}{succession.document}）"
+    for child in Area.objects.current(on).select_for_update().filter(parent=old).order_by("code"):
+        if on <= child.valid_from:
+            raise DomainError(f"生效日期应晚于下级区划“{child.name}”的设立日期{child.valid_from.isoformat()}",
+                              field="生效日期")
+        if Area.objects.current(on).filter(parent=new, name=child.name).exists():
+            raise Conflict(f"并入“{new.name}”的下级区划中有两个“{child.name}”，请先将其中一个更名",
+                           code="area_name_taken", field="原区划")
+        child.valid_to = on
+        child.save(update_fields=["valid_to"])
+        twin = area_create(actor=actor, code=_carried_code(child, old, new, on), name=child.name, level=child.level,
+                           parent=new, code_source=child.code_source, valid_from=on, note=note)
+        SuccessionLink.objects.create(succession=succession, old=child, new=twin, sole=True, effective_on=on)
+        like = PlaceName.objects.filter(name=child.name, category=area_categories().get(child.level, ""),
+                                        area=old, status=PlaceName.Status.STANDARD).first()
+        _retire_name(actor=actor, old=child, succession=succession, keep=False)
+        _name_successor(actor=actor, area=twin, succession=succession, like=like)
+        pairs += [(child, twin), *_carry_sub_areas(actor=actor, old=child, new=twin, succession=succession)]
+    return pairs
 
 
 def _common_ancestor(areas: list[Area]) -> Area:

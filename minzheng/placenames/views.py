@@ -199,8 +199,11 @@ def redivisions(request):
         if error is None:
             return redirect("placenames:redivision", pk=done[0])
     qs = selectors.successions_for(request.user).prefetch_related("links__old", "links__new")
+    listed = paginate(request, qs)
+    for s in listed:  # the areas the approval names; a town's carried villages are on its detail page
+        s.named_olds, s.named_news = selectors.succession_named_areas(s)
     return render(request, "placenames/redivisions.html", {
-        "page": paginate(request, qs), "kinds": Succession.Kind.choices, "can_edit": can_edit, "error": error,
+        "page": listed, "kinds": Succession.Kind.choices, "can_edit": can_edit, "error": error,
         "f": request.POST,
     }, status=400 if error else 200)
 

@@ -105,6 +105,7 @@ def test_a_duplicate_name_in_one_category_and_area_is_refused(areas, officers):
                                     area=areas["lile"], applicant="礼乐街道办事处", reason="新建道路", today=DAY,
                                     coordinates=[[113.08, 22.55]])
     assert e.value.message == "礼乐街道已有同类（交通运输设施）标准地名“文华路”，不能重名"
+    assert not NamingApplication.objects.exists()  # nothing half-written
     # the same name in another town, or as another category, is not a duplicate
     services.place_register(actor=huang, name="文华路", category=ROAD, area=areas["waihai"], today=DAY,
                             coordinates=[[113.08, 22.55]])

@@ -11,9 +11,11 @@ import pytest
 import time_machine
 from django.test import Client
 
+from minzheng.accounts.models import User
 from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
-from minzheng.areas.models import Area, Succession, SuccessionLink
+from minzheng.areas.models import Area, CodeSource, Level, Succession, SuccessionLink
+from minzheng.areas.services import area_create
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.models import AuditEntry
 from minzheng.monitoring import catalogue, rollup
@@ -216,10 +218,11 @@ def test_rename_and_reparent_refuse_an_area_old_and_new_alike(areas, people):
             services.Successor(code="440704003009", name="英南村", parent=areas["lile"])],
             effective_on=EFFECTIVE, document=DOC, authority=BY)
     assert e.value.field == "上级区划"
-    # a town with villages is adjusted after its villages
-    with pytest.raises(DomainError, match="还有下级区划") as e:
-        services.area_redivide(actor=huang, kind="rename", old_areas=[areas["lile"]], successors=[
-            services.Successor(code="440704003", name="礼乐新街道", parent=areas["jianghai"])],
+    # a town is split only after its villages have been moved to the new towns
+    with pytest.raises(DomainError, match="拆分的原区划“礼乐街道”还有下级区划") as e:
+        services.area_redivide(actor=huang, kind="split", old_areas=[areas["lile"]], successors=[
+            services.Successor(code="440704008", name="礼乐东街道", parent=areas["jianghai"]),
+            services.Successor(code="440704009", name="礼乐西街道", parent=areas["jianghai"])],
             effective_on=EFFECTIVE, document=DOC, authority=BY)
     assert e.value.field == "原区划"
     merge(areas, people)
@@ -324,3 +327,91 @@ def test_the_api_records_a_merge_and_refuses_bad_fields(areas, people):
                       "successors": [{"code": "445322100009", "name": "都城新社区"}]}
     assert api.post("/api/placenames/redivisions", foreign, content_type="application/json").status_code == 404
     assert Succession.objects.count() == 1
+
+
+def test_two_streets_merge_and_their_villages_come_along(areas, people, make_person):
+    """礼乐街道 (英南村, 向东村) and 外海街道 (外海社区) are merged into a new 江海街道 from 2027-03-01. The villages
+    are carried over under their names (外海社区's 001 is taken by 英南村, so it becomes 003); nobody's record is
+    rewritten. From the date 江海街道's new officer 罗志坚 sees the residents of all three old villages and the
+    audit trail written under the old codes, and is among the staff covering them; 陈小玲, still assigned to the old
+    英南村, works in the new one and sees no more than before."""
+    from minzheng.core.scope import users_covering_q
+    from minzheng.web.views import _audit_scope
+
+    with at("2027-01-10"):
+        chen = make_person("陈英南", area=areas["yingnan"])
+        wu = make_person("吴外海", area=areas["waihai_village"])
+    with at("2027-02-01"):
+        s = services.area_redivide(actor=people["jianghai_approver"], kind="merge",
+                                   old_areas=[areas["lile"], areas["waihai"]],
+                                   successors=[services.Successor(code="440704009", name="江海街道",
+                                                                  parent=areas["jianghai"])],
+                                   effective_on=EFFECTIVE, document=DOC, authority=BY)
+    town = Area.objects.get(code="440704009")
+    carried = {a.name: a.code for a in Area.objects.filter(parent=town)}
+    assert carried == {"英南村": "440704009001", "向东村": "440704009002", "外海社区": "440704009003"}
+    assert {(link.old.code, link.new.code) for link in s.links.all()} >= {
+        ("440704003001", "440704009001"), ("440704002001", "440704009003")}
+    assert all(link.sole for link in s.links.all())
+    assert Area.objects.get(code="440704002001", valid_from=dt.date(2020, 1, 1)).valid_to == EFFECTIVE
+    assert PlaceName.objects.filter(name="外海社区", area=town, status="standard").exists()
+    luo = user_create(actor=None, username="luozj", password="Minzheng#2026", display_name="罗志坚", role=Role.TOWN,
+                      areas=[town])
+    huang = _client(people["jianghai_approver"])  # the list names what the approval names; the detail, all of it
+    assert "<td>礼乐街道、外海街道</td><td>江海街道</td>" in huang.get("/placenames/redivisions/").content.decode()
+    detail = huang.get(f"/placenames/redivisions/{s.pk}/").content.decode()
+    assert "440704009003" in detail and "440704002001" in detail
+    wu.refresh_from_db()
+    assert wu.residence_area == areas["waihai_village"]  # the record still points at the old village
+
+    with at("2027-02-20"):
+        assert not persons_for(fresh(luo)).exists()
+        assert luo.pk not in User.objects.filter(users_covering_q(areas["waihai_village"])).values_list("pk", flat=True)
+    with at("2027-03-02"):
+        assert set(persons_for(fresh(luo))) == {chen, wu}
+        assert set(persons_for(fresh(people["village_worker"]))) == {chen}
+        assert set(persons_for(fresh(people["waihai_officer"]))) == {chen, wu}  # 外海街道's officer works on
+        trail = _audit_scope(fresh(luo)).filter(action="person.create")
+        assert set(trail.values_list("area_code", flat=True)) == {"440704003001", "440704002001"}
+        covering = set(User.objects.filter(users_covering_q(areas["waihai_village"])).values_list("username",
+                                                                                                 flat=True))
+        assert {"luozj", "zhaoyl", "lijh", "huangzq"} <= covering and "chenxl" not in covering
+
+
+def test_a_street_moved_to_another_district_takes_its_village_and_audit_trail(areas, people, make_person):
+    """江门市 moves 外海街道 with 外海社区 from 江海区 to 蓬江区 (改隶) from 2027-03-01. 蓬江区's auditor 冯敏 then
+    reads the audit rows written under 外海社区's old code and 蓬江区's approver 区伟明 is offered 外海社区's payroll
+    findings; 江海区's 黄志强 and its auditor 吴敏 no longer are, though they were the day before."""
+    from minzheng.payroll.selectors import anomaly_handlers
+
+    pengjiang = area_create(actor=None, code="440703", name="蓬江区", level=Level.COUNTY, parent=areas["jiangmen"],
+                            code_source=CodeSource.GB2260, valid_from=dt.date(2020, 1, 1), audited=False)
+    city = user_create(actor=None, username="hezy", password="Minzheng#2026", display_name="何志远", role=Role.CITY,
+                       areas=[areas["jiangmen"]])
+    ou = user_create(actor=None, username="ouwm", password="Minzheng#2026", display_name="区伟明", role=Role.COUNTY,
+                     areas=[pengjiang])
+    feng = user_create(actor=None, username="fengm", password="Minzheng#2026", display_name="冯敏",
+                       role=Role.AUDITOR, areas=[pengjiang])
+    with at("2027-01-10"):
+        make_person("吴外海", area=areas["waihai_village"])
+    with at("2027-02-01"):
+        services.area_redivide(actor=city, kind="reparent", old_areas=[areas["waihai"]],
+                               successors=[services.Successor(code="440703009", name="外海街道", parent=pengjiang)],
+                               effective_on=EFFECTIVE, document=DOC, authority=BY)
+    assert Area.objects.current(EFFECTIVE).get(name="外海社区").code == "440703009001"
+
+    def audit_page(user):
+        c = Client()
+        c.force_login(user)
+        return c.get("/audit/", {"action": "person.create"}).content.decode()
+
+    with at("2027-02-28"):
+        assert "440704002001" in audit_page(people["auditor"]) and "440704002001" not in audit_page(feng)
+        assert {u.username for u in anomaly_handlers(areas["waihai_village"])} >= {"huangzq", "maijy"}
+        assert "ouwm" not in {u.username for u in anomaly_handlers(areas["waihai_village"])}
+    with at("2027-03-02"):
+        assert "440704002001" in audit_page(feng) and "440704002001" not in audit_page(people["auditor"])
+        handlers = {u.username for u in anomaly_handlers(areas["waihai_village"])}
+        assert "ouwm" in handlers and not {"huangzq", "maijy"} & handlers
+        assert persons_for(fresh(ou)).filter(name="吴外海").exists()
+        assert not persons_for(fresh(people["jianghai_approver"])).filter(name="吴外海").exists()

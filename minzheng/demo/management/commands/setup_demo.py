@@ -145,6 +145,11 @@ class Command(BaseCommand):
         # before the monitoring roll-up, so the 接送返回率 of this year counts the demo stations
         v = seed_vagrancy_demo()
         self.stdout.write(f"流浪乞讨救助演示：新增救助记录 {v['stays']} 条、接送返回确认 {v['returns']} 次")
+        # before the monitoring roll-up too, so this year's 社区康园中心 and funeral figures count the demo's
+        s = seed_social_affairs_demo()
+        self.stdout.write(f"社会事务演示：新增婚姻登记处 {s['offices']} 个、殡葬设施 {s['facilities']} 个、"
+                          f"标准地名 {s['names']} 条、社区康园中心 {s['centres']} 个（服务对象 {s['enrolled']} 人）、"
+                          f"死亡登记 {s['deaths']} 条")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
@@ -152,9 +157,6 @@ class Command(BaseCommand):
         self.stdout.write(f"社会治理演示：{seed_governance_demo()}")
         li = seed_lowincome_demo()
         self.stdout.write(f"低收入人口动态监测演示：预警 {li['alerts']} 条、协同转办 {li['referrals']} 件")
-        s = seed_social_affairs_demo()
-        self.stdout.write(f"社会事务演示：新增婚姻登记处 {s['offices']} 个、殡葬设施 {s['facilities']} 个、"
-                          f"标准地名 {s['names']} 条")
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪，用时 {time.monotonic() - t0:.1f} 秒"))
         if not quiet_table:
             self.stdout.write(account_table())
