@@ -168,7 +168,10 @@ def worker_leave(*, actor: User, worker: CommunityWorker, left_on: dt.date, kind
         raise DomainError(f"离岗日期应在入职日期{worker.since}至今天之间", field="离岗日期")
     reason = _text(reason, "离岗原因", 200)
     with transaction.atomic():
-        CommunityWorker.objects.filter(pk=worker.pk).update(left_on=left_on, leave_kind=kind, leave_reason=reason)
+        # conditional on still serving, so two leavings at once record one
+        if not CommunityWorker.objects.filter(pk=worker.pk, left_on__isnull=True).update(
+                left_on=left_on, leave_kind=kind, leave_reason=reason):
+            raise Conflict(f"{worker.person.name}已离岗", field="状态")
         worker.left_on, worker.leave_kind, worker.leave_reason = left_on, kind, reason
         audit.record(actor=actor, action="community.worker.leave", object_type="community.worker",
                      object_id=worker.pk, object_repr=worker.person.name, area_code=worker.area.code,
