@@ -23,6 +23,11 @@ def participant_kinds() -> dict[str, str]:
     return {r["code"]: r["label"] for r in _rows("consultation_participants.csv")}
 
 
+def participant_counts(participants: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, count) in the catalogue's order: PostgreSQL's jsonb does not keep the order the keys were stored in."""
+    return [(label, participants[k]) for k, label in participant_kinds().items() if participants.get(k)]
+
+
 def village_kind(area: Area) -> str:
     """村 or 社区: the area tree does not mark it, the name does (…村、…村委会 are villages; …社区、…居委会 not)."""
     return "community" if area.name.endswith(("社区", "居委会", "居民委员会")) else "village"

@@ -18,7 +18,7 @@ from minzheng.core.scope import ensure_can
 from minzheng.registry.models import Person
 
 from .models import STEPS, Body, CommunityWorker, Consultation, Disclosure, Election, Member
-from .rules import participant_kinds, term_years
+from .rules import participant_counts, participant_kinds, term_years
 
 
 @functools.cache
@@ -249,8 +249,7 @@ def consultation_publish(*, actor: User, item: Consultation, today: dt.date | No
     if item.disclosure_id:
         raise Conflict("该协商结果已公开", field="状态")
     today = today or local_date()
-    kinds = participant_kinds()
-    who = "、".join(f"{kinds[k]}{n}人" for k, n in item.participants.items() if k in kinds)
+    who = "、".join(f"{label}{n}人" for label, n in participant_counts(item.participants))
     named = item.persons.count()
     if named:
         who = "、".join(x for x in (who, f"其他具名参加人{named}人") if x)

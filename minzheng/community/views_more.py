@@ -18,7 +18,7 @@ from minzheng.web.pages import page
 
 from . import selectors, services
 from .models import Body, CommunityWorker
-from .rules import participant_kinds
+from .rules import participant_counts, participant_kinds
 from .services import grades
 
 
@@ -87,9 +87,8 @@ def consultation_create(request):
 @page(Cap.COMMUNITY_VIEW)
 def consultation(request, pk):
     c = selectors.consultation_get(request.user, pk)
-    kinds = participant_kinds()
     return render(request, "community/consultation.html", {
-        "c": c, "counts": [(kinds.get(k, k), n) for k, n in c.participants.items()],
+        "c": c, "counts": participant_counts(c.participants),
         "persons": c.persons.all(), "can_edit": request.user.can(Cap.COMMUNITY_EDIT), "today": local_date()})
 
 
