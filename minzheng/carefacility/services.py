@@ -17,7 +17,7 @@ from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.periods import born_on_or_before, check_not_before_records
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.scope import can_access_area, ensure_can, users_within_q
 from minzheng.registry.models import Person
 
 from . import rules, selectors
@@ -358,11 +358,10 @@ def star_evaluate(*, actor: User, facility: Facility, scores: dict, evaluators: 
 # --- 双随机一公开 ----------------------------------------------------------------------------------------
 
 def inspector_candidates(area: Area) -> QuerySet[User]:
-    """Active users who may inspect, assigned to the draw area or an area inside it, by id."""
-
+    """Active users who may inspect, working at the draw area or inside it (not above it: a town's draw is not
+    the city's), by id — after a re-division, as scope resolves their areas."""
     roles = [r for r, caps in CAPABILITIES.items() if Cap.FACILITY_INSPECT in caps]
-    return User.objects.filter(is_active=True, role__in=roles,
-                               area_assignments__area__path__startswith=area.path).distinct().order_by("id")
+    return User.objects.filter(users_within_q(area), is_active=True, role__in=roles).distinct().order_by("id")
 
 
 def draw_sample(*, seed: int, facility_pool: list[int], inspector_pool: list[int], sample_size: int,

@@ -35,15 +35,21 @@ def _moved_out(user) -> list[str]:
     return getattr(user, "_mz_moved_out", [])
 
 
-def _through_successions(assigned: list[str]) -> tuple[list[str], list[str], list[str]]:
+def _links_in_force() -> list[tuple[str, str]]:
+    """(old path, new path) of the sole successions in force today."""
+    Link = apps.get_model("areas", "SuccessionLink")
+    return list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
+
+
+def _through_successions(assigned: list[str], links: list[tuple[str, str]] | None = None
+                         ) -> tuple[list[str], list[str], list[str]]:
     """行政区划调整 without moving rows: after a 撤并/更名/改隶 has taken effect (today ≥ its date), a user still
     assigned to an old area works in its sole successor (forward), and whoever works in a successor also sees the
     rows that still point at its old areas (backward) — so the village worker of a merged village sees the persons
     of both old villages. A 拆分 is not resolved (an old area's rows are not divisible by rule): its rows stay under
     the old area, visible from the parent, until a worker moves them. An old area moved to another parent is cut
     out of the old parent's scope. Returns (own paths, all paths, moved-out paths)."""
-    Link = apps.get_model("areas", "SuccessionLink")
-    links = list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
+    links = _links_in_force() if links is None else links
     forward = dict(links)
     own = []
     for p in assigned:
@@ -165,8 +171,7 @@ def users_covering_q(area, assignment_field: str = _ASSIGNMENT) -> Q:
     re-division is in force, decided by the same rule as their own scope (`path_in_scope`): the staff of a
     successor cover the old area's records, the staff of an old parent no longer cover an area moved away (改隶)."""
     ids = [int(x) for x in area.path.strip("/").split("/")]
-    Link = apps.get_model("areas", "SuccessionLink")
-    links = list(Link.objects.filter(sole=True, effective_on__lte=local_date()).values_list("old__path", "new__path"))
+    links = _links_in_force()
     if not links:
         return Q(**{f"{assignment_field}__in": ids})
     if not assignment_field.endswith(_ASSIGNMENT):
@@ -176,6 +181,31 @@ def users_covering_q(area, assignment_field: str = _ASSIGNMENT) -> Q:
     users = get_user_model().objects.filter(area_assignments__area__in=candidates, is_active=True).distinct()
     covering = [u.pk for u in users if path_in_scope(u, area.path)]
     return Q(**{f"{assignment_field.removesuffix(_ASSIGNMENT)}pk__in": covering})
+
+
+def users_within_q(area, assignment_field: str = _ASSIGNMENT) -> Q:
+    """Q on users who work at or below `area` (assigned to it or to an area inside it) — the opposite question to
+    `users_covering_q`. Once a re-division is in force, a user's areas are resolved as for their own scope (one
+    still assigned to an old area works in its successor) and `area` reaches as far as the scope of a user assigned
+    to it (the old areas merged into it, less those moved away by 改隶)."""
+    links = _links_in_force()
+    if not links:
+        return Q(**{f"{assignment_field}__path__startswith": area.path})
+    if not assignment_field.endswith(_ASSIGNMENT):
+        raise ValueError(f"not an area-assignment field: {assignment_field!r}")
+    _, reach, out = _through_successions([area.path], links)
+    # Candidates: staff assigned inside the area's reach or on a re-divided area, then the rule on their own areas.
+    near = Q(area__path__in=[old for old, _ in links])
+    for p in reach:
+        near |= Q(area__path__startswith=p)
+    assigned: dict[int, list[str]] = {}
+    Assignment = apps.get_model("accounts", "AreaAssignment")
+    for user_id, path in Assignment.objects.filter(near, user__is_active=True).values_list("user_id", "area__path"):
+        assigned.setdefault(user_id, []).append(path)
+    within = [pk for pk, paths in assigned.items()
+              if any(any(p.startswith(r) for r in reach) and not any(p.startswith(o) for o in out)
+                     for p in _through_successions(paths, links)[0])]
+    return Q(**{f"{assignment_field.removesuffix(_ASSIGNMENT)}pk__in": within})
 
 
 def subtree_q(area, path_field: str) -> Q:

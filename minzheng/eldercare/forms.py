@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import CAPABILITIES, Cap
+from minzheng.core.scope import users_covering_q
 from minzheng.registry.forms import DATE, DomainErrorForm
 from minzheng.web.widgets import PersonPickerInput
 
@@ -17,10 +18,10 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 def assessor_choices(person):
     """Users who may be named assessor of `person`: the assessor capability (not the approver's or the
-    administrator's right to record), and an area on the person's path."""
+    administrator's right to record), and a scope covering the person's area (after a re-division, the successor's
+    staff)."""
     roles = [r for r, caps in CAPABILITIES.items() if Cap.ELDER_ASSESSOR in caps]
-    ids = [int(x) for x in person.residence_area.path.strip("/").split("/")]
-    return (User.objects.filter(is_active=True, role__in=roles, area_assignments__area_id__in=ids).distinct()
+    return (User.objects.filter(users_covering_q(person.residence_area), is_active=True, role__in=roles).distinct()
             .order_by("display_name", "username"))
 
 

@@ -14,7 +14,7 @@ from minzheng.core import audit
 from minzheng.core.creditcode import credit_code_problem, make_credit_code
 from minzheng.core.errors import Conflict, DomainError, Forbidden
 from minzheng.core.periods import local_date, same_day_months_later
-from minzheng.core.scope import ensure_can, subtree_q
+from minzheng.core.scope import ensure_can, subtree_q, users_covering_q, users_within_q
 from minzheng.registry.models import Person
 
 from .models import (
@@ -455,14 +455,13 @@ def penalty_record(*, actor: User, org: SocialOrg, kind: str, decision_no: str, 
 
 def inspector_candidates(area: Area) -> list[User]:
     """The 执法检查人员名录 of a draw: active users of the 登记管理机关 (who may register and inspect) assigned to the
-    draw area, an area inside it, or an area above it (the county's officers inspect its towns), by id."""
+    draw area, an area inside it, or an area above it (the county's officers inspect its towns), by id — after a
+    re-division, as scope resolves it (a merged town's successor staff are on it)."""
     from minzheng.accounts.roles import CAPABILITIES
 
     roles = [r for r, caps in CAPABILITIES.items() if Cap.SOCIALORG_REGISTER in caps]
-    above = [a.path for a in area.ancestors()]
     return list(User.objects.filter(is_active=True, role__in=roles)
-                .filter(Q(area_assignments__area__path__startswith=area.path)
-                        | Q(area_assignments__area__path__in=above)).distinct().order_by("id"))
+                .filter(users_covering_q(area) | users_within_q(area)).distinct().order_by("id"))
 
 
 def draw_sample(*, seed: int, org_pool: list[int], inspector_pool: list[int],

@@ -150,3 +150,39 @@ def test_huang_picks_the_draw_scope_from_a_list_and_never_sees_a_seed(care, home
                       {"area_code": w.jianghai.code, "sample_size": 1, "seed": 42}, content_type="application/json")
     assert api.status_code == 201
     assert api.json()["seed"] == InspectionDraw.objects.get(pk=api.json()["id"]).seed != 42
+
+
+def test_after_two_districts_merge_the_old_districts_inspectors_stay_on_the_roster(care):
+    """江门市 merges 江海区 and 蓬江区 into a new 蓬江区 from 2027-03-01. 江海区's inspectors 黄志强 and 林海燕 are
+    still assigned to the old district: from the date they work in the new one, so a draw there takes them with
+    蓬江区's 区伟明; the day before, only 区伟明 was the new district's."""
+    import time_machine
+
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area, CodeSource, Level
+    from minzheng.areas.services import area_create
+    from minzheng.placenames import services as placenames
+
+    w = care
+    jiangmen = w.jianghai.parent
+    old_pengjiang = area_create(actor=None, code="440703", name="蓬江区", level=Level.COUNTY, parent=jiangmen,
+                                code_source=CodeSource.GB2260, valid_from=dt.date(2020, 1, 1), audited=False)
+    city = user_create(actor=None, username="hezy", password="Minzheng#2026", display_name="何志远", role=Role.CITY,
+                       areas=[jiangmen])
+    placenames.area_redivide(actor=city, kind="merge", old_areas=[w.jianghai, old_pengjiang],
+                             successors=[placenames.Successor(code="440703", name="蓬江区", parent=jiangmen)],
+                             effective_on=dt.date(2027, 3, 1), document="江府函〔2027〕12号",
+                             authority="江门市人民政府")
+    district = Area.objects.get(code="440703", valid_from=dt.date(2027, 3, 1))
+    user_create(actor=None, username="ouwm", password="Minzheng#2026", display_name="区伟明", role=Role.COUNTY,
+                areas=[district])
+
+    def roster():
+        return {u.display_name for u in services.inspector_candidates(district)}
+
+    with time_machine.travel(dt.datetime(2027, 2, 28, 10, tzinfo=dt.UTC), tick=False):
+        assert roster() == {"区伟明"}
+    with time_machine.travel(dt.datetime(2027, 3, 2, 10, tzinfo=dt.UTC), tick=False):
+        assert roster() == {"区伟明", "黄志强", "林海燕"}
+        assert "李建华" not in roster()  # 礼乐街道 came along, but towns do not inspect

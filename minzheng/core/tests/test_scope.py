@@ -153,3 +153,39 @@ def test_an_inlined_path_must_be_a_path_of_ids():
     assert subtree_sql("a.path", "/1/7/") == "a.path LIKE '/1/7/%%'"
     with pytest.raises(ValueError):
         subtree_sql("a.path", "/1/' OR 1=1 --")
+
+
+def test_staff_working_inside_an_area_follow_a_merge(areas, people):
+    """礼乐街道 and 外海街道 are merged into a new 江海街道 from 2027-03-01. From the date 江海街道's staff are its
+    new officer 罗志坚 and those still assigned to the old streets and their villages (李建华, 赵玉兰, 陈小玲) —
+    not 黄志强 above them, nor 梁文杰 of 郁南县; the day before, only 罗志坚 was."""
+    import datetime as dt
+
+    import time_machine
+
+    from minzheng.accounts.models import User
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area
+    from minzheng.core.scope import users_within_q
+    from minzheng.placenames import services as placenames
+
+    placenames.area_redivide(actor=people["jianghai_approver"], kind="merge",
+                             old_areas=[areas["lile"], areas["waihai"]],
+                             successors=[placenames.Successor(code="440704009", name="江海街道",
+                                                              parent=areas["jianghai"])],
+                             effective_on=dt.date(2027, 3, 1), document="江府函〔2027〕12号",
+                             authority="江门市人民政府")
+    town = Area.objects.get(code="440704009")
+    user_create(actor=None, username="luozj", password="Minzheng#2026", display_name="罗志坚", role=Role.TOWN,
+                areas=[town])
+
+    def within(area):
+        return set(User.objects.filter(users_within_q(area)).values_list("display_name", flat=True))
+
+    with time_machine.travel(dt.datetime(2027, 2, 28, 10, tzinfo=dt.UTC), tick=False):
+        assert within(town) == {"罗志坚"}
+        assert within(areas["waihai"]) == {"赵玉兰"}
+    with time_machine.travel(dt.datetime(2027, 3, 2, 10, tzinfo=dt.UTC), tick=False):
+        assert within(town) == {"罗志坚", "李建华", "赵玉兰", "陈小玲"}
+        assert within(areas["yunan"]) == {"梁文杰"}

@@ -234,3 +234,36 @@ def test_the_assessor_list_holds_only_assessors_not_the_approver_or_the_administ
     # and the service agrees with the list: the approver named as an assessor is refused
     with pytest.raises(DomainError, match="不具备老年人能力评估资格"):
         assess(w, person, 50, a2=w.huang)
+
+
+def test_after_two_streets_merge_the_successor_streets_assessors_are_offered(client, elder):
+    """江海区 merges 礼乐街道 and 外海街道 into a new 江海街道 from 2027-03-01. From the date 张桂英 of 英南村 may be
+    assessed by 江海街道's staff: its new 社工 罗志坚, and 赵玉兰, still assigned to the old 外海街道 — neither was
+    offered the day before; 黄志强, who decides, still is not."""
+    import time_machine
+    from django.urls import reverse
+
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import Area
+    from minzheng.eldercare.forms import assessor_choices
+    from minzheng.placenames import services as placenames
+
+    w = elder
+    placenames.area_redivide(actor=w.huang, kind="merge", old_areas=[w.lile, w.waihai],
+                             successors=[placenames.Successor(code="440704009", name="江海街道", parent=w.jianghai)],
+                             effective_on=dt.date(2027, 3, 1), document="江府函〔2027〕12号",
+                             authority="江门市人民政府")
+    luo = user_create(actor=None, username="luozj", password="Minzheng#2026", display_name="罗志坚", role=Role.TOWN,
+                      areas=[Area.objects.get(code="440704009")])
+
+    def offered():
+        return {u.display_name for u in assessor_choices(w.zhang)}
+
+    with time_machine.travel(dt.datetime(2027, 2, 28, 10, tzinfo=dt.UTC), tick=False):
+        assert offered() == {"李建华", "苏慧敏"}
+    with time_machine.travel(dt.datetime(2027, 3, 2, 10, tzinfo=dt.UTC), tick=False):
+        assert offered() == {"李建华", "苏慧敏", "罗志坚", "赵玉兰"}
+        client.force_login(luo)
+        page = client.get(reverse("eldercare:assess", args=[w.zhang.pk])).content.decode()
+        assert "赵玉兰" in page and "罗志坚" in page and "黄志强" not in page

@@ -415,3 +415,21 @@ def test_a_street_moved_to_another_district_takes_its_village_and_audit_trail(ar
         assert "ouwm" in handlers and not {"huangzq", "maijy"} & handlers
         assert persons_for(fresh(ou)).filter(name="吴外海").exists()
         assert not persons_for(fresh(people["jianghai_approver"])).filter(name="吴外海").exists()
+
+
+def test_the_city_merges_two_districts_under_their_gb_codes(areas, people):
+    """江门市 (440700) merges 江海区 and 蓬江区 into a new 蓬江区 440703: a district's GB/T 2260 code starts with the
+    city's digits 4407, not with 440700. 礼乐街道 comes along as 440703003; a code outside 4407 is refused."""
+    pengjiang = area_create(actor=None, code="440703", name="蓬江区", level=Level.COUNTY, parent=areas["jiangmen"],
+                            code_source=CodeSource.GB2260, valid_from=dt.date(2020, 1, 1), audited=False)
+    city = user_create(actor=None, username="hezy", password="Minzheng#2026", display_name="何志远", role=Role.CITY,
+                       areas=[areas["jiangmen"]])
+    kw = {"actor": city, "kind": "merge", "old_areas": [areas["jianghai"], pengjiang], "effective_on": EFFECTIVE,
+          "document": DOC, "authority": BY}
+    with pytest.raises(DomainError, match="新区划代码“445303”应以上级区划“江门市”的代码4407开头"):
+        services.area_redivide(**kw, successors=[services.Successor(code="445303", name="蓬江区",
+                                                                    parent=areas["jiangmen"])])
+    services.area_redivide(**kw, successors=[services.Successor(code="440703", name="蓬江区",
+                                                                parent=areas["jiangmen"])])
+    district = Area.objects.get(code="440703", valid_from=EFFECTIVE)
+    assert Area.objects.get(code="440703003", parent=district).name == "礼乐街道"

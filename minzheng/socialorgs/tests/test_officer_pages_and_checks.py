@@ -151,3 +151,47 @@ def test_the_draw_api_draws_on_the_server_and_only_a_drawn_inspector_records(are
         answers.append((r.status_code, r.json()["message"].replace(code, "…"), [m.replace(code, "…") for m in shown]))
     assert answers[0] == answers[1] and answers[0][0] == 400 and "不在您的管辖范围内" in answers[0][1]
     assert answers[0][2] == [answers[0][1]] and CheckDraw.objects.count() == 1
+
+
+def test_after_a_street_moves_to_pengjiang_its_checks_draw_pengjiangs_officers(areas, so, people, make_person):
+    """江门市 moves 外海街道 from 江海区 to 蓬江区 (改隶) from 2027-03-01. 外海社区's 外海街道舞蹈协会 stays on its
+    record under the old street. A 双随机 draw over that street then takes its inspectors from 蓬江区's registrars
+    区伟明 and 谭丽君 — no longer from 江海区's 黄志强 and 麦嘉怡, who were its roster the day before."""
+    import time_machine
+
+    from minzheng.accounts.models import User
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.areas.models import CodeSource, Level
+    from minzheng.areas.services import area_create
+    from minzheng.placenames import services as placenames
+
+    def at(day):
+        return time_machine.travel(dt.datetime.fromisoformat(day + "T10:00+08:00"), tick=False)
+
+    pengjiang = area_create(actor=None, code="440703", name="蓬江区", level=Level.COUNTY, parent=areas["jiangmen"],
+                            code_source=CodeSource.GB2260, valid_from=dt.date(2020, 1, 1), audited=False)
+    ou, tan = (user_create(actor=None, username=u, password="Minzheng#2026", display_name=n, role=Role.COUNTY,
+                           areas=[pengjiang]) for u, n in (("ouwm", "区伟明"), ("tanlj", "谭丽君")))
+    with at("2027-01-10"):
+        rep = make_person("邝月娥", area=areas["waihai_village"], sex="F")
+        app = services.establish_apply(actor=people["waihai_officer"], area=areas["waihai_village"],
+                                       name="外海街道舞蹈协会", form="social_group", legal_rep=rep, capital="30000",
+                                       domicile="外海社区文化楼", purpose="组织群众舞蹈活动")
+        app = services.application_review(actor=so["reviewer"], application=app, approve=True, opinion="材料齐全")
+        org = services.application_approve(actor=so["approver"], application=app)
+    with at("2027-02-01"):
+        placenames.area_redivide(actor=so["city"], kind="reparent", old_areas=[areas["waihai"]],
+                                 successors=[placenames.Successor(code="440703009", name="外海街道", parent=pengjiang)],
+                                 effective_on=dt.date(2027, 3, 1), document="江府函〔2027〕12号",
+                                 authority="江门市人民政府")
+
+    def roster():
+        return {u.display_name for u in services.inspector_candidates(areas["waihai"])}
+
+    with at("2027-02-28"):
+        assert roster() == {"黄志强", "麦嘉怡"}
+    with at("2027-03-02"):
+        assert roster() == {"区伟明", "谭丽君"}
+        draw = services.check_draw(actor=User.objects.get(pk=ou.pk), area=areas["waihai"], sample_size=1, seed=7)
+        assert draw.org_pool == [org.pk] and draw.inspector_pool == sorted([ou.pk, tan.pk])
