@@ -114,8 +114,12 @@ def consultation_act(request, pk, action):
 
 @page(Cap.COMMUNITY_VIEW)
 def bodies(request):
+    """The bodies with members and terms; `?status=awaiting` keeps those 届满待换届 (the 工作台's link)."""
     today = local_date()
-    rows = list(selectors.bodies_for(request.user).prefetch_related("members__person")[:100])
+    awaiting_only = request.GET.get("status") == "awaiting"
+    qs = (selectors.bodies_awaiting_election(request.user, today) if awaiting_only
+          else selectors.bodies_for(request.user))
+    rows = list(qs.prefetch_related("members__person")[:100])
     elections: dict[int, list] = {}
     for e in selectors.elections_for(request.user).filter(area_id__in={b.area_id for b in rows})[:500]:
         elections.setdefault(e.area_id, []).append(e)
@@ -123,7 +127,8 @@ def bodies(request):
                [e for e in elections.get(b.area_id, []) if e.held_on > b.term_start]) for b in rows]
     return render(request, "community/bodies.html", {
         "bodies": listed, "awaiting": sum(1 for _, status, _ in listed if status == "届满待换届"),
-        "kinds": Body.Kind.choices, "can_edit": request.user.can(Cap.COMMUNITY_EDIT), "today": today})
+        "kinds": Body.Kind.choices, "can_edit": request.user.can(Cap.COMMUNITY_EDIT), "today": today,
+        "awaiting_only": awaiting_only})
 
 
 @require_POST

@@ -89,3 +89,48 @@ def test_the_api_renews_and_another_town_gets_404(areas, people, make_person, co
     assert client.get(f"/api/community/bodies/{committee.pk}").json()["status"] == "已换届"
     r = client.post(f"/api/community/bodies/{committee.pk}/renew", body, content_type="application/json")
     assert r.status_code == 409
+
+
+def _workbench(client: Client, user) -> dict[str, str]:
+    """task key → the task as the user reads it on the 工作台 (text, links kept as href=…)."""
+    import re
+
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    return {key: re.sub(r"\s+", " ", re.sub(r"<(?!a )[^>]+>", " ", body))
+            for key, body in re.findall(r'data-task="([a-z_]+)">(.*?)</article>', html, re.S)}
+
+
+def test_an_ended_term_is_on_the_workbench_of_its_village_and_town_only(areas, people, make_person, committee,
+                                                                         client: Client):
+    """On 10 April 2026 英南村's 村民委员会 is 届满待换届: 陈小玲 (英南村) and 李建华 (礼乐街道) find it on their
+    工作台, linked to the body on the bodies list; 向东村's committee, still in term, is not there. 赵玉兰 (外海街道)
+    finds 外海社区's ended committee and nothing of 礼乐街道's. Once the 换届 is recorded it leaves the 工作台."""
+    import time_machine
+
+    services.body_create(actor=people["lile_officer"], area=areas["xiangdong"], kind="village_committee",
+                         term_start=dt.date(2023, 4, 1), term_end=dt.date(2028, 3, 31),
+                         members=[(make_person("向村长", area=areas["xiangdong"]), "主任", True)])
+    waihai = services.body_create(actor=people["waihai_officer"], area=areas["waihai_village"],
+                                  kind="residents_committee", term_start=dt.date(2021, 1, 1),
+                                  term_end=dt.date(2025, 12, 31),
+                                  members=[(make_person("外海主任", area=areas["waihai_village"]), "主任", True)])
+    link = f'href="/community/bodies/?status=awaiting#body-{committee.pk}"'
+    with time_machine.travel(dt.datetime(2026, 4, 10, 10, tzinfo=dt.UTC), tick=False):
+        for who in ("village_worker", "lile_officer"):
+            task = _workbench(client, people[who])["cm_term_ended"]
+            assert "届满待换届" in task and link in task and "英南村村民委员会" in task
+            assert "任期届满 2026-03-31（已超期）" in task and "向东村" not in task and "外海" not in task
+        task = _workbench(client, people["waihai_officer"])["cm_term_ended"]
+        assert "外海社区居民委员会" in task and "英南村" not in task and f"#body-{committee.pk}" not in task
+        # the link opens the list on the ended bodies, the body among them
+        page = client.get("/community/bodies/?status=awaiting").content.decode()
+        assert f'id="body-{waihai.pk}"' in page and f'id="body-{committee.pk}"' not in page
+        client.force_login(people["lile_officer"])
+        page = client.get("/community/bodies/?status=awaiting").content.decode()
+        assert f'id="body-{committee.pk}"' in page and "向东村" not in page
+
+        election = _election(people, areas, held_on=dt.date(2026, 4, 8))
+        services.body_renew(actor=people["village_worker"], body=committee, election=election,
+                            members=[(make_person("黄新村长"), "主任", True)])
+        assert "cm_term_ended" not in _workbench(client, people["lile_officer"])
