@@ -134,3 +134,43 @@ def test_an_ended_term_is_on_the_workbench_of_its_village_and_town_only(areas, p
         services.body_renew(actor=people["village_worker"], body=committee, election=election,
                             members=[(make_person("黄新村长"), "主任", True)])
         assert "cm_term_ended" not in _workbench(client, people["lile_officer"])
+
+
+def test_the_bodies_list_reads_every_status_in_a_fixed_number_of_queries(areas, people, make_person, committee,
+                                                                          client: Client, django_assert_num_queries):
+    """李建华 opens 礼乐街道's bodies on 10 April 2026, on the page and through the API: with 英南村's ended
+    committee alone, and again once 英南村's 村务监督委员会 has been renewed and 向东村 has a committee in term and
+    an ended one — each status right, and no more queries for five bodies than for one."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    li = people["lile_officer"]
+    client.force_login(li)
+
+    def read():
+        page = client.get("/community/bodies/").content.decode()
+        api = client.get("/api/community/bodies").json()
+        return page, {(b["area"], b["kind"], b["term_start"]): b["status"] for b in api}
+
+    with time_machine.travel(dt.datetime(2026, 4, 10, 10, tzinfo=dt.UTC), tick=False):
+        with CaptureQueriesContext(connection) as one:
+            page, statuses = read()
+        assert "届满待换届" in page and statuses == {("英南村", "village_committee", "2021-04-01"): "届满待换届"}
+
+        old = services.body_create(actor=li, area=areas["yingnan"], kind="supervision", term_start=dt.date(2021, 4, 1),
+                                   term_end=dt.date(2026, 3, 31), members=[(make_person("林监委"), "主任", False)])
+        services.body_renew(actor=li, body=old, election=_election(people, areas, held_on=dt.date(2026, 4, 8)),
+                            members=[(make_person("林新监委"), "主任", False)])
+        for start, end, name in ((dt.date(2023, 4, 1), dt.date(2028, 3, 31), "向村长"),
+                                 (dt.date(2020, 4, 1), dt.date(2025, 3, 31), "向监委")):
+            services.body_create(actor=li, area=areas["xiangdong"], kind="village_committee" if name == "向村长"
+                                 else "supervision", term_start=start, term_end=end,
+                                 members=[(make_person(name, area=areas["xiangdong"]), "主任", False)])
+        with django_assert_num_queries(len(one.captured_queries)):
+            page, statuses = read()
+    assert statuses == {
+        ("英南村", "village_committee", "2021-04-01"): "届满待换届", ("英南村", "supervision", "2021-04-01"): "已换届",
+        ("英南村", "supervision", "2026-04-08"): "任期内", ("向东村", "village_committee", "2023-04-01"): "任期内",
+        ("向东村", "supervision", "2020-04-01"): "届满待换届"}
+    assert "2 个组织任期已届满" in page
