@@ -358,8 +358,8 @@ def star_evaluate(*, actor: User, facility: Facility, scores: dict, evaluators: 
 # --- 双随机一公开 ----------------------------------------------------------------------------------------
 
 def inspector_candidates(area: Area) -> QuerySet[User]:
-    """Active users who may inspect, working at the draw area or inside it (not above it: a town's draw is not
-    the city's), by id — after a re-division, as scope resolves their areas."""
+    """Active users who may inspect, working at the draw area or inside it (not above it, unlike 社会组织's
+    roster), by id — after a re-division, as scope resolves their areas."""
     roles = [r for r, caps in CAPABILITIES.items() if Cap.FACILITY_INSPECT in caps]
     return User.objects.filter(users_within_q(area), is_active=True, role__in=roles).distinct().order_by("id")
 
