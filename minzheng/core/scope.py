@@ -136,6 +136,16 @@ def subtree_sql(column: str, path: str) -> str:
     return f"{column} LIKE '{path}%%'"
 
 
+def code_stem(code: str) -> str:
+    """What the codes inside an area start with: a province's or city's six-digit GB/T 2260 code pads its own
+    digits with zeros (江门市 440700 holds 江海区 440704), a county's or town's code is the stem itself
+    (440704 ⊃ 440704003). No county code ends in 00, so the rule needs only the code."""
+    stem = code
+    while len(code) == 6 and stem.endswith("00") and len(stem) > 2:
+        stem = stem[:-2]
+    return stem
+
+
 def area_code_q(user, code_field: str) -> Q:
     """Q matching rows that name their area by code (the audit trail outlives areas, so it keeps the code, not a
     key): codes nest (440704 ⊃ 440704003 ⊃ 440704003001), so the user's area codes are prefixes. After a
@@ -144,11 +154,11 @@ def area_code_q(user, code_field: str) -> Q:
     codes = user_area_codes(user)
     within = Q(pk__in=[])
     for c in codes:
-        within |= Q(**{f"{code_field}__startswith": c})
+        within |= Q(**{f"{code_field}__startswith": code_stem(c)})
     out = _moved_out(user)
     if out:
         for c in apps.get_model("areas", "Area").objects.filter(path__in=out).values_list("code", flat=True):
-            within &= ~Q(**{f"{code_field}__startswith": c})
+            within &= ~Q(**{f"{code_field}__startswith": code_stem(c)})
     return within
 
 

@@ -22,7 +22,7 @@ from minzheng.areas.services import area_create
 from minzheng.core import audit
 from minzheng.core.dated_rules import rule_int
 from minzheng.core.errors import Conflict, DomainError
-from minzheng.core.scope import can_access_area, ensure_can
+from minzheng.core.scope import can_access_area, code_stem, ensure_can
 
 from .models import (
     BoundaryInspection,
@@ -428,24 +428,13 @@ def _check_counts(kind: str, olds: int, news: int) -> None:
         raise DomainError(f"{label}应填写{'两个或以上' if want_new is None else '一个'}新区划", field="新区划")
 
 
-def _code_stem(parent: Area) -> str:
-    """What a sub-area's code starts with: a province's or city's six-digit GB/T 2260 code pads its own digits
-    with zeros (江门市 440700 holds 江海区 440704), a county's or town's is the stem itself (440704 ⊃ 440704005)."""
-    if parent.level in (Level.PROVINCE, Level.CITY) and len(parent.code) == 6:
-        stem = parent.code
-        while stem.endswith("00") and len(stem) > 2:
-            stem = stem[:-2]
-        return stem
-    return parent.code
-
-
 def _check_successor(s: Successor, *, kind: str, olds: list[Area], on: dt.date, actor: User) -> tuple[str, str]:
     code, name = (s.code or "").strip(), check_name(s.name, on=on, field="新区划名称")
     ensure_can(actor, s.parent, Cap.PLACENAME_APPROVE)
     if not code or len(code) > 32 or not code.isalnum():
         raise DomainError("请填写新区划代码（字母或数字，不超过32位）", field="新区划代码")
     parent, level = s.parent, olds[0].level
-    stem = _code_stem(parent)
+    stem = code_stem(parent.code)
     if not code.startswith(stem) or code == parent.code:
         raise DomainError(f"新区划代码“{code}”应以上级区划“{parent.name}”的代码{stem}开头", field="新区划代码")
     if parent.pk in {o.pk for o in olds} or parent.valid_to is not None and parent.valid_to <= on:

@@ -138,6 +138,25 @@ def test_audit_entries_are_scoped_by_area_code(people, areas):
     assert sorted(county.values_list("object_repr", flat=True)) == ["向东村", "英南村"]
 
 
+def test_a_city_officer_sees_the_audit_entries_of_the_citys_districts(people, areas):
+    """江门市 is 440700 and its 江海区 440704: the city's code pads its own digits 4407 with zeros, so a city officer
+    (周伟) sees 江海区's village entries, not 郁南县's (云浮市 445300)."""
+    from minzheng.accounts.roles import Role
+    from minzheng.accounts.services import user_create
+    from minzheng.core import audit
+    from minzheng.core.models import AuditEntry
+    from minzheng.core.scope import area_code_q, code_stem
+
+    assert [code_stem(c) for c in ("440000", "440700", "440704", "440704003")] == ["44", "4407", "440704", "440704003"]
+    for area in (areas["jiangmen"], areas["yingnan"], areas["ducheng_village"]):
+        audit.record(actor=None, action="test.scope", object_type="area", object_id=area.pk, object_repr=area.name,
+                     area_code=area.code)
+    city = user_create(actor=None, username="zhouw", password="Minzheng#2026", display_name="周伟", role=Role.CITY,
+                       areas=[areas["jiangmen"]])
+    seen = AuditEntry.objects.filter(area_code_q(city, "area_code"), action="test.scope")
+    assert sorted(seen.values_list("object_repr", flat=True)) == ["江门市", "英南村"]
+
+
 def test_who_works_within_whose_areas(people):
     """李建华 (礼乐街道) is inside 黄志强's county; 黄志强 is not inside 李建华's town; 梁文杰 is in neither."""
     from minzheng.core.scope import works_within
