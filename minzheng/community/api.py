@@ -3,7 +3,7 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
@@ -14,7 +14,6 @@ from minzheng.core.periods import local_date
 from minzheng.registry.selectors import person_get
 
 from . import selectors, services
-from .models import Member
 from .rules import participant_kinds
 from .services import grades
 
@@ -159,12 +158,8 @@ def _c(c) -> CmConsultationOut:
                              published_on=c.disclosure.published_on if c.disclosure_id else None)
 
 
-# Members in the order they were entered, with their person: prefetched for a list, fetched once for one body.
-_MEMBERS = Prefetch("members", queryset=Member.objects.select_related("person").order_by("id"))
-
-
 def _b(b) -> CmBodyOut:
-    prefetch_related_objects([b], _MEMBERS)
+    prefetch_related_objects([b], selectors.MEMBERS_IN_ORDER)
     return CmBodyOut(id=b.pk, area=b.area.name, kind=b.kind, term_start=b.term_start, term_end=b.term_end,
                      status=selectors.term_status(b, local_date()), election_id=b.election_id,
                      previous_id=b.previous_id,
@@ -223,7 +218,7 @@ def kinds(request):
 
 @router.get("/bodies", response={200: list[CmBodyOut], codes_4xx: ErrorOut}, summary="村（居）委会与村务监督委员会")
 def list_bodies(request):
-    return [_b(b) for b in selectors.bodies_for(request.user).prefetch_related(_MEMBERS)[:200]]
+    return [_b(b) for b in selectors.bodies_for(request.user).prefetch_related(selectors.MEMBERS_IN_ORDER)[:200]]
 
 
 @router.post("/bodies", response={201: CmBodyOut, codes_4xx: ErrorOut}, summary="登记组织及任期")

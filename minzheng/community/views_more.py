@@ -119,7 +119,7 @@ def bodies(request):
     awaiting_only = request.GET.get("status") == "awaiting"
     qs = (selectors.bodies_awaiting_election(request.user, today) if awaiting_only
           else selectors.bodies_for(request.user))
-    rows = list(qs.prefetch_related("members__person")[:100])
+    rows = list(qs.prefetch_related(selectors.MEMBERS_IN_ORDER)[:100])
     elections: dict[int, list] = {}
     for e in selectors.elections_for(request.user).filter(area_id__in={b.area_id for b in rows})[:500]:
         elections.setdefault(e.area_id, []).append(e)
