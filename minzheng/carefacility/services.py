@@ -17,7 +17,7 @@ from minzheng.areas.models import Area, Level
 from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.periods import born_on_or_before, check_not_before_records
-from minzheng.core.scope import can_access_area, ensure_can, users_within_q
+from minzheng.core.scope import can_access_area, ensure_can, subtree_q, users_within_q
 from minzheng.registry.models import Person
 
 from . import rules, selectors
@@ -379,7 +379,7 @@ def inspection_draw(*, actor: User, area: Area, sample_size: int, seed: int | No
     ensure_can(actor, area, Cap.FACILITY_INSPECT)
     on = _today(drawn_on)
     per = int(rules.param("inspectors_per_inspection", on))
-    facility_pool = list(Facility.objects.filter(area__path__startswith=area.path, kind__in=kinds,
+    facility_pool = list(Facility.objects.filter(subtree_q(area, "area__path"), kind__in=kinds,
                                                  status=Facility.Status.OPERATING).order_by("id")
                          .values_list("id", flat=True))
     inspector_pool = list(inspector_candidates(area).values_list("id", flat=True))

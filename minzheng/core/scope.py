@@ -219,8 +219,19 @@ def users_within_q(area, assignment_field: str = _ASSIGNMENT) -> Q:
 
 
 def subtree_q(area, path_field: str) -> Q:
-    """Q matching rows whose `path_field` lies in `area` or below (an area's own scope, not a user's)."""
-    return Q(**{f"{path_field}__startswith": area.path})
+    """Q matching rows whose `path_field` lies in `area` or below (an area's own scope, not a user's) — once a
+    re-division is in force, as far as the scope of a user assigned to it reaches: a successor holds the rows still
+    on its old areas, and an area moved away (改隶) leaves its old parent."""
+    links = _links_in_force()
+    if not links:
+        return Q(**{f"{path_field}__startswith": area.path})
+    _, reach, out = _through_successions([area.path], links)
+    within = Q(pk__in=[])
+    for p in reach:
+        within |= Q(**{f"{path_field}__startswith": p})
+    for p in out:
+        within &= ~Q(**{f"{path_field}__startswith": p})
+    return within
 
 
 def works_within(user, other) -> bool:

@@ -152,12 +152,13 @@ def test_huang_picks_the_draw_scope_from_a_list_and_never_sees_a_seed(care, home
     assert api.json()["seed"] == InspectionDraw.objects.get(pk=api.json()["id"]).seed != 42
 
 
-def test_after_two_districts_merge_the_old_districts_inspectors_stay_on_the_roster(care):
+def test_after_two_districts_merge_the_old_districts_inspectors_stay_on_the_roster(care, homes):
     """江门市 merges 江海区 and 蓬江区 into a new 蓬江区 from 2027-03-01. 江海区's inspectors 黄志强 and 林海燕 are
     still assigned to the old district: from the date they work in the new one, so a draw there takes them with
-    蓬江区's 区伟明; the day before, only 区伟明 was the new district's."""
+    蓬江区's 区伟明, and its pool holds 江海区's homes; the day before, only 区伟明 was the new district's."""
     import time_machine
 
+    from minzheng.accounts.models import User
     from minzheng.accounts.roles import Role
     from minzheng.accounts.services import user_create
     from minzheng.areas.models import Area, CodeSource, Level
@@ -186,3 +187,7 @@ def test_after_two_districts_merge_the_old_districts_inspectors_stay_on_the_rost
     with time_machine.travel(dt.datetime(2027, 3, 2, 10, tzinfo=dt.UTC), tick=False):
         assert roster() == {"区伟明", "黄志强", "林海燕"}
         assert "李建华" not in roster()  # 礼乐街道 came along, but towns do not inspect
+        # 江海区's homes still point at the old district: the new district's draw takes them all the same
+        ouwm = User.objects.get(username="ouwm")
+        draw = services.inspection_draw(actor=ouwm, area=district, sample_size=2, seed=7)
+        assert draw.facility_pool == sorted(f.pk for f in homes)
