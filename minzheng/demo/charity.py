@@ -13,10 +13,11 @@ In each jurisdiction, in the town with demo villages:
 - 「<town>社会工作服务中心」, a 社会服务机构 recognised without 公开募捐资格, with one gift;
 - a 慈善信托 filed by the county last year with its annual report, a 慈善超市 with stock, the first demo village
   named 慈善示范社区 and the town a 慈善工作示范点;
-- in the first demo village three 微心愿 for residents in difficulty (a 低保/特困/低收入/残疾 record in force):
-  one open, one claimed by an enterprise of the 爱心资源库, one fulfilled; and an open 微实事;
+- in the first demo village three 微心愿 for residents in difficulty (a 低保/特困/低收入/残疾 record in force, else
+  the oldest residents): one open, one claimed by an enterprise of the 爱心资源库, one fulfilled; and an open 微实事;
 - a household of the town refused 低保 (if the demo has one) referred to the 慈善会 with its consent;
-- three 福彩 outlets with the last six months' sales (imported as the sales file staff upload), one inspected last
+- three 福彩 outlets with their monthly sales since January last year (imported as the sales file staff
+  upload), one inspected last
   month, and last year's and this year's 公益金 allocations with their spending.
 
 Volumes are small (setup time). Dates are relative to the bureau's local today (core.periods), so the demo holds on
@@ -56,6 +57,7 @@ STAFF = {
     "441900": ("dg_approver", "dg_checker", "dg_humen", "dg_village"),
 }
 IN_DIFFICULTY = ("dibao", "tekun", "low_income", "disabled")
+ELDERLY_AGE = 70  # 高龄 residents the village looks in on; the demo's own choice, not a policy standard
 CENT = Decimal("0.01")
 
 # Last year's gifts: (donor, into the 专项基金?, amount, month, day) — demo figures, not rules.
@@ -63,7 +65,6 @@ LAST_YEAR_GIFTS = [("{town}商会", False, Decimal("50000"), 3, 12), ("爱心人
                    ("{county}新华电器有限公司", True, Decimal("30000"), 9, 9)]
 WISHES = [("一台轮椅", "行动不便，出门需要轮椅代步", "800"), ("冬季棉被两床", "家中被褥陈旧，冬季御寒困难", "400"),
           ("助学文具和书包", "孩子上学缺少文具和书包", "300")]
-SALES_MONTHS = 6
 
 
 def seed_charity_demo(*, jurisdictions: list[str] | None = None, today: dt.date | None = None) -> dict:
@@ -102,11 +103,17 @@ def _adults(today: dt.date, *areas: Area) -> list[Person]:
 
 
 def _in_difficulty(village: Area, today: dt.date) -> list[Person]:
-    """Residents of the village with a 低保/特困/低收入/残疾 record in force, oldest first, at most three."""
+    """Three residents of the village in difficulty: those with a 低保/特困/低收入/残疾 record in force first, then
+    the oldest of those aged ELDERLY_AGE or more (a small village may have fewer than three on a list)."""
     held = PersonCategory.objects.filter(category__in=IN_DIFFICULTY, valid_from__lte=today).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)).values("person_id")
-    return list(Person.objects.filter(residence_area__path__startswith=village.path, death_date__isnull=True,
-                                      pk__in=held).order_by("birth_date", "id")[:3])
+    living = Person.objects.filter(residence_area__path__startswith=village.path, death_date__isnull=True)
+    found = list(living.filter(pk__in=held).order_by("birth_date", "id")[:3])
+    if len(found) < 3:
+        old = dt.date(today.year - ELDERLY_AGE, 1, 1)
+        found += living.filter(birth_date__lt=old).exclude(pk__in=[p.pk for p in found]).order_by(
+            "birth_date", "id")[:3 - len(found)]
+    return found
 
 
 def _jurisdiction(made: dict, *, today: dt.date, county: Area, town: Area, village: Area, approver: User,
@@ -246,7 +253,7 @@ def _lottery(made: dict, *, today: dt.date, county: Area, town: Area, village: A
                    [(town, "陈志坚", "市场路1号", "一级"), (village, "黄丽芳", "村口商店", "二级"),
                     (town, "李国明", "新街18号", "二级")], start=1)]
     made["outlets"] += len(outlets)
-    months = [same_day_months_later(month_start(today), -k) for k in range(SALES_MONTHS, 0, -1)]
+    months = [same_day_months_later(dt.date(last, 1, 1), k) for k in range(12 + today.month - 1)]
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "福彩月度销量.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
