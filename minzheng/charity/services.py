@@ -730,10 +730,10 @@ def referral_create(*, actor: User, household: Household, charity: Charity, grou
     if Referral.objects.filter(household=household, charity=charity, status__in=[
             Referral.Status.REFERRED, Referral.Status.ACCEPTED]).exists():
         raise Conflict(f"该家庭已转介至{charity}，尚在办理中", field="慈善组织")
+    head: Person | None = person
     if person is not None:
         if not Membership.objects.filter(household=household, person=person, end_date__isnull=True).exists():
             raise DomainError(f"{person.name}不是该家庭的在册成员", field="申请人")
-        head = person
     else:
         member = Membership.objects.filter(household=household, end_date__isnull=True).select_related("person").first()
         head = household.head or (member.person if member else None)

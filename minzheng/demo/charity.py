@@ -169,10 +169,11 @@ def _jurisdiction(made: dict, *, today: dt.date, county: Area, town: Area, villa
 
     # this year: a plan covering today, its gifts, goods, a payment to a person in difficulty, one awaiting approval
     start = month_start(today)
-    plan = charity.plan_file(actor=approver, charity=foundation, fund=special, title=f"{town.name}{today.year}年助学济困募捐",
-                             purpose="资助困难家庭学生", target="100000", starts_on=start,
+    plan = charity.plan_file(actor=approver, charity=foundation, fund=special, target="100000", starts_on=start,
+                             title=f"{town.name}{today.year}年助学济困募捐", purpose="资助困难家庭学生",
                              ends_on=same_day_months_later(start, 3), today=start)
-    for donor, amount, on in ((f"{town.name}爱心企业联合会", "20000", today), ("网络募捐（126人次）", "3560.50", start)):
+    for donor, amount, on in ((f"{town.name}爱心企业联合会", "20000", today),
+                              ("网络募捐（126人次）", "3560.50", start)):
         gift = charity.donation_receive(actor=desk, fund=special, donor_name=donor, amount=amount, received_on=on,
                                         plan=plan)
         charity.receipt_issue(actor=desk, donation=gift, today=today)
@@ -211,7 +212,8 @@ def _jurisdiction(made: dict, *, today: dt.date, county: Area, town: Area, villa
 
     # 微心愿 for residents in difficulty: one open, one claimed, one fulfilled; an open 微实事
     resource = charity.resource_register(actor=desk, area=town, name=f"{town.name}新华电器有限公司",
-                                         offers="家电维修、助学物资", credit_code=f"91{county.code}MA5{town.code[-3:]}001X")
+                                         offers="家电维修、助学物资",
+                                         credit_code=f"91{county.code}MA5{town.code[-3:]}001X")
     wishes = [charity.wish_raise(actor=village_worker, kind="wish", title=title, need=need, budget=budget, area=village,
                                  person=p, today=today)
               for (title, need, budget), p in zip(WISHES, needy, strict=False)]

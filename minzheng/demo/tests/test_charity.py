@@ -3,7 +3,6 @@ with their 捐赠票据, spend them and publish last year's 年度工作报告, 
 raise 微心愿 for residents in difficulty, and run 福彩 outlets and 公益金 — all through the services, so 规划监测
 computes its 慈善 and 福彩 indicators from the demo and the public reports carry last year's figures."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest

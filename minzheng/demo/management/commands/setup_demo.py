@@ -154,7 +154,8 @@ class Command(BaseCommand):
         # before the monitoring roll-up as well: its 慈善信托、慈善超市、示范社区、福彩 figures count the demo's
         ch = seed_charity_demo()
         self.stdout.write(f"大慈善和福彩演示：新增慈善组织 {ch['charities']} 家、捐赠 {ch['donations']} 笔、"
-                          f"慈善信托 {ch['trusts']} 个、微心愿和微实事 {ch['wishes']} 个、救助衔接转介 {ch['referrals']} 件、"
+                          f"慈善信托 {ch['trusts']} 个、微心愿和微实事 {ch['wishes']} 个、"
+                          f"救助衔接转介 {ch['referrals']} 件、"
                           f"福彩销售场所 {ch['outlets']} 个、公益金安排 {ch['allocations']} 项")
         for note in ch["skipped"]:
             self.stdout.write(f"大慈善和福彩演示：{note}")
