@@ -711,8 +711,10 @@ def referral_grounds(household: Household) -> list[tuple[str, str]]:
 
 
 def referral_create(*, actor: User, household: Household, charity: Charity, ground: str, consent_on: dt.date | None,
-                    project: Project | None = None, today: dt.date | None = None) -> Referral:
-    """Refer a household to a charity programme, with its written consent, on a ground its record shows."""
+                    project: Project | None = None, person: Person | None = None,
+                    today: dt.date | None = None) -> Referral:
+    """Refer a household to a charity programme, with its written consent, on a ground its record shows. `person`:
+    the member who asks (申请人), a current member of the household; by default its head."""
     ensure_can(actor, household.area, Cap.CHARITY_WISH)
     today = today or local_date()
     if consent_on is None:
@@ -728,8 +730,13 @@ def referral_create(*, actor: User, household: Household, charity: Charity, grou
     if Referral.objects.filter(household=household, charity=charity, status__in=[
             Referral.Status.REFERRED, Referral.Status.ACCEPTED]).exists():
         raise Conflict(f"该家庭已转介至{charity}，尚在办理中", field="慈善组织")
-    member = Membership.objects.filter(household=household, end_date__isnull=True).select_related("person").first()
-    head = household.head or (member.person if member else None)
+    head: Person | None = person
+    if person is not None:
+        if not Membership.objects.filter(household=household, person=person, end_date__isnull=True).exists():
+            raise DomainError(f"{person.name}不是该家庭的在册成员", field="申请人")
+    else:
+        member = Membership.objects.filter(household=household, end_date__isnull=True).select_related("person").first()
+        head = household.head or (member.person if member else None)
     if head is None:
         raise DomainError("该家庭没有在册成员，不能转介", field="家庭")
     with transaction.atomic():

@@ -9,13 +9,14 @@ from minzheng.accounts.roles import Cap
 from minzheng.areas.services import area_by_code
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.periods import local_date
-from minzheng.registry.selectors import households_for
+from minzheng.registry.selectors import current_household, person_chosen
 from minzheng.socialorgs.models import SocialOrg
 from minzheng.socialorgs.selectors import orgs_for
 from minzheng.web.pages import form_date, form_pick, page, write_message
 
 from . import selectors, services
 from .models import DemoSite, Donation, Expenditure, Fund, Referral, Space, Wish
+from .rules import needs
 
 
 @page(Cap.CHARITY_VIEW)
@@ -75,6 +76,33 @@ def _opt(p, key: str) -> str:
     return (p.get(key) or "").strip()
 
 
+# The person pickers of these forms (registry.selectors.PICK_PURPOSES): the right each form's lookup reads under.
+PICKED = {"refer": ("charity", Cap.CHARITY_WISH, "申请人"), "spend": ("charity_spending", Cap.CHARITY_RECORD, "受助人")}
+
+
+def _picked(request, p, action: str, *, required: bool):
+    """The person a form's picker chose (the hidden `person` id) or, without JavaScript, the typed 身份证号: one of
+    the user's areas only; another area's person gets the answer an unknown one gets."""
+    _purpose, capability, label = PICKED[action]
+    pid, number = _opt(p, "person"), _opt(p, "id_number")
+    if not pid and not number:
+        if required:
+            raise DomainError(f"请选择{label}（输入姓名、拼音首字母或身份证号查找）", field=label)
+        return None
+    person = person_chosen(request.user, person_id=pid, id_number=number, capability=capability)
+    if person is None:
+        raise NotFound(f"所选{label}不存在或不在您的管辖范围内")
+    return person
+
+
+def _chosen(request, action: str):
+    """The person already chosen, shown again in the picker when the form comes back with an error."""
+    if request.method != "POST" or request.POST.get("action") != action:
+        return None
+    pid = _opt(request.POST, "person")
+    return person_chosen(request.user, person_id=pid, capability=PICKED[action][1]) if pid else None
+
+
 def _change(value: str) -> int:
     text = (value or "").strip()
     try:
@@ -125,10 +153,12 @@ def _spend(request, p, today):
     u = request.user
     fund = form_pick(selectors.funds_for(u), _opt(p, "fund"), "支出基金")
     project = form_pick(selectors.projects_for(u), _opt(p, "project"), "项目") if _opt(p, "project") else None
+    beneficiary = _picked(request, p, "spend", required=False)
     e = services.expenditure_prepare(actor=u, fund=fund, project=project, amount=p.get("amount", ""),
                                      spent_on=form_date(p.get("spent_on", ""), "支出日期", latest=today),
-                                     evidence=p.get("evidence", ""))
-    return f"已申报支出{e.amount:.2f}元，待另一名工作人员审批"
+                                     evidence=p.get("evidence", ""), beneficiary=beneficiary, need=_opt(p, "need"))
+    to = f"（受助人{beneficiary.name}，{needs()[e.need]}）" if beneficiary else ""
+    return f"已申报支出{e.amount:.2f}元{to}，待另一名工作人员审批"
 
 
 def _approve(request, p, today):
@@ -194,17 +224,15 @@ def _revoke(request, p, today):
 
 def _refer(request, p, today):
     u = request.user
-    number = _opt(p, "household")
-    if not number:
-        raise DomainError("请填写家庭编号", field="家庭编号")
-    household = households_for(u).filter(number=number[:32]).first()
+    person = _picked(request, p, "refer", required=True)
+    household = current_household(person)
     if household is None:
-        raise NotFound("所填家庭编号不存在或不在您的管辖范围内")
+        raise DomainError(f"{person.name}不在任何在册家庭中，请先在人员档案中登记其家庭", field="申请人")
     charity = form_pick(selectors.charities_to_refer_to(u), _opt(p, "charity"), "慈善组织")
     consent = form_date(p.get("consent_on", ""), "同意转介日期", latest=today) if _opt(p, "consent_on") else None
-    r = services.referral_create(actor=u, household=household, charity=charity, ground=_opt(p, "ground"),
-                                 consent_on=consent)
-    return f"已将家庭{household.number}转介至{charity}（{r.get_ground_display()}）"
+    r = services.referral_create(actor=u, household=household, person=person, charity=charity,
+                                 ground=_opt(p, "ground"), consent_on=consent)
+    return f"已将家庭{household.number}转介至{charity}（{r.get_ground_display()}，申请人{person.name}）"
 
 
 def _answer(request, p, today):
@@ -261,6 +289,14 @@ def _caps(user) -> dict:
             "can_wish": user.can(Cap.CHARITY_WISH)}
 
 
+def _with_need_labels(rows) -> list[Expenditure]:
+    labels = needs()
+    rows = list(rows)
+    for e in rows:
+        e.need_label = labels.get(e.need, "")
+    return rows
+
+
 @page(Cap.CHARITY_VIEW)
 def desk(request):
     """The charity's desk: gifts and their receipts, funds, projects, spending prepared and approved by another."""
@@ -276,9 +312,11 @@ def desk(request):
         "projects": selectors.projects_for(u)[:300],
         "unreceipted": selectors.donations_for(u).filter(receipt__isnull=True).order_by("-received_on", "-id")[:100],
         "donations": selectors.donations_for(u).select_related("receipt").order_by("-received_on", "-id")[:50],
-        "pending": selectors.expenditures_for(u).filter(status=Expenditure.Status.PREPARED).order_by("-id")[:100],
+        "pending": _with_need_labels(selectors.expenditures_for(u).filter(status=Expenditure.Status.PREPARED)
+                                     .select_related("beneficiary").order_by("-id")[:100]),
         "fund_kinds": [k for k in Fund.Kind.choices if k[0] != Fund.Kind.GENERAL],
-        "donation_kinds": Donation.Kind.choices, "error": error, "action": action, "f": request.POST,
+        "donation_kinds": Donation.Kind.choices, "needs": list(needs().items()),
+        "beneficiary": _chosen(request, "spend"), "error": error, "action": action, "f": request.POST,
         "today": today, **_caps(u)}, status=400 if error else 200)
 
 
@@ -324,5 +362,6 @@ def community(request):
             (Referral.Status.ACCEPTED, "接收"), (Referral.Status.DECLINED, "未接收"),
             (Referral.Status.HELPED, "已实施慈善救助")],
         "space_kinds": Space.Kind.choices, "open_referral": [Referral.Status.REFERRED, Referral.Status.ACCEPTED],
+        "applicant": _chosen(request, "refer"),
         "error": error, "action": action, "f": request.POST, "today": today, "wish_open": Wish.Status.OPEN,
         **_caps(u)}, status=400 if error else 200)

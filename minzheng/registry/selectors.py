@@ -46,6 +46,8 @@ PICK_PURPOSES = {
     "retrofit": Cap.RETROFIT_APPLY,
     "lowincome": Cap.LOWINCOME_VIEW,
     "elder": Cap.ELDER_VIEW,
+    "charity": Cap.CHARITY_WISH,  # 救助衔接: the applicant of a household referred to a charity
+    "charity_spending": Cap.CHARITY_RECORD,  # the 受助人 of a charity's payment to a person
 }
 
 

@@ -28,6 +28,7 @@ def _accounts() -> None:
 def seed_small_demo() -> dict[str, float]:
     from minzheng.demo.assistance import seed_assistance_demo
     from minzheng.demo.carefacility import seed_facility_demo
+    from minzheng.demo.charity import seed_charity_demo
     from minzheng.demo.children import seed_children_demo
     from minzheng.demo.eldercare import seed_eldercare_demo
     from minzheng.demo.governance import seed_governance_demo
@@ -54,4 +55,5 @@ def seed_small_demo() -> dict[str, float]:
     step("homecare", seed_homecare_demo)
     step("governance", seed_governance_demo)
     step("social", seed_social_affairs_demo)
+    step("charity", lambda: seed_charity_demo(jurisdictions=[JIANGHAI]))
     return took

@@ -177,7 +177,7 @@ def test_the_desk_walks_a_charity_from_recognition_to_a_receipt_a_spending_and_a
     assert Expenditure.objects.get(pk=own.pk).status == "rejected"
 
     # 陈小玲 refers the 周 family, refused 低保, with their consent; 李建华 records the charity's answer.
-    r = _do(chen, "community", "refer", household=zhou.number, charity=charity.pk, ground="refused",
+    r = _do(chen, "community", "refer", person=zhou.head_id, charity=charity.pk, ground="refused",
             consent_on=TODAY.isoformat())
     assert r.status_code == 302 and f"已将家庭{zhou.number}转介至江海区慈善会" in _said(r)
     referral = Referral.objects.get()
@@ -287,7 +287,7 @@ def rows(world, mai, org, zhou):
                            name="礼乐敬老基金会")
     return {"charity": charity.pk, "fund": fund.pk, "donation": gift.pk, "project": project.pk,
             "expenditure": spending.pk, "referral": referral.pk, "trust": trust.pk, "space": space.pk,
-            "site": site.pk, "outlet": outlet.pk, "org": other.pk, "household": zhou.number}
+            "site": site.pk, "outlet": outlet.pk, "org": other.pk, "applicant": zhou.head_id}
 
 
 D = TODAY.isoformat()
@@ -320,9 +320,9 @@ BAD = [
     ("supervision", "designate", {"kind": "community", "area_code": "440704005", "name": "礼乐示范社区",
                                   "designated_on": D}, "不是村（居）"),
     ("supervision", "revoke", {"site": "{site}", "reason": "", "revoked_on": D}, "撤销原因"),
-    ("community", "refer", {"household": "", "charity": "{charity}", "ground": "refused", "consent_on": D},
-     "家庭编号"),
-    ("community", "refer", {"household": "{household}", "charity": "{charity}", "ground": "refused",
+    ("community", "refer", {"id_number": "", "charity": "{charity}", "ground": "refused", "consent_on": D},
+     "申请人"),
+    ("community", "refer", {"person": "{applicant}", "charity": "{charity}", "ground": "refused",
                             "consent_on": ""}, "书面同意"),
     ("community", "answer", {"referral": "{referral}", "status": "accepted", "outcome": ""}, "结果"),
     ("community", "resource", {"name": "新华电器", "is_enterprise": "1", "credit_code": "123", "offers": "维修",
@@ -382,7 +382,7 @@ GOOD = [
     ("supervision", "designate", {"kind": "community", "area_code": "440704005001", "name": "英南示范社区",
                                   "designated_on": D}),
     ("supervision", "revoke", {"site": "{site}", "reason": "撤销", "revoked_on": D}),
-    ("community", "refer", {"household": "{household}", "charity": "{charity}", "ground": "refused",
+    ("community", "refer", {"person": "{applicant}", "charity": "{charity}", "ground": "refused",
                             "consent_on": D}),
     ("community", "answer", {"referral": "{referral}", "status": "accepted", "outcome": "接收"}),
     ("community", "resource", {"name": "新华电器", "offers": "维修", "area_code": "440704005001"}),

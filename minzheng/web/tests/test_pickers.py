@@ -107,7 +107,7 @@ def test_the_candidates_follow_the_forms_right(client, people, wangs):
     """何丽, a care provider of 江海区, holds no registry right: the search offers her nobody, for any purpose her
     forms don't have either."""
     client.force_login(people["provider"])
-    for purpose in ("registry", "facility", "retrofit", "lowincome", "elder"):
+    for purpose in ("registry", "facility", "retrofit", "lowincome", "elder", "charity", "charity_spending"):
         assert _persons(client, "王", purpose) == [], purpose
 
 

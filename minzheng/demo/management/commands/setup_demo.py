@@ -1,5 +1,5 @@
-"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population, demo 大救助 work and
-demo 大养老 work (assessments, visits, emergency calls).
+"""manage.py setup_demo: reference areas, demo villages, demo accounts, a small population, demo 大救助 work,
+demo 大养老 work (assessments, visits, emergency calls), and the other domains' demos (大慈善 and 福彩 among them).
 
 Idempotent."""
 
@@ -18,6 +18,7 @@ from minzheng.core import audit
 from minzheng.demo import population as demo
 from minzheng.demo.assistance import AssistanceDemoError, seed_assistance_demo
 from minzheng.demo.carefacility import seed_facility_demo
+from minzheng.demo.charity import seed_charity_demo
 from minzheng.demo.children import seed_children_demo
 from minzheng.demo.eldercare import DemoError as EldercareDemoError
 from minzheng.demo.eldercare import seed_eldercare_demo
@@ -150,6 +151,14 @@ class Command(BaseCommand):
         self.stdout.write(f"社会事务演示：新增婚姻登记处 {s['offices']} 个、殡葬设施 {s['facilities']} 个、"
                           f"标准地名 {s['names']} 条、社区康园中心 {s['centres']} 个（服务对象 {s['enrolled']} 人）、"
                           f"死亡登记 {s['deaths']} 条")
+        # before the monitoring roll-up as well: its 慈善信托、慈善超市、示范社区、福彩 figures count the demo's
+        ch = seed_charity_demo()
+        self.stdout.write(f"大慈善和福彩演示：新增慈善组织 {ch['charities']} 家、捐赠 {ch['donations']} 笔、"
+                          f"慈善信托 {ch['trusts']} 个、微心愿和微实事 {ch['wishes']} 个、"
+                          f"救助衔接转介 {ch['referrals']} 件、"
+                          f"福彩销售场所 {ch['outlets']} 个、公益金安排 {ch['allocations']} 项")
+        for note in ch["skipped"]:
+            self.stdout.write(f"大慈善和福彩演示：{note}")
         m = seed_monitoring_demo()
         self.stdout.write(f"规划监测演示：填报 {m['reported']} 条（审定 {m['approved']} 条），重算 {m['years']} 个年度")
         self.stdout.write(f"居家养老演示：{seed_homecare_demo()}")
