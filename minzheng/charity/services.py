@@ -20,7 +20,7 @@ from minzheng.core import audit
 from minzheng.core.errors import Conflict, DomainError, NotFound
 from minzheng.core.money import FEN, Mode, amount, round_to
 from minzheng.core.periods import local_date, month_start, same_day_months_later
-from minzheng.core.scope import ensure_can
+from minzheng.core.scope import can_access_area, ensure_can
 from minzheng.payroll.services import outside_payment_record
 from minzheng.registry.models import Household, Membership, Person
 from minzheng.socialorgs.models import Form, SocialOrg
@@ -309,6 +309,8 @@ def expenditure_prepare(*, actor: User, fund: Fund, amount: object, spent_on: dt
         if fund.restricted and project.fund_id != fund.pk:
             raise DomainError(f"“{fund.name}”为定向资金（{fund.purpose}），不能用于项目“{project.name}”",
                               code="restricted", field="项目")
+    if beneficiary is not None and not can_access_area(actor, beneficiary.residence_area):
+        raise NotFound("所选受助人不存在或不在您的管辖范围内")
     if beneficiary is not None or need:
         if beneficiary is None or need not in needs():
             raise DomainError("向个人支付须同时填写受助人和救助需求（" + "、".join(needs().values()) + "）",
@@ -321,7 +323,8 @@ def expenditure_prepare(*, actor: User, fund: Fund, amount: object, spent_on: dt
                                        evidence=evidence, beneficiary=beneficiary, need=need, prepared_by=actor)
         audit.record(actor=actor, action="charity.expenditure_prepare", object_type="charity.expenditure",
                      object_id=e.pk, object_repr=project.name if project else "管理费用", area_code=charity.area.code,
-                     after={"fund": fund.name, "amount": value, "evidence": evidence})
+                     after={"fund": fund.name, "amount": value, "evidence": evidence,
+                            "beneficiary": beneficiary.pk if beneficiary else None, "need": need})
     return e
 
 

@@ -26,6 +26,7 @@ from minzheng.charity import services
 from minzheng.charity.models import Expenditure, Referral
 from minzheng.charity.rules import needs
 from minzheng.charity.tests.conftest import registered_org
+from minzheng.core.errors import NotFound
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date, month_start
 from minzheng.payroll import services as payroll
@@ -133,6 +134,9 @@ def test_li_names_who_a_payment_is_for_and_fund_supervision_sees_the_double_paym
             "spent_on": today.isoformat(), "evidence": "救助金银行回单"}
     r = li.post("/charity/desk/", form | {"person": wang.pk, "need": "basic_living"})
     assert r.status_code == 404 and "所选受助人不存在或不在您的管辖范围内" in r.content.decode()
+    with pytest.raises(NotFound, match="所选受助人不存在"):  # the service itself, whatever calls it
+        services.expenditure_prepare(actor=w.li, fund=general, project=project, amount="500", spent_on=today,
+                                     evidence="救助金银行回单", beneficiary=wang, need="basic_living")
     r = li.post("/charity/desk/", form | {"person": w.dad.pk, "need": ""})
     assert r.status_code == 400 and "救助需求" in r.content.decode().split('role="alert">')[1][:100]
     assert f'data-person-chosen-label="陈大明（{w.dad.masked_id}）"' in r.content.decode()
