@@ -409,6 +409,7 @@ class CharityReferralIn(Schema):
                         description="refused 低保申请未获批准 / exited 退出低保 / above_line 核对略高于标准")
     consent_on: BureauDate | None = Field(None, description="家庭书面同意转介的日期")
     project_id: RecordId | None = None
+    applicant_id: RecordId | None = Field(None, description="申请人：该家庭的在册成员；不填为户主")
 
 
 class CharityReferralAnswerIn(Schema):
@@ -425,6 +426,7 @@ class CharityReferralOut(Schema):
     status_label: str
     outcome: str
     referred_on: dt.date
+    applicant: str
 
 
 class CharityDemoSiteIn(Schema):
@@ -577,7 +579,7 @@ def stock_move(request, space_id: RecordId, payload: CharityStockIn):
 def _referral(r):
     return CharityReferralOut(id=r.pk, household_number=r.household.number, charity=str(r.charity), ground=r.ground,
                               status=r.status, status_label=r.get_status_display(), outcome=r.outcome,
-                              referred_on=r.referred_on)
+                              referred_on=r.referred_on, applicant=r.person.name)
 
 
 @router.post("/referrals", response={201: CharityReferralOut, codes_4xx: ErrorOut},
@@ -591,9 +593,10 @@ def referral_create(request, payload: CharityReferralIn):
         project = selectors.projects_for(request.user).filter(pk=payload.project_id).first()
         if project is None:
             raise NotFound("所选项目不存在或不在您的管辖范围内")
-    r = services.referral_create(actor=request.user, household=household_get(request.user, payload.household_id),
-                                 charity=charity, ground=payload.ground, consent_on=payload.consent_on,
-                                 project=project)
+    household = household_get(request.user, payload.household_id)
+    applicant = person_get(request.user, payload.applicant_id) if payload.applicant_id else None
+    r = services.referral_create(actor=request.user, household=household, person=applicant, charity=charity,
+                                 ground=payload.ground, consent_on=payload.consent_on, project=project)
     return Status(201, _referral(r))
 
 

@@ -74,9 +74,14 @@ def test_huang_walks_a_charity_through_the_api_and_mai_approves_its_spending(wor
     funds = {f["name"]: f["balance"] for f in huang("get", f"/charities/{cid}").json()["funds"]}
     assert funds["英南助学基金"] == "3800.00"
 
+    # the 申请人 must be one of the household's members: 陈大明 of 英南村 is not a 周
+    stranger = chen("post", "/referrals", {"household_id": zhou.pk, "charity_id": cid, "ground": "refused",
+                                            "consent_on": TODAY.isoformat(), "applicant_id": w.dad.pk})
+    assert stranger.status_code == 400 and stranger.json()["field"] == "申请人"
+    assert "陈大明不是该家庭的在册成员" in stranger.json()["message"]
     ref = chen("post", "/referrals", {"household_id": zhou.pk, "charity_id": cid, "ground": "refused",
-                                       "consent_on": TODAY.isoformat()})
-    assert ref.status_code == 201 and ref.json()["status"] == "referred"
+                                       "consent_on": TODAY.isoformat(), "applicant_id": zhou.head_id})
+    assert ref.status_code == 201 and ref.json()["status"] == "referred" and ref.json()["applicant"] == "周国强"
     no_consent = chen("post", "/referrals", {"household_id": zhou.pk, "charity_id": cid, "ground": "refused"})
     assert no_consent.status_code == 400 and no_consent.json()["field"] == "同意转介日期"
     answered = huang("post", f"/referrals/{ref.json()['id']}/answer", {"status": "accepted", "outcome": "纳入项目"})
