@@ -28,7 +28,7 @@ data/charity/law.csv and data/charity/lottery.csv. Idempotent: a jurisdiction wh
 import csv
 import datetime as dt
 import tempfile
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -41,7 +41,9 @@ from minzheng.charity import services as charity
 from minzheng.charity.models import Charity, Expenditure, Fund
 from minzheng.charity.rules import rule as law
 from minzheng.core.errors import DomainError
+from minzheng.core.money import Mode, round_to
 from minzheng.core.periods import local_date, month_start, same_day_months_later
+from minzheng.core.tabular import safe_row
 from minzheng.lottery import services as lottery
 from minzheng.lottery.models import Allocation
 from minzheng.lottery.rules import rule as lottery_rule
@@ -156,7 +158,7 @@ def _jurisdiction(made: dict, *, today: dt.date, county: Area, town: Area, villa
         income += amount
         made["donations"] += 1
     special_in = sum((a for _, r, a, _, _ in LAST_YEAR_GIFTS if r), Decimal(0))
-    target = (income * law("charity_spending_min_share").value).quantize(Decimal(1), rounding=ROUND_CEILING)
+    target = round_to(income * law("charity_spending_min_share").value, unit=Decimal(1), mode=Mode.UP)
     on_school = (special_in * Decimal("0.8")).quantize(Decimal(1))
     admin = (target * law("management_cost_max_share").value / 2).quantize(CENT)
     for fund, project, amount, on, evidence in (
@@ -260,10 +262,11 @@ def _lottery(made: dict, *, today: dt.date, county: Area, town: Area, village: A
         path = Path(d) / "福彩月度销量.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
             out = csv.writer(f)
-            out.writerow(lottery.SALES_COLUMNS)
+            out.writerow(safe_row(lottery.SALES_COLUMNS, for_csv=True))
             for n, o in enumerate(outlets, start=1):
                 for k, m in enumerate(months):
-                    out.writerow([o.licence, f"{m:%Y-%m}", f"{60000 + 25000 * (3 - n) + 1500 * k}.00"])
+                    out.writerow(safe_row([o.licence, f"{m:%Y-%m}", f"{60000 + 25000 * (3 - n) + 1500 * k}.00"],
+                                          for_csv=True))
         result = lottery.sales_import(actor=approver, path=path, file_format="csv")
     if result.errors:
         raise DomainError("演示福彩销量导入失败：" + "；".join(e["message"] for e in result.errors[:3]))
