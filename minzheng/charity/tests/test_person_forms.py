@@ -12,8 +12,6 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from minzheng.accounts.roles import Role
-from minzheng.accounts.services import user_create
 from minzheng.assistance import services as assistance
 from minzheng.assistance.tests.stories import (  # noqa: F401
     dibao_facts,
@@ -26,6 +24,7 @@ from minzheng.charity import services
 from minzheng.charity.models import Expenditure, Referral
 from minzheng.charity.rules import needs
 from minzheng.charity.tests.conftest import registered_org
+from minzheng.charity.tests.test_desk_forms import mai  # noqa: F401
 from minzheng.core.errors import NotFound
 from minzheng.core.models import AuditEntry
 from minzheng.core.periods import local_date, month_start
@@ -53,13 +52,7 @@ def _written() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def mai(world):
-    return user_create(actor=None, username="maijy", password="Minzheng#2026", display_name="麦嘉怡",
-                       role=Role.COUNTY, areas=[world.jianghai])
-
-
-@pytest.fixture
-def charity(world, mai):
+def charity(world, mai):  # noqa: F811
     w = world
     org = registered_org(window=w.li, reviewer=w.huang, approver=mai, legal_rep=w.mum, area=w.lile)
     return services.charity_recognise(actor=w.huang, org=org, public_fundraising=True)
@@ -111,7 +104,7 @@ def test_chen_refers_the_zhou_family_through_the_wife_she_picks_and_cannot_pick_
     assert f"吴秀兰（{wu.masked_id}）" in page and wu.id_number not in page
 
 
-def test_li_names_who_a_payment_is_for_and_fund_supervision_sees_the_double_payment(world, mai, charity, wang):
+def test_li_names_who_a_payment_is_for_and_fund_supervision_sees_the_double_payment(world, mai, charity, wang):  # noqa: F811
     w = world
     today = local_date()
     app = walk_to(w, submit_dibao(w), "approving")
