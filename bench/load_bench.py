@@ -6,6 +6,9 @@ runserver) in the same run, on the same PostgreSQL database with the demo data. 
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/minzheng_load .venv/bin/python bench/load_bench.py \
         --users 50 --seconds 60
 
+With --haproxy, a third set-up runs in the same rounds: two gunicorn app servers behind HAProxy with the production
+configuration (deploy/haproxy.cfg), each with half the workers (rounded up) of the single production server.
+
 Prints requests/s, p50/p95/p99 latency and errors per server. The load generator is a thread pool with requests
 in this process (it shares the machine's cores with the server under test: figures are for the pair).
 """
@@ -132,6 +135,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--web-workers", type=int, default=os.cpu_count() * 2 + 1)  # scripts/gunicorn.conf.py default
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--haproxy", action="store_true", help="再加一组：HAProxy 后的两台 gunicorn 应用服务器")
     ap.add_argument("--setup", action="store_true", help="先运行 migrate 和 setup_demo（空库）")
     args = ap.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -139,26 +143,39 @@ def main() -> None:
     static_root = tempfile.mkdtemp(prefix="mz-load-static-")
     env = _env(static_root)
     py = sys.executable
+    # Static files first: with the manifest storage every other command needs the manifest.
+    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     if args.setup:
         subprocess.run([py, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
         subprocess.run([py, "manage.py", "setup_demo", "--quiet-table"], cwd=ROOT, env=env, check=True)
-    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     procs: dict[str, subprocess.Popen] = {}
     bases: dict[str, str] = {}
     with open(os.path.join(static_root, "..", "mz-load-servers.log"), "ab") as log:
         try:
-            for name in ("production", "development"):
-                port = _free_port()
-                if name == "production":
-                    cmd = [py, "-m", "gunicorn", "minzheng.wsgi:application", "-c",
-                           str(ROOT / "scripts/gunicorn.conf.py"), "-b", f"127.0.0.1:{port}",
-                           "-w", str(args.web_workers)]
-                    server_env = env
-                else:  # what `python manage.py runserver` of the README starts (threaded, DEBUG on)
-                    cmd = [py, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
-                    server_env = {**env, "MINZHENG_DEBUG": "1"}
-                procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=server_env, stdout=log, stderr=log)
-                bases[name] = f"http://127.0.0.1:{port}"
+            def gunicorn(port: int, workers: int) -> list[str]:
+                return [py, "-m", "gunicorn", "minzheng.wsgi:application", "-c", str(ROOT / "scripts/gunicorn.conf.py"),
+                        "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+
+            port = _free_port()
+            procs["production"] = subprocess.Popen(gunicorn(port, args.web_workers), cwd=ROOT, env=env, stdout=log,
+                                                   stderr=log)
+            bases["production"] = f"http://127.0.0.1:{port}"
+            if args.haproxy:
+                half = (args.web_workers + 1) // 2
+                lb, app1, app2 = _free_port(), _free_port(), _free_port()
+                for name, app_port in (("app1", app1), ("app2", app2)):
+                    procs[name] = subprocess.Popen(gunicorn(app_port, half), cwd=ROOT, env=env, stdout=log, stderr=log)
+                lb_env = {**env, "MZ_LB_BIND": f"127.0.0.1:{lb}", "MZ_APP1": f"127.0.0.1:{app1}",
+                          "MZ_APP2": f"127.0.0.1:{app2}", "MZ_APP_SLOTS": str(half)}
+                procs["haproxy"] = subprocess.Popen(["haproxy", "-f", str(ROOT / "deploy/haproxy.cfg")], env=lb_env,
+                                                    stdout=log, stderr=log)
+                bases["production behind HAProxy"] = f"http://127.0.0.1:{lb}"
+            # What `python manage.py runserver` of the README starts (threaded, DEBUG on).
+            port = _free_port()
+            procs["development"] = subprocess.Popen([py, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                                                    cwd=ROOT, env={**env, "MINZHENG_DEBUG": "1"}, stdout=log,
+                                                    stderr=log)
+            bases["development"] = f"http://127.0.0.1:{port}"
             sessions = {}
             for name, base in bases.items():
                 _wait(f"{base}/healthz/")
@@ -176,7 +193,8 @@ def main() -> None:
     load = os.getloadavg()
     print(f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"{args.users} users, {args.rounds} rounds of {args.seconds:.0f} s each (median round); "
-          f"gunicorn {args.web_workers} sync workers")
+          f"gunicorn {args.web_workers} sync workers"
+          + (f"; behind HAProxy 2 × {(args.web_workers + 1) // 2}" if args.haproxy else ""))
     print("| server | requests ok | errors | req/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
@@ -184,8 +202,10 @@ def main() -> None:
               f"{r['p99']:.0f} |")
         if r["error_kinds"]:
             print(f"  errors: {r['error_kinds']}")
-    prod, dev = results["production"], results["development"]
-    print(f"production / development: throughput ×{prod['rps'] / dev['rps']:.2f}, p95 ×{prod['p95'] / dev['p95']:.2f}")
+    dev = results["development"]
+    for name, r in results.items():
+        if name != "development":
+            print(f"{name} / development: throughput ×{r['rps'] / dev['rps']:.2f}, p95 ×{r['p95'] / dev['p95']:.2f}")
 
 
 if __name__ == "__main__":
