@@ -262,8 +262,8 @@ def make_data(n: int, year: int) -> None:
         # 低保 entitlements: a closed 2022 row for every other case, then the current one (closed when exited).
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
-                                                rule_version, explanation, created_at)
-            SELECT c.id, m.person_id, 'basic', 300 + (m.person_id % 7) * 50, s.f, s.t, 'bench', '基准数据', now()
+                                                rule_version, explanation, created_at, deducted)
+            SELECT c.id, m.person_id, 'basic', 300 + (m.person_id % 7) * 50, s.f, s.t, 'bench', '基准数据', now(), 0
             FROM assistance_case c JOIN registry_membership m ON m.household_id = c.household_id
             CROSS JOIN LATERAL (VALUES (DATE '2022-01-01', DATE '2023-01-01', c.id % 2 = 0),
                                        (DATE '2023-01-01', (c.end_month + interval '1 month')::date, true)
@@ -283,8 +283,8 @@ def make_data(n: int, year: int) -> None:
         """)
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month,
-                                                rule_version, explanation, created_at)
-            SELECT c.id, c.head_id, s.component, s.amount, DATE '2023-01-01', 'bench', '基准数据', now()
+                                                rule_version, explanation, created_at, deducted)
+            SELECT c.id, c.head_id, s.component, s.amount, DATE '2023-01-01', 'bench', '基准数据', now(), 0
             FROM assistance_case c
             CROSS JOIN LATERAL (VALUES ('basic', 1440), ('care', 200)) s(component, amount)
             WHERE c.programme IN ('tekun', 'orphan', 'de_facto_unsupported')
@@ -301,8 +301,8 @@ def make_data(n: int, year: int) -> None:
         """)
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month,
-                                                rule_version, explanation, created_at)
-            SELECT c.id, c.head_id, s.component, s.amount, DATE '2023-01-01', 'bench', '基准数据', now()
+                                                rule_version, explanation, created_at, deducted)
+            SELECT c.id, c.head_id, s.component, s.amount, DATE '2023-01-01', 'bench', '基准数据', now(), 0
             FROM assistance_case c JOIN registry_person p ON p.id = c.head_id
             CROSS JOIN LATERAL (VALUES ('living', 175), ('care_subsidy', 235)) s(component, amount)
             WHERE c.programme = 'disability'
@@ -323,9 +323,9 @@ def make_data(n: int, year: int) -> None:
         """, p)
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
-                                                rule_version, explanation, created_at)
+                                                rule_version, explanation, created_at, deducted)
             SELECT c.id, c.head_id, 'one_off', 500 + (c.id % 20) * 100, c.start_month,
-                   (c.start_month + interval '1 month')::date, 'bench', '基准数据', now()
+                   (c.start_month + interval '1 month')::date, 'bench', '基准数据', now(), 0
             FROM assistance_case c WHERE c.programme = 'temporary'
         """)
         cur.execute("DROP TABLE bench_villages")
