@@ -44,7 +44,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()  # COUNT over a LIMIT subquery
+        # COUNT over a LIMIT subquery of ids, unordered: an ORDER BY there would make the database sort every
+        # row in scope before it may stop at cap + 1 (0.4 s for a town of 238,000 persons).
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

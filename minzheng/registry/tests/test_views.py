@@ -6,6 +6,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -105,9 +107,13 @@ def test_a_list_longer_than_the_count_cap_says_so_instead_of_counting_everyone(c
     for i in range(25):
         make_person(f"测试{i:02d}", area=areas["yingnan"], birth=dt.date(1960, 1, 1) + dt.timedelta(days=i))
     login(client, people, "lile_officer")
-    page = client.get(reverse("web:person_list"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("web:person_list"))
     text = page.content.decode()
     assert len(page.context["page"]) == 20 and "超过 20 条" in text and "共 25 条" not in text
+    # The capped count neither sorts (a town of 238,000 persons took 0.4 s to sort) nor reads whole rows.
+    (count,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "ORDER BY" not in count and "registry_person\".\"bank_account" not in count
     monkeypatch.setattr(views, "PERSON_LIST_COUNT_CAP", 10_000)
     assert "共 25 条" in client.get(reverse("web:person_list")).content.decode()
 
