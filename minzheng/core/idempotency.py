@@ -68,7 +68,8 @@ _last_purge = {"at": -float(_PURGE_EVERY_SECONDS)}
 
 MSG_BAD_KEY = "请求头 Idempotency-Key 的格式不对：应为1至128个字母、数字或 . _ : + / = - 字符"
 MSG_KEY_REUSED = "这个 Idempotency-Key 已用于另一个请求（方法、地址或内容不同），请为新的操作使用新的键"
-MSG_NOT_KEPT = "这个请求已经处理完成，但其结果（文件或较大的页面）没有保存，无法再次显示；请回到页面查看结果，不要重复提交"
+MSG_NOT_KEPT = ("这个请求已经处理完成，但其结果（文件或较大的页面）没有保存，无法再次显示；"
+                "请回到页面查看结果，不要重复提交")
 
 
 class _KeyTaken(Exception):
@@ -189,7 +190,7 @@ class IdempotencyMiddleware:
                 return self._first_attempt(request, key, scope, fingerprint)
             except _KeyTaken:
                 pass
-            row = IdempotentRequest.objects.filter(key=key, scope=scope).first()
+            row = IdempotentRequest.objects.using("default").filter(key=key, scope=scope).first()  # never a replica
             if row is None:
                 continue
             if hmac.compare_digest(row.fingerprint, fingerprint):
