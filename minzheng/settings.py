@@ -112,6 +112,9 @@ MIDDLEWARE = [
     "minzheng.core.dbrouter.ReplicaMiddleware",  # dashboards/reports/exports may read the replica (below)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: around the view only. A retried POST/PUT/PATCH/DELETE (same Idempotency-Key or load-balancer
+    # X-Request-ID) is answered from its first attempt's record instead of running twice (core/idempotency.py).
+    "minzheng.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "minzheng.urls"
@@ -258,6 +261,12 @@ JOB_RECOVERERS = ["minzheng.registry.importing.import_recover_abandoned",
 # Structured logs (one JSON object a line, each with the request id) to stderr, where gunicorn/systemd collect
 # them. The access line of every request (logger minzheng.request) is on with MINZHENG_ACCESS_LOG=1 (serve.sh).
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+# Replay records of unsafe requests (core/idempotency.py). Kept a day, the window Stripe gives its idempotency keys
+# (https://docs.stripe.com/idempotency: a key may be pruned once at least 24 hours old, and reused after that it is
+# a new request): far beyond HAProxy's retries (seconds) and an API client's retry after a timeout.
+# Answers above the size limit (and streamed files) keep only their status: a repeat is told it was done.
+IDEMPOTENCY_KEEP_HOURS = int(os.environ.get("MINZHENG_IDEMPOTENCY_KEEP_HOURS", "24"))
+IDEMPOTENCY_MAX_STORED_BYTES = int(os.environ.get("MINZHENG_IDEMPOTENCY_MAX_STORED_BYTES", str(512 * 1024)))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,8 +21,9 @@ REPLICA = "replica"
 PIN_KEY = "_mz_primary_until"
 _use_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("mz_use_replica", default=False)
 _writes: contextvars.ContextVar[list | None] = contextvars.ContextVar("mz_writes", default=None)
-# Writes that say nothing about the user's data: the session (the pin itself) and the shared throttle cache.
-_NOT_A_WRITE = {"sessions.Session", "accounts.LoginThrottle"}
+# Writes that say nothing about the user's data: the session (the pin itself), the shared throttle cache and the
+# replay record of a request (core/idempotency.py; the request's own writes count).
+_NOT_A_WRITE = {"sessions.Session", "accounts.LoginThrottle", "core.IdempotentRequest"}
 # Behind = the replica has not replayed up to the primary's current WAL position; then the lag is the age of the last
 # transaction it replayed (how stale its copy is). Both positions come from the servers themselves.
 _REPLICA_SQL = """SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,
@@ -85,6 +86,14 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == "default"  # the replica follows the primary's WAL, migrations included
+
+
+def count_as_write(label: str) -> None:
+    """A request answered without running its view (a retry answered from its first attempt's record) pins the
+    session as that first attempt did, which may have died before saving the session."""
+    writes = _writes.get()
+    if writes is not None:
+        writes.append(label)
 
 
 def _routed(request) -> bool:

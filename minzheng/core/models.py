@@ -39,3 +39,25 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class IdempotentRequest(models.Model):
+    """The answer to one unsafe request (POST/PUT/PATCH/DELETE), written in the same transaction as the request's
+    own writes, so a retry of that request is answered from here instead of running again (core/idempotency.py).
+    The key is the client's Idempotency-Key or the load balancer's X-Request-ID; the scope is whose request it was
+    (the user, else the session), so nobody is ever answered from another person's record."""
+
+    key = models.CharField("请求键", max_length=140)
+    scope = models.CharField("请求人", max_length=64)
+    fingerprint = models.CharField("请求摘要", max_length=64)  # HMAC of method, path and body: same request?
+    created_at = models.DateTimeField("时间", db_index=True)
+    status = models.PositiveSmallIntegerField("状态码", null=True, blank=True)
+    headers = models.JSONField("响应头", default=dict, blank=True)
+    body = models.BinaryField("响应内容", null=True, blank=True)  # None: a file or a large page, not kept
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "scope"], name="core_idempotent_request_once")]
+        verbose_name = verbose_name_plural = "请求重放记录"
+
+    def __str__(self):
+        return f"{self.key} ({self.scope})"

@@ -19,6 +19,11 @@ _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_log = logging.getLogger("minzheng.request")
 
 
+def is_sane_request_id(value: str) -> bool:
+    """The rule for adopting a given id (HAProxy's config applies the same one before adding its own)."""
+    return bool(_SANE_ID.match(value))
+
+
 def current_request_id() -> str:
     return _request_id.get()
 
@@ -56,7 +61,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         given = request.META.get(settings.REQUEST_ID_HEADER, "")
-        rid = given if _SANE_ID.match(given) else uuid.uuid4().hex
+        rid = given if is_sane_request_id(given) else uuid.uuid4().hex
         token = _request_id.set(rid)
         request.request_id = rid
         start = time.perf_counter()

@@ -1,8 +1,13 @@
 """Two app servers behind HAProxy and two task workers on one PostgreSQL database; one app server and one worker are
-stopped mid-load (issue 17 item 3). No request fails beyond the balancer's retry, no import job is lost or
-validated twice (the queue's row locks, the jobs' leases), and the audit chain verifies afterwards.
+stopped mid-load (issue 17 item 3). No request fails beyond the balancer's retry, no upload is lost or recorded
+twice (every POST answered 201 made exactly one import job and one audit entry), no import job is validated twice
+(the queue's row locks, the jobs' leases), and the audit chain verifies afterwards.
 
-黄志强 of 江海区 uploads village rosters while browsing; the bureau's operator restarts one server meanwhile."""
+黄志强 of 江海区 uploads village rosters while browsing; the bureau's operator restarts one server meanwhile. Then an
+app server's worker dies right after committing an upload and before answering it (a test-only hook of
+tests/production/failover_settings.py): HAProxy resends the upload with the same X-Request-ID, the other worker
+answers it from the first attempt's record (core/idempotency.py), and the roster is recorded once. His API client's
+upload with an Idempotency-Key fares the same."""
 
 import os
 import shutil
@@ -22,6 +27,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connections
 
 from minzheng.core.idcard import make_id_number
+from minzheng.core.models import AuditEntry
 from minzheng.registry.models import ImportJob, ImportRow
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
@@ -76,11 +82,13 @@ def cluster(tmp_path, people):
     ports = [_free_port() for _ in range(3)]
     procs: dict[str, subprocess.Popen] = {}
     log = open(tmp_path / "cluster.log", "wb")
+    # The app servers: production settings plus the test-only die-after-commit hook (tests/production/).
+    app_env = {**env, "DJANGO_SETTINGS_MODULE": "tests.production.failover_settings"}
     for name, port in (("app1", ports[1]), ("app2", ports[2])):
         procs[name] = subprocess.Popen([sys.executable, "-m", "gunicorn", "minzheng.wsgi:application", "-b",
                                         f"127.0.0.1:{port}", "-w", "2", "--graceful-timeout", "20", "--timeout", "180",
                                         "--preload"],
-                                       cwd=ROOT, env=env, stdout=log, stderr=log)
+                                       cwd=ROOT, env=app_env, stdout=log, stderr=log)
     for name in ("worker1", "worker2"):
         procs[name] = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--queue-name", "*",
                                         "--interval", "0.2", "--no-startup-delay"],
@@ -118,14 +126,36 @@ def _session(url: str) -> requests.Session:
     return s
 
 
+def _worker_pids(app: subprocess.Popen) -> set[int]:
+    """The gunicorn arbiter's live workers (a killed one stays listed as a zombie until the arbiter reaps it)."""
+    pids = set()
+    for pid in Path(f"/proc/{app.pid}/task/{app.pid}/children").read_text().split():
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                pids.add(int(pid))
+        except (FileNotFoundError, IndexError):
+            pass
+    return pids
+
+
+def _upload_dying_after_commit(url: str, s: requests.Session, name: str, **headers: str) -> requests.Response:
+    return s.post(f"{url}/api/imports", files={"file": (name, _roster(900 + len(name)))}, timeout=60,
+                  headers={"X-CSRFToken": s.cookies["csrftoken"], "X-Test-Die-After-Commit": "1", **headers})
+
+
 def test_losing_an_app_server_and_a_worker_mid_load_loses_nothing(cluster):
     url, procs = cluster["url"], cluster["procs"]
-    uploads, failures, pages = [], [], []
+    uploads, failures, pages, sessions = [], [], [], []
+    posts_sent = 0
     lock = threading.Lock()
 
     def user(n: int) -> None:
+        nonlocal posts_sent
         s = _session(url)
+        sessions.append(s)
         for i in range(6):
+            with lock:
+                posts_sent += 1
             try:
                 page = s.get(f"{url}/api/areas", timeout=30)
                 r = s.post(f"{url}/api/imports", files={"file": (f"村民{n}-{i}.csv", _roster(n * 10 + i))},
@@ -151,7 +181,25 @@ def test_losing_an_app_server_and_a_worker_mid_load_loses_nothing(cluster):
         t.join(timeout=300)
 
     assert failures == [], f"失败的请求：{failures}"
-    assert set(pages) == {200} and len(uploads) == 24
+    assert set(pages) == {200} and posts_sent == len(uploads) == 24
+    # Every upload answered 201 was recorded once: one import job and one audit entry each, none doubled by a retry.
+    assert ImportJob.objects.count() == len(set(uploads)) == 24
+    assert AuditEntry.objects.filter(action="import.upload").count() == 24
+
+    # A worker of app2 (app1 is stopped) dies after committing an upload, before answering it.
+    s = sessions[0]
+    for name, headers in (("村民-提交后中断.csv", {}), ("村民-接口重试.csv", {"Idempotency-Key": "hzq-upload-0001"})):
+        workers = _worker_pids(procs["app2"])
+        r = _upload_dying_after_commit(url, s, name, **headers)
+        assert r.status_code == 201 and r.headers.get("Idempotent-Replayed") == "true", (r.status_code, r.text)
+        job = ImportJob.objects.get(original_name=name)  # one job, the one the answer names
+        assert r.json()["id"] == job.pk
+        assert AuditEntry.objects.filter(action="import.upload", object_id=str(job.pk)).count() == 1
+        uploads.append(job.pk)
+        deadline = time.monotonic() + 30
+        while not workers - _worker_pids(procs["app2"]):  # the first attempt's worker really died (and was replaced)
+            assert time.monotonic() < deadline, "没有工作进程在提交后退出"
+            time.sleep(0.1)
     deadline = time.monotonic() + 120
     while ImportJob.objects.exclude(status=ImportJob.Status.VALIDATED).exists():
         assert time.monotonic() < deadline, list(ImportJob.objects.values_list("id", "status", "attempts"))
