@@ -69,6 +69,12 @@ def test_a_fresh_deployment_migrates_before_its_first_collectstatic(tmp_path):
     assert run.returncode == 0, run.stderr
 
 
+@pytest.mark.django_db
+def test_the_browsers_favicon_request_is_sent_to_the_icon(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"] == "/static/web/favicon.svg"
+
+
 def test_a_mistyped_address_gets_a_plain_chinese_404_without_the_url_list(client, people):
     client.force_login(people["village_worker"])
     response = client.get("/no-such-page/")
