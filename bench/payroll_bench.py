@@ -102,16 +102,16 @@ def make_data(n: int) -> None:
         # Every 500th household's amount doubles and more in May (增发): the jump rule's cases.
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
-                                                rule_version, explanation, created_at)
+                                                rule_version, explanation, deducted, created_at)
             SELECT c.id, m.person_id, 'basic', 300 + (m.person_id % 7) * 50, DATE '2024-04-01',
-                   CASE WHEN c.id % 500 = 7 THEN DATE '2024-05-01' END, 'bench', '基准数据', now()
+                   CASE WHEN c.id % 500 = 7 THEN DATE '2024-05-01' END, 'bench', '基准数据', 0, now()
             FROM assistance_case c JOIN registry_membership m ON m.household_id = c.household_id
         """)
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month, to_month,
-                                                rule_version, explanation, created_at)
+                                                rule_version, explanation, deducted, created_at)
             SELECT e.case_id, e.person_id, 'basic', e.monthly_amount * 3, DATE '2024-05-01', NULL, 'bench', '增发',
-                   now()
+                   0, now()
             FROM assistance_entitlement e JOIN assistance_case c ON c.id = e.case_id
             WHERE c.id % 500 = 7 AND e.to_month IS NOT NULL
         """)
@@ -124,8 +124,8 @@ def make_data(n: int) -> None:
         """)
         cur.execute("""
             INSERT INTO assistance_entitlement (case_id, person_id, component, monthly_amount, from_month,
-                                                rule_version, explanation, created_at)
-            SELECT c.id, c.head_id, 'basic', 1440, DATE '2024-04-01', 'bench', '基准数据', now()
+                                                rule_version, explanation, deducted, created_at)
+            SELECT c.id, c.head_id, 'basic', 1440, DATE '2024-04-01', 'bench', '基准数据', 0, now()
             FROM assistance_case c WHERE c.programme = 'tekun'
         """)
         cur.execute("DROP TABLE bench_villages")
@@ -133,9 +133,11 @@ def make_data(n: int) -> None:
 
 
 _BASELINE_SELECT = """
-    SELECT am.roster_id, c.id, e.person_id, c.area_id, DATE '2024-05-01', ROUND(SUM(e.monthly_amount), 2),
+    SELECT am.roster_id, c.id, e.person_id, am.area_id, DATE '2024-05-01', ROUND(SUM(e.monthly_amount), 2),
+           ROUND(SUM(e.deducted), 2),
            CASE WHEN p.bank_account <> '' THEN p.bank_name ELSE h.bank_name END,
-           CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END, '中央', 'pending', '', ''
+           CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE h.bank_account END, '中央', 'pending', '', '',
+           {shares}
     FROM assistance_case c
     JOIN bench_area_roster am ON am.area_id = c.area_id
     JOIN assistance_entitlement e ON e.case_id = c.id
@@ -144,11 +146,18 @@ _BASELINE_SELECT = """
     WHERE c.programme = 'dibao' AND c.status = 'active' AND c.start_month <= %(m)s
       AND (c.end_month IS NULL OR c.end_month >= %(m)s)
       AND e.from_month <= %(m)s AND (e.to_month IS NULL OR e.to_month > %(m)s)
-    GROUP BY am.roster_id, c.id, e.person_id, c.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
+    GROUP BY am.roster_id, c.id, e.person_id, am.area_id, p.bank_name, p.bank_account, h.bank_name, h.bank_account
     ORDER BY am.roster_id, c.id, e.person_id
 """
-_COLUMNS = ("roster_id, case_id, person_id, area_id, for_month, amount, bank_name, bank_account, fund, status, "
-            "fail_reason, adjusted_reason")
+# The four fund shares of a line (data/payroll/fund_shares.csv): each source's percentage of the amount to the fen,
+# the roster's remainder source taking what is left (as payroll.reference.split_by_source).
+_AMOUNT = "ROUND(SUM(e.monthly_amount), 2)"
+_SHARE = {s: f"ROUND({_AMOUNT} * am.{s} / 100, 2)" for s in ("central", "province", "city", "county")}
+_BASELINE_SELECT = _BASELINE_SELECT.replace("{shares}", ",\n           ".join(
+    f"CASE WHEN am.rest = '{s}' THEN {_AMOUNT} - ({' + '.join(v for o, v in _SHARE.items() if o != s)}) "
+    f"ELSE {share} END" for s, share in _SHARE.items()))
+_COLUMNS = ("roster_id, case_id, person_id, area_id, for_month, amount, deducted, bank_name, bank_account, fund, "
+            "status, fail_reason, adjusted_reason, fund_central, fund_province, fund_city, fund_county")
 _FKS = """
     ALTER TABLE bench_baseline
       ADD FOREIGN KEY (roster_id) REFERENCES payroll_roster (id) DEFERRABLE INITIALLY DEFERRED,
@@ -177,16 +186,20 @@ def baselines(april_rosters) -> dict[str, float]:
     from django.db import connection, transaction
 
     from minzheng.payroll.models import Roster
+    from minzheng.payroll.reference import SOURCES, fund_shares, remainder_source
     from minzheng.payroll.supervision import WORK_MEM_SQL
 
     out = {}
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_area_roster")
-        cur.execute("CREATE TABLE bench_area_roster (area_id bigint PRIMARY KEY, roster_id bigint)")
+        cur.execute("CREATE TABLE bench_area_roster (area_id bigint PRIMARY KEY, roster_id bigint, central numeric, "
+                    "province numeric, city numeric, county numeric, rest text)")
         for r in april_rosters:
             stand_in = Roster.objects.create(programme="bench_stand_in", area=r.area, month=r.month)
-            cur.execute("INSERT INTO bench_area_roster SELECT id, %s FROM areas_area WHERE path LIKE %s",
-                        [stand_in.pk, r.area.path + "%"])
+            shares = fund_shares("dibao", r.area)
+            cur.execute("INSERT INTO bench_area_roster SELECT id, %s, %s, %s, %s, %s, %s FROM areas_area "
+                        "WHERE path LIKE %s", [stand_in.pk, *(shares.percent[s] for s in SOURCES),
+                                               remainder_source(shares), r.area.path + "%"])
         cur.execute("ANALYZE bench_area_roster")
         for kind in ("bare", "indexes_only", "same_shape"):
             cur.execute("DROP TABLE IF EXISTS bench_baseline")
@@ -195,7 +208,7 @@ def baselines(april_rosters) -> dict[str, float]:
                             "amount numeric(12,2), bank_account text)")
                 sql = ("INSERT INTO bench_baseline SELECT c_id, person_id, area_id, amount, bank_account FROM ("
                        + _BASELINE_SELECT.replace("SELECT am.roster_id, c.id,", "SELECT am.roster_id, c.id AS c_id,")
-                       .replace("ROUND(SUM(e.monthly_amount), 2)", "ROUND(SUM(e.monthly_amount), 2) AS amount")
+                       .replace("ROUND(SUM(e.monthly_amount), 2)", "ROUND(SUM(e.monthly_amount), 2) AS amount", 1)
                        .replace("END, '中央'", "END AS bank_account, '中央'") + ") s")
             else:
                 cur.execute("CREATE TABLE bench_baseline (LIKE payroll_rosterline INCLUDING ALL)")

@@ -1,7 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from minzheng.api import api
 from minzheng.assistance.urls import public_urlpatterns as gongshi_urls
@@ -13,9 +13,16 @@ admin.site.site_header = "智慧民政 后台管理"
 admin.site.site_title = "智慧民政后台"
 admin.site.index_title = "基础数据管理"
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the one icon. Its (hashed) name is looked up
+    per request: in production it comes from the static manifest, which does not exist before the first
+    collectstatic, and every manage.py command — serve.sh's migrate among them — loads this module."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
+
+
 urlpatterns = [
-    # Browsers ask for /favicon.ico whatever the page says: send them to the one icon.
-    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("imports/", include("minzheng.registry.import_urls")),

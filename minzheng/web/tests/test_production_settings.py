@@ -60,6 +60,21 @@ def test_check_deploy_is_clean_in_production_mode():
     assert "no issues" in run.stdout
 
 
+def test_a_fresh_deployment_migrates_before_its_first_collectstatic(tmp_path):
+    """scripts/serve.sh runs migrate, then collectstatic. On a new server there is no static manifest yet, and every
+    manage.py command loads the URL list: nothing in it may look up a static file's hashed name on import."""
+    run = _run("import django; django.setup(); from django.core.management import call_command; "
+               "call_command('check')", MINZHENG_SECRET_KEY=STRONG_KEY, MINZHENG_STATIC_MANIFEST="1",
+               MINZHENG_STATIC_ROOT=str(tmp_path / "static"))
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.django_db
+def test_the_browsers_favicon_request_is_sent_to_the_icon(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"] == "/static/web/favicon.svg"
+
+
 def test_a_mistyped_address_gets_a_plain_chinese_404_without_the_url_list(client, people):
     client.force_login(people["village_worker"])
     response = client.get("/no-such-page/")
