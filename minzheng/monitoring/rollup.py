@@ -146,6 +146,19 @@ class _Policy:
         nominal = self._get(growth, area, name[: -len(":real")] + at)
         return (1 + nominal) / (1 + self._get(growth, area, "cpi_index:all" + at)) - 1
 
+    def term(self, name: str, area: Area) -> tuple[Decimal | None, str]:
+        """A formula's policy term ('std:dibao:urban', 'growth:…') in `area`, with its note; (None, why) when the
+        standard cannot be resolved there."""
+        prefix, _, ref = name.partition(":")
+        try:
+            if prefix == "growth":
+                g = self.growth(area, ref)
+                return g, f"{ref}较上年增长{g:.2%}"
+            v = self.value(area, ref)
+            return v, f"{ref}={v.normalize():f}"
+        except DomainError as e:
+            return None, e.message
+
     def holds(self, rule: TargetRule, area: Area) -> tuple[bool | None, str]:
         try:
             if rule.kind in (TargetRule.Kind.GROWTH_GE, TargetRule.Kind.GROWTH_FOLLOWS):
@@ -230,16 +243,7 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
     pol = _Policy(on, dict(tree.areas))
     zero, no_values = Decimal(0), {}
 
-    def policy(name, area):
-        prefix, _, ref = name.partition(":")
-        try:
-            if prefix == "growth":
-                g = pol.growth(area, ref)
-                return g, f"{ref}较上年增长{g:.2%}"
-            v = pol.value(area, ref)
-            return v, f"{ref}={v.normalize():f}"
-        except DomainError as e:
-            return None, e.message
+    policy = pol.term
 
     def side(terms, area):
         total, notes = zero, []
