@@ -3,7 +3,7 @@ and denominator as sums of the element values of all areas below (ratio of sums,
 policy standards in that area, and value = numerator × factor ÷ denominator rounded to 0.0001 — or, for a count (a
 formula with no denominator), numerator × factor — the computed part of monitoring.rollup._value_rows.
 The engines do the set work (the data-element sums); finish(), the same Python for both, adds the policy terms
-('std:…', 'growth:…') per indicator and area with one monitoring.rollup._Policy: a side whose standard cannot be
+('std:…', 'growth:…') per indicator and area with one monitoring.rollup.PolicyLookup: a side whose standard cannot be
 resolved there is left empty and gives no value, and an indicator whose numerator is all policy terms has its row
 only in its plan area, as in _value_rows. Element values are those of the year's roll-up
 (monitoring.rollup.count_element); reported figures and target progress stay with monitoring.rollup (per-row
@@ -18,7 +18,7 @@ from decimal import Decimal
 from minzheng.areas.models import Area
 from minzheng.monitoring import elements
 from minzheng.monitoring.models import Formula, Indicator
-from minzheng.monitoring.rollup import _Policy, as_of, formula_for, unit_scale
+from minzheng.monitoring.rollup import PolicyLookup, as_of, formula_for, unit_scale
 from minzheng.policy.rules import memoized
 
 from .engines import JobSpec, Row, Snapshot, SparkRun, normalise, raw_sql, rows_snapshot
@@ -90,7 +90,7 @@ def spec(period: dt.date) -> tuple[JobSpec, Plan]:
 
 def finish(raw: list[tuple], plan: Plan) -> list[Row]:
     """(indicator, area code, side, sum) → one row per indicator and area: 'numerator/denominator/value' (a count
-    has no denominator: 'numerator//value'). Policy terms are added here per area by one monitoring.rollup._Policy;
+    has no denominator: 'numerator//value'). Policy terms are added here per area by one monitoring.rollup.PolicyLookup;
     a side whose standard cannot be resolved is empty and so is the value. An indicator whose numerator is all
     policy terms has its one row in its plan area."""
     sums: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
@@ -101,7 +101,7 @@ def finish(raw: list[tuple], plan: Plan) -> list[Row]:
         return normalise([_row(ind, code, s, inds[ind], None) for (ind, code), s in sums.items()])
     current = {a.pk: a for a in Area.objects.current(plan.on)}
     by_code = {a.code: a for a in current.values()}
-    pol = _Policy(plan.on, current)
+    pol = PolicyLookup(plan.on, current)
     for ind_id, ind in inds.items():
         if ind.policy_only:
             plan_area = current.get(ind.plan_area_id) or Area.objects.get(pk=ind.plan_area_id)
@@ -113,7 +113,7 @@ def finish(raw: list[tuple], plan: Plan) -> list[Row]:
         return normalise([_row(ind, code, s, inds[ind], (pol, by_code[code])) for (ind, code), s in sums.items()])
 
 
-def _row(ind_id: int, code: str, sums: dict[str, int], ind: _Ind, policy: tuple[_Policy, Area] | None) -> Row:
+def _row(ind_id: int, code: str, sums: dict[str, int], ind: _Ind, policy: tuple[PolicyLookup, Area] | None) -> Row:
     def side(key: str, terms: tuple[str, ...]) -> Decimal | None:
         total = Decimal(sums.get(key, 0)) / MICRO
         for name in terms:

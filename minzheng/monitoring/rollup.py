@@ -101,7 +101,7 @@ def formula_for(ind: Indicator, formulas: dict[str, Formula]) -> Formula | None:
     return formulas.get(ind.template_row) or formulas.get(ind.key)
 
 
-class _Policy:
+class PolicyLookup:
     """Standards and their growth for one as-of date, each looked up once per area (rules share operands)."""
 
     def __init__(self, on: dt.date, areas: dict[int, Area] | None = None):
@@ -240,16 +240,15 @@ def _value_rows(year: int, affected: set[int] | None) -> list[tuple]:
             period__gt=targets.BASE_YEAR, period__lt=year, indicator__cumulative=True, value__isnull=False
     ).values_list("indicator_id", "area_id", "value"):
         earlier[(ind_id, area_id)] += v
-    pol = _Policy(on, dict(tree.areas))
+    pol = PolicyLookup(on, dict(tree.areas))
     zero, no_values = Decimal(0), {}
 
-    policy = pol.term
 
     def side(terms, area):
         total, notes = zero, []
         for name, is_policy in terms:
             if is_policy:
-                v, note = policy(name, area)
+                v, note = pol.term(name, area)
                 if v is None:
                     return None, note
                 total += v
