@@ -36,7 +36,10 @@ echo "== 模糊测试：准备演示数据（${DATABASE_URL%%:*}）"
 "$PY" manage.py setup_demo --persons "${MZ_FUZZ_PERSONS:-60}" --villages-per-town 1 --quiet-table >"$WORK/setup.log"
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$PY" manage.py runserver --noreload --skip-checks "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+# The production server, not runserver: Django's development server leaves Nagle's algorithm on, so on a kept-alive
+# connection every answer waited 40 ms for the client's delayed ACK (most of a fuzz run's time).
+MINZHENG_BIND="127.0.0.1:$PORT" MINZHENG_WEB_WORKERS=2 MINZHENG_WEB_TIMEOUT=150 \
+  "$PY" -m gunicorn minzheng.wsgi:application -c scripts/gunicorn.conf.py >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 SESSION=$("$PY" scripts/fuzz_db.py session jh_county)
 CSRF=$("$PY" -c 'import secrets, string; print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32)))')

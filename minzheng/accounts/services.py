@@ -14,8 +14,9 @@ from minzheng.core.errors import DomainError, NotFound
 from .models import AreaAssignment, LoginThrottle, User
 
 
-def user_create(*, actor: User | None, username: str, password: str, display_name: str, role: str,
+def user_create(*, actor: User | None, username: str, password: str | None, display_name: str, role: str,
                 areas: Sequence[Area] = ()) -> User:
+    """A new account; with `password` None it has no usable password until one is set."""
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, display_name=display_name, role=role)
         AreaAssignment.objects.bulk_create([AreaAssignment(user=user, area=a) for a in areas])

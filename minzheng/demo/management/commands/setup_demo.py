@@ -6,6 +6,7 @@ Idempotent."""
 import time
 import unicodedata
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -174,6 +175,8 @@ class Command(BaseCommand):
 def ensure_accounts() -> int:
     made = 0
     existing = set(User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list("username", flat=True))
+    # One hash for all demo accounts (they share one password): with production settings each hash costs ~1 s.
+    demo_hash = make_password(DEMO_PASSWORD)
     for username, name, role, codes in ACCOUNTS:
         if username in existing:
             continue
@@ -182,8 +185,9 @@ def ensure_accounts() -> int:
         if missing:
             raise CommandError(f"演示账号{username}的管辖区域不存在：{'、'.join(sorted(missing))}")
         with transaction.atomic():
-            user = user_create(actor=None, username=username, password=DEMO_PASSWORD, display_name=name, role=role,
+            user = user_create(actor=None, username=username, password=None, display_name=name, role=role,
                                areas=areas)
+            User.objects.filter(pk=user.pk).update(password=demo_hash)
             if role == Role.ADMIN:  # back-office (Django admin) access for the demo administrator
                 User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
                 audit.record(actor=None, action="user.grant_admin", object_type="user", object_id=user.pk,
