@@ -58,6 +58,19 @@ def caught_up() -> None:
             time.sleep(0.1)
 
 
+def apply_late(seconds: int, *, then_quiet: float) -> None:
+    """Make the replica apply changes `seconds` late, and be sure it does before going on: the reload that sets the
+    delay is asynchronous. Then stay quiet for `then_quiet` seconds: the lag the router measures is the age of the
+    last transaction the replica applied, which must be older than the threshold the test sets afterwards."""
+    pg_replica("delay", str(seconds))
+    deadline = time.monotonic() + 10
+    with _server("replica") as r:
+        while r.execute("SHOW recovery_min_apply_delay").fetchone()[0] != f"{seconds}s":
+            assert time.monotonic() < deadline, "副本未能载入延迟设置"
+            time.sleep(0.1)
+    time.sleep(then_quiet)
+
+
 @pytest.fixture
 def replica(settings, people):
     if "replica" not in settings.DATABASES:
@@ -98,7 +111,7 @@ def test_the_writer_reads_their_own_write_while_the_replica_lags(replica, people
     li, huang = Client(), Client()
     li.force_login(people["lile_officer"])
     huang.force_login(people["jianghai_approver"])
-    pg_replica("delay", "30")
+    apply_late(30, then_quiet=1.0)
     r = li.post("/monitoring/reported/new/?year=2023",
                 {"indicator": beds.pk, "area": "440704003", "value": "48", "note": "礼乐街道填报"})
     assert r.status_code == 302
