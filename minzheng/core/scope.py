@@ -72,8 +72,8 @@ def _through_successions(assigned: list[str], links: list[tuple[str, str]] | Non
     return own, own + sorted(seen - set(own)), moved_out
 
 
-def area_q(user, area_field: str) -> Q:
-    """Q matching rows whose `area_field` (a FK to Area) lies inside the user's areas."""
+def areas_q(user) -> Q:
+    """Q on Area matching the areas inside the user's areas (every level)."""
     paths = user_area_paths(user)
     if not paths:
         return Q(pk__in=[])
@@ -82,8 +82,15 @@ def area_q(user, area_field: str) -> Q:
         within |= Q(path__startswith=p)
     for p in _moved_out(user):
         within &= ~Q(path__startswith=p)
+    return within
+
+
+def area_q(user, area_field: str) -> Q:
+    """Q matching rows whose `area_field` (a FK to Area) lies inside the user's areas."""
+    if not user_area_paths(user):
+        return Q(pk__in=[])
     # An id subquery rather than a join, so the planner can drive person lookups by area id.
-    return Q(**{f"{area_field}__in": apps.get_model("areas", "Area").objects.filter(within).values("id")})
+    return Q(**{f"{area_field}__in": apps.get_model("areas", "Area").objects.filter(areas_q(user)).values("id")})
 
 
 def path_in_scope(user, path: str) -> bool:

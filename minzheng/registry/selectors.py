@@ -4,6 +4,7 @@ import re
 
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
 from minzheng.accounts.models import User
@@ -14,7 +15,7 @@ from minzheng.core import audit
 from minzheng.core.errors import NotFound
 from minzheng.core.idcard import normalize
 from minzheng.core.models import AuditEntry
-from minzheng.core.scope import scoped
+from minzheng.core.scope import areas_q, scoped
 
 from .models import Category, DuplicateReview, Household, Membership, Person, PersonCategory
 
@@ -104,6 +105,35 @@ def person_search(user: User, query: str = "", *, area: Area | None = None,
     if category:
         qs = qs.filter(categories__category=category, categories__valid_to__isnull=True)
     return qs.select_related("residence_area").order_by(*order)
+
+
+# The list of a town or village reads its first rows area by area (each village's first names from the
+# person_area_name_c index, then merged) rather than fetching and sorting every person in scope: a town of 6,000
+# persons took 10–20 ms to sort for 20 names (issue 9). Wide scopes, whose persons the name index yields in order at
+# once, and pages past this many index rows keep the plain read.
+_PER_AREA_ROWS = 1_000
+
+
+def first_rows_by_area(user: User, *, area: Area | None, rows: int,
+                       capability: str = Cap.REGISTRY_VIEW) -> QuerySet[Person] | None:
+    """The unfiltered list of `person_search` (in scope, under `area` if given, by name and id) as far as its first
+    `rows` rows, read as the first `rows` persons of each area in scope; None when the scope has too many areas."""
+    if not user.can(capability):
+        return None
+    areas = Area.objects.filter(areas_q(user))
+    if area is not None:
+        areas = areas.filter(path__startswith=area.path)
+    ids = list(areas.values_list("id", flat=True)[:_PER_AREA_ROWS // max(rows, 1) + 1])
+    if not ids or len(ids) * rows > _PER_AREA_ROWS:
+        return None
+    table, collation = Person._meta.db_table, connection.ops.quote_name(_BYTE_ORDER)
+    part = (f"SELECT id FROM (SELECT id FROM {table} WHERE residence_area_id = %s "
+            f"ORDER BY name COLLATE {collation}, id LIMIT %s) AS area_{{}}")
+    firsts = RawSQL(" UNION ALL ".join(part.format(i) for i in range(len(ids))), [v for i in ids for v in (i, rows)])
+    # The area ids as constants (not the scope's subquery) let the planner see the scope's size and start from the
+    # few ids above instead of from every person in scope.
+    return (Person.objects.filter(residence_area_id__in=ids, pk__in=firsts)
+            .annotate(name_c=Collate("name", _BYTE_ORDER)).select_related("residence_area").order_by("name_c", "id"))
 
 
 def with_list_details(qs: QuerySet[Person]) -> QuerySet[Person]:

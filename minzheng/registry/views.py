@@ -41,6 +41,7 @@ from .selectors import (
     PICK_PURPOSES,
     current_household,
     duplicate_candidates,
+    first_rows_by_area,
     full_record_views,
     household_get,
     household_members,
@@ -108,7 +109,7 @@ def _area_options(user):
     qs = areas_for(user)
     if any(a.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) for a in top_areas(user)):
         qs = qs.exclude(level=Level.VILLAGE)
-    return qs
+    return qs.values("code", "name")  # a city's hundreds of options: no model instances needed
 
 
 # The list counts at most this many persons: a city's exact COUNT over 1,000,000 rows was most of the page's time
@@ -152,7 +153,13 @@ def person_list(request):
     if is_id_query(request.GET.get("q", "")):
         q, status, found = "", 400, found.none()
         refused = "按身份证号查询时，请在搜索框中输入后查询（号码不会出现在网址中）"
-    ctx = {"page": paginate(request, with_list_details(found), count_cap=PERSON_LIST_COUNT_CAP),
+
+    def first_rows(rows):
+        narrowed = first_rows_by_area(request.user, area=area, rows=rows)
+        return None if narrowed is None else with_list_details(narrowed)
+
+    ctx = {"page": paginate(request, with_list_details(found), count_cap=PERSON_LIST_COUNT_CAP,
+                            first_rows=None if q or category or refused else first_rows),
            "q": q, "area": area, "category": category, "categories": Category.choices, "refused": refused,
            "id_search": is_id_query(q),
            "can_full_export": request.user.can(Cap.REGISTRY_EXPORT_FULL)}

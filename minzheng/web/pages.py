@@ -38,9 +38,20 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows. Over a million persons the exact COUNT is most of a page's time, and nobody
     pages through more than `cap` rows: past it the page says "超过 N 条" and asks for a search or a filter."""
 
-    def __init__(self, object_list, per_page: int, *, cap: int):
+    def __init__(self, object_list, per_page: int, *, cap: int, first_rows=None):
         super().__init__(object_list, per_page)
         self.cap = cap
+        # first_rows(n): a cheaper query whose first n rows are those of object_list, or None (then object_list)
+        self.first_rows = first_rows
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.first_rows(top) if self.first_rows else None
+        return self._get_page((self.object_list if rows is None else rows)[bottom:top], number, self)
 
     @cached_property
     def _counted(self) -> int:
@@ -61,8 +72,9 @@ class CappedPaginator(Paginator):
         return f"{self.cap:,}"
 
 
-def paginate(request, qs, per_page: int = 20, *, count_cap: int | None = None):
-    paginator = Paginator(qs, per_page) if count_cap is None else CappedPaginator(qs, per_page, cap=count_cap)
+def paginate(request, qs, per_page: int = 20, *, count_cap: int | None = None, first_rows=None):
+    paginator = (Paginator(qs, per_page) if count_cap is None
+                 else CappedPaginator(qs, per_page, cap=count_cap, first_rows=first_rows))
     return paginator.get_page(request.GET.get("page"))
 
 
