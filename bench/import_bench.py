@@ -283,6 +283,7 @@ def main():
     parser.add_argument("--pipeline-rounds", type=int, default=1, help="pipeline runs per size")
     parser.add_argument("--search", action="store_true")
     parser.add_argument("--list", help="(alone) the person-list latency over these area codes in the existing DB")
+    parser.add_argument("--requests", type=int, default=60, help="requests per user for --list")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child)))
@@ -294,7 +295,7 @@ def main():
         print(json.dumps(search_latency()))
         return
     if args.list:
-        print(json.dumps(list_latency(codes=args.list), ensure_ascii=False))
+        print(json.dumps(list_latency(args.requests, codes=args.list), ensure_ascii=False))
         return
     setup_django()
     from django.db import connection
