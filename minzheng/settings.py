@@ -144,12 +144,6 @@ DATABASES = {
         conn_max_age=60,
     )
 }
-# PostgreSQL: parameters bound on the server and statements a connection repeats prepared once (psycopg's
-# prepare_threshold), so the planner does not plan the same query again on every request: the home-care steps
-# spent two-thirds of their database time planning (bench/README.md, 居家养老).
-PG_OPTIONS = {"server_side_binding": True, "prepare_threshold": 2}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(PG_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -165,7 +159,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _REPLICA_URL = os.environ.get("MINZHENG_REPLICA_URL", "").strip()
 if _REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(_REPLICA_URL, conn_max_age=60)
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "application_name": "minzheng-replica-read"} | PG_OPTIONS
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "application_name": "minzheng-replica-read"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the primary's test database, as replicated
     DATABASE_ROUTERS = ["minzheng.core.dbrouter.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MINZHENG_REPLICA_MAX_LAG_SECONDS", "30"))
