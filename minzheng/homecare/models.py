@@ -212,6 +212,10 @@ class Order(models.Model):
         return self.status in OPEN_ORDER
 
 
+# What a step reads with the order (one join each): the order's pages, the API and the steps' checks use these.
+ORDER_RELATED = ("area", "jurisdiction", "item", "person", "provider", "worker")
+
+
 class ServiceRecord(models.Model):
     """服务记录: who served whom, what, where, start and end; the elder's confirmation code proves presence."""
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
+from minzheng.core import rows
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import age_on
 from minzheng.core.scope import ensure_can
@@ -121,14 +122,14 @@ def _create_order(*, person: Person, area: Area, jurisdiction: Area, item: Servi
                   scheduled_at: dt.datetime, note: str, channel: str, actor: User, day: dt.date,
                   provider: Provider | None = None, contract: PackageContract | None = None,
                   source_key: str | None = None) -> Order:
-    order = Order.objects.create(
+    order = rows.insert(Order(
         number=f"TMP-{uuid.uuid4().hex[:24]}", person=person, area=area, jurisdiction=jurisdiction, item=item,
         quantity=qty, unit_price=item.price, amount=reference.money(item.price * qty), address=address[:200],
         scheduled_at=scheduled_at, note=(note or "")[:200], channel=channel,
         placed_by=actor if getattr(actor, "pk", None) else None, confirm_code=f"{secrets.randbelow(10000):04d}",
-        contract=contract, source_key=source_key)
+        contract=contract, source_key=source_key))
     order.number = _new_number("JJ", day, order.pk)
-    order.save(update_fields=["number"])
+    rows.update(order, ["number"])
     _audit(actor, "homecare.order.place", order, None,
            {"status": S.PLACED, "person": person.masked_id, "item": item.code, "quantity": qty,
             "amount": order.amount, "scheduled_at": scheduled_at, "channel": channel})
@@ -138,7 +139,7 @@ def _create_order(*, person: Person, area: Area, jurisdiction: Area, item: Servi
 def _dispatch(actor: User, order: Order, provider: Provider, now: dt.datetime) -> None:
     before = {"status": order.status, "provider": None}
     order.status, order.provider, order.dispatched_at = S.DISPATCHED, provider, now
-    order.save(update_fields=["status", "provider", "dispatched_at"])
+    rows.update(order, ["status", "provider", "dispatched_at"])
     _audit(actor, "homecare.order.dispatch", order, before, {"status": S.DISPATCHED, "provider": provider.name})
 
 

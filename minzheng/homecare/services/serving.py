@@ -5,13 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from minzheng.accounts.models import User
+from minzheng.core import rows
 from minzheng.core.errors import DomainError
 from minzheng.core.periods import month_start, next_month_start
-from minzheng.registry.models import Person
 
 from .. import reference
 from ..models import (
@@ -43,7 +42,7 @@ def order_assign(*, actor: User, order: Order, worker: Worker, now: dt.datetime 
             raise DomainError(f"{worker.name}不是{_provider(order).name}的在岗服务人员", field="服务人员")
         before = {"status": order.status, "worker": order.worker.name if order.worker else None}
         order.status, order.worker, order.assigned_at = S.ASSIGNED, worker, _now(now)
-        order.save(update_fields=["status", "worker", "assigned_at"])
+        rows.update(order, ["status", "worker", "assigned_at"])
         _audit(actor, "homecare.order.assign", order, before, {"status": S.ASSIGNED, "worker": worker.name})
     return order
 
@@ -59,17 +58,27 @@ def order_start(*, actor: User, order: Order, started_at: dt.datetime | None = N
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, (S.ASSIGNED,), "开始服务")
-        record = ServiceRecord.objects.create(
+        record = rows.insert(ServiceRecord(
             order=order, provider=_provider(order), worker=_worker(order), person=order.person,
             item_name=order.item.name, address=order.address, start_location=(location or "")[:100],
-            started_at=started_at, recorded_by=actor)
+            started_at=started_at, recorded_by=actor))
         order.status = S.IN_SERVICE
-        order.save(update_fields=["status"])
+        rows.update(order, ["status"])
         _audit(actor, "homecare.order.start", order, {"status": S.ASSIGNED},
                {"status": S.IN_SERVICE, "worker": _worker(order).name, "started_at": started_at,
                 "location": location})
     return record
 
+
+
+def _subsidy_used(person_id: int, day: dt.date) -> Decimal:
+    """The subsidy the elder's completed services of the day's month already took."""
+    with rows.cursor() as cur:
+        cur.execute("SELECT SUM(subsidy) FROM homecare_order WHERE person_id = %s AND status = %s "
+                    "AND service_date >= %s AND service_date < %s",
+                    [person_id, S.COMPLETED, month_start(day), next_month_start(day)])
+        used = cur.fetchone()[0]
+    return reference.money(used or 0)
 
 
 def order_complete(*, actor: User, order: Order, confirm_code: str, content: str = "",
@@ -80,9 +89,12 @@ def order_complete(*, actor: User, order: Order, confirm_code: str, content: str
     now = _now(now)
     ended_at = _aware(ended_at) or now
     with transaction.atomic():
-        order = _locked(order, "record")  # the order's lock guards its record too (only order steps write it)
+        order = _locked(order)  # the order's lock guards its record too (only order steps write it)
         _require_status(order, (S.IN_SERVICE,), "完成")
-        record = order.record
+        # Its record, and the elder locked with it: completions of one elder are serialised so two services cannot
+        # both take the last of the monthly cap. What the month used is read after the lock (a later snapshot).
+        record = rows.one(ServiceRecord, "t.order_id = %s", [order.pk], related=("person",), lock=("t", "person"))
+        assert record is not None  # an order in service has its record (order_start wrote both)
         if ended_at < record.started_at:
             raise DomainError(f"服务结束时间（{timezone.localtime(ended_at):%Y-%m-%d %H:%M}）早于开始时间"
                               f"（{timezone.localtime(record.started_at):%Y-%m-%d %H:%M}），请核对",
@@ -92,21 +104,16 @@ def order_complete(*, actor: User, order: Order, confirm_code: str, content: str
         if (confirm_code or "").strip() != order.confirm_code:
             raise DomainError("服务确认码不正确，请向老人或家属核对", code="bad_confirm_code", field="服务确认码")
         day = _local_date(ended_at)
-        # Serialise completions of one elder so two services cannot both take the last of the monthly cap.
-        Person.objects.select_for_update().filter(pk=order.person_id).first()
-        used = (Order.objects.filter(person=order.person, status=S.COMPLETED, service_date__gte=month_start(day),
-                                     service_date__lt=next_month_start(day)).aggregate(s=Sum("subsidy"))["s"]
-                or Decimal("0"))
-        split = reference.subsidy_for(person=order.person, jurisdiction=order.jurisdiction,
+        used = _subsidy_used(order.person_id, day)
+        split = reference.subsidy_for(person=record.person, jurisdiction=order.jurisdiction,
                                       category=order.item.category, amount=order.amount, on=day,
                                       used_this_month=used)
         record.ended_at, record.end_location = ended_at, (location or "")[:100]
         record.content, record.confirmed_by_elder = content or "", True
-        record.save(update_fields=["ended_at", "end_location", "content", "confirmed_by_elder"])
+        rows.update(record, ["ended_at", "end_location", "content", "confirmed_by_elder"])
         order.status, order.closed_at, order.service_date = S.COMPLETED, now, day
         order.subsidy, order.self_pay, order.subsidy_explanation = split.subsidy, split.self_pay, split.explanation
-        order.save(update_fields=["status", "closed_at", "service_date", "subsidy", "self_pay",
-                                  "subsidy_explanation"])
+        rows.update(order, ["status", "closed_at", "service_date", "subsidy", "self_pay", "subsidy_explanation"])
         _audit(actor, "homecare.order.complete", order, {"status": S.IN_SERVICE},
                {"status": S.COMPLETED, "ended_at": ended_at, "amount": order.amount, "subsidy": split.subsidy,
                 "self_pay": split.self_pay, "explanation": split.explanation})
