@@ -17,7 +17,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from .fieldguard import check_value
 
@@ -27,16 +27,17 @@ MAIN = "t"  # the alias of the model's own table in a where clause; a relation's
 def cursor():
     """A cursor for hand-written statements of a hot path: prepared on PostgreSQL (see above), plain elsewhere.
     Logged like any cursor (CaptureQueriesContext counts its statements)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    conn = connections[DEFAULT_DB_ALIAS]  # once: each attribute read through django.db.connection costs a lookup
+    if conn.vendor != "postgresql":
+        return conn.cursor()
     import psycopg
 
-    connection.ensure_connection()
-    pg = connection.connection
+    conn.ensure_connection()
+    pg = conn.connection
     pg.prepare_threshold = 0  # only server-binding cursors prepare; Django's own (client-binding) never do
-    connection.validate_thread_sharing()
+    conn.validate_thread_sharing()
     raw = psycopg.Cursor(pg)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
 
 
 def _q(name: str) -> str:
@@ -49,6 +50,11 @@ def _converters(field: models.Field, alias: str) -> list:
     return [(conv, col) for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection)]
 
 
+def _with_converters(fields: list, alias: str) -> list:
+    """(position, converters) of the columns that have any: most have none."""
+    return [(i, convs) for i, f in enumerate(fields) if (convs := _converters(f, alias))]
+
+
 @functools.cache
 def _select(vendor: str, model: type[models.Model], related: tuple[str, ...]) -> tuple[str, list]:
     """SELECT … FROM the model's table joined to each related table (an outer join where the key may be empty);
@@ -59,26 +65,27 @@ def _select(vendor: str, model: type[models.Model], related: tuple[str, ...]) ->
         target = what if name is None else what.related_model
         fields = list(target._meta.concrete_fields)
         columns += [f"{_q(alias)}.{_q(f.column)}" for f in fields]
-        layout.append((name, target, [f.attname for f in fields], [_converters(f, alias) for f in fields]))
+        layout.append((name, target, [f.attname for f in fields], _with_converters(fields, alias)))
         if name is not None:
-            joins.append(f"{'LEFT' if what.null else 'INNER'} JOIN {_q(target._meta.db_table)} {_q(alias)} ON {_q(alias)}."
+            kind = "LEFT" if what.null else "INNER"
+            joins.append(f"{kind} JOIN {_q(target._meta.db_table)} {_q(alias)} ON {_q(alias)}."
                          f"{_q(target._meta.pk.column)} = {_q(MAIN)}.{_q(what.column)}")
     sql = f"SELECT {', '.join(columns)} FROM {_q(model._meta.db_table)} {_q(MAIN)} {' '.join(joins)}"
     return sql, layout
 
 
-def _build(row: Sequence[Any], layout: list) -> models.Model:
+def _build(row: Sequence[Any], layout: list, conn) -> models.Model:
     at, main = 0, None
     for name, target, attnames, converters in layout:
         values = list(row[at:at + len(attnames)])
         at += len(attnames)
-        for i, convs in enumerate(converters):
+        for i, convs in converters:
             for conv, col in convs:
-                values[i] = conv(values[i], col, connection)
+                values[i] = conv(values[i], col, conn)
         if name is None:
-            main = target.from_db(connection.alias, attnames, values)
+            main = target.from_db(conn.alias, attnames, values)
         else:
-            setattr(main, name, None if values[0] is None else target.from_db(connection.alias, attnames, values))
+            setattr(main, name, None if values[0] is None else target.from_db(conn.alias, attnames, values))
     assert main is not None
     return main
 
@@ -88,15 +95,16 @@ def many[M: models.Model](model: type[M], where: str, params: Sequence[Any] = ()
     """Rows of `model` matching `where` (SQL over "t" and the related aliases), each with its related rows;
     `then` is what follows the WHERE clause (ORDER BY, LIMIT). lock=True locks the model's own rows (FOR UPDATE OF t
     on PostgreSQL; SQLite has one writer anyway), a tuple of aliases locks those rows ("t", a relation's name)."""
-    sql, layout = _select(connection.vendor, model, related)
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, layout = _select(conn.vendor, model, related)
     sql = f"{sql} WHERE {where} {then}"
-    if lock and connection.features.has_select_for_update:
+    if lock and conn.features.has_select_for_update:
         aliases = (MAIN,) if lock is True else lock
-        sql += (f" FOR UPDATE OF {', '.join(_q(a) for a in aliases)}" if connection.features.has_select_for_update_of
+        sql += (f" FOR UPDATE OF {', '.join(_q(a) for a in aliases)}" if conn.features.has_select_for_update_of
                 else " FOR UPDATE")
     with cursor() as cur:
         cur.execute(sql, list(params))
-        return [_build(row, layout) for row in cur.fetchall()]  # type: ignore[misc]
+        return [_build(row, layout, conn) for row in cur.fetchall()]  # type: ignore[misc]
 
 
 def one[M: models.Model](model: type[M], where: str, params: Sequence[Any] = (), *, related: tuple[str, ...] = (),

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db import transaction
 
 from minzheng.areas.models import Area
+from minzheng.core import rows
 from minzheng.core.errors import DomainError
 from minzheng.core.money import fen as money  # homecare amounts are kept to the fen (policy data)
 from minzheng.core.periods import age_on
-from minzheng.registry.models import PersonCategory
 
 DIR = settings.DATA_DIR / "homecare"
 
@@ -79,8 +79,10 @@ def elderly_age() -> int:
 def person_groups(person, on: dt.date) -> list[Group]:
     """The subsidy groups a person belongs to on a day: open registry categories and age bands, best rank first."""
 
-    cats = set(PersonCategory.objects.filter(person=person, valid_from__lte=on)
-               .exclude(valid_to__lt=on).values_list("category", flat=True))
+    with rows.cursor() as cur:  # read at every completion: a prepared statement, not a compiled queryset
+        cur.execute("SELECT category FROM registry_personcategory WHERE person_id = %s AND valid_from <= %s "
+                    "AND (valid_to IS NULL OR valid_to >= %s)", [person.pk, on, on])
+        cats = {c for (c,) in cur.fetchall()}
     age = age_on(person.birth_date, on)
     out = [g for g in groups().values()
            if (g.category and g.category in cats) or (g.min_age is not None and not g.category and age >= g.min_age)]

@@ -8,7 +8,7 @@ from django.db import transaction
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area
-from minzheng.core import audit
+from minzheng.core import audit, rows
 from minzheng.core.errors import Conflict, DomainError
 from minzheng.core.scope import ensure_can
 
@@ -20,8 +20,11 @@ def catalogue_for(area: Area, on: dt.date) -> tuple[Area | None, list[ServiceIte
     # One query over the area and all its ancestors (their ids are the area's path), nearest first in Python.
     ids = [int(x) for x in area.path.strip("/").split("/")]
     by_area: dict[int, list[ServiceItem]] = {}
-    for it in (ServiceItem.objects.filter(area_id__in=ids, valid_from__lte=on).exclude(valid_to__lte=on)
-               .select_related("area").order_by("code", "-valid_from")):
+    # Read at every order placed: through core.rows (a prepared statement), not a compiled queryset.
+    items = rows.many(ServiceItem, f"t.area_id IN ({', '.join(['%s'] * len(ids))}) AND t.valid_from <= %s "
+                      "AND (t.valid_to IS NULL OR t.valid_to > %s)", [*ids, on, on], related=("area",),
+                      then="ORDER BY t.code, t.valid_from DESC")
+    for it in items:
         by_area.setdefault(it.area_id, []).append(it)
     for a in reversed(ids):
         if a in by_area:
