@@ -122,12 +122,27 @@ def _values(instance: models.Model, fields: Iterable[models.Field], *, add: bool
     return out
 
 
-def insert[M: models.Model](instance: M) -> M:
-    """INSERT the instance (its id drawn by the database) and mark it saved."""
-    meta = instance._meta
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and getattr(instance, f.attname) is None)]
+@functools.cache
+def _insert_sql(vendor: str, model: type[models.Model], with_pk: bool) -> tuple[str, list]:
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
     sql = (f"INSERT INTO {_q(meta.db_table)} ({', '.join(_q(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {_q(meta.pk.column)}")
+    return sql, fields
+
+
+@functools.cache
+def _update_sql(vendor: str, model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list]:
+    meta = model._meta
+    targets = [meta.get_field(name) for name in names]
+    sql = (f"UPDATE {_q(meta.db_table)} SET {', '.join(f'{_q(f.column)} = %s' for f in targets)} "  # type: ignore[union-attr]
+           f"WHERE {_q(meta.pk.column)} = %s")
+    return sql, targets
+
+
+def insert[M: models.Model](instance: M) -> M:
+    """INSERT the instance (its id drawn by the database) and mark it saved."""
+    sql, fields = _insert_sql(connection.vendor, type(instance), instance.pk is not None)
     with cursor() as cur:
         cur.execute(sql, _values(instance, fields, add=True))
         instance.pk = cur.fetchone()[0]
@@ -137,9 +152,6 @@ def insert[M: models.Model](instance: M) -> M:
 
 def update(instance: models.Model, fields: Sequence[str]) -> None:
     """UPDATE the named fields of a saved instance, as save(update_fields=…) does."""
-    meta = instance._meta
-    targets = [meta.get_field(name) for name in fields]
-    sql = (f"UPDATE {_q(meta.db_table)} SET {', '.join(f'{_q(f.column)} = %s' for f in targets)} "  # type: ignore[union-attr]
-           f"WHERE {_q(meta.pk.column)} = %s")
+    sql, targets = _update_sql(connection.vendor, type(instance), tuple(fields))
     with cursor() as cur:
         cur.execute(sql, [*_values(instance, targets, add=False), instance.pk])  # type: ignore[arg-type]
