@@ -1,8 +1,6 @@
 """Template helpers: capability checks and the user's areas for the page header."""
 
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
 
 from minzheng.areas.selectors import top_areas
 from minzheng.core.idcard import mask
@@ -21,15 +19,6 @@ def user_areas(user) -> str:
     if not getattr(user, "is_authenticated", False):
         return ""
     return "、".join(a.name for a in top_areas(user))
-
-
-@register.simple_tag
-def options(rows, selected="", value: str = "code", label: str = "name") -> SafeString:
-    """The <option> tags of a long select (a city's 179 areas), rendered in Python: as a template loop they cost
-    more than the rest of the person list's page."""
-    chosen = mark_safe(" selected")
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((r[value], chosen if r[value] == selected else "", r[label]) for r in rows))
 
 
 @register.filter

@@ -158,12 +158,3 @@ def test_a_referral_and_a_relative_filing_take_the_choice_and_refuse_a_forged_on
     r = client.post("/lowincome/referrals/", {"person": wangs["waihai"].pk, "need": "housing", "request": "房屋漏雨"})
     assert r.status_code == 400 and "该人员未在本辖区人员库中登记" in r.content.decode()
     assert not Referral.objects.exists()
-
-
-def test_a_long_select_renders_its_options_escaped_with_the_chosen_one_selected():
-    from django.template import Context, Template
-
-    html = Template('{% load mz %}{% options rows "2" %}').render(Context({"rows": [
-        {"code": "1", "name": "英南村"}, {"code": "2", "name": "<b>向东村</b>"}]}))
-    assert html == ('<option value="1">英南村</option>'
-                    '<option value="2" selected>&lt;b&gt;向东村&lt;/b&gt;</option>')
