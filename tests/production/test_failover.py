@@ -200,9 +200,15 @@ def test_losing_an_app_server_and_a_worker_mid_load_loses_nothing(cluster):
         while not workers - _worker_pids(procs["app2"]):  # the first attempt's worker really died (and was replaced)
             assert time.monotonic() < deadline, "没有工作进程在提交后退出"
             time.sleep(0.1)
-    deadline = time.monotonic() + 120
-    while ImportJob.objects.exclude(status=ImportJob.Status.VALIDATED).exists():
-        assert time.monotonic() < deadline, list(ImportJob.objects.values_list("id", "status", "attempts"))
+    # Generous: one worker validates all 26 jobs, and on a loaded CI machine that took over 120 s once (2026-12-07).
+    deadline = time.monotonic() + 300
+    unfinished = ImportJob.objects.exclude(status=ImportJob.Status.VALIDATED)
+    while unfinished.exists():
+        # A job that ended otherwise (failed, interrupted) will not be validated: say which, and why, at once.
+        ended = list(unfinished.filter(status__in=[ImportJob.Status.FAILED, ImportJob.Status.INTERRUPTED])
+                     .values_list("id", "status", "attempts", "message"))
+        assert not ended and time.monotonic() < deadline, ended or list(
+            unfinished.values_list("id", "status", "attempts", "processed_rows", "message"))
         time.sleep(0.5)
     assert sorted(ImportJob.objects.values_list("id", flat=True)) == sorted(uploads)  # none lost, none doubled
     for job in ImportJob.objects.all():
