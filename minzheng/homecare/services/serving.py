@@ -70,7 +70,6 @@ def order_start(*, actor: User, order: Order, started_at: dt.datetime | None = N
     return record
 
 
-
 def _subsidy_used(person_id: int, day: dt.date) -> Decimal:
     """The subsidy the elder's completed services of the day's month already took."""
     with rows.cursor() as cur:
