@@ -107,6 +107,14 @@ def many[M: models.Model](model: type[M], where: str, params: Sequence[Any] = ()
         return [_build(row, layout, conn) for row in cur.fetchall()]  # type: ignore[misc]
 
 
+def key_fits(model: type[models.Model], value: int) -> bool:
+    """Whether `value` fits the model's integer key column. The ORM answers "no such row" for an id out of the
+    column's range; a hand-written statement would instead fail in the database (or the driver), so callers that
+    take an id from outside check it first."""
+    lo, hi = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
 def one[M: models.Model](model: type[M], where: str, params: Sequence[Any] = (), *, related: tuple[str, ...] = (),
         lock: bool | tuple[str, ...] = False) -> M | None:
     found = many(model, where, params, related=related, lock=lock)

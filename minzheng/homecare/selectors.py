@@ -53,6 +53,8 @@ def _reach_sql(user: User) -> tuple[str, list]:
 def order_get(user: User, pk: int) -> Order:
     """One order in the user's reach, with its relations (as orders_for reads it); out of reach looks absent. Read
     through core.rows: this read precedes every step of an order, and the ORM's compilation was most of its cost."""
+    if not rows.key_fits(Order, pk):
+        raise NotFound()
     where, params = _reach_sql(user)
     order = rows.one(Order, f"t.id = %s AND {where}", [pk, *params], related=ORDER_RELATED)
     if order is None:

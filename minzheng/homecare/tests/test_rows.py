@@ -83,3 +83,11 @@ def test_every_persona_reaches_exactly_the_orders_the_list_shows_them(hc, people
     assert selectors.order_get(hc["daughter"], mine.pk).person_id == hc["wang"].pk
     with pytest.raises(NotFound):
         selectors.order_get(hc["heli"], other.pk)
+
+
+@pytest.mark.parametrize("pk", [2**63, -(2**63) - 1, 10**40])
+def test_an_id_beyond_the_key_columns_range_looks_absent_as_the_orm_answers_it(hc, pk):
+    """Found by the API fuzzer: the hand-written read passed such an id to the database, which failed (a 500)."""
+    assert not Order.objects.filter(pk=pk).exists()
+    with pytest.raises(NotFound):
+        selectors.order_get(hc["lijh"], pk)
