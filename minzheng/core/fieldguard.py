@@ -24,26 +24,30 @@ def check_value(field, value) -> None:
     """Raise a DomainError naming the field if value cannot be stored in its column."""
     if value is None:
         return
-    label = str(field.verbose_name or field.name)
     if isinstance(field, _TEXT) and isinstance(value, str):
         if "\x00" in value:
-            raise DomainError(f"{label}含有不可见的空字符，请删除后重试", field=label)
+            raise DomainError(f"{_label(field)}含有不可见的空字符，请删除后重试", field=_label(field))
         if field.max_length and len(value) > field.max_length:
-            raise DomainError(f"{label}最多{field.max_length}个字，现为{len(value)}个字", field=label)
+            raise DomainError(f"{_label(field)}最多{field.max_length}个字，现为{len(value)}个字", field=_label(field))
     elif isinstance(field, models.DecimalField) and isinstance(value, (Decimal, int, float, str)):
         try:
             d = Decimal(str(value))
         except InvalidOperation:
             return  # not a number: the field's own conversion reports it
         if not d.is_finite():
-            raise DomainError(f"{label}应为有限的数值", field=label)
+            raise DomainError(f"{_label(field)}应为有限的数值", field=_label(field))
         whole_digits = field.max_digits - field.decimal_places
         if d != 0 and d.adjusted() >= whole_digits:
-            raise DomainError(f"{label}超出允许范围（整数部分最多{whole_digits}位）", field=label)
-    elif field.get_internal_type() in _INT_RANGES and isinstance(value, int) and not isinstance(value, bool):
+            raise DomainError(f"{_label(field)}超出允许范围（整数部分最多{whole_digits}位）", field=_label(field))
+    elif isinstance(value, int) and not isinstance(value, bool) and field.get_internal_type() in _INT_RANGES:
         low, high = _INT_RANGES[field.get_internal_type()]
         if not low <= value <= high:
-            raise DomainError(f"{label}超出允许范围", field=label)
+            raise DomainError(f"{_label(field)}超出允许范围", field=_label(field))
+
+
+def _label(field) -> str:
+    # Only on refusal: a verbose_name is a lazy translation, costly to render on every save.
+    return str(field.verbose_name or field.name)
 
 
 def _guard(sender, instance, update_fields=None, raw=False, **kwargs):

@@ -121,12 +121,12 @@ def one[M: models.Model](model: type[M], where: str, params: Sequence[Any] = (),
     return found[0] if found else None
 
 
-def _values(instance: models.Model, fields: Iterable[models.Field], *, add: bool) -> list:
+def _values(instance: models.Model, fields: Iterable[models.Field], conn, *, add: bool) -> list:
     out = []
     for f in fields:
         value = f.pre_save(instance, add)  # auto_now(_add) fills the instance as save() would
         check_value(f, value)
-        out.append(f.get_db_prep_save(value, connection))
+        out.append(f.get_db_prep_save(value, conn))
     return out
 
 
@@ -150,16 +150,18 @@ def _update_sql(vendor: str, model: type[models.Model], names: tuple[str, ...]) 
 
 def insert[M: models.Model](instance: M) -> M:
     """INSERT the instance (its id drawn by the database) and mark it saved."""
-    sql, fields = _insert_sql(connection.vendor, type(instance), instance.pk is not None)
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _insert_sql(conn.vendor, type(instance), instance.pk is not None)
     with cursor() as cur:
-        cur.execute(sql, _values(instance, fields, add=True))
+        cur.execute(sql, _values(instance, fields, conn, add=True))
         instance.pk = cur.fetchone()[0]
-    instance._state.adding, instance._state.db = False, connection.alias
+    instance._state.adding, instance._state.db = False, conn.alias
     return instance
 
 
 def update(instance: models.Model, fields: Sequence[str]) -> None:
     """UPDATE the named fields of a saved instance, as save(update_fields=…) does."""
-    sql, targets = _update_sql(connection.vendor, type(instance), tuple(fields))
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, targets = _update_sql(conn.vendor, type(instance), tuple(fields))
     with cursor() as cur:
-        cur.execute(sql, [*_values(instance, targets, add=False), instance.pk])  # type: ignore[arg-type]
+        cur.execute(sql, [*_values(instance, targets, conn, add=False), instance.pk])  # type: ignore[arg-type]

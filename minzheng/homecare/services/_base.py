@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ForeignKey, OuterRef, Q
 from django.utils import timezone
 
 from minzheng.accounts.models import User
@@ -107,11 +107,16 @@ def _audit(actor: User, action: str, order: Order, before: dict | None, after: d
 
 
 def _locked(order: Order) -> Order:
-    """The order re-read under a row lock with its relations, in one round trip (without the ORM's compilation,
-    which cost more than the step's writes: core.rows)."""
-    locked = rows.one(Order, "t.id = %s", [order.pk], related=ORDER_RELATED, lock=True)
+    """The order re-read under a row lock. Only its own row: a relation whose key is unchanged keeps the row the
+    caller read (as refresh_from_db() keeps it; none of them is locked either way), a changed one is read anew."""
+    locked = rows.one(Order, "t.id = %s", [order.pk], lock=True)
     if locked is None:
         raise Order.DoesNotExist(order.pk)
+    for name in ORDER_RELATED:
+        field = Order._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        if field.is_cached(order) and getattr(order, field.attname) == getattr(locked, field.attname):
+            field.set_cached_value(locked, field.get_cached_value(order))
     return locked
 
 
