@@ -34,7 +34,7 @@ from .models import AuditEntry
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_310_001  # advisory lock that serialises appends to the chain
-_WAIT_MS = 100  # how long a writer whose entry went in unsealed waits, after its commit, for the chain's lock
+_WAIT_MS = 50  # how long a writer whose entry went in unsealed waits, after its commit, for the chain's lock
 _SWEEPS = 5  # a sealer's rounds after a commit; under sustained load the next writer takes over
 
 
