@@ -7,13 +7,11 @@ checkpointed periodically (manage.py audit_checkpoint) into an HMAC-signed, appe
 verify_audit checks the chain and that every checkpointed head is still there.
 
 Chaining needs one writer at a time. On PostgreSQL an entry is chained inside its own transaction only when the
-chain's lock is free at that moment (so a quiet server and the test suite see a sealed entry at once); the holder
-first seals any committed entry still waiting. When the lock is taken the entry is written unsealed (no seq or hash
-yet), and after its transaction commits its writer waits a moment for the lock and seals every committed unsealed
-entry. A holder that kept the lock longer than that moment seals again after its own commit, for those who gave up
-waiting. No business transaction ever waits for the chain's lock, so the trail does not serialise commits. An
-unsealed entry can't be edited or deleted (the table's trigger allows only the seal itself); any left unsealed by a
-crash is sealed by the next writer to take the lock, audit_checkpoint or verify_audit.
+chain's lock is free at that moment (so a quiet server and the test suite see a sealed entry at once); under load
+the entry is written unsealed (no seq or hash yet) and sealed right after its transaction commits, together with
+every other committed unsealed entry. No business transaction ever waits for the chain's lock, so the trail no
+longer serialises commits. An unsealed entry can't be edited or deleted (the table's trigger allows only the seal
+itself), and any left unsealed by a crash is sealed by the next write, audit_checkpoint or verify_audit.
 """
 
 import datetime as dt
@@ -21,7 +19,6 @@ import fcntl
 import hashlib
 import hmac
 import json
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -34,7 +31,6 @@ from .models import AuditEntry
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_310_001  # advisory lock that serialises appends to the chain
-_WAIT_MS = 50  # how long a writer whose entry went in unsealed waits, after its commit, for the chain's lock
 _SWEEPS = 5  # a sealer's rounds after a commit; under sustained load the next writer takes over
 
 
@@ -95,15 +91,11 @@ def record(
     )
     if connection.vendor != "postgresql":
         _chain(entry, _head())  # SQLite allows one writer at a time anyway
-    else:
-        owed = _owed()
-        locked, head, pending = _take_chain(wait_ms=0)
-        if locked:  # held from here to COMMIT
-            owed.held_since = owed.held_since or time.monotonic()
-            _chain(entry, _seal_pending(head)[0] if pending else head)
-        else:
-            owed.unsealed = True
+    elif (taken := _take_chain(wait=False))[0]:
+        _chain(entry, taken[1])  # the lock was free and is now held to COMMIT
     rows.insert(entry)  # AuditEntry.save() would do the same INSERT at several times the CPU (core.rows)
+    if connection.vendor == "postgresql":
+        _seal_after_commit()  # this entry if it is still unsealed, and whatever was committed meanwhile
     return entry
 
 
@@ -114,13 +106,20 @@ def _head() -> dict | None:
     return {"seq": row[0], "hash": row[1]} if row else None
 
 
-def _take_chain(*, wait_ms: int | None) -> tuple[bool, dict | None, bool]:
-    """PostgreSQL: the chain's lock (wait_ms 0: only if free; None: however long), and once it is held the chain's
-    head and whether committed entries wait to be sealed, in one round trip (migration core 0006)."""
+def _take_chain(*, wait: bool) -> tuple[bool, dict | None, bool]:
+    """PostgreSQL: the chain's lock (wait=False: only if free) and, once it is held, the chain's head and whether
+    committed entries wait to be sealed, in one round trip (function of migration core 0006: the head is read in a
+    snapshot taken after the lock is held, so it cannot miss an entry committed meanwhile and fork the chain)."""
     with rows.cursor() as cur:
-        cur.execute("SELECT * FROM core_audit_chain_head(%s::bigint, %s::integer)", [_PG_LOCK_KEY, wait_ms])
+        cur.execute("SELECT * FROM core_audit_chain_head(%s::bigint, %s)", [_PG_LOCK_KEY, wait])
         locked, seq, hash_, pending = cur.fetchone()
     return bool(locked), ({"seq": seq, "hash": hash_} if seq is not None else None), bool(pending)
+
+
+def _any_unsealed() -> bool:
+    with rows.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM core_auditentry WHERE seq IS NULL)")
+        return bool(cur.fetchone()[0])
 
 
 def _chain(entry: AuditEntry, head: dict | None) -> dict:
@@ -130,51 +129,41 @@ def _chain(entry: AuditEntry, head: dict | None) -> dict:
     return {"seq": entry.seq, "hash": entry.hash}
 
 
-class _Owed:
-    """What a transaction that wrote entries owes the chain once it commits (registered once per transaction)."""
-
-    def __init__(self) -> None:
-        self.unsealed = False  # it wrote an entry the lock could not chain
-        self.held_since: float | None = None  # it held the lock from then to its COMMIT
-
-    def __call__(self) -> None:
-        held_long = self.held_since is not None and time.monotonic() - self.held_since > _WAIT_MS / 1000
-        if self.unsealed or held_long:  # a short holder made nobody give up: whoever waited has sealed since
-            seal(wait=False)
+def _seal_after_commit() -> None:
+    # One sealing per transaction, however many entries it wrote.
+    if not any(func is _seal_quietly for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_seal_quietly, robust=True)
 
 
-def _owed() -> _Owed:
-    for _, func, _ in connection.run_on_commit:
-        if isinstance(func, _Owed):
-            return func
-    owed = _Owed()
-    transaction.on_commit(owed, robust=True)
-    return owed
+def _seal_quietly() -> None:
+    seal(wait=False)
 
 
 def seal(*, wait: bool = True) -> int:
     """Chain every committed unsealed entry, in the order they were written; returns how many.
 
-    wait=True (audit_checkpoint, verify_audit) waits for the chain's lock however long. wait=False (after a commit)
-    waits _WAIT_MS: a holder that keeps it longer seals after its own commit. A sealer that itself held the lock
-    longer than that looks again, since writers that committed meanwhile may have given up waiting."""
+    wait=True (audit_checkpoint, verify_audit) waits for the chain's lock. wait=False (after each commit) never
+    waits: when another transaction holds the lock, that one seals after its own commit. Having released the lock,
+    a sealer looks again, since an entry committed while it held the lock found the lock taken."""
     if connection.vendor != "postgresql":
         return 0
     total = 0
     for _ in range(_SWEEPS):
+        if not wait and not _any_unsealed():
+            break
         with transaction.atomic():
-            locked, head, pending = _take_chain(wait_ms=None if wait else _WAIT_MS)
-            since = time.monotonic()
-            if locked and pending:
-                total += _seal_pending(head)[1]
-        if not locked or wait or connection.in_atomic_block or time.monotonic() - since <= _WAIT_MS / 1000:
+            locked, head, pending = _take_chain(wait=wait)
+            if not locked:
+                break
+            if pending:
+                total += _seal_pending(head)
+        if wait or connection.in_atomic_block:
             break
     return total
 
 
-def _seal_pending(head: dict | None, *, batch: int = 5000) -> tuple[dict | None, int]:
-    """Chain the unsealed entries this transaction can see after `head` (the caller holds the lock); returns the new
-    head and how many were sealed."""
+def _seal_pending(head: dict | None, *, batch: int = 5000) -> int:
+    """Chain the unsealed entries this transaction can see after `head` (the caller holds the lock)."""
     sealed = 0
     while pending := rows.many(AuditEntry, "t.seq IS NULL", then=f"ORDER BY t.id LIMIT {int(batch)}"):
         for entry in pending:
@@ -186,7 +175,7 @@ def _seal_pending(head: dict | None, *, batch: int = 5000) -> tuple[dict | None,
                 WHERE a.id = v.id""", [[e.pk for e in pending], [e.seq for e in pending],
                                        [e.prev_hash for e in pending], [e.hash for e in pending]])
         sealed += len(pending)
-    return head, sealed
+    return sealed
 
 
 def verify_chain(chunk_size: int = 5000):

@@ -3,27 +3,19 @@
 from django.db import migrations
 
 CHAIN_HEAD = """
-CREATE OR REPLACE FUNCTION core_audit_chain_head(lock_key bigint, wait_ms integer,
+CREATE OR REPLACE FUNCTION core_audit_chain_head(lock_key bigint, wait boolean,
     OUT locked boolean, OUT head_seq bigint, OUT head_hash text, OUT pending boolean)
 LANGUAGE plpgsql VOLATILE AS $$
--- The chain's lock (wait_ms 0: only if free; NULL: however long; else up to wait_ms), then, once held, the head and
--- whether committed entries wait to be sealed. Each statement of a volatile function reads a fresh snapshot, so the
--- head is read after the lock is held: read in the statement that takes the lock, it could miss an entry committed
--- in between and fork the chain.
-DECLARE
-    was text := current_setting('lock_timeout');
+-- The chain's lock (wait: however long; else only if free), then, once it is held, the head and whether committed
+-- entries wait to be sealed. Each statement of a volatile function reads a fresh snapshot, so the head is read
+-- after the lock is held: read in the statement that takes the lock, it could miss an entry committed in between
+-- and fork the chain.
 BEGIN
-    IF wait_ms = 0 THEN
-        locked := pg_try_advisory_xact_lock(lock_key);
+    IF wait THEN
+        PERFORM pg_advisory_xact_lock(lock_key);
+        locked := true;
     ELSE
-        BEGIN
-            PERFORM set_config('lock_timeout', coalesce(wait_ms, 0) || 'ms', true);
-            PERFORM pg_advisory_xact_lock(lock_key);
-            PERFORM set_config('lock_timeout', was, true);
-            locked := true;
-        EXCEPTION WHEN lock_not_available THEN
-            locked := false;
-        END;
+        locked := pg_try_advisory_xact_lock(lock_key);
     END IF;
     IF locked THEN
         SELECT a.seq, a.hash INTO head_seq, head_hash FROM core_auditentry a
@@ -42,7 +34,7 @@ def create(apps, schema_editor):
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS core_audit_chain_head(bigint, integer)")
+        schema_editor.execute("DROP FUNCTION IF EXISTS core_audit_chain_head(bigint, boolean)")
 
 
 class Migration(migrations.Migration):
