@@ -5,6 +5,7 @@ typed values, the same rows in reach for every persona, and the same refusals of
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from minzheng.core import rows
 from minzheng.core.errors import DomainError, NotFound
@@ -91,3 +92,23 @@ def test_an_id_beyond_the_key_columns_range_looks_absent_as_the_orm_answers_it(h
     assert not Order.objects.filter(pk=pk).exists()
     with pytest.raises(NotFound):
         selectors.order_get(hc["lijh"], pk)
+
+
+def test_the_lock_read_keeps_the_relations_it_was_given_and_reads_a_changed_one_anew(hc, people,
+                                                                                       django_assert_num_queries):
+    """何丽 opens the order; meanwhile the order is given to 江海颐康's other worker. Her step locks the order row
+    alone: the elder and the provider are the rows she read, the worker is the new one, read when asked for."""
+    from minzheng.homecare.services._base import _locked
+
+    order = selectors.order_get(hc["heli"], _order(hc).pk)
+    services.order_assign(actor=hc["heli"], order=order, worker=hc["zhou"], now=at(2025, 3, 4, 9))
+    seen = selectors.order_get(hc["heli"], order.pk)
+    li = services.worker_add(actor=people["provider"], provider=hc["provider"], name="李秀梅", phone="13700002222",
+                             certificate="YL2023-0789")
+    Order.objects.filter(pk=order.pk).update(worker=li)
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            locked = _locked(seen)
+            assert locked.person is seen.person and locked.provider is seen.provider
+        with django_assert_num_queries(1):
+            assert locked.worker.name == "李秀梅"
