@@ -474,7 +474,24 @@ def import_recover_abandoned() -> int:
             handled += ImportJob.objects.filter(_abandoned(), pk=pk).update(
                 status=ImportJob.Status.INTERRUPTED, finished_at=timezone.now(),
                 message=f"后台校验进程已中断{attempts}次，未写入任何数据；请点击“重新校验”，或放弃本次导入")
+    for pk in _lost_in_the_queue():
+        validate_import_task.enqueue(job_id=pk)
+        handled += 1
     return handled
+
+
+def _lost_in_the_queue() -> list[int]:
+    """Jobs still waiting whose queued task is gone: a worker took it and died before claiming the job (the claim is
+    the task's first step, so a live worker claims within moments). Waiting longer than a lease, with no task of
+    theirs queued or started within the lease."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = lease_cutoff()
+    alive = DBTaskResult.objects.filter(task_path=validate_import_task.module_path).filter(
+        Q(status="READY") | Q(started_at__gte=cutoff)).values_list("args_kwargs", flat=True)
+    covered = {a.get("kwargs", {}).get("job_id") for a in alive}
+    waiting = ImportJob.objects.filter(status=ImportJob.Status.PENDING, created_at__lt=cutoff)
+    return [pk for pk in waiting.values_list("pk", flat=True) if pk not in covered]
 
 
 def error_report(job: ImportJob) -> bytes:
