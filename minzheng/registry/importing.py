@@ -17,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from minzheng.accounts.roles import Cap
 from minzheng.areas.models import Area, Level
@@ -484,8 +485,6 @@ def _lost_in_the_queue() -> list[int]:
     """Jobs still waiting whose queued task is gone: a worker took it and died before claiming the job (the claim is
     the task's first step, so a live worker claims within moments). Waiting longer than a lease, with no task of
     theirs queued or started within the lease."""
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = lease_cutoff()
     alive = DBTaskResult.objects.filter(task_path=validate_import_task.module_path).filter(
         Q(status="READY") | Q(started_at__gte=cutoff)).values_list("args_kwargs", flat=True)
