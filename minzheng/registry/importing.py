@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -487,7 +487,7 @@ def _lost_in_the_queue() -> list[int]:
     theirs queued or started within the lease."""
     cutoff = lease_cutoff()
     alive = DBTaskResult.objects.filter(task_path=validate_import_task.module_path).filter(
-        Q(status="READY") | Q(started_at__gte=cutoff)).values_list("args_kwargs", flat=True)
+        Q(status=TaskResultStatus.READY) | Q(started_at__gte=cutoff)).values_list("args_kwargs", flat=True)
     covered = {a.get("kwargs", {}).get("job_id") for a in alive}
     waiting = ImportJob.objects.filter(status=ImportJob.Status.PENDING, created_at__lt=cutoff)
     return [pk for pk in waiting.values_list("pk", flat=True) if pk not in covered]
