@@ -9,8 +9,9 @@ Set-up (not timed): 江海区 with its demo villages, the catalogue, one provide
 places and dispatches, a provider dispatcher who assigns and a worker who signs in and out, with 500 elders of
 their own (a tenth 低保, so the monthly subsidy cap is read). Each client is its own process with its own
 connection and calls the services as the API handlers do: per step a scoped read of the order
-(selectors.order_get) and the service (validate, write, audit, one transaction). A full order is place →
-dispatch → assign → start → complete; its latency is the sum of its five steps. Printed: orders/s over the
+(selectors.order_get; for place, of the elder: registry.selectors.person_get) and the service (validate, write,
+audit, one transaction). A full order is place → dispatch → assign → start → complete; its latency is the sum of
+its five steps. Printed: orders/s over the
 timed window of all clients together, p50/p95/max per order and per step, queries and commits per step.
 
 Raw side (--sides app,raw): the database's own limit for the same five transactions. Each raw client is its own
@@ -109,7 +110,7 @@ def _client(k: int, seconds: float, start_at: float, out) -> None:
     from minzheng.accounts.models import User
     from minzheng.homecare import selectors, services
     from minzheng.homecare.models import Worker
-    from minzheng.registry.models import Person
+    from minzheng.registry.selectors import person_get
 
     town, disp, wu = (User.objects.get(username=f"{r}{k}") for r in ("town", "disp", "worker"))
     worker = Worker.objects.get(user=wu)
@@ -143,7 +144,7 @@ def _client(k: int, seconds: float, start_at: float, out) -> None:
 
         now = timezone.now()
         order = step("place", lambda: services.order_place(
-            actor=town, person=Person.objects.select_related("residence_area").get(pk=pid), item_code="ZJ01",
+            actor=town, person=person_get(town, pid), item_code="ZJ01",
             scheduled_at=now + dt.timedelta(hours=2)))
         step("dispatch", lambda: services.order_dispatch(
             actor=town, order=selectors.order_get(town, order.pk), provider=provider))

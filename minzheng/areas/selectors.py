@@ -30,7 +30,13 @@ def area_get(user: "User", code: str) -> Area:
 
 
 def top_areas(user: "User") -> list[Area]:
-    return [a.area for a in user.area_assignments.select_related("area").order_by("area__path")]
+    """The areas assigned to the user. Kept on the user object, like its scope's paths (core.scope): a page asks
+    for them more than once (its header, its filters), and a request has a user object of its own."""
+    cached = vars(user).get("_mz_top_areas")
+    if cached is None:
+        cached = [a.area for a in user.area_assignments.select_related("area").order_by("area__path")]
+        vars(user)["_mz_top_areas"] = cached
+    return list(cached)
 
 
 def _ancestor_ids(user: "User") -> set[int]:

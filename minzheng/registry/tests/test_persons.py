@@ -245,3 +245,46 @@ def test_a_category_cannot_be_invented_or_granted_from_outside(chen_bo, people):
         category_add(actor=people["auditor"], person=chen_bo, category=Category.DIBAO,
                      valid_from=dt.date(2025, 1, 1))
     assert PersonCategory.objects.count() == before
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_a_person_read_by_id_is_exactly_what_the_scoped_list_holds_for_every_persona(chen_bo, people, make_person,
+                                                                                     areas):
+    """person_get reads by hand-written SQL (core.rows); it must reach exactly the persons persons_for lists, and
+    bring the same row and areas as the ORM's read, persona by persona."""
+    from minzheng.registry.selectors import person_get, persons_for
+
+    waihai = make_person("陈阿婆", area=areas["waihai_village"], birth=dt.date(1940, 1, 1))
+    ducheng = make_person("梁伯", area=areas["ducheng_village"], birth=dt.date(1945, 5, 5))
+    # 陈阿婆's 户籍 is in 郁南 while she lives in 外海: the scope follows where one lives, not the 户籍.
+    Person.objects.filter(pk=waihai.pk).update(hukou_area=areas["ducheng_village"])
+    ids = {chen_bo.pk, waihai.pk, ducheng.pk}
+    for user in people.values():
+        listed = set(persons_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+        reached = set()
+        for pk in ids:
+            try:
+                found = person_get(user, pk)
+            except NotFound:
+                continue
+            orm = Person.objects.select_related("residence_area", "hukou_area").get(pk=pk)
+            assert _fields(found) == _fields(orm)
+            assert _fields(found.residence_area) == _fields(orm.residence_area)
+            assert _fields(found.hukou_area) == _fields(orm.hukou_area)
+            reached.add(found.pk)
+        assert reached == listed, user.username
+    assert person_get(people["village_worker"], chen_bo.pk).residence_area.name == "英南村"
+    with pytest.raises(NotFound):
+        person_get(people["village_worker"], waihai.pk)
+
+
+@pytest.mark.parametrize("pk", [2**63, -(2**63) - 1, 10**40])
+def test_an_id_beyond_the_key_columns_range_is_an_absent_person(people, pk):
+    from minzheng.registry.selectors import person_get
+
+    with pytest.raises(NotFound):
+        person_get(people["lile_officer"], pk)
+    assert AuditEntry.objects.filter(action="access.denied", object_id=str(pk)[:64]).exists()
