@@ -191,35 +191,49 @@ def naive(n: int) -> dict:
     return {"rows": n, "seconds": round(s, 2), "rows_per_s": round(n / s), "households": len(households)}
 
 
-def list_latency(requests: int = 60, codes: str = AREA) -> dict:
-    """p50/p95 of the person list's first page (the whole page: session, scope, capped count, rows, template),
-    through Django's test client, for a user over `codes` (one city, or several jurisdictions to reach a larger
-    registry, e.g. the monitoring bench's five), a user of the first town and one of its first village."""
-    setup_django()
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import reverse
+BENCH_PASSWORD = "Bench#2026bench"
 
+
+def _list_users(codes: str) -> dict:
+    """A 市 user over `codes` (one city, or several jurisdictions to reach a larger registry, e.g. the monitoring
+    bench's five), a user of the first town and one of its first village; created on first use."""
     from minzheng.accounts.models import User
     from minzheng.accounts.roles import Role
     from minzheng.accounts.services import user_create
     from minzheng.areas.models import Area, Level
-    from minzheng.registry.models import Person
 
-    setup_test_environment()
     tops = list(Area.objects.filter(code__in=codes.split(",")))
     city = tops[0]
     town = Area.objects.current().filter(level=Level.TOWN, path__startswith=city.path).order_by("id").first()
     village = Area.objects.current().filter(level=Level.VILLAGE, path__startswith=town.path).order_by("id").first()
 
-    def user(name, role, area):
+    def user(name, role, areas):
         return User.objects.filter(username=name).first() or user_create(
-            actor=None, username=name, password="Bench#2026bench", display_name=name, role=role,
-            areas=tops if area == tops[0] else [area])
+            actor=None, username=name, password=BENCH_PASSWORD, display_name=name, role=role, areas=areas)
 
-    # a 市 user over the city, or over the several jurisdictions given (the same role, a larger scope)
-    users = {"city": user("bench_list_top", Role.CITY, tops[0]), "town": user("bench_town", Role.TOWN, town),
-             "village": user("bench_village", Role.VILLAGE, village)}
+    return {"city": user("bench_list_top", Role.CITY, tops), "town": user("bench_town", Role.TOWN, [town]),
+            "village": user("bench_village", Role.VILLAGE, [village])}
+
+
+def _latency(times: list[float], text: str) -> dict:
+    times = sorted(times)
+    shown = "超过 10,000 条" if "超过 10,000 条" in text else text[text.find("共 "):text.find(" 条") + 2]
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+            "count_shown": shown}
+
+
+def list_latency(requests: int = 60, codes: str = AREA) -> dict:
+    """p50/p95 of the person list's first page (the whole page: session, scope, capped count, rows, template),
+    through Django's test client, for the users of _list_users."""
+    setup_django()
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from minzheng.registry.models import Person
+
+    setup_test_environment()
+    users = _list_users(codes)
     result = {"persons": Person.objects.count()}
     url = reverse("web:person_list")
     for label, u in users.items():
@@ -231,12 +245,58 @@ def list_latency(requests: int = 60, codes: str = AREA) -> dict:
             r = client.get(url if i % 2 else url + "?page=1")
             times.append((time.perf_counter() - t) * 1000)
             assert r.status_code == 200, r.status_code
-        times.sort()
-        text = r.content.decode()
-        shown = "超过 10,000 条" if "超过 10,000 条" in text else text[text.find("共 "):text.find(" 条") + 2]
-        result[label] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(len(times) * 0.95)
-                                                                                                - 1], 1),
-                         "count_shown": shown}
+        result[label] = _latency(times, r.content.decode())
+    return result
+
+
+def list_latency_http(requests: int = 60, codes: str = AREA) -> dict:
+    """The same pages measured from outside: the production server (gunicorn as scripts/serve.sh starts it, DEBUG
+    off, WhiteNoise) on the same database, each user logged in through the login page, one request at a time over
+    loopback HTTP with a kept-alive connection (the timing includes HTTP parsing and the response's transfer)."""
+    import os
+    import tempfile
+
+    import requests as http
+    from load_bench import _env, _free_port, _stop, _wait
+
+    setup_django()
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from minzheng.registry.models import Person
+
+    users = _list_users(codes)
+    for u in users.values():  # the bench's settings hash passwords with a fast test hasher the server refuses
+        u.password = PBKDF2PasswordHasher().encode(BENCH_PASSWORD, PBKDF2PasswordHasher().salt())
+        u.save(update_fields=["password"])
+    result = {"persons": Person.objects.count()}
+    static_root = tempfile.mkdtemp(prefix="mz-list-static-")
+    env = {**_env(static_root), "DATABASE_URL": os.environ["DATABASE_URL"]}
+    py = sys.executable
+    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen([py, "-m", "gunicorn", "minzheng.wsgi:application", "-c",
+                               str(ROOT / "scripts/gunicorn.conf.py"), "-b", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/healthz/")
+        for label, u in users.items():
+            s = http.Session()
+            s.get(f"{base}/login/", timeout=60)
+            r = s.post(f"{base}/login/", data={"username": u.username, "password": BENCH_PASSWORD,
+                                               "csrfmiddlewaretoken": s.cookies["csrftoken"]}, timeout=60)
+            assert r.status_code == 200 and "/login/" not in r.url, (u.username, r.status_code, r.url)
+            for _ in range(10):  # warm-up: each worker imports and caches once
+                s.get(f"{base}/persons/", timeout=60)
+            times = []
+            for i in range(requests):
+                t = time.perf_counter()
+                r = s.get(f"{base}/persons/" + ("" if i % 2 else "?page=1"), timeout=60)
+                times.append((time.perf_counter() - t) * 1000)
+                assert r.status_code == 200, r.status_code
+            result[label] = _latency(times, r.text)
+    finally:
+        _stop(server)
     return result
 
 
@@ -253,7 +313,7 @@ def search_latency(queries: int = 300) -> dict:
     rnd = random.Random(7)
     town = Area.objects.current().filter(level=Level.TOWN, path__startswith=Area.objects.get(code=AREA).path).first()
     officer = User.objects.filter(username="bench_town").first() or user_create(
-        actor=None, username="bench_town", password="Bench#2026bench", display_name="镇街", role=Role.TOWN,
+        actor=None, username="bench_town", password=BENCH_PASSWORD, display_name="镇街", role=Role.TOWN,
         areas=[town])
     city = User.objects.get(username="bench")
     sample = list(Person.objects.order_by("?").values_list("name", "name_initials")[:200])
@@ -284,6 +344,8 @@ def main():
     parser.add_argument("--search", action="store_true")
     parser.add_argument("--list", help="(alone) the person-list latency over these area codes in the existing DB")
     parser.add_argument("--requests", type=int, default=60, help="requests per user for --list")
+    parser.add_argument("--http", action="store_true",
+                        help="with --list: through the production server over HTTP instead of the test client")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child)))
@@ -295,7 +357,8 @@ def main():
         print(json.dumps(search_latency()))
         return
     if args.list:
-        print(json.dumps(list_latency(args.requests, codes=args.list), ensure_ascii=False))
+        measure = list_latency_http if args.http else list_latency
+        print(json.dumps(measure(args.requests, codes=args.list), ensure_ascii=False))
         return
     setup_django()
     from django.db import connection
