@@ -120,7 +120,7 @@ def test_a_list_longer_than_the_count_cap_says_so_instead_of_counting_everyone(c
 
 def test_a_page_reads_the_users_own_areas_once_for_its_header_and_its_filters(client, people, wang):
     """黄志强's person list names his county in the header and decides from it which filter levels to offer: one
-    read of his area assignments serves both (each read was a millisecond of a page that has 50 ms in all)."""
+    read of his area assignments serves both (each read cost a millisecond of a page that must answer in 50 ms)."""
     login(client, people, "jianghai_approver")
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("web:person_list"))
