@@ -253,7 +253,6 @@ def list_latency_http(requests: int = 60, codes: str = AREA) -> dict:
     """The same pages measured from outside: the production server (gunicorn as scripts/serve.sh starts it, DEBUG
     off, WhiteNoise) on the same database, each user logged in through the login page, one request at a time over
     loopback HTTP with a kept-alive connection (the timing includes HTTP parsing and the response's transfer)."""
-    import os
     import tempfile
 
     import requests as http
@@ -270,7 +269,7 @@ def list_latency_http(requests: int = 60, codes: str = AREA) -> dict:
         u.save(update_fields=["password"])
     result = {"persons": Person.objects.count()}
     static_root = tempfile.mkdtemp(prefix="mz-list-static-")
-    env = {**_env(static_root), "DATABASE_URL": os.environ["DATABASE_URL"]}
+    env = _env(static_root)  # keeps DATABASE_URL: the server reads the same database
     py = sys.executable
     subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = _free_port()
