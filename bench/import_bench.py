@@ -8,6 +8,11 @@ of the same persons into registry_person, the child process's peak RSS (flat mem
 the naive per-row import (persons, households, memberships through the services) against the pipeline at the same
 size, alternating over --rounds; and, after the largest size, p50/p95 of a scoped name search and of the person
 list's first page per role. Nothing here asserts a time: the figures go in bench/README.md.
+
+The person list alone, over an existing database (e.g. the monitoring bench's 1,000,000 persons), through the test
+client or, with --http, from outside through the production server:
+
+    DATABASE_URL=… .venv/bin/python bench/import_bench.py --list 441800,445322,440704,442000,441900 --http
 """
 
 import argparse
