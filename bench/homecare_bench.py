@@ -11,8 +11,8 @@ their own (a tenth 低保, so the monthly subsidy cap is read). Each client is i
 connection and calls the services as the API handlers do: per step a scoped read of the order
 (selectors.order_get; for place, of the elder: registry.selectors.person_get) and the service (validate, write,
 audit, one transaction). A full order is place → dispatch → assign → start → complete; its latency is the sum of
-its five steps. Printed: orders/s over the
-timed window of all clients together, p50/p95/max per order and per step, queries and commits per step.
+its five steps. Printed: orders/s over the timed window of all clients together, p50/p95/max per order and per
+step, queries and commits per step.
 
 Raw side (--sides app,raw): the database's own limit for the same five transactions. Each raw client is its own
 process with its own psycopg 3 connection (no Django in the timed loop) and the same actors, provider, worker and

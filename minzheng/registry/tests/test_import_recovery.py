@@ -175,12 +175,14 @@ def test_a_waiting_job_whose_task_a_dying_worker_took_is_queued_again(officer, s
     """Found by the failover test: the worker was killed after taking the task from the queue and before claiming the
     job, so the job waited forever. A job waiting longer than a lease with no task of its own queued or started
     within the lease is queued again; a job whose task still waits in the queue is left alone."""
+    from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     job = upload(officer, csv_bytes(GOOD_FAMILY), name="名册.csv")
     long_ago = timezone.now() - dt.timedelta(seconds=2 * settings.JOB_LEASE_SECONDS)
     ImportJob.objects.filter(pk=job.pk).update(status=S.PENDING, created_at=long_ago, attempts=0)
-    queued = DBTaskResult.objects.create(task_path=importing.validate_import_task.module_path, status="READY",
+    queued = DBTaskResult.objects.create(task_path=importing.validate_import_task.module_path,
+                                         status=TaskResultStatus.READY,
                                          args_kwargs={"args": [], "kwargs": {"job_id": job.pk}},
                                          backend_name="default", run_after=timezone.now(), queue_name="default")
     assert importing.import_recover_abandoned() == 0  # its task still waits in the queue
